@@ -1,0 +1,31 @@
+// dualrec command line. Each command lives in its own file and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { UserError, errorMessage } from '../util/errors.js';
+import { rootLogger } from '../util/log.js';
+import { TOOL_VERSION } from '../util/version.js';
+import { registerAnalyzeCommand } from './analyze.js';
+
+const program = new Command()
+  .name('dualrec')
+  .description('Reviews insurance-sales dual recordings (保险双录) against compliance rules')
+  .version(TOOL_VERSION)
+  .showHelpAfterError()
+  .exitOverride();
+
+registerAnalyzeCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof UserError) {
+    // A user error is one clear line, no stack trace.
+    process.stderr.write(`dualrec: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    rootLogger().error({ err }, 'internal error');
+    process.stderr.write(`dualrec: internal error: ${errorMessage(err)}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,73 @@
+// Facts about the recording file itself, produced by media/ (the only place that runs ffmpeg).
+
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+export interface AudioStreamInfo {
+  index: number;
+  codec: string;
+  channels: number;
+  sampleRate: number;
+  duration?: number;
+}
+
+export interface VideoStreamInfo {
+  index: number;
+  codec: string;
+  width: number;
+  height: number;
+  fps: number;
+  duration?: number;
+}
+
+export interface MediaProbe {
+  file: string;
+  container: string;
+  sizeBytes: number;
+  /** seconds; 0 when unknown */
+  duration: number;
+  bitRate?: number;
+  audio: AudioStreamInfo[];
+  video: VideoStreamInfo[];
+}
+
+export type IntegrityCode =
+  | 'no-audio'
+  | 'no-video'
+  | 'zero-length'
+  | 'undecodable'
+  | 'truncated'
+  | 'duration-mismatch'
+  | 'audio-gap'
+  | 'video-gap'
+  | 'no-metadata';
+
+export interface IntegrityIssue {
+  code: IntegrityCode;
+  /** critical: the recording can't be trusted as a whole; major: part of it can't */
+  severity: 'critical' | 'major' | 'minor';
+  message: string;
+  start?: number;
+  end?: number;
+}
+
+export interface Loudness {
+  integratedLufs: number;
+  lraLu: number;
+}
+
+export interface SceneCut {
+  time: number;
+  /** scdet score, 0..100 */
+  score: number;
+}
+
+export interface MediaSignals {
+  silence: Interval[];
+  black: Interval[];
+  frozen: Interval[];
+  cuts: SceneCut[];
+  loudness?: Loudness;
+}

@@ -1,0 +1,40 @@
+// SessionFacts: everything the checks may look at for one session. Built once per session by
+// the analyze pipeline; rules/ and report/ only read it.
+import type { IntegrityIssue, MediaProbe, MediaSignals } from './media.js';
+import type { SessionMeta } from './meta.js';
+import type { Transcript } from './transcript.js';
+
+/** Visual facts on the recording's timeline (filled by vision/; absent when not analysed). */
+export interface VisualTimeline {
+  /** sampled frames: time and how many faces were seen */
+  faces: { time: number; count: number }[];
+  events: VisualEvent[];
+}
+
+export interface VisualEvent {
+  kind: 'copresence' | 'document' | 'id-card' | 'signature' | 'third-face' | 'customer-left' | 'covered';
+  start: number;
+  end: number;
+  confidence: number;
+  label?: string;
+  /** what was and was not seen, in words */
+  notes?: string[];
+  /** evidence frames, paths relative to the report folder */
+  frames?: string[];
+}
+
+export interface SessionFacts {
+  sessionId: string;
+  /** the recording file, when there is one (a transcript-only session has none) */
+  recording?: string;
+  meta: SessionMeta;
+  /** false when no sidecar was found and defaults are in use */
+  metaFromSidecar: boolean;
+  probe?: MediaProbe;
+  signals?: MediaSignals;
+  integrity: IntegrityIssue[];
+  transcript?: Transcript;
+  /** why there is no transcript, when there is none */
+  transcriptMissingReason?: string;
+  visual?: VisualTimeline;
+}

@@ -1,0 +1,40 @@
+// pino JSON lines. Every line about a session carries `session`; personal data is redacted
+// both by key (names, id numbers, phones) and by pattern inside free-text messages.
+import pino, { type Logger } from 'pino';
+
+const REDACT_KEYS = [
+  'name', '*.name', '*.*.name',
+  'idNumber', '*.idNumber', 'phone', '*.phone',
+  'policyholder.name', 'agent.name', 'meta.policyholder.name', 'meta.agent.name',
+];
+
+/** Masks 18-digit ID numbers and mainland mobile numbers in free text. */
+export function redactText(text: string): string {
+  return text
+    .replace(/\d{17}[\dXx]/g, '[id]')
+    .replace(/(?<!\d)1[3-9]\d{9}(?!\d)/g, '[phone]');
+}
+
+let root: Logger | undefined;
+
+export function rootLogger(): Logger {
+  if (!root) {
+    root = pino({
+      name: 'dualrec',
+      level: process.env.DUALREC_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info',
+      redact: { paths: REDACT_KEYS, censor: '[redacted]' },
+      hooks: {
+        logMethod(args, method) {
+          // Free-text messages may quote transcript or paths: scrub them too.
+          const scrubbed = args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as typeof args;
+          return method.apply(this, scrubbed);
+        },
+      },
+    }, pino.destination({ dest: process.env.DUALREC_LOG_FILE ?? 2, sync: true }));
+  }
+  return root;
+}
+
+export function sessionLogger(sessionId: string): Logger {
+  return rootLogger().child({ session: sessionId });
+}
