@@ -43,6 +43,8 @@ export const SessionMetaSchema = z
       .strict()
       .default({}),
     region: z.string().max(100).optional(),
+    /** expected recording length from the recording terminal, to detect truncation or splicing */
+    duration_s: z.number().positive().optional(),
     /** speaker label or audio channel → role, when the recording terminal knows it */
     roles: z
       .object({

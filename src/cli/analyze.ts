@@ -1,0 +1,56 @@
+// `dualrec analyze <path...>`: a recording, a session folder, or a transcript alone → report per session.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { loadRuleSet } from '../rules/index.js';
+import { analyzeSession, relativeToCwd } from '../pipeline/analyze.js';
+import { resolveSessionInputs, type SessionInput } from '../pipeline/session.js';
+import { UserError } from '../util/errors.js';
+
+interface AnalyzeFlags {
+  out: string;
+  rules?: string[];
+  model?: string;
+  lang: string;
+  forceAsr?: boolean;
+  threads?: string;
+}
+
+/** Exit codes: 0 all analysed; 2 nothing to analyse (user error); 3 some session could not be fully analysed. */
+export const EXIT_UNANALYSABLE = 3;
+
+export function registerAnalyzeCommand(program: Command): void {
+  program
+    .command('analyze')
+    .description('analyse recordings, session folders or transcripts and write report.json + report.html per session')
+    .argument('<paths...>', 'recording file, session folder, or <name>.transcript.json|.srt|.vtt')
+    .option('-o, --out <dir>', 'where reports go (one folder per session)', 'dualrec-reports')
+    .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
+    .option('-m, --model <name|file>', 'whisper model for sessions without a transcript (or env DUALREC_MODEL)')
+    .option('--force-asr', 'transcribe even when a transcript file is beside the recording')
+    .option('--threads <n>', 'ASR threads')
+    .option('--lang <zh|en>', 'report language', 'zh')
+    .action(async (paths: string[], flags: AnalyzeFlags) => {
+      if (flags.lang !== 'zh' && flags.lang !== 'en') throw new UserError(`--lang: expected zh or en, got "${flags.lang}"`);
+      const ruleSet = loadRuleSet(flags.rules);
+      const inputs: SessionInput[] = paths.flatMap((p) => resolveSessionInputs(p));
+      const outDir = resolve(flags.out);
+      let problems = 0;
+      for (const input of inputs) {
+        const r = await analyzeSession(input, {
+          outDir,
+          ruleSet,
+          model: flags.model,
+          forceAsr: flags.forceAsr,
+          threads: flags.threads ? Number(flags.threads) : undefined,
+          lang: flags.lang,
+        });
+        process.stdout.write(`${r.report.verdict.padEnd(6)} ${input.name}  →  ${relativeToCwd(r.reportDir)}/report.html\n`);
+        if (r.problem) {
+          problems++;
+          process.stderr.write(`dualrec: ${r.problem}\n`);
+        }
+      }
+      process.stdout.write(`${inputs.length} session(s) analysed; reports in ${relativeToCwd(outDir)}\n`);
+      if (problems > 0) process.exitCode = EXIT_UNANALYSABLE;
+    });
+}

@@ -1,0 +1,143 @@
+// One session end to end: facts → findings → verdict → report.json + report.html in its own folder.
+// A session that cannot be analysed still gets a report (verdict REVIEW) that says why.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Logger } from 'pino';
+import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts } from '../model/index.js';
+import type { RuleSet } from '../rules/index.js';
+import { renderReportHtml } from '../report/html.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import { sessionLogger } from '../util/log.js';
+import { TOOL_VERSION } from '../util/version.js';
+import { collectFacts, type CollectOptions } from './collect.js';
+import { scoreFacts } from './score.js';
+import type { SessionInput } from './session.js';
+
+export interface AnalyzeOptions extends Omit<CollectOptions, 'logger'> {
+  outDir: string;
+  ruleSet: RuleSet;
+  lang?: 'zh' | 'en';
+}
+
+export interface AnalyzeResult {
+  input: SessionInput;
+  report: Report;
+  reportDir: string;
+  /** set when the session could not be (fully) analysed: the one-line reason */
+  problem?: string;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Folder name for a session's report: the file stem, made safe for any filesystem. */
+export function reportFolderName(input: SessionInput): string {
+  const safe = input.name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '_').slice(0, 120);
+  return safe || 'session';
+}
+
+export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256?: string): Report {
+  const { findings, verdict, reasons } = scoreFacts(facts, ruleSet);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'dualrec', version: TOOL_VERSION },
+    generatedAt: new Date().toISOString(),
+    session: {
+      id: facts.sessionId,
+      recording: facts.recording ? facts.recording.split('/').pop() : undefined,
+      contentSha256,
+      meta: facts.meta,
+      metaFromSidecar: facts.metaFromSidecar,
+    },
+    verdict,
+    verdictReasons: reasons,
+    media: facts.probe ? { probe: { ...facts.probe, file: facts.probe.file.split('/').pop() ?? '' }, signals: facts.signals } : undefined,
+    integrity: facts.integrity,
+    transcript: facts.transcript,
+    transcriptMissingReason: facts.transcriptMissingReason,
+    visual: facts.visual,
+    findings,
+    rules: { packs: ruleSet.packs, version: ruleSet.version },
+  };
+}
+
+/** The report for a session that could not be analysed at all. */
+export function errorReport(input: SessionInput, sessionId: string, reason: string, contentSha256?: string): Report {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'dualrec', version: TOOL_VERSION },
+    generatedAt: new Date().toISOString(),
+    session: {
+      id: sessionId,
+      recording: input.recording?.split('/').pop(),
+      contentSha256,
+      meta: SessionMetaSchema.parse({ session_id: sessionId }),
+      metaFromSidecar: false,
+    },
+    verdict: 'REVIEW',
+    verdictReasons: [`无法分析，需人工复核：${reason}`],
+    error: reason,
+    integrity: [],
+    findings: [
+      {
+        ruleId: 'integrity/unanalysable',
+        title: '录音录像完整性',
+        category: 'integrity',
+        concepts: ['integrity.recording'],
+        status: 'undetermined',
+        severity: 'critical',
+        confidence: 1,
+        evidence: [{ note: reason }],
+        message: `无法分析该会话：${reason}`,
+      },
+    ],
+  };
+}
+
+export function writeReport(reportDir: string, report: Report, recording: string | undefined, lang: 'zh' | 'en' = 'zh'): void {
+  const videoHref = recording && report.media?.probe.video.length ? relative(reportDir, recording) : undefined;
+  // HTML first, JSON last: report.json's presence means the session's report is complete.
+  writeFileAtomic(join(reportDir, 'report.html'), renderReportHtml(report, { lang, videoHref }));
+  writeFileAtomic(join(reportDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+}
+
+export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  const reportDir = join(opts.outDir, reportFolderName(input));
+  const contentFile = input.recording ?? input.transcript;
+  let log: Logger = sessionLogger(input.name);
+  let contentSha256: string | undefined;
+  let sessionId = input.name;
+  try {
+    contentSha256 = contentFile ? await sha256File(contentFile) : undefined;
+    const facts = await collectFacts(input, { ...opts, logger: log });
+    sessionId = facts.sessionId;
+    log = sessionLogger(sessionId);
+    const report = buildReport(facts, opts.ruleSet, contentSha256);
+    writeReport(reportDir, report, input.recording, opts.lang);
+    log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');
+    const critical = facts.integrity.find((i) => i.severity === 'critical');
+    return { input, report, reportDir, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
+  } catch (err) {
+    if (!(err instanceof UserError) && !isMediaFailure(err)) throw err;
+    const reason = errorMessage(err);
+    log.warn({ reason }, 'session could not be analysed');
+    const report = errorReport(input, sessionId, reason, contentSha256);
+    writeReport(reportDir, report, undefined, opts.lang);
+    return { input, report, reportDir, problem: reason.startsWith(contentFile ?? '\0') ? reason : `${contentFile}: ${reason}` };
+  }
+}
+
+/** ffmpeg failures on a file are the file's problem, not the program's. */
+function isMediaFailure(err: unknown): boolean {
+  return err instanceof Error && /ffmpeg|ffprobe|Invalid data|moov atom/i.test(err.message);
+}
+
+export function relativeToCwd(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r.startsWith('..') ? p : r || '.';
+}

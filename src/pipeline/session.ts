@@ -1,0 +1,144 @@
+// What the user pointed at → one or more sessions: a recording, a session folder, or a transcript alone.
+// Sidecars are found by the same `<name>`: `<name>.meta.json`, `<name>.transcript.json|.srt|.vtt`.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { SessionMetaSchema, type SessionMeta } from '../model/index.js';
+import { UserError, errorMessage } from '../util/errors.js';
+
+export const RECORDING_EXTENSIONS = [
+  '.mp4', '.mov', '.m4v', '.mkv', '.avi', '.webm', '.flv', '.ts', '.3gp', '.mpg', '.mpeg', '.wmv',
+  '.m4a', '.mp3', '.wav', '.aac', '.amr', '.ogg', '.opus', '.flac',
+];
+export const TRANSCRIPT_SUFFIXES = ['.transcript.json', '.transcript.srt', '.transcript.vtt'];
+const META_SUFFIX = '.meta.json';
+const EXPECTED_SUFFIX = '.expected.json';
+
+export interface SessionInput {
+  /** `<dir>/<name>`: the path every sidecar is found from */
+  base: string;
+  /** file name stem, used for the report folder */
+  name: string;
+  recording?: string;
+  transcript?: string;
+  meta?: string;
+}
+
+function isRecording(file: string): boolean {
+  return RECORDING_EXTENSIONS.includes(extname(file).toLowerCase());
+}
+
+function transcriptSuffix(file: string): string | undefined {
+  const lower = file.toLowerCase();
+  return TRANSCRIPT_SUFFIXES.find((s) => lower.endsWith(s));
+}
+
+function firstExisting(paths: string[]): string | undefined {
+  return paths.find((p) => existsSync(p) && statSync(p).isFile());
+}
+
+function sidecarsFor(base: string): Pick<SessionInput, 'transcript' | 'meta'> {
+  return {
+    transcript: firstExisting(TRANSCRIPT_SUFFIXES.map((s) => base + s)),
+    meta: firstExisting([base + META_SUFFIX]),
+  };
+}
+
+function sessionFromRecording(file: string): SessionInput {
+  const base = file.slice(0, file.length - extname(file).length);
+  return { base, name: basename(base), recording: file, ...sidecarsFor(base) };
+}
+
+function sessionFromTranscript(file: string, suffix: string): SessionInput {
+  const base = file.slice(0, file.length - suffix.length);
+  return { base, name: basename(base), transcript: file, meta: firstExisting([base + META_SUFFIX]) };
+}
+
+/**
+ * Sessions in a folder (not recursive): every recording, plus every transcript that has no recording
+ * beside it (an already-transcribed session without video).
+ */
+export function sessionsInFolder(dir: string): SessionInput[] {
+  const files = readdirSync(dir).sort().map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  const sessions: SessionInput[] = [];
+  const recordingBases = new Set<string>();
+  for (const f of files) {
+    if (isRecording(f) && !transcriptSuffix(f)) {
+      const s = sessionFromRecording(f);
+      recordingBases.add(s.base);
+      sessions.push(s);
+    }
+  }
+  for (const f of files) {
+    const suffix = transcriptSuffix(f);
+    if (!suffix) continue;
+    const base = f.slice(0, f.length - suffix.length);
+    if (recordingBases.has(base)) continue;
+    if (sessions.some((s) => s.base === base)) continue; // .json and .srt of the same session: first wins
+    sessions.push(sessionFromTranscript(f, suffix));
+  }
+  return sessions;
+}
+
+/** Resolves what the user named into sessions; throws a UserError naming the path when there is nothing to analyse. */
+export function resolveSessionInputs(path: string): SessionInput[] {
+  const abs = resolve(path);
+  if (!existsSync(abs)) throw new UserError(`${path}: no such file or folder`, path);
+  const st = statSync(abs);
+  if (st.isDirectory()) {
+    const sessions = sessionsInFolder(abs);
+    if (sessions.length === 0) {
+      throw new UserError(
+        `${path}: folder holds no recording (${RECORDING_EXTENSIONS.slice(0, 6).join(', ')} …) and no <name>.transcript.json|.srt|.vtt`,
+        path,
+      );
+    }
+    return sessions;
+  }
+  if (!st.isFile()) throw new UserError(`${path}: not a regular file`, path);
+  const suffix = transcriptSuffix(abs);
+  if (suffix) return [sessionFromTranscript(abs, suffix)];
+  if (abs.toLowerCase().endsWith(META_SUFFIX) || abs.toLowerCase().endsWith(EXPECTED_SUFFIX)) {
+    // A sidecar names its session: analyse the recording or transcript it belongs to.
+    const base = abs.slice(0, abs.lastIndexOf('.', abs.length - 6));
+    const owner = sessionsInFolder(dirname(abs)).find((s) => s.base === base);
+    if (!owner) throw new UserError(`${path}: a sidecar with no recording or transcript named ${basename(base)}.* beside it`, path);
+    return [owner];
+  }
+  // Anything else is taken as a recording; probing will say if it is not one.
+  return [sessionFromRecording(abs)];
+}
+
+/** The single-session form, for callers that take exactly one session. */
+export function resolveSessionInput(path: string): SessionInput {
+  const sessions = resolveSessionInputs(path);
+  if (sessions.length !== 1) {
+    throw new UserError(`${path}: holds ${sessions.length} sessions; name one recording or transcript`, path);
+  }
+  return sessions[0]!;
+}
+
+export interface LoadedMeta {
+  meta: SessionMeta;
+  fromSidecar: boolean;
+}
+
+/** Reads and validates `<name>.meta.json`; without one, defaults with the file name as session id. */
+export function loadSessionMeta(input: SessionInput): LoadedMeta {
+  if (!input.meta) {
+    return { meta: SessionMetaSchema.parse({ session_id: input.name }), fromSidecar: false };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(input.meta, 'utf8'));
+  } catch (err) {
+    throw new UserError(`${input.meta}: not valid JSON (${errorMessage(err)})`, input.meta);
+  }
+  const parsed = SessionMetaSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.length ? issue.path.join('.') : '(top level)';
+    const more = parsed.error.issues.length > 1 ? ` (+${parsed.error.issues.length - 1} more)` : '';
+    throw new UserError(`${input.meta}: field "${field}": ${issue.message}${more}`, input.meta);
+  }
+  return { meta: parsed.data, fromSidecar: true };
+}
