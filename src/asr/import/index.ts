@@ -1,0 +1,145 @@
+// Transcript import: a transcript file beside a recording (`<name>.transcript.json|.srt|.vtt`) in any
+// of the formats Whisper-family tools and subtitle editors write, turned into the Transcript model.
+import { existsSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Transcript, TranscriptDiagnostic, TranscriptFormat } from '../../model/index.js';
+import { finishSegments, importError, type DraftSegment } from './common.js';
+import { lineColumn, readTranscriptBytes, requireText, decodeText } from './decode.js';
+import { convertDualrec, convertOpenAi, convertWhisperX, DUALREC_FORMAT, serializeSegments } from './jsonformats.js';
+import { parseSrt, parseVtt } from './subtitles.js';
+import { convertWhisperCpp } from './whispercpp.js';
+
+export { LOW_CONFIDENCE } from './common.js';
+export { DUALREC_FORMAT } from './jsonformats.js';
+
+export const TRANSCRIPT_SUFFIXES = ['.transcript.json', '.transcript.srt', '.transcript.vtt'] as const;
+
+/** Given a recording path without its extension (`/dir/name`), the transcript beside it, if any. */
+export function findTranscriptFor(base: string): string | undefined {
+  for (const suffix of TRANSCRIPT_SUFFIXES) {
+    const candidate = base + suffix;
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Reads, detects, validates and converts one transcript file. Broken files throw a UserError. */
+export function importTranscript(file: string): Transcript {
+  const bytes = readTranscriptBytes(file);
+  const diagnostics: TranscriptDiagnostic[] = [];
+  const { format, drafts, language } = convert(file, bytes, diagnostics);
+  const segments = finishSegments(file, drafts, diagnostics);
+  const t: Transcript = { segments, source: { kind: 'import', format, file } };
+  if (language) t.language = language;
+  if (diagnostics.length > 0) t.diagnostics = diagnostics;
+  return t;
+}
+
+/** The format `importTranscript` would read `file` as (reads the file). */
+export function detectTranscriptFormat(file: string): TranscriptFormat {
+  return convert(file, readTranscriptBytes(file), []).format;
+}
+
+/** A transcript as dualrec-json, the format the samples and the ASR cache use. */
+export function serializeTranscript(t: Pick<Transcript, 'segments' | 'language'>): string {
+  return serializeSegments(t.segments, t.language);
+}
+
+interface Converted {
+  format: TranscriptFormat;
+  drafts: DraftSegment[];
+  language?: string;
+}
+
+type Kind = 'json' | 'srt' | 'vtt';
+
+function isBlank(bytes: Buffer): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  return true;
+}
+
+/** The kind by content, falling back to the extension; content wins since files get misnamed. */
+function sniff(file: string, text: string): Kind {
+  const head = text.replace(/^\uFEFF/, '').trimStart();
+  if (/^WEBVTT(?:[ \t\r\n]|$)/.test(head)) return 'vtt';
+  if (head.startsWith('{') || head.startsWith('[')) return 'json';
+  if (/^\d+\s*\r?\n\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->/.test(head) || /^\d{1,3}:\d{2}:\d{2}[,.]\d{1,3}\s*-->/.test(head)) return 'srt';
+  const ext = extname(file).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.srt') return 'srt';
+  if (ext === '.vtt') return 'vtt';
+  throw importError(file, 'unknown transcript format; expected whisper.cpp/OpenAI/WhisperX/dualrec JSON, SRT or WebVTT');
+}
+
+function convert(file: string, bytes: Buffer, diagnostics: TranscriptDiagnostic[]): Converted {
+  if (bytes.length === 0 || isBlank(bytes)) throw importError(file, 'file is empty');
+  const decoded = decodeText(bytes, false);
+  if (!decoded) {
+    // Not UTF-8. whisper.cpp JSON with CJK tokens split mid-character looks like this: read it
+    // byte-for-byte (Latin-1 keeps every byte as one char) and rebuild UTF-8 per string.
+    const latin = bytes.toString('latin1');
+    if (/^\s*\{/.test(latin)) {
+      const json = parseJson(file, latin);
+      if (isObject(json) && Array.isArray(json.transcription)) {
+        diagnostics.push({ kind: 'note', message: 'file is not valid UTF-8 (CJK characters split across tokens); rebuilt from bytes' });
+        const r = convertWhisperCpp(file, json, true, diagnostics);
+        return { format: r.full ? 'whisper.cpp-json-full' : 'whisper.cpp-json', drafts: r.drafts, language: r.language };
+      }
+      throw importError(file, 'is not valid UTF-8 JSON');
+    }
+  }
+  const { text, encoding } = decoded ?? requireText(file, bytes, true);
+  if (encoding !== 'utf-8') diagnostics.push({ kind: 'note', message: `decoded as ${encoding}` });
+  const kind = sniff(file, text);
+  if (kind === 'srt') return { format: 'srt', drafts: parseSrt(file, text) };
+  if (kind === 'vtt') {
+    const { drafts, multiVoiceCues } = parseVtt(file, text);
+    if (multiVoiceCues > 0) {
+      diagnostics.push({ kind: 'note', message: `${multiVoiceCues} cue(s) hold several voices; each voice got the whole cue's time span` });
+    }
+    return { format: 'vtt', drafts };
+  }
+  return convertJson(file, parseJson(file, text), diagnostics);
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? ` at ${lineColumn(text.replace(/^\uFEFF/, ''), Number(pos[1]))}` : '';
+    throw importError(file, `is not valid JSON${where}: ${msg.split('\n')[0]}`);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): Converted {
+  if (isObject(json)) {
+    if (json.format === DUALREC_FORMAT) return { format: 'dualrec-json', ...convertDualrec(file, json, diagnostics) };
+    if (Array.isArray(json.transcription)) {
+      const r = convertWhisperCpp(file, json, false, diagnostics);
+      return { format: r.full ? 'whisper.cpp-json-full' : 'whisper.cpp-json', drafts: r.drafts, language: r.language };
+    }
+    if (Array.isArray(json.segments)) {
+      const segs = json.segments.filter(isObject);
+      const whisperX =
+        'word_segments' in json ||
+        segs.some((s) => 'speaker' in s) ||
+        segs.some((s) => Array.isArray(s.words) && s.words.some((w) => isObject(w) && 'score' in w));
+      if (whisperX) return { format: 'whisperx-json', ...convertWhisperX(file, json) };
+      // OpenAI's shape; its quality fields (avg_logprob, ...) are optional, so plain
+      // {start, end, text} segments from other Whisper front-ends read the same way.
+      return { format: 'openai-verbose-json', ...convertOpenAi(file, json, diagnostics) };
+    }
+  }
+  const keys = isObject(json) ? Object.keys(json).slice(0, 6).join(', ') : Array.isArray(json) ? 'an array' : typeof json;
+  throw importError(
+    file,
+    `unknown JSON transcript shape (${isObject(json) ? `keys: ${keys || 'none'}` : keys}); expected whisper.cpp "transcription", ` +
+      `OpenAI/WhisperX "segments", or {"format":"${DUALREC_FORMAT}"}`,
+  );
+}
