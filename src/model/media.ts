@@ -11,6 +11,8 @@ export interface AudioStreamInfo {
   channels: number;
   sampleRate: number;
   duration?: number;
+  /** ffprobe's channel layout name ("stereo", "mono"), when known */
+  channelLayout?: string;
 }
 
 export interface VideoStreamInfo {
@@ -29,6 +31,8 @@ export interface MediaProbe {
   /** seconds; 0 when unknown */
   duration: number;
   bitRate?: number;
+  /** container start time in seconds when it isn't 0 (e.g. MPEG-TS); stage times are relative to it */
+  startTime?: number;
   audio: AudioStreamInfo[];
   video: VideoStreamInfo[];
 }
@@ -70,4 +74,12 @@ export interface MediaSignals {
   frozen: Interval[];
   cuts: SceneCut[];
   loudness?: Loudness;
+  /** decoder errors seen while analysing (a clean file has none); see media's decodeIssues() */
+  decodeErrors?: DecodeErrors;
+}
+
+export interface DecodeErrors {
+  count: number;
+  /** the first few distinct messages, without ffmpeg's `[decoder @ 0x..]` prefix */
+  samples: string[];
 }

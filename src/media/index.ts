@@ -1,0 +1,7 @@
+// The media stage: everything that runs ffmpeg/ffprobe. Nothing outside src/media imports fluent-ffmpeg.
+export { probeMedia } from './probe.js';
+export { checkIntegrity, decodeIssues, scanPackets, type IntegrityOptions, type PacketScan } from './integrity.js';
+export { SAMPLE_RATE, extractAudioWav, decodeAudioFloat32, type AudioChannel, type DecodeOptions } from './audio.js';
+export { detectSignals, SIGNAL_DEFAULTS, SignalLogParser, type SignalOptions } from './signals.js';
+export { extractFrame, frameJpeg, type FrameOptions } from './frame.js';
+export { synthesizeClip, concatWithGap, synthGraph, type SynthSpec, type SynthSegment, type SynthVideo, type SynthAudio } from './synth.js';
