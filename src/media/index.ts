@@ -1,4 +1,7 @@
 // The media stage: everything that runs ffmpeg/ffprobe. Nothing outside src/media imports fluent-ffmpeg.
+
+/** Bump when probe/integrity/signal results change for the same file (part of the stage cache key). */
+export const MEDIA_STAGE_VERSION = 1;
 export { probeMedia } from './probe.js';
 export { checkIntegrity, decodeIssues, scanPackets, type IntegrityOptions, type PacketScan } from './integrity.js';
 export { SAMPLE_RATE, extractAudioWav, decodeAudioFloat32, type AudioChannel, type DecodeOptions } from './audio.js';

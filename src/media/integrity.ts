@@ -21,7 +21,8 @@ interface StreamScan {
   first?: number;
   end: number;
   prevTime?: number;
-  prevDur?: number;
+  /** shortest packet duration seen: the stream's nominal packet length */
+  minDur?: number;
   gaps: { start: number; end: number }[];
 }
 
@@ -64,12 +65,14 @@ export async function scanPackets(file: string, probe: MediaProbe, maxGapS = 1):
     if (s.first === undefined || rel < s.first) s.first = rel;
     const shown = (pts ?? t) - t0 + (dur ?? 0);
     if (shown > s.end) s.end = shown;
+    // mp4 stores each packet's duration as the distance to the next one, so the packet before a hole
+    // "lasts" the whole hole; measure from the nominal packet length instead of the stated one.
     if (s.prevTime !== undefined) {
-      const expected = s.prevTime + (s.prevDur ?? 0);
+      const expected = s.prevTime + (s.minDur ?? 0);
       if (rel - expected > maxGapS) s.gaps.push({ start: expected, end: rel });
     }
     s.prevTime = rel;
-    s.prevDur = dur;
+    if (dur !== undefined && dur > 0 && (s.minDur === undefined || dur < s.minDur)) s.minDur = dur;
   };
   // With one stream of interest, let ffprobe skip printing the others (a plain stream index is a valid specifier).
   const wanted = [...byIndex.keys()];

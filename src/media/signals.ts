@@ -11,7 +11,9 @@ import { assertReadableFile, errorLines, fileArg, mediaFailure, runFfmpeg } from
  *   sensor noise alone exceeds it), and a black stretch is not also reported as frozen;
  * - cut: scdet score ≥ 10 (out of 100; steady motion scores ~0-3, a camera switch 20+);
  * - analysis at ≤320 px wide and ≤10 fps: the detectors look at whole-frame statistics, which survive
- *   downscaling, and filtering fewer, smaller frames keeps the pass close to decode speed.
+ *   downscaling, and filtering fewer, smaller frames keeps the pass close to decode speed;
+ * - fastDecode: the video decoder skips its deblocking filter (~40 % faster on H.264, see
+ *   bench/media.bench.ts); block edges don't move black/freeze/cut statistics. Thumbnails decode normally.
  */
 export interface SignalOptions {
   silenceNoiseDb?: number;
@@ -27,6 +29,8 @@ export interface SignalOptions {
   sceneThreshold?: number;
   analysisWidth?: number;
   analysisFps?: number;
+  /** skip the video decoder's deblocking filter (default true) */
+  fastDecode?: boolean;
   /** measure EBU R128 loudness (default true) */
   loudness?: boolean;
   timeoutS?: number;
@@ -43,6 +47,7 @@ export const SIGNAL_DEFAULTS: Required<Omit<SignalOptions, 'timeoutS'>> = {
   sceneThreshold: 10,
   analysisWidth: 320,
   analysisFps: 10,
+  fastDecode: true,
   loudness: true,
 };
 
@@ -193,7 +198,7 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
   const parser = new SignalLogParser();
   try {
     await runFfmpeg({
-      inputs: [{ source: fileArg(file) }],
+      inputs: [{ source: fileArg(file), options: v && o.fastDecode ? ['-skip_loop_filter', 'all'] : [] }],
       complexFilter: chains.join(';'),
       outputOptions: [...maps, '-sn', '-dn', '-f', 'null'],
       output: '-',
