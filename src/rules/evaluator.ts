@@ -1,0 +1,487 @@
+// Evaluates a RuleSet against one session's facts. Pure: same facts + rules → same findings.
+// Per transcript it builds the normalised text + pinyin views once; every rule shares them.
+import type { Evidence, Finding, FindingStatus, Segment, SessionFacts, Severity } from '../model/index.js';
+import { TextView } from '../text/corpus.js';
+import { normText } from '../text/normalize.js';
+import { checkConfirmation, effectiveRole, type ConfirmOutcome } from './matchers/confirm.js';
+import type { Hit } from './matchers/hit.js';
+import { matchAny, matchAtLeast } from './matchers/keywords.js';
+import { dismissalOf, negationOf } from './matchers/negation.js';
+import { excluded, matchRegex } from './matchers/regex.js';
+import { bestPartial, matchScript } from './matchers/script.js';
+import { matchSlots } from './matchers/slot.js';
+import type { CompiledRule, RuleSet } from './types.js';
+
+type Speaker = 'agent' | 'customer' | 'either';
+
+interface TimedHit {
+  start: number;
+  end: number;
+}
+
+class Context {
+  readonly segs: Segment[];
+  readonly index = new Map<Segment, number>();
+  private readonly views = new Map<Speaker, TextView>();
+  /** first (order-valid) hit of each evaluated rule, in seconds */
+  readonly firstHit = new Map<string, TimedHit>();
+
+  constructor(
+    readonly facts: SessionFacts,
+    readonly ruleSet: RuleSet,
+  ) {
+    this.segs = [...(facts.transcript?.segments ?? [])].filter((s) => s.text.trim() !== '').sort((a, b) => a.start - b.start || a.id - b.id);
+    this.segs.forEach((s, i) => this.index.set(s, i));
+  }
+
+  get hasTranscript(): boolean {
+    return this.facts.transcript !== undefined && this.segs.length > 0;
+  }
+
+  view(speaker: Speaker): TextView {
+    let v = this.views.get(speaker);
+    if (!v) {
+      v = new TextView(this.segs.filter((s) => eligible(s, speaker)));
+      this.views.set(speaker, v);
+    }
+    return v;
+  }
+}
+
+function eligible(s: Segment, speaker: Speaker): boolean {
+  if (speaker === 'either') return true;
+  const r = effectiveRole(s);
+  return r === speaker || r === 'unknown';
+}
+
+/** true when every segment of the hit was said by the rule's speaker for certain */
+function roleCertain(hit: Hit, speaker: Speaker): boolean {
+  if (speaker === 'either') return true;
+  return hit.view.segmentsIn(hit.start, hit.end).every((s) => effectiveRole(s) === speaker);
+}
+
+// ---------------------------------------------------------------- applicability
+
+type Applies = { state: 'yes' } | { state: 'no'; why: string } | { state: 'unknown'; why: string };
+
+const PRODUCT_ZH: Record<string, string> = {
+  traditional: '传统型', participating: '分红型', universal: '万能型', 'investment-linked': '投连型',
+  health: '健康险', accident: '意外险', other: '其他',
+};
+
+export function appliesTo(rule: CompiledRule, facts: SessionFacts): Applies {
+  const a = rule.spec.applies;
+  if (!a) return { state: 'yes' };
+  const meta = facts.meta;
+  const unknown: string[] = [];
+  if (a.product_type) {
+    if (!facts.metaFromSidecar) unknown.push('产品类型未知');
+    else if (!a.product_type.includes(meta.product.type)) return { state: 'no', why: `产品类型为${PRODUCT_ZH[meta.product.type] ?? meta.product.type}` };
+  }
+  if (a.channel) {
+    if (!facts.metaFromSidecar) unknown.push('销售渠道未知');
+    else if (!a.channel.includes(meta.channel)) return { state: 'no', why: `销售渠道为${meta.channel}` };
+  }
+  if (a.min_age !== undefined || a.max_age !== undefined) {
+    const age = meta.policyholder.age;
+    if (age === undefined) unknown.push('投保人年龄未知');
+    else if ((a.min_age !== undefined && age < a.min_age) || (a.max_age !== undefined && age > a.max_age)) {
+      return { state: 'no', why: `投保人年龄${age}岁` };
+    }
+  }
+  if (a.term_over_years !== undefined) {
+    const t = meta.product.term_years;
+    if (t === undefined) unknown.push('保险期间未知');
+    else if (!(t > a.term_over_years)) return { state: 'no', why: `保险期间${t}年` };
+  }
+  if (a.region) {
+    if (!meta.region) unknown.push('地区未知');
+    else if (!a.region.includes(meta.region)) return { state: 'no', why: `地区为${meta.region}` };
+  }
+  const day = meta.recorded_at?.slice(0, 10);
+  if (day) {
+    if (a.effective_from && day < a.effective_from) return { state: 'no', why: `录制日期早于${a.effective_from}生效` };
+    if (a.effective_to && day > a.effective_to) return { state: 'no', why: `录制日期晚于${a.effective_to}失效` };
+  }
+  return unknown.length ? { state: 'unknown', why: unknown.join('，') } : { state: 'yes' };
+}
+
+// ---------------------------------------------------------------- matching
+
+function findHits(rule: CompiledRule, view: TextView, ctx: Context): { hits: Hit[]; negated: Hit[]; dismissed: Hit[] } {
+  const raw: Hit[] = [];
+  for (const m of rule.matches) {
+    const found: Hit[] = [];
+    if (m.any) found.push(...matchAny(view, m.any));
+    if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all'));
+    if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least'));
+    if (m.regex) found.push(...matchRegex(view, m.regex));
+    if (m.script) found.push(...matchScript(view, m.script, m.minCoverage));
+    if (m.slots) found.push(...matchSlots(view, m));
+    for (const h of found) {
+      if (m.none?.length) {
+        const ctxText = view.text.slice(view.clauseStart(h.start), view.clauseEnd(Math.max(h.start, h.end - 1)));
+        if (m.none.some((w) => ctxText.includes(w))) continue;
+      }
+      if (excluded(h, m.exclude)) continue;
+      raw.push(h);
+    }
+  }
+  const lex = ctx.ruleSet.lexicon;
+  const negated: Hit[] = [];
+  const dismissed: Hit[] = [];
+  const kept: Hit[] = [];
+  for (const h of raw) {
+    if (rule.negation && negationOf(h, lex).negated) negated.push(h);
+    else if (rule.spec.kind === 'required' && dismissalOf(h, lex)) dismissed.push(h);
+    else kept.push(h);
+  }
+  return { hits: dedupe(kept), negated, dismissed };
+}
+
+/** Overlapping hits → one (slot hits win: they carry the checked numbers; then similarity). */
+function dedupe(hits: Hit[]): Hit[] {
+  const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Hit[] = [];
+  for (const h of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && h.start < prev.end) {
+      const better = (h.by === 'slot') !== (prev.by === 'slot') ? h.by === 'slot' : h.similarity > prev.similarity;
+      if (better) out[out.length - 1] = h;
+      continue;
+    }
+    out.push(h);
+  }
+  return out;
+}
+
+function hitTimes(h: Hit): TimedHit {
+  return { start: h.view.timeAt(h.start, 'start'), end: h.view.timeAt(h.end - 1, 'end') };
+}
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+function hitEvidence(h: Hit, note?: string): Evidence {
+  const t = hitTimes(h);
+  const segs = h.view.segmentsIn(h.start, h.end);
+  const ev: Evidence = {
+    start: round2(t.start),
+    end: round2(t.end),
+    segmentIds: segs.map((s) => s.id),
+    excerpt: segs.map((s) => s.text).join(' '),
+    matched: h.view.original(h.start, h.end),
+  };
+  if (h.by === 'script') ev.similarity = h.similarity;
+  const notes = [note, h.slots && Object.keys(h.slots).length ? Object.entries(h.slots).map(([k, v]) => `${k}=${v}`).join(', ') : undefined].filter(Boolean);
+  if (notes.length) ev.note = notes.join('；');
+  return ev;
+}
+
+function segEvidence(s: Segment, note?: string): Evidence {
+  return { start: round2(s.start), end: round2(s.end), segmentIds: [s.id], excerpt: s.text, matched: s.text, note };
+}
+
+function missingText(rule: CompiledRule): string {
+  const m = rule.matches[0];
+  const parts: string[] = [];
+  if (m.script?.length) parts.push(m.script[0].source);
+  if (m.slots?.length) parts.push(m.slots[0].template);
+  const words = [...(m.any ?? []), ...(m.all ?? []), ...(m.atLeast?.of ?? [])].map((k) => k.word);
+  if (words.length) parts.push(words.slice(0, 6).join(' / '));
+  return parts.join('；') || rule.spec.title;
+}
+
+// ---------------------------------------------------------------- findings
+
+function make(
+  rule: CompiledRule,
+  part: '' | 'confirm' | 'proxy' | 'rate' | 'order',
+  status: FindingStatus,
+  confidence: number,
+  evidence: Evidence[],
+  message: string,
+  severity?: Severity,
+): Finding {
+  const s = rule.spec;
+  const meta = {
+    '': { title: s.title, category: s.category, concepts: s.concepts as string[] },
+    confirm: { title: `${s.title}：客户确认`, category: 'confirmation', concepts: ['confirmation.customer'] },
+    proxy: { title: `${s.title}：代答检查`, category: 'conduct', concepts: ['conduct.proxy-answer'] },
+    rate: { title: `${s.title}：语速`, category: 'conduct', concepts: ['conduct.speech-rate'] },
+    order: { title: `${s.title}：顺序`, category: s.category, concepts: s.concepts as string[] },
+  }[part];
+  return {
+    ruleId: part ? `${rule.id}/${part}` : rule.id,
+    title: meta.title,
+    category: meta.category,
+    concepts: meta.concepts,
+    status,
+    severity: severity ?? s.severity,
+    confidence: round2(Math.max(0, Math.min(1, confidence))),
+    evidence,
+    message,
+    source: s.source,
+  };
+}
+
+const NO_TRANSCRIPT = (ctx: Context): string =>
+  ctx.facts.transcript === undefined
+    ? `无转写文本${ctx.facts.transcriptMissingReason ? `（${ctx.facts.transcriptMissingReason}）` : ''}，无法判断`
+    : '转写文本为空，无法判断';
+
+function lowConfidenceIn(view: TextView): Segment[] {
+  return view.segments.filter((s) => s.lowConfidence);
+}
+
+function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
+  const s = rule.spec;
+  const speaker = s.speaker as Speaker;
+  if (!ctx.hasTranscript) {
+    const out = [make(rule, '', 'undetermined', 0.2, [], NO_TRANSCRIPT(ctx))];
+    if (s.confirm) out.push(make(rule, 'confirm', 'undetermined', 0.2, [], NO_TRANSCRIPT(ctx), s.confirm.severity));
+    return out;
+  }
+  const view = ctx.view(speaker);
+  const { hits: all, dismissed } = findHits(rule, view, ctx);
+
+  // numbers said wrong ("犹豫期10天") are a misstatement wherever they occur
+  const wrong = all.filter((h) => h.slotFailures);
+  const good = all.filter((h) => !h.slotFailures);
+
+  // order constraints
+  const order = s.order;
+  let ordered = good;
+  let orderFinding: Finding | undefined;
+  if (order && good.length) {
+    const refsAfter = (order.after ?? []).map((id) => [id, ctx.firstHit.get(id)] as const);
+    const refsBefore = (order.before ?? []).map((id) => [id, ctx.firstHit.get(id)] as const);
+    const ok = (h: Hit): boolean => {
+      const t = hitTimes(h);
+      for (const [, r] of refsAfter) {
+        if (!r) continue;
+        if (t.start < r.start) return false;
+        if (order.within_s !== undefined && t.start - r.end > order.within_s) return false;
+      }
+      for (const [, r] of refsBefore) if (r && t.start > r.start) return false;
+      return true;
+    };
+    ordered = good.filter(ok);
+    const known = [...refsAfter, ...refsBefore].filter(([, r]) => r).map(([id]) => id);
+    if (!known.length) {
+      orderFinding = make(rule, 'order', 'not_applicable', 0.5, [], `参照的规则（${[...(order.after ?? []), ...(order.before ?? [])].join('、')}）未命中，无法检查顺序`, order.severity);
+      ordered = good;
+    } else if (!ordered.length) {
+      const want = [
+        order.after?.length ? `应在 ${order.after.join('、')} 之后${order.within_s !== undefined ? `${order.within_s}秒内` : ''}` : '',
+        order.before?.length ? `应在 ${order.before.join('、')} 之前` : '',
+      ].filter(Boolean).join('，');
+      orderFinding = make(rule, 'order', 'fail', 0.8, good.slice(0, 2).map((h) => hitEvidence(h)), `顺序不符：${want}`, order.severity);
+      ordered = good;
+    } else {
+      orderFinding = make(rule, 'order', 'pass', 0.9, [hitEvidence(ordered[0])], '顺序符合要求', order.severity);
+    }
+  }
+
+  const out: Finding[] = [];
+  if (wrong.length) {
+    const h = wrong[0];
+    out.push(make(rule, '', 'fail', 0.85, [hitEvidence(h, h.slotFailures!.join('；'))], `${s.messages?.fail ?? s.title}：所述数值不符（${h.slotFailures!.join('；')}）`));
+  } else if (!ordered.length) {
+    const low = lowConfidenceIn(view);
+    const floor = Math.max(0.45, (rule.matches[0]?.minCoverage ?? 0.7) - 0.2);
+    const scripts = rule.matches.flatMap((m) => m.script ?? []);
+    const near = scripts.length ? bestPartial(view, scripts, floor) : undefined;
+    if (dismissed.length) {
+      out.push(make(rule, '', 'fail', 0.75, [hitEvidence(dismissed[0], '提及后被略过')], `${s.title}：仅提及、未实际说明（被略过）`));
+    } else if (near) {
+      out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(near, '与标准话术部分相似'), missing: near.what }], `${s.title}：仅部分相似（${Math.round(near.similarity * 100)}%），需人工确认`));
+    } else if (low.length) {
+      out.push(make(rule, '', 'undetermined', 0.35, low.slice(0, 3).map((x) => segEvidence(x, '转写置信度低')), `未找到“${s.title}”，但有 ${low.length} 段转写置信度低，可能被漏识别`));
+    } else {
+      out.push(make(rule, '', 'fail', 0.9, [{ missing: missingText(rule) }], s.messages?.fail ?? `未找到：${s.title}`));
+    }
+  } else {
+    const best = [...ordered].sort((a, b) => b.similarity - a.similarity || a.start - b.start)[0];
+    const certain = roleCertain(best, speaker);
+    const conf = best.similarity * (certain ? 0.95 : 0.75);
+    out.push(make(rule, '', 'pass', conf, [hitEvidence(best, certain ? undefined : '说话人角色未确定')], s.messages?.pass ?? `已告知：${s.title}`));
+  }
+  if (orderFinding) out.push(orderFinding);
+  const useHits = ordered.length ? ordered : [];
+  if (useHits.length) {
+    const t = hitTimes(useHits[0]);
+    ctx.firstHit.set(rule.id, t);
+  }
+
+  // confirmation and proxy answer
+  if (s.confirm) {
+    const c = s.confirm;
+    if (!useHits.length) {
+      out.push(make(rule, 'confirm', 'not_applicable', 0.5, [], '未找到相应告知，无从确认', c.severity));
+    } else {
+      const outcomes = useHits.slice(0, 5).map((h) => ({ h, o: confirmAfter(h, ctx, c.within_s) }));
+      const rank = (o: ConfirmOutcome): number =>
+        o.status === 'confirmed' ? 3 : o.status === 'unknown-role' || o.status === 'low-confidence' ? 2 : 1;
+      const { h, o } = outcomes.sort((a, b) => rank(b.o) - rank(a.o))[0];
+      out.push(confirmFinding(rule, h, o, c.within_s, c.severity));
+      if (c.proxy) {
+        const proxied = outcomes.find((x) => x.o.proxy === 'yes');
+        if (proxied) {
+          const ev = proxied.o.proxySegment ? segEvidence(proxied.o.proxySegment, '业务员自问自答') : hitEvidence(proxied.h);
+          if (proxied.o.proxyText) ev.matched = proxied.o.proxyText;
+          out.push(make(rule, 'proxy', 'fail', 0.8, [hitEvidence(proxied.h), ev], `疑似代答：业务员替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`, 'major'));
+        } else if (o.proxy === 'unknown' || o.status === 'unknown-role') {
+          out.push(make(rule, 'proxy', 'undetermined', 0.3, [hitEvidence(h)], '说话人角色未确定，无法判断是否代答', 'major'));
+        } else {
+          out.push(make(rule, 'proxy', 'pass', 0.85, [], '未见代答', 'major'));
+        }
+      }
+    }
+  }
+
+  // speech rate over the disclosure
+  if (s.speech_rate && useHits.length) {
+    const r = s.speech_rate;
+    const h = useHits[0];
+    const segs = h.view.segmentsIn(h.start, h.end);
+    const chars = segs.reduce((n, x) => n + normText(x.text).length, 0);
+    const dur = segs.reduce((d, x) => d + Math.max(0, x.end - x.start), 0);
+    if (chars < r.min_chars || dur <= 0) {
+      out.push(make(rule, 'rate', 'not_applicable', 0.5, [hitEvidence(h)], '片段太短，不计语速', r.severity));
+    } else {
+      const cpm = Math.round((chars / dur) * 60);
+      const ev = { ...hitEvidence(h), note: `${cpm} 字/分钟（上限 ${r.max_cpm}）` };
+      out.push(
+        cpm > r.max_cpm
+          ? make(rule, 'rate', 'fail', 0.8, [ev], `语速过快：${cpm} 字/分钟，超过 ${r.max_cpm}`, r.severity)
+          : make(rule, 'rate', 'pass', 0.85, [ev], `语速 ${cpm} 字/分钟`, r.severity),
+      );
+    }
+  }
+  return out;
+}
+
+function confirmAfter(h: Hit, ctx: Context, withinS: number): ConfirmOutcome {
+  const v = h.view;
+  const lastSeg = v.segments[v.seg[h.end - 1]];
+  const lastIdx = ctx.index.get(lastSeg) ?? 0;
+  const o = v.orig[h.end - 1];
+  return checkConfirmation({
+    segs: ctx.segs,
+    lastIdx,
+    tailFrom: o + 1,
+    endTime: hitTimes(h).end,
+    withinS,
+    lex: ctx.ruleSet.lexicon,
+  });
+}
+
+function confirmFinding(rule: CompiledRule, h: Hit, o: ConfirmOutcome, withinS: number, severity?: Severity): Finding {
+  const ev = [hitEvidence(h, '告知内容')];
+  if (o.reply) ev.push(segEvidence(o.reply, o.replyWord ? `回答：${o.replyWord}` : undefined));
+  switch (o.status) {
+    case 'confirmed':
+      return make(rule, 'confirm', 'pass', o.confidence, ev, o.afterHedge ? `客户先表示“${o.afterHedge.text.trim()}”，复述后确认` : `客户已确认（“${o.reply!.text.trim()}”）`, severity);
+    case 'refused':
+      return make(rule, 'confirm', 'fail', o.confidence, ev, `客户未确认：回答“${o.reply!.text.trim()}”（${o.replyKind === 'hedge' ? '含糊/未听懂' : '否定'}）`, severity);
+    case 'unknown-role':
+      return make(rule, 'confirm', 'undetermined', o.confidence, ev, '有答复，但说话人角色未确定，无法确认是否为客户本人', severity);
+    case 'low-confidence':
+      return make(rule, 'confirm', 'undetermined', o.confidence, ev, `告知后 ${withinS} 秒内的转写置信度低，无法判断客户是否确认`, severity);
+    default:
+      return make(rule, 'confirm', 'fail', o.confidence, ev, `告知后 ${withinS} 秒内未见客户确认`, severity);
+  }
+}
+
+function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
+  const s = rule.spec;
+  if (!ctx.hasTranscript) return [make(rule, '', 'undetermined', 0.2, [], NO_TRANSCRIPT(ctx))];
+  const speaker = s.speaker as Speaker;
+  const view = ctx.view(speaker);
+  const { hits, negated } = findHits(rule, view, ctx);
+  if (hits.length) {
+    const certain = hits.some((h) => roleCertain(h, speaker));
+    // an unattributed question ("这个保本吗？") may be the customer asking: let a person decide
+    const questionOnly = !certain && hits.every((h) => /[吗么呢？?]\s*$/.test(h.view.segmentsIn(h.start, h.end).map((x) => x.text).join('')));
+    const ev = hits.slice(0, 3).map((h) => hitEvidence(h, roleCertain(h, speaker) ? undefined : '说话人角色未确定'));
+    if (questionOnly) return [make(rule, '', 'undetermined', 0.5, ev, `${s.title}：出现“${ev[0].matched}”，但可能是客户提问，需人工确认`)];
+    return [make(rule, '', 'fail', certain ? 0.9 : 0.7, ev, s.messages?.fail ?? `违规表述：“${ev[0].matched}”（${s.title}）`)];
+  }
+  // nothing said — but a garbled stretch could hide it
+  const low = lowConfidenceIn(view);
+  const lowDur = low.reduce((d, x) => d + (x.end - x.start), 0);
+  const spoken = view.segments.reduce((d, x) => d + (x.end - x.start), 0) || 1;
+  const ev: Evidence[] = negated.slice(0, 2).map((h) => hitEvidence(h, '否定表述，属正确提示'));
+  if (lowDur / spoken > 0.25) {
+    return [make(rule, '', 'undetermined', 0.4, low.slice(0, 3).map((x) => segEvidence(x, '转写置信度低')), `未发现${s.title}，但 ${Math.round((lowDur / spoken) * 100)}% 的转写置信度低`)];
+  }
+  const conf = 0.9 * (1 - lowDur / spoken);
+  return [make(rule, '', 'pass', conf, ev, s.messages?.pass ?? (negated.length ? `未发现违规；出现否定表述“${ev[0].matched}”，属正确提示` : `未发现：${s.title}`))];
+}
+
+function evalSilence(rule: CompiledRule, ctx: Context): Finding[] {
+  const s = rule.spec;
+  const cfg = s.silence!;
+  if (!ctx.hasTranscript && !ctx.facts.signals) return [make(rule, '', 'undetermined', 0.2, [], NO_TRANSCRIPT(ctx))];
+  let t0 = ctx.segs[0]?.start ?? 0;
+  let t1 = ctx.segs.length ? Math.max(...ctx.segs.map((x) => x.end)) : (ctx.facts.probe?.duration ?? 0);
+  let stage = '全程';
+  if (cfg.between) {
+    const a = ctx.firstHit.get(cfg.between[0]);
+    const b = ctx.firstHit.get(cfg.between[1]);
+    if (!a || !b) return [make(rule, '', 'not_applicable', 0.5, [], `阶段边界（${cfg.between.join(' → ')}）未找到，不检查静默`)];
+    t0 = a.end;
+    t1 = b.start;
+    stage = `${cfg.between[0]} → ${cfg.between[1]}`;
+  }
+  const gaps: { start: number; end: number }[] = [];
+  let cursor = t0;
+  for (const x of ctx.segs) {
+    if (x.end <= t0) continue;
+    if (x.start >= t1) break;
+    if (x.start - cursor > cfg.max_s) gaps.push({ start: cursor, end: x.start });
+    cursor = Math.max(cursor, x.end);
+  }
+  if (t1 - cursor > cfg.max_s && ctx.segs.length) gaps.push({ start: cursor, end: t1 });
+  for (const g of ctx.facts.signals?.silence ?? []) {
+    const a = Math.max(g.start, t0);
+    const b = Math.min(g.end, t1);
+    if (b - a > cfg.max_s && !gaps.some((x) => x.start <= a && x.end >= b)) gaps.push({ start: a, end: b });
+  }
+  if (!gaps.length) return [make(rule, '', 'pass', 0.85, [], `${stage} 无超过 ${cfg.max_s} 秒的静默`)];
+  gaps.sort((a, b) => b.end - b.start - (a.end - a.start));
+  const ev = gaps.slice(0, 3).map((g) => ({ start: round2(g.start), end: round2(g.end), note: `静默 ${Math.round(g.end - g.start)} 秒` }));
+  return [make(rule, '', 'fail', 0.8, ev, `${stage} 出现 ${Math.round(gaps[0].end - gaps[0].start)} 秒静默，超过 ${cfg.max_s} 秒`)];
+}
+
+function notApplicable(rule: CompiledRule, why: string): Finding {
+  return make(rule, '', 'not_applicable', 1, [], `不适用：${why}`);
+}
+
+/** Evaluate every rule of the set against one session. Never throws on odd facts. */
+export function evaluateRules(ruleSet: RuleSet, facts: SessionFacts): Finding[] {
+  const ctx = new Context(facts, ruleSet);
+  const byRule: { index: number; fs: Finding[] }[] = [];
+  for (const rule of ruleSet.rules) {
+    const app = appliesTo(rule, facts);
+    if (app.state === 'no') {
+      byRule.push({ index: rule.index, fs: [notApplicable(rule, app.why)] });
+      continue;
+    }
+    const fs =
+      rule.spec.kind === 'prohibited' ? evalProhibited(rule, ctx) : rule.spec.kind === 'silence' ? evalSilence(rule, ctx) : evalRequired(rule, ctx);
+    if (app.state === 'unknown') {
+      // can't tell whether the rule applies: a missing item is "can't tell", not a failure
+      for (const f of fs) {
+        if (f.status === 'fail' && rule.spec.kind !== 'prohibited') {
+          f.status = 'undetermined';
+          f.confidence = Math.min(f.confidence, 0.3);
+          f.message = `${f.message}（${app.why}，无法确定本规则是否适用）`;
+        }
+      }
+    }
+    byRule.push({ index: rule.index, fs });
+  }
+  // rules are evaluated dependencies-first; report them in the order the packs list them
+  return byRule.sort((a, b) => a.index - b.index).flatMap((x) => x.fs);
+}

@@ -1,0 +1,336 @@
+// Loads rule packs (YAML) and the lexicon, validates them strictly and compiles them.
+// Every load error is a UserError naming file, line and field.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { RE2JS } from 're2js';
+import { makePattern, type Pattern } from '../text/corpus.js';
+import { buildLexicon, LexiconFileSchema, type Lexicon, type LexiconFile } from '../text/lexicon.js';
+import { normText } from '../text/normalize.js';
+import { UserError } from '../util/errors.js';
+import { PROJECT_ROOT } from '../util/version.js';
+import { MatchSchema, RuleSchema, type MatchSpec, type RuleSpec } from './schema.js';
+import type { CompiledMatch, CompiledRule, CompiledSlot, Keyword, RuleSet } from './types.js';
+import { lineOf, parseYaml, registerKnownKeys, validate, type YamlDoc } from './yamlfile.js';
+
+export const DEFAULT_RULES_DIR = join(PROJECT_ROOT, 'rules');
+const LEXICON_DIR = 'lexicon';
+
+registerKnownKeys([
+  ...Object.keys(RuleSchema.shape),
+  ...Object.keys(MatchSchema.shape),
+  'after', 'before', 'within_s', 'by', 'proxy', 'max_cpm', 'min_chars', 'max_s', 'between',
+  'product_type', 'channel', 'min_age', 'max_age', 'term_over_years', 'region', 'effective_from', 'effective_to',
+  'hit', 'miss', 'cases', 'dialogue', 'expect', 'pass', 'fail', 'min', 'max', 'eq', 'n', 'of',
+]);
+
+interface Found {
+  rules: { path: string; pack: string }[];
+  lexicon: string[];
+}
+
+function isYaml(p: string): boolean {
+  return /\.ya?ml$/i.test(p);
+}
+
+function discover(dir: string, found: Found, packRoot: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new UserError(`${dir}: rule folder not found`, dir);
+  }
+  if (st.isFile()) {
+    if (!isYaml(dir)) throw new UserError(`${dir}: not a YAML rule file`, dir);
+    found.rules.push({ path: dir, pack: basename(dirname(dir)) });
+    return;
+  }
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.name.startsWith('.')) continue;
+    if (e.isDirectory()) {
+      if (e.name === LEXICON_DIR) {
+        for (const f of readdirSync(p).sort()) if (isYaml(f)) found.lexicon.push(join(p, f));
+      } else discover(p, found, packRoot);
+    } else if (e.isFile() && isYaml(e.name)) {
+      const rel = relative(packRoot, dir);
+      found.rules.push({ path: p, pack: rel === '' ? basename(dir) : rel });
+    }
+  }
+}
+
+function compileRe(y: YamlDoc, path: (string | number)[], src: string): RE2JS {
+  try {
+    return RE2JS.compile(normalizeRegexLiterals(src));
+  } catch (err) {
+    const line = lineOf(y, path);
+    const why = err instanceof Error ? err.message : String(err);
+    throw new UserError(
+      `${y.file}:${line}: field "${path.join('.')}": invalid or unsupported regular expression (${why}); rules use RE2 syntax, which is linear-time: no backreferences or lookaround`,
+      y.file,
+    );
+  }
+}
+
+/**
+ * Regexes run on normalised text, so their literal Chinese parts are normalised the same way
+ * (traditional → simplified, full → half width); regex syntax characters are left alone.
+ */
+function normalizeRegexLiterals(src: string): string {
+  return src.replace(/[\p{Script=Han}\uFF01-\uFF5E]+/gu, (m) => normText(m) || m);
+}
+
+/** A rule word: "执业证|工号" lists alternatives; lexicon synonyms of each count too. */
+function keyword(word: string, lex: Lexicon, pinyin: boolean | undefined): Keyword {
+  const forms = word.split('|').map(normText).filter(Boolean);
+  const all = new Set<string>();
+  for (const n of forms) for (const w of [n, ...(lex.synonyms.get(n) ?? [])]) all.add(w);
+  const alts: Pattern[] = [...all].map((w) => makePattern(w));
+  // pinyin comparison on short words finds too many homophones; default to 3+ characters
+  return { word, alts, pinyin: pinyin ?? 'auto' };
+}
+
+function compileSlot(y: YamlDoc, path: (string | number)[], template: string): CompiledSlot {
+  const names: string[] = [];
+  // literal parts are normalised; a space allows a short gap; {name} captures a number
+  const parts = template.split(/(\{[a-z][a-z0-9_]*\})/);
+  let re = '';
+  for (const part of parts) {
+    const m = /^\{([a-z][a-z0-9_]*)\}$/.exec(part);
+    if (m) {
+      if (names.includes(m[1])) {
+        throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot {${m[1]}} used twice`, y.file);
+      }
+      names.push(m[1]);
+      re += `(?P<${m[1]}>\\d+(?:\\.\\d+)?)`;
+    } else if (part) {
+      re += part
+        .split(/\s+/)
+        .map((lit) => normalizeRegexLiterals(lit))
+        .join('.{0,6}?');
+    }
+  }
+  if (!names.length) {
+    throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot template has no {name} placeholder`, y.file);
+  }
+  return { template, re: compileRe(y, path, re), names };
+}
+
+const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: Lexicon): CompiledMatch {
+  const positive = m.any || m.all || m.at_least || m.regex || m.script || m.slot;
+  if (!positive) {
+    throw new UserError(
+      `${y.file}:${lineOf(y, base)}: field "${base.join('.')}": needs at least one of any, all, at_least, regex, script, slot`,
+      y.file,
+    );
+  }
+  if (m.at_least && m.at_least.n > m.at_least.of.length) {
+    throw new UserError(`${y.file}:${lineOf(y, [...base, 'at_least'])}: field "${[...base, 'at_least', 'n'].join('.')}": n is larger than the word list`, y.file);
+  }
+  const slots = arr(m.slot).map((t, i) => compileSlot(y, [...base, 'slot', ...(Array.isArray(m.slot) ? [i] : [])], t));
+  if (m.check) {
+    const names = new Set(slots.flatMap((s) => s.names));
+    for (const k of Object.keys(m.check)) {
+      if (!names.has(k)) {
+        throw new UserError(`${y.file}:${lineOf(y, [...base, 'check'], k)}: field "${[...base, 'check', k].join('.')}": no slot {${k}} in the templates`, y.file);
+      }
+    }
+  }
+  return {
+    any: m.any?.map((w) => keyword(w, lex, m.pinyin)),
+    all: m.all?.map((w) => keyword(w, lex, m.pinyin)),
+    atLeast: m.at_least ? { n: m.at_least.n, of: m.at_least.of.map((w) => keyword(w, lex, m.pinyin)) } : undefined,
+    none: m.none?.map(normText).filter(Boolean),
+    withinChars: m.within_chars ?? 60,
+    regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r)) : undefined,
+    exclude: m.exclude ? arr(m.exclude).map((r, i) => compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r)) : undefined,
+    script: m.script ? arr(m.script).map((s) => makePattern(s)) : undefined,
+    minCoverage: m.min_coverage ?? 0.7,
+    slots: slots.length ? slots : undefined,
+    check: m.check,
+  };
+}
+
+function compileRule(y: YamlDoc, base: (string | number)[], raw: unknown, pack: string, lex: Lexicon): CompiledRule {
+  const spec: RuleSpec = validate(y, RuleSchema, raw, base);
+  const line = lineOf(y, base);
+  if ((spec.kind === 'required' || spec.kind === 'prohibited') && !spec.match) {
+    throw new UserError(`${y.file}:${line}: rule "${spec.id}": field "match" is required for a ${spec.kind} rule`, y.file);
+  }
+  if (spec.kind === 'silence' && !spec.silence) {
+    throw new UserError(`${y.file}:${line}: rule "${spec.id}": field "silence" is required for a silence rule`, y.file);
+  }
+  if (spec.kind === 'prohibited' && (spec.confirm || spec.speech_rate)) {
+    throw new UserError(`${y.file}:${lineOf(y, [...base, spec.confirm ? 'confirm' : 'speech_rate'])}: rule "${spec.id}": a prohibited rule takes no confirm/speech_rate`, y.file);
+  }
+  const a = spec.applies;
+  if (a?.min_age !== undefined && a.max_age !== undefined && a.min_age > a.max_age) {
+    throw new UserError(`${y.file}:${lineOf(y, [...base, 'applies', 'min_age'])}: field "applies.min_age": larger than max_age`, y.file);
+  }
+  const matches = arr(spec.match).map((m, i) =>
+    compileMatch(y, [...base, 'match', ...(Array.isArray(spec.match) ? [i] : [])], m, lex),
+  );
+  return {
+    id: spec.id,
+    spec,
+    file: y.file,
+    line,
+    pack,
+    index: 0,
+    matches,
+    negation: spec.negation ?? spec.kind === 'prohibited',
+  };
+}
+
+function refsOf(r: CompiledRule): { ref: string; field: string[] }[] {
+  const out: { ref: string; field: string[] }[] = [];
+  for (const x of r.spec.order?.after ?? []) out.push({ ref: x, field: ['order', 'after'] });
+  for (const x of r.spec.order?.before ?? []) out.push({ ref: x, field: ['order', 'before'] });
+  for (const x of r.spec.silence?.between ?? []) out.push({ ref: x, field: ['silence', 'between'] });
+  return out;
+}
+
+/** Order rules so that every rule comes after the rules it refers to; reject cycles. */
+function sortRules(rules: CompiledRule[], docs: Map<CompiledRule, { y: YamlDoc; base: (string | number)[] }>): CompiledRule[] {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  // edges: dependency → dependent (a rule needs the hits of what it refers to)
+  const deps = new Map<string, string[]>();
+  for (const r of rules) {
+    for (const { ref, field } of refsOf(r)) {
+      if (!byId.has(ref)) {
+        const d = docs.get(r)!;
+        throw new UserError(`${r.file}:${lineOf(d.y, [...d.base, ...field])}: rule "${r.id}": field "${field.join('.')}" refers to unknown rule "${ref}"`, r.file);
+      }
+      if (ref === r.id) {
+        const d = docs.get(r)!;
+        throw new UserError(`${r.file}:${lineOf(d.y, [...d.base, ...field])}: rule "${r.id}": field "${field.join('.')}" refers to itself`, r.file);
+      }
+    }
+    deps.set(r.id, refsOf(r).map((x) => x.ref));
+  }
+  // cycles in the order relation itself (a after b, b after a; or a before b, b before a)
+  const later = new Map<string, Set<string>>(); // x → rules that must come after x
+  const addEdge = (x: string, y: string): void => {
+    if (!later.has(x)) later.set(x, new Set());
+    later.get(x)!.add(y);
+  };
+  for (const r of rules) {
+    for (const x of r.spec.order?.after ?? []) addEdge(x, r.id);
+    for (const x of r.spec.order?.before ?? []) addEdge(r.id, x);
+  }
+  const state = new Map<string, number>();
+  const stack: string[] = [];
+  const visit = (id: string): void => {
+    state.set(id, 1);
+    stack.push(id);
+    for (const n of later.get(id) ?? []) {
+      const s = state.get(n) ?? 0;
+      if (s === 1) {
+        const cycle = [...stack.slice(stack.indexOf(n)), n];
+        const r = byId.get(n)!;
+        const d = docs.get(r)!;
+        throw new UserError(`${r.file}:${lineOf(d.y, [...d.base, 'order'])}: rule "${r.id}": field "order": circular order constraint ${cycle.join(' → ')}`, r.file);
+      }
+      if (s === 0) visit(n);
+    }
+    stack.pop();
+    state.set(id, 2);
+  };
+  for (const r of rules) if (!state.get(r.id)) visit(r.id);
+
+  // evaluation order: dependencies first (DFS post-order; stable otherwise)
+  const out: CompiledRule[] = [];
+  const done = new Set<string>();
+  const onPath = new Set<string>();
+  const place = (id: string): void => {
+    if (done.has(id) || onPath.has(id)) return;
+    onPath.add(id);
+    for (const d of deps.get(id) ?? []) place(d);
+    onPath.delete(id);
+    done.add(id);
+    out.push(byId.get(id)!);
+  };
+  for (const r of rules) place(r.id);
+  return out;
+}
+
+export function loadLexicon(files: string[]): Lexicon {
+  const parsed: LexiconFile[] = [];
+  for (const f of files) {
+    const src = readFileSync(f, 'utf8');
+    for (const y of parseYaml(f, src)) parsed.push(validate(y, LexiconFileSchema, y.doc.toJS()));
+  }
+  return buildLexicon(parsed);
+}
+
+/**
+ * Load rule packs. `dirs`: folders holding packs (each sub-folder with YAML files is a pack) or
+ * pack folders or single files; default: the shipped `rules/`. The shipped lexicon is always
+ * loaded; a `lexicon/` folder in the given dirs adds to it.
+ */
+export function loadRuleSet(dirs?: string[]): RuleSet {
+  const roots = dirs && dirs.length ? dirs.map((d) => resolve(d)) : [DEFAULT_RULES_DIR];
+  const found: Found = { rules: [], lexicon: [] };
+  for (const d of roots) discover(d, found, d);
+  const defaultLex = join(DEFAULT_RULES_DIR, LEXICON_DIR);
+  let lexFiles = found.lexicon;
+  try {
+    const shipped = readdirSync(defaultLex).filter(isYaml).sort().map((f) => join(defaultLex, f));
+    lexFiles = [...new Set([...shipped, ...found.lexicon])];
+  } catch {
+    // no shipped lexicon (unusual install): the given folders must bring their own
+  }
+  const lexicon = loadLexicon(lexFiles);
+
+  const hash = createHash('sha256');
+  for (const f of [...lexFiles].sort()) hash.update(`lexicon:${basename(f)}\0`).update(readFileSync(f)).update('\0');
+
+  const rules: CompiledRule[] = [];
+  const docs = new Map<CompiledRule, { y: YamlDoc; base: (string | number)[] }>();
+  const seen = new Map<string, CompiledRule>();
+  const packs = new Set<string>();
+  for (const { path, pack } of found.rules) {
+    const src = readFileSync(path, 'utf8');
+    hash.update(`${pack}/${basename(path)}\0`).update(src).update('\0');
+    for (const y of parseYaml(path, src)) {
+      const top = y.doc.toJS() as unknown;
+      if (!top || typeof top !== 'object' || Array.isArray(top)) {
+        throw new UserError(`${path}:${lineOf(y, [])}: a rule file holds one rule (a mapping with id, title, …) or "rules:" with a list`, path);
+      }
+      const isList = 'rules' in (top as object);
+      if (isList) {
+        const keys = Object.keys(top as object).filter((k) => k !== 'rules' && k !== 'description');
+        if (keys.length) throw new UserError(`${path}:${lineOf(y, [], keys[0])}: unknown field "${keys[0]}" beside "rules"`, path);
+      }
+      const items: { raw: unknown; base: (string | number)[] }[] = isList
+        ? (Array.isArray((top as { rules: unknown }).rules) ? ((top as { rules: unknown[] }).rules) : []).map((raw, i) => ({ raw, base: ['rules', i] }))
+        : [{ raw: top, base: [] }];
+      if (isList && !items.length) throw new UserError(`${path}:${lineOf(y, ['rules'])}: field "rules": expected a non-empty list of rules`, path);
+      for (const { raw, base } of items) {
+        const rule = compileRule(y, base, raw, pack, lexicon);
+        const prev = seen.get(rule.id);
+        if (prev) {
+          throw new UserError(`${path}:${rule.line}: field "id": duplicate rule id "${rule.id}" (first defined at ${prev.file}:${prev.line})`, path);
+        }
+        rule.index = seen.size;
+        seen.set(rule.id, rule);
+        docs.set(rule, { y, base });
+        packs.add(pack);
+        rules.push(rule);
+      }
+    }
+  }
+  if (!found.rules.length) throw new UserError(`${roots.join(', ')}: no rule files (*.yaml) found`, roots[0]);
+  // disabled rules still take part in validation (a reference to one is not an error)
+  const sorted = sortRules(rules, docs).filter((r) => r.spec.enabled);
+  return {
+    version: hash.digest('hex').slice(0, 16),
+    packs: [...packs].sort(),
+    rules: sorted,
+    lexicon,
+    files: found.rules.map((r) => r.path),
+  };
+}

@@ -1,0 +1,125 @@
+// Customer confirmation after a disclosure: an affirmative answer by the customer within N
+// seconds. A hedge or negative ("不太清楚", "没听懂", "再说一遍") is not a confirmation; the
+// agent answering his own question (代答) is flagged; with unknown roles nothing is guessed.
+import type { Segment } from '../../model/index.js';
+import { classifyReply, isBareAffirmative, type Lexicon, type ReplyKind } from '../../text/lexicon.js';
+import { normText } from '../../text/normalize.js';
+
+export type EffectiveRole = 'agent' | 'customer' | 'unknown';
+
+export function effectiveRole(s: Segment): EffectiveRole {
+  if (s.role !== 'agent' && s.role !== 'customer') return 'unknown';
+  // a role the speaker module is unsure of is not a role to decide on
+  if (s.roleConfidence !== undefined && s.roleConfidence < 0.5) return 'unknown';
+  return s.role;
+}
+
+export interface ConfirmOutcome {
+  status: 'confirmed' | 'refused' | 'none' | 'unknown-role' | 'low-confidence';
+  /** the reply that decided it */
+  reply?: Segment;
+  replyKind?: ReplyKind;
+  replyWord?: string;
+  /** confirmed only after a hedge and a re-explanation */
+  afterHedge?: Segment;
+  proxy: 'yes' | 'no' | 'unknown';
+  proxySegment?: Segment;
+  /** same-segment proxy: the agent's own question and answer */
+  proxyText?: string;
+  confidence: number;
+}
+
+const QUESTION_TAIL = /(吗|么|呢|是否|对吧|对不对|好吧|行吧|可以吧|是吧|清楚不|明白不)[？?，,。.\s]*([^？?]{1,10})$/;
+
+export interface ConfirmInput {
+  segs: Segment[];
+  /** index in segs of the segment where the disclosure ends */
+  lastIdx: number;
+  /** original-text offset in that segment where the disclosure ends */
+  tailFrom: number;
+  /** time the disclosure ends */
+  endTime: number;
+  withinS: number;
+  lex: Lexicon;
+}
+
+export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
+  const { segs, lastIdx, lex } = inp;
+  const last = segs[lastIdx];
+  const lastRole = effectiveRole(last);
+  let proxy: ConfirmOutcome['proxy'] = 'no';
+  let proxySegment: Segment | undefined;
+  let proxyText: string | undefined;
+
+  // "…您清楚吗？清楚的。" inside the agent's own segment
+  const tail = last.text.slice(inp.tailFrom);
+  const qm = QUESTION_TAIL.exec(tail);
+  if (qm && isBareAffirmative(normText(qm[2]), lex)) {
+    if (lastRole === 'agent') {
+      proxy = 'yes';
+      proxySegment = last;
+      proxyText = qm[0];
+    } else if (lastRole === 'unknown') proxy = 'unknown';
+  }
+
+  let customerSpoke = false;
+  let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
+  let agentAfterRefusal = false;
+  let unknownAff: Segment | undefined;
+  let unknownRefusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
+  let lowConf = false;
+  const limit = inp.endTime + inp.withinS;
+  for (let k = lastIdx + 1; k < segs.length && segs[k].start <= limit; k++) {
+    const s = segs[k];
+    const role = effectiveRole(s);
+    const n = normText(s.text);
+    const cls = classifyReply(n, lex);
+    if (s.lowConfidence) lowConf = true;
+    if (role === 'customer') {
+      if (cls.kind === 'affirmative') {
+        return {
+          status: 'confirmed',
+          reply: s,
+          replyKind: cls.kind,
+          replyWord: cls.word,
+          afterHedge: refusal?.seg,
+          proxy,
+          proxySegment,
+          proxyText,
+          confidence: s.lowConfidence ? 0.7 : refusal && !agentAfterRefusal ? 0.8 : 0.95,
+        };
+      }
+      if ((cls.kind === 'hedge' || cls.kind === 'negative') && !refusal) refusal = { seg: s, kind: cls.kind, word: cls.word };
+      customerSpoke = true;
+    } else if (role === 'agent') {
+      if (!customerSpoke && isBareAffirmative(n, lex)) {
+        proxy = 'yes';
+        proxySegment ??= s;
+      }
+      if (refusal) agentAfterRefusal = true;
+    } else {
+      // unknown role: a different diarisation label than the disclosure's speaker is another person
+      const otherSpeaker = s.speaker !== undefined && last.speaker !== undefined && s.speaker !== last.speaker;
+      if (cls.kind === 'affirmative') {
+        if (otherSpeaker && !refusal) {
+          return { status: 'confirmed', reply: s, replyKind: cls.kind, replyWord: cls.word, proxy, proxySegment, proxyText, confidence: 0.7 };
+        }
+        unknownAff ??= s;
+        if (!customerSpoke && !otherSpeaker && proxy === 'no') proxy = 'unknown';
+      } else if (cls.kind === 'hedge' || cls.kind === 'negative') {
+        if (otherSpeaker && !refusal) refusal = { seg: s, kind: cls.kind, word: cls.word };
+        else unknownRefusal ??= { seg: s, kind: cls.kind, word: cls.word };
+      }
+    }
+  }
+  if (refusal) {
+    return { status: 'refused', reply: refusal.seg, replyKind: refusal.kind, replyWord: refusal.word, proxy, proxySegment, proxyText, confidence: 0.85 };
+  }
+  if (unknownAff || unknownRefusal) {
+    const s = unknownAff ?? unknownRefusal!.seg;
+    return { status: 'unknown-role', reply: s, replyKind: unknownAff ? 'affirmative' : unknownRefusal!.kind, proxy: proxy === 'yes' ? 'yes' : 'unknown', proxySegment, proxyText, confidence: 0.4 };
+  }
+  if (lowConf || last.lowConfidence) return { status: 'low-confidence', proxy, proxySegment, proxyText, confidence: 0.4 };
+  if (lastRole === 'unknown' && proxy === 'no' && !customerSpoke) proxy = 'unknown';
+  return { status: 'none', proxy, proxySegment, proxyText, confidence: 0.85 };
+}

@@ -1,0 +1,18 @@
+import type { TextView } from '../../text/corpus.js';
+
+/** One place in a transcript view where a rule's match block matched. */
+export interface Hit {
+  view: TextView;
+  /** [start, end) in view characters */
+  start: number;
+  end: number;
+  by: 'any' | 'all' | 'at_least' | 'regex' | 'script' | 'slot';
+  /** the rule word / template / script that matched */
+  what: string;
+  /** 0..1 for fuzzy matches (script coverage; 0.9 for a pinyin-only keyword match) */
+  similarity: number;
+  /** numbers captured by slot templates */
+  slots?: Record<string, number>;
+  /** slot checks that failed, in words */
+  slotFailures?: string[];
+}

@@ -1,0 +1,162 @@
+// The rule file format (YAML), validated strictly: an unknown or misspelled field is an error.
+// docs/rules.md documents every field; keep the two in step.
+import { z } from 'zod';
+import { CHANNELS, CONCEPTS, PRODUCT_TYPES } from '../model/index.js';
+
+const oneOrMany = <T extends z.ZodType>(t: T) => z.union([t, z.array(t).min(1)]);
+const text = z.string().min(1).max(2000);
+const word = z.string().min(1).max(200);
+const ruleRef = z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'rule ids use a-z, 0-9, . _ / -');
+const date = z.union([z.iso.date(), z.date().transform((d) => d.toISOString().slice(0, 10))]);
+
+export const NumberCheckSchema = z
+  .object({
+    min: z.number().optional(),
+    max: z.number().optional(),
+    eq: z.number().optional(),
+  })
+  .strict();
+
+export const MatchSchema = z
+  .object({
+    /** at least one of these words (synonyms from the lexicon count too) */
+    any: z.array(word).min(1).optional(),
+    /** every one of these words, close together (within `within_chars`) */
+    all: z.array(word).min(1).optional(),
+    /** at least n of these words close together */
+    at_least: z.object({ n: z.number().int().min(1), of: z.array(word).min(1) }).strict().optional(),
+    /** a match whose clause contains any of these words is discarded */
+    none: z.array(word).min(1).optional(),
+    /** how close the words of all / at_least must be, in characters (default 60) */
+    within_chars: z.number().int().min(1).max(2000).optional(),
+    /** compare words by pinyin as well, tolerating homophones (default: words of 3+ chars) */
+    pinyin: z.boolean().optional(),
+    /** RE2 (linear-time) regular expressions over the normalised text */
+    regex: oneOrMany(text).optional(),
+    /** RE2 patterns: a regex/slot match is discarded when one of these matches its clause */
+    exclude: oneOrMany(text).optional(),
+    /** canonical script sentence(s), matched fuzzily (characters + pinyin, local alignment) */
+    script: oneOrMany(text).optional(),
+    /** share of the script that must be found, 0..1 (default 0.7) */
+    min_coverage: z.number().min(0.1).max(1).optional(),
+    /** slot templates: "犹豫期 {n} 天" — a space allows a short gap, {name} captures a number */
+    slot: oneOrMany(text).optional(),
+    /** checks on captured numbers: { n: { min: 15 } } */
+    check: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), NumberCheckSchema).optional(),
+  })
+  .strict();
+
+export const AppliesSchema = z
+  .object({
+    product_type: z.array(z.enum(PRODUCT_TYPES)).min(1).optional(),
+    channel: z.array(z.enum(CHANNELS)).min(1).optional(),
+    min_age: z.number().int().min(0).max(130).optional(),
+    max_age: z.number().int().min(0).max(130).optional(),
+    /** product term strictly longer than this many years */
+    term_over_years: z.number().min(0).optional(),
+    region: z.array(z.string().min(1)).min(1).optional(),
+    effective_from: date.optional(),
+    effective_to: date.optional(),
+  })
+  .strict();
+
+export const ConfirmSchema = z
+  .object({
+    by: z.enum(['customer']).default('customer'),
+    /** seconds after the disclosure within which the answer must come (default 30) */
+    within_s: z.number().positive().max(600).default(30),
+    severity: z.enum(['critical', 'major', 'minor']).optional(),
+    /** flag the agent answering for the customer (default true) */
+    proxy: z.boolean().default(true),
+  })
+  .strict();
+
+export const OrderSchema = z
+  .object({
+    after: z.array(ruleRef).min(1).optional(),
+    before: z.array(ruleRef).min(1).optional(),
+    /** the hit must come within this many seconds of the `after` rule's hit */
+    within_s: z.number().positive().optional(),
+    severity: z.enum(['critical', 'major', 'minor']).optional(),
+  })
+  .strict();
+
+export const SpeechRateSchema = z
+  .object({
+    /** characters per minute above which the disclosure counts as rushed */
+    max_cpm: z.number().positive(),
+    /** spans shorter than this (characters) are not measured (default 12) */
+    min_chars: z.number().int().positive().default(12),
+    severity: z.enum(['critical', 'major', 'minor']).default('major'),
+  })
+  .strict();
+
+export const SilenceSchema = z
+  .object({
+    max_s: z.number().positive(),
+    /** the stage: from the first hit of the first rule to the first hit of the second */
+    between: z.tuple([ruleRef, ruleRef]).optional(),
+  })
+  .strict();
+
+const dialogueLine = z.string().regex(/^(agent|customer|unknown)\s*:/, 'dialogue lines start with "agent:", "customer:" or "unknown:"');
+
+export const TestCaseSchema = z
+  .object({
+    /** lines "agent: …" / "customer: …" (a few seconds apart) */
+    dialogue: z.array(dialogueLine).min(1),
+    /** expected status per finding: "" is the rule itself, "confirm", "proxy", "rate", "order" */
+    expect: z.record(z.string(), z.enum(['pass', 'fail', 'undetermined', 'not_applicable'])),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const TestsSchema = z
+  .object({
+    /** texts (said by the rule's speaker) that must match */
+    hit: z.array(text).optional(),
+    /** texts that must not match */
+    miss: z.array(text).optional(),
+    cases: z.array(TestCaseSchema).optional(),
+  })
+  .strict();
+
+export const RuleSchema = z
+  .object({
+    id: ruleRef,
+    title: z.string().min(1).max(200),
+    description: z.string().max(4000).optional(),
+    category: z.enum(['consent', 'identity', 'disclosure', 'confirmation', 'conduct', 'prohibited', 'visual', 'other']),
+    severity: z.enum(['critical', 'major', 'minor']),
+    source: z.string().min(1).max(500),
+    concepts: z.array(z.enum(CONCEPTS)).min(1),
+    /** required: must be said; prohibited: must not be said; silence: no long gap */
+    kind: z.enum(['required', 'prohibited', 'silence']).default('required'),
+    applies: AppliesSchema.optional(),
+    speaker: z.enum(['agent', 'customer', 'either']).default('agent'),
+    match: oneOrMany(MatchSchema).optional(),
+    /** prohibited rules: a match preceded by a negation ("不保本") is not a violation (default true) */
+    negation: z.boolean().optional(),
+    order: OrderSchema.optional(),
+    confirm: ConfirmSchema.optional(),
+    speech_rate: SpeechRateSchema.optional(),
+    silence: SilenceSchema.optional(),
+    /** Chinese messages; defaults are generated from the title */
+    messages: z
+      .object({ pass: z.string().optional(), fail: z.string().optional() })
+      .strict()
+      .optional(),
+    enabled: z.boolean().default(true),
+    tests: TestsSchema.optional(),
+  })
+  .strict();
+
+export type RuleSpec = z.infer<typeof RuleSchema>;
+export type MatchSpec = z.infer<typeof MatchSchema>;
+export type TestCaseSpec = z.infer<typeof TestCaseSchema>;
+
+/** A rule file holds one rule, or `rules:` with several. */
+export const RuleFileSchema = z.union([
+  z.object({ rules: z.array(z.unknown()).min(1), description: z.string().optional() }).strict(),
+  z.record(z.string(), z.unknown()),
+]);

@@ -1,0 +1,58 @@
+// Compiled rules: what the loader hands the evaluator.
+import type { RE2JS } from 're2js';
+import type { Pattern } from '../text/corpus.js';
+import type { Lexicon } from '../text/lexicon.js';
+import type { RuleSpec } from './schema.js';
+
+export interface Keyword {
+  /** the word as written in the rule */
+  word: string;
+  /** alternatives: the word and its lexicon synonyms, normalised */
+  alts: Pattern[];
+  /** compare by pinyin too; 'auto': for alternatives of 3+ characters */
+  pinyin: boolean | 'auto';
+}
+
+export interface CompiledSlot {
+  template: string;
+  re: RE2JS;
+  names: string[];
+}
+
+export interface CompiledMatch {
+  any?: Keyword[];
+  all?: Keyword[];
+  atLeast?: { n: number; of: Keyword[] };
+  none?: string[];
+  withinChars: number;
+  regex?: RE2JS[];
+  exclude?: RE2JS[];
+  script?: Pattern[];
+  minCoverage: number;
+  slots?: CompiledSlot[];
+  check?: Record<string, { min?: number; max?: number; eq?: number }>;
+}
+
+export interface CompiledRule {
+  id: string;
+  spec: RuleSpec;
+  /** file and line the rule was loaded from */
+  file: string;
+  line: number;
+  pack: string;
+  /** load order (findings are reported in this order) */
+  index: number;
+  matches: CompiledMatch[];
+  /** prohibited matches preceded by a negation are not violations */
+  negation: boolean;
+}
+
+export interface RuleSet {
+  /** hash of the pack contents (rules and lexicon) */
+  version: string;
+  packs: string[];
+  /** rules in evaluation order (a rule after the rules its order constraints name) */
+  rules: CompiledRule[];
+  lexicon: Lexicon;
+  files: string[];
+}

@@ -1,0 +1,137 @@
+// A searchable view over (some of) a transcript's segments: the normalised text of the segments
+// concatenated (a sentence may span segments), with per-character pinyin ids, the segment each
+// character came from, clause breaks and the offset in the original segment text. Built once
+// per transcript and role filter, then shared by every rule.
+import type { Segment } from '../model/index.js';
+import { normalize } from './normalize.js';
+import { fuzzyId, syllableId } from './pinyin.js';
+
+export class TextView {
+  readonly text: string;
+  readonly syl: Int32Array;
+  readonly fz: Int32Array;
+  /** index into `segments` for each character */
+  readonly seg: Int32Array;
+  /** 1 where a clause break (punctuation, space, segment boundary) precedes the character */
+  readonly brk: Uint8Array;
+  /** offset into the original segment text for each character */
+  readonly orig: Int32Array;
+  readonly segStart: number[];
+  private postings?: Map<number, number[]>;
+
+  constructor(readonly segments: Segment[]) {
+    const parts: string[] = [];
+    const syl: number[] = [];
+    const fz: number[] = [];
+    const seg: number[] = [];
+    const brk: number[] = [];
+    const orig: number[] = [];
+    this.segStart = [];
+    let offset = 0;
+    segments.forEach((s, si) => {
+      const n = normalize(s.text);
+      this.segStart.push(offset);
+      parts.push(n.text);
+      for (let k = 0; k < n.text.length; k++) {
+        const id = syllableId(n.text[k]);
+        syl.push(id);
+        fz.push(fuzzyId(id));
+        seg.push(si);
+        brk.push(k === 0 || n.brk[k] ? 1 : 0);
+        orig.push(n.orig[k]);
+      }
+      offset += n.text.length;
+    });
+    this.text = parts.join('');
+    this.syl = Int32Array.from(syl);
+    this.fz = Int32Array.from(fz);
+    this.seg = Int32Array.from(seg);
+    this.brk = Uint8Array.from(brk);
+    this.orig = Int32Array.from(orig);
+  }
+
+  get length(): number {
+    return this.text.length;
+  }
+
+  /** positions of each fuzzy syllable id (built on first use) */
+  positions(fuzzy: number): number[] {
+    if (!this.postings) {
+      const m = new Map<number, number[]>();
+      for (let p = 0; p < this.fz.length; p++) {
+        const f = this.fz[p];
+        let l = m.get(f);
+        if (!l) m.set(f, (l = []));
+        l.push(p);
+      }
+      this.postings = m;
+    }
+    return this.postings.get(fuzzy) ?? [];
+  }
+
+  /** time (s) of character p, interpolated inside its segment */
+  timeAt(p: number, edge: 'start' | 'end' = 'start'): number {
+    const si = this.seg[Math.min(Math.max(p, 0), this.seg.length - 1)];
+    const s = this.segments[si];
+    const len = (si + 1 < this.segStart.length ? this.segStart[si + 1] : this.text.length) - this.segStart[si];
+    const k = p - this.segStart[si] + (edge === 'end' ? 1 : 0);
+    return s.start + ((s.end - s.start) * Math.min(Math.max(k, 0), len)) / Math.max(len, 1);
+  }
+
+  segmentsIn(start: number, end: number): Segment[] {
+    if (end <= start) return [];
+    const a = this.seg[start];
+    const b = this.seg[end - 1];
+    return this.segments.slice(a, b + 1);
+  }
+
+  /** start of the clause that contains p */
+  clauseStart(p: number): number {
+    let q = p;
+    while (q > 0 && !this.brk[q]) q--;
+    return q;
+  }
+
+  /** end (exclusive) of the clause that contains p */
+  clauseEnd(p: number): number {
+    let q = p + 1;
+    while (q < this.length && !this.brk[q]) q++;
+    return q;
+  }
+
+  /** the original text of the match [start, end), verbatim (segments joined by a space) */
+  original(start: number, end: number): string {
+    if (end <= start) return '';
+    const a = this.seg[start];
+    const b = this.seg[end - 1];
+    const lastOrigEnd = (p: number): number => {
+      const t = this.segments[this.seg[p]].text;
+      const o = this.orig[p];
+      const cp = t.codePointAt(o) ?? 0;
+      return o + (cp > 0xffff ? 2 : 1);
+    };
+    if (a === b) return this.segments[a].text.slice(this.orig[start], lastOrigEnd(end - 1));
+    const out = [this.segments[a].text.slice(this.orig[start])];
+    for (let s = a + 1; s < b; s++) out.push(this.segments[s].text);
+    out.push(this.segments[b].text.slice(0, lastOrigEnd(end - 1)));
+    return out.join(' ');
+  }
+}
+
+/** Pattern text with pinyin ids, ready for matching. */
+export interface Pattern {
+  source: string;
+  text: string;
+  syl: Int32Array;
+  fz: Int32Array;
+}
+
+export function makePattern(source: string): Pattern {
+  const text = normalize(source).text;
+  const syl = Int32Array.from([...text].map((c) => syllableId(c)));
+  // normalised text is BMP-only in practice; guard anyway by re-deriving from UTF-16 units
+  const units = text.split('');
+  const sylU = Int32Array.from(units.map((c) => syllableId(c)));
+  const s = sylU.length === text.length ? sylU : syl;
+  return { source, text, syl: s, fz: Int32Array.from(Array.from(s, (x) => fuzzyId(x))) };
+}

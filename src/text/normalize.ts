@@ -1,0 +1,135 @@
+// Chinese text normalisation for matching: full/half width, case, traditional → simplified,
+// punctuation dropped (but remembered as clause breaks), Chinese numerals before a unit → digits.
+// Every normalised character keeps the offset of the original character it came from, so a
+// match can be shown verbatim in the original transcript text.
+import * as OpenCC from 'opencc-js';
+import Nzh from 'nzh';
+
+const t2s = OpenCC.Converter({ from: 't', to: 'cn' });
+const charCache = new Map<string, string>();
+
+/** One original character → its normalised form ('' when it is punctuation or space). */
+function normChar(c: string): string {
+  const cached = charCache.get(c);
+  if (cached !== undefined) return cached;
+  let n: string;
+  if (/^[\p{P}\p{S}\p{Z}\p{C}\s]$/u.test(c) && c !== '%' && c !== '.') {
+    n = '';
+  } else {
+    n = c.normalize('NFKC').toLowerCase();
+    // NFKC may produce punctuation (e.g. full-width forms) — re-check after folding.
+    if (/^[\p{P}\p{S}\p{Z}\s]+$/u.test(n) && n !== '%' && n !== '.') n = '';
+    else if (/\p{Script=Han}/u.test(n)) {
+      const s = t2s(n);
+      // keep the mapping one-to-one: only accept a same-length conversion
+      if ([...s].length === [...n].length) n = s;
+    }
+  }
+  charCache.set(c, n);
+  return n;
+}
+
+export interface Normalized {
+  /** normalised text, one JS string; compare with `normalize()`d patterns */
+  text: string;
+  /** for each UTF-16 unit of `text`: offset of the original character it came from */
+  orig: number[];
+  /** for each UTF-16 unit of `text`: true when a clause break (punctuation/space) precedes it */
+  brk: boolean[];
+}
+
+const NUMERAL = '零〇一二两三四五六七八九十百千万亿';
+// A numeral run is converted only when a unit follows (or 百分之 precedes), so words such as
+// 一样, 一定, 万能, 千万 stay words.
+const UNIT_AFTER = /^(天|日|年|岁|周岁|个|月|周|星期|元|块|倍|次|期|份|%|号|小时|分钟|秒|万|千|百|亿|点|成|家|条|项|种|位|名|页|笔)/;
+const NUMERAL_RUN = new RegExp(`百分之[${NUMERAL}]+|[${NUMERAL}]+`, 'g');
+
+function decodeNumeral(run: string): string | undefined {
+  const cleaned = run.replace(/两/g, '二').replace(/〇/g, '零');
+  // A lone unit character (十/百/千/万/亿 alone is fine for 十, odd for the others)
+  if (/^[百千万亿]+$/.test(cleaned)) return undefined;
+  // Digit-by-digit strings (一五 = "15" as read aloud) vs positional (十五)
+  if (/^[零一二三四五六七八九]{2,}$/.test(cleaned)) {
+    return [...cleaned].map((c) => '零一二三四五六七八九'.indexOf(c)).join('');
+  }
+  try {
+    // nzh's typings say string, it returns a number
+    const v = String(Nzh.cn.decodeS(cleaned) as unknown);
+    return /^\d+(\.\d+)?$/.test(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function normalize(input: string): Normalized {
+  const chars: string[] = [];
+  const orig: number[] = [];
+  const brk: boolean[] = [];
+  let pendingBreak = false;
+  let i = 0;
+  for (const c of input) {
+    const n = normChar(c);
+    if (n === '') {
+      pendingBreak = true;
+    } else {
+      for (const u of n) {
+        chars.push(u);
+        orig.push(i);
+        brk.push(pendingBreak);
+        pendingBreak = false;
+      }
+    }
+    i += c.length;
+  }
+  let text = chars.join('');
+  if (!/[零〇一二两三四五六七八九十百千万亿]/.test(text)) return { text, orig, brk };
+
+  // Numerals → digits, rebuilding the maps for the replaced runs.
+  const outChars: string[] = [];
+  const outOrig: number[] = [];
+  const outBrk: boolean[] = [];
+  let last = 0;
+  for (const m of text.matchAll(NUMERAL_RUN)) {
+    const start = m.index ?? 0;
+    let run = m[0];
+    // never join numerals across a clause break ("百分之三，两年")
+    for (let j = 1; j < run.length; j++) {
+      if (brk[start + j]) {
+        run = run.slice(0, j);
+        break;
+      }
+    }
+    const percent = run.startsWith('百分之');
+    const body = percent ? run.slice(3) : run;
+    const after = text.slice(start + run.length, start + run.length + 2);
+    if (!percent && !UNIT_AFTER.test(after)) continue;
+    // 万/亿 directly after a digit string is a unit of its own (十万元 → 100000元 is fine via nzh)
+    const digits = decodeNumeral(body);
+    if (digits === undefined) continue;
+    for (let k = last; k < start; k++) {
+      outChars.push(text[k]);
+      outOrig.push(orig[k]);
+      outBrk.push(brk[k]);
+    }
+    const repl = percent ? `${digits}%` : digits;
+    for (let k = 0; k < repl.length; k++) {
+      outChars.push(repl[k]);
+      outOrig.push(orig[start]);
+      outBrk.push(k === 0 ? brk[start] : false);
+    }
+    last = start + run.length;
+  }
+  if (last === 0) return { text, orig, brk };
+  for (let k = last; k < text.length; k++) {
+    outChars.push(text[k]);
+    outOrig.push(orig[k]);
+    outBrk.push(brk[k]);
+  }
+  text = outChars.join('');
+  return { text, orig: outOrig, brk: outBrk };
+}
+
+/** Normalised text only (patterns, keywords, lexicon entries). */
+export function normText(input: string): string {
+  return normalize(input).text;
+}
