@@ -4,6 +4,7 @@ import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerAnalyzeCommand } from './analyze.js';
+import { registerEvalCommand } from './eval.js';
 
 const program = new Command()
   .name('dualrec')
@@ -13,6 +14,7 @@ const program = new Command()
   .exitOverride();
 
 registerAnalyzeCommand(program);
+registerEvalCommand(program);
 
 try {
   await program.parseAsync(process.argv);
