@@ -5,6 +5,7 @@ import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerEvalCommand } from './eval.js';
+import { registerRulesCommand } from './rules.js';
 
 const program = new Command()
   .name('dualrec')
@@ -15,6 +16,7 @@ const program = new Command()
 
 registerAnalyzeCommand(program);
 registerEvalCommand(program);
+registerRulesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

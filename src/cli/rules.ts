@@ -1,0 +1,85 @@
+// `dualrec rules check|test|list [DIR...]`: validate rule packs, run their own test cases, list rules.
+import type { Command } from 'commander';
+import { relative } from 'node:path';
+import { loadRuleSet, runRuleTests } from '../rules/index.js';
+
+function rel(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r.startsWith('..') ? p : r;
+}
+
+/** East-Asian characters take two columns in a terminal. */
+function width(s: string): number {
+  let w = 0;
+  for (const c of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(c) ? 2 : 1;
+  return w;
+}
+function pad(s: string, n: number): string {
+  return s + ' '.repeat(Math.max(0, n - width(s)));
+}
+
+export function registerRulesCommand(program: Command): void {
+  const rules = program.command('rules').description('validate, test and list rule packs');
+
+  rules
+    .command('check')
+    .description('validate rule packs (exit 2 with file:line: field: problem on the first error)')
+    .argument('[dirs...]', 'rule pack folders or files (default: the shipped rules/)')
+    .action((dirs: string[]) => {
+      const rs = loadRuleSet(dirs);
+      process.stdout.write(`ok: ${rs.rules.length} rules in ${rs.packs.length} pack(s) [${rs.packs.join(', ')}], version ${rs.version}\n`);
+    });
+
+  rules
+    .command('test')
+    .description("run every rule's own test cases (tests.hit / tests.miss / tests.cases)")
+    .argument('[dirs...]', 'rule pack folders or files (default: the shipped rules/)')
+    .option('-v, --verbose', 'print passing cases too')
+    .action((dirs: string[], flags: { verbose?: boolean }) => {
+      const rs = loadRuleSet(dirs);
+      const results = runRuleTests(rs);
+      const failed = results.filter((r) => !r.ok);
+      for (const r of results) {
+        if (r.ok && !flags.verbose) continue;
+        const head = `${r.ok ? 'ok  ' : 'FAIL'} ${r.ruleId} ${r.kind}[${r.index}]`;
+        process.stdout.write(`${head}: ${r.text}\n`);
+        if (!r.ok) process.stdout.write(`     expected: ${r.expected}\n     got:      ${r.got}\n     (${rel(r.file)})\n`);
+      }
+      const untested = rs.rules.filter((r) => !results.some((x) => x.ruleId === r.id)).map((r) => r.id);
+      process.stdout.write(
+        `${results.length - failed.length}/${results.length} rule test cases passed in ${rs.rules.length} rules` +
+          (untested.length ? `; rules without tests: ${untested.join(', ')}` : '') +
+          '\n',
+      );
+      if (failed.length) process.exitCode = 1;
+    });
+
+  rules
+    .command('list')
+    .description('list the rules: id, severity, kind, concepts, applies-when, title')
+    .argument('[dirs...]', 'rule pack folders or files (default: the shipped rules/)')
+    .option('--json', 'print JSON instead of a table')
+    .action((dirs: string[], flags: { json?: boolean }) => {
+      const rs = loadRuleSet(dirs);
+      const rows = [...rs.rules]
+        .sort((a, b) => a.index - b.index)
+        .map((r) => {
+          const a = r.spec.applies;
+          const applies = a
+            ? Object.entries(a)
+                .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('/') : String(v)}`)
+                .join(' ')
+            : 'all';
+          return { id: r.id, pack: r.pack, severity: r.spec.severity, kind: r.spec.kind, concepts: r.spec.concepts.join(','), applies, title: r.spec.title };
+        });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ version: rs.version, packs: rs.packs, rules: rows }, null, 2)}\n`);
+        return;
+      }
+      const cols = ['id', 'pack', 'severity', 'kind', 'concepts', 'applies', 'title'] as const;
+      const w = cols.map((c) => Math.max(width(c), ...rows.map((r) => width(r[c]))));
+      process.stdout.write(`${cols.map((c, i) => pad(c, w[i])).join('  ').trimEnd()}\n`);
+      for (const r of rows) process.stdout.write(`${cols.map((c, i) => pad(r[c], w[i])).join('  ').trimEnd()}\n`);
+      process.stdout.write(`${rows.length} rules, packs: ${rs.packs.join(', ')}, version ${rs.version}\n`);
+    });
+}
