@@ -77,6 +77,7 @@ interface Sample {
   why: string;
   /** concept labels for `<name>.expected.json` (the eval format) */
   concepts: Record<string, 'pass' | 'fail' | 'undetermined' | 'not_applicable'>;
+  notes?: string[];
   meta: SessionMeta;
   voices: Record<Who, Voice>;
   lines: Line[];
@@ -166,11 +167,15 @@ const AUDIO_ONLY_HEALTH: Line[] = [
   a('我是康宁健康保险股份有限公司的销售人员赵敏，工号八六二零一。请问您是投保人本人吗？'),
   c('是的，是我。'),
   a('为您介绍的是康宁安心医疗保险，保险期间一年，年交保费三百六十元。'),
+  a('本产品的保险责任是住院医疗保险金，住院期间的合理医疗费用按合同约定报销。您清楚了吗？'),
+  c('清楚了。'),
   a('请您特别注意保险合同中的责任免除条款，请您仔细阅读。您明白吗？'),
   c('明白。'),
   a('这个产品保本，收益稳赚不赔，您放心买就行。'),
   c('好的。'),
-  a('自您签收保单之日起十五日内为犹豫期，犹豫期内解除合同，退还全部保费。请您如实告知健康状况。您清楚了吗？'),
+  a('自您签收保单之日起十五日内为犹豫期，犹豫期内解除合同，退还全部保费；犹豫期后退保会有损失，只退还现金价值。您清楚了吗？'),
+  c('清楚了。'),
+  a('请您如实告知健康状况，并在电子投保单上亲笔签名。您清楚了吗？'),
   c('清楚了。'),
   a('感谢您的配合，本次录音到此结束。'),
 ];
@@ -266,11 +271,17 @@ const SAMPLES: Sample[] = [
     verdict: 'FAIL',
     why: 'the agent promises "这个产品保本，收益稳赚不赔" (prohibited.guarantee); a telesales call, audio only',
     concepts: {
+      // telesales is recorded as audio by rule: no picture is not an integrity fault here
+      'integrity.recording': 'pass',
       'consent.recording': 'pass',
+      'disclosure.coverage': 'pass',
       'disclosure.exclusions': 'pass',
       'disclosure.cooling-off': 'pass',
+      'disclosure.surrender-loss': 'pass',
+      'disclosure.health-notice': 'pass',
       'prohibited.guarantee': 'fail',
     },
+    notes: ['telesales (电话销售) is recorded as audio only; the missing video track is expected for this channel'],
     meta: {
       session_id: 'SAMPLE-2024-0004',
       recorded_at: '2024-05-23T16:30:00+08:00',
@@ -534,6 +545,7 @@ function makeSample(s: Sample, outDir: string, tmp: string): MadeSample {
       verdict: s.verdict,
       concepts: s.concepts,
       case: `${s.name}: ${s.why}`.slice(0, 200),
+      ...(s.notes ? { notes: s.notes } : {}),
     }),
   );
   const segments: Segment[] = placed.map((p, id) => ({ id, start: p.start, end: p.end, text: p.line.text, speaker: p.line.who }));
