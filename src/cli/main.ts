@@ -5,6 +5,7 @@ import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerEvalCommand } from './eval.js';
+import { registerModelsCommand } from './models.js';
 import { registerRulesCommand } from './rules.js';
 
 const program = new Command()
@@ -16,6 +17,7 @@ const program = new Command()
 
 registerAnalyzeCommand(program);
 registerEvalCommand(program);
+registerModelsCommand(program);
 registerRulesCommand(program);
 
 try {
