@@ -239,6 +239,20 @@ describe('dualrec-json', () => {
     expect(again.language).toBe('zh');
   });
 
+  it('keeps an ASR transcript\'s diagnostics and names its engine when re-imported', () => {
+    const asr = {
+      segments: [{ id: 0, start: 1, end: 2.5, text: '是的，我同意。', confidence: 0.2 }],
+      language: 'zh',
+      source: { kind: 'asr' as const, engine: 'whisper.cpp', model: 'ggml-small' },
+      diagnostics: [{ kind: 'repetition-loop' as const, start: 3, end: 9, message: 'dropped a repeated window' }],
+    };
+    const t = importTranscript(write('asr.transcript.json', serializeTranscript(asr)));
+    expect(t.source).toMatchObject({ kind: 'import', format: 'dualrec-json' });
+    expect(t.segments[0]).toMatchObject({ start: 1, end: 2.5, lowConfidence: true });
+    expect(t.diagnostics?.map((d) => d.kind)).toEqual(['repetition-loop', 'note', 'low-confidence']);
+    expect(t.diagnostics?.[1].message).toMatch(/whisper\.cpp \(ggml-small\)/);
+  });
+
   it('rejects unknown fields (typos) naming the path', () => {
     const doc = JSON.parse(dualrecJson());
     doc.segments[2].speeker = 'agent';

@@ -40,9 +40,12 @@ export function detectTranscriptFormat(file: string): TranscriptFormat {
   return convert(file, readTranscriptBytes(file), []).format;
 }
 
-/** A transcript as dualrec-json, the format the samples and the ASR cache use. */
-export function serializeTranscript(t: Pick<Transcript, 'segments' | 'language'>): string {
-  return serializeSegments(t.segments, t.language);
+/**
+ * A transcript as dualrec-json, the format the samples and the ASR cache use. Source and diagnostics
+ * are kept when given; on import the source becomes a note (the imported transcript's source is the file).
+ */
+export function serializeTranscript(t: Pick<Transcript, 'segments' | 'language'> & Partial<Pick<Transcript, 'source' | 'diagnostics'>>): string {
+  return serializeSegments(t.segments, t.language, t.source, t.diagnostics);
 }
 
 interface Converted {

@@ -202,8 +202,21 @@ export function convertDualrec(file: string, json: unknown, diagnostics: Transcr
 }
 
 /** The dualrec-json text for a transcript: what `importTranscript` reads back unchanged. */
-export function serializeSegments(segments: Segment[], language?: string): string {
-  return `${JSON.stringify({ format: DUALREC_FORMAT, version: 1, ...(language ? { language } : {}), segments }, null, 2)}\n`;
+export function serializeSegments(
+  segments: Segment[],
+  language?: string,
+  source?: object,
+  diagnostics?: TranscriptDiagnostic[],
+): string {
+  const doc = {
+    format: DUALREC_FORMAT,
+    version: 1,
+    ...(language ? { language } : {}),
+    ...(source ? { source } : {}),
+    segments,
+    ...(diagnostics?.length ? { diagnostics } : {}),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 function parseWith<T extends z.ZodType>(schema: T, json: unknown, file: string, what: string): z.infer<T> {
