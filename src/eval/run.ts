@@ -102,7 +102,10 @@ export async function runEval(dir: string, opts: EvalOptions): Promise<EvalRun> 
   const skipped: EvalRun['skipped'] = [];
   for (const [i, s] of sessions.entries()) {
     try {
-      const facts = await collectFacts(s.input, { logger: sessionLogger(s.input.name), model: opts.model });
+      // per-session progress lines would drown the tables: warnings only, unless a level was asked for
+      const base = sessionLogger(s.input.name);
+      const logger = process.env.DUALREC_LOG_LEVEL || process.env.LOG_LEVEL ? base : base.child({}, { level: 'warn' });
+      const facts = await collectFacts(s.input, { logger, model: opts.model });
       collected.push({ id: s.input.name, facts, expected: s.expected });
     } catch (err) {
       skipped.push({ session: s.input.name, error: errorMessage(err) });
