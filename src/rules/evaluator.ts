@@ -115,7 +115,7 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context): { hits: Hit
     if (m.any) found.push(...matchAny(view, m.any));
     if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all'));
     if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least'));
-    if (m.regex) found.push(...matchRegex(view, m.regex));
+    if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
     if (m.script) found.push(...matchScript(view, m.script, m.minCoverage));
     if (m.slots) found.push(...matchSlots(view, m));
     for (const h of found) {
@@ -123,7 +123,7 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context): { hits: Hit
         const ctxText = view.text.slice(view.clauseStart(h.start), view.clauseEnd(Math.max(h.start, h.end - 1)));
         if (m.none.some((w) => ctxText.includes(w))) continue;
       }
-      if (excluded(h, m.exclude)) continue;
+      if (excluded(h, m.exclude, m.onCanon)) continue;
       raw.push(h);
     }
   }

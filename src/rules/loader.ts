@@ -7,6 +7,7 @@ import { RE2JS } from 're2js';
 import { makePattern, type Pattern } from '../text/corpus.js';
 import { buildLexicon, LexiconFileSchema, type Lexicon, type LexiconFile } from '../text/lexicon.js';
 import { normText } from '../text/normalize.js';
+import { canonText } from '../text/pinyin.js';
 import { UserError } from '../util/errors.js';
 import { PROJECT_ROOT } from '../util/version.js';
 import { MatchSchema, RuleSchema, type MatchSpec, type RuleSpec } from './schema.js';
@@ -60,9 +61,9 @@ function discover(dir: string, found: Found, packRoot: string): void {
   }
 }
 
-function compileRe(y: YamlDoc, path: (string | number)[], src: string): RE2JS {
+function compileRe(y: YamlDoc, path: (string | number)[], src: string, canon: boolean): RE2JS {
   try {
-    return RE2JS.compile(normalizeRegexLiterals(src));
+    return RE2JS.compile(normalizeRegexLiterals(src, canon));
   } catch (err) {
     const line = lineOf(y, path);
     const why = err instanceof Error ? err.message : String(err);
@@ -77,8 +78,11 @@ function compileRe(y: YamlDoc, path: (string | number)[], src: string): RE2JS {
  * Regexes run on normalised text, so their literal Chinese parts are normalised the same way
  * (traditional → simplified, full → half width); regex syntax characters are left alone.
  */
-function normalizeRegexLiterals(src: string): string {
-  return src.replace(/[\p{Script=Han}\uFF01-\uFF5E]+/gu, (m) => normText(m) || m);
+function normalizeRegexLiterals(src: string, canon: boolean): string {
+  return src.replace(/[\p{Script=Han}\uFF01-\uFF5E]+/gu, (m) => {
+    const n = normText(m) || m;
+    return canon ? canonText(n) : n;
+  });
 }
 
 /** A rule word: "执业证|工号" lists alternatives; lexicon synonyms of each count too. */
@@ -91,7 +95,7 @@ function keyword(word: string, lex: Lexicon, pinyin: boolean | undefined): Keywo
   return { word, alts, pinyin: pinyin ?? 'auto' };
 }
 
-function compileSlot(y: YamlDoc, path: (string | number)[], template: string): CompiledSlot {
+function compileSlot(y: YamlDoc, path: (string | number)[], template: string, canon: boolean): CompiledSlot {
   const names: string[] = [];
   // literal parts are normalised; a space allows a short gap; {name} captures a number
   const parts = template.split(/(\{[a-z][a-z0-9_]*\})/);
@@ -107,14 +111,14 @@ function compileSlot(y: YamlDoc, path: (string | number)[], template: string): C
     } else if (part) {
       re += part
         .split(/\s+/)
-        .map((lit) => normalizeRegexLiterals(lit))
+        .map((lit) => normalizeRegexLiterals(lit, canon))
         .join('.{0,6}?');
     }
   }
   if (!names.length) {
     throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot template has no {name} placeholder`, y.file);
   }
-  return { template, re: compileRe(y, path, re), names };
+  return { template, re: compileRe(y, path, re, false), names };
 }
 
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -130,7 +134,9 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
   if (m.at_least && m.at_least.n > m.at_least.of.length) {
     throw new UserError(`${y.file}:${lineOf(y, [...base, 'at_least'])}: field "${[...base, 'at_least', 'n'].join('.')}": n is larger than the word list`, y.file);
   }
-  const slots = arr(m.slot).map((t, i) => compileSlot(y, [...base, 'slot', ...(Array.isArray(m.slot) ? [i] : [])], t));
+  // regexes and slots compare sounds unless the rule says pinyin: false
+  const canon = m.pinyin !== false;
+  const slots = arr(m.slot).map((t, i) => compileSlot(y, [...base, 'slot', ...(Array.isArray(m.slot) ? [i] : [])], t, canon));
   if (m.check) {
     const names = new Set(slots.flatMap((s) => s.names));
     for (const k of Object.keys(m.check)) {
@@ -145,8 +151,9 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
     atLeast: m.at_least ? { n: m.at_least.n, of: m.at_least.of.map((w) => keyword(w, lex, m.pinyin)) } : undefined,
     none: m.none?.map(normText).filter(Boolean),
     withinChars: m.within_chars ?? 60,
-    regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r)) : undefined,
-    exclude: m.exclude ? arr(m.exclude).map((r, i) => compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r)) : undefined,
+    regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r, canon)) : undefined,
+    exclude: m.exclude ? arr(m.exclude).map((r, i) => compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r, canon)) : undefined,
+    onCanon: canon,
     script: m.script ? arr(m.script).map((s) => makePattern(s)) : undefined,
     minCoverage: m.min_coverage ?? 0.7,
     slots: slots.length ? slots : undefined,

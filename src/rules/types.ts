@@ -27,6 +27,8 @@ export interface CompiledMatch {
   withinChars: number;
   regex?: RE2JS[];
   exclude?: RE2JS[];
+  /** regex / slot / exclude patterns were compiled in sound-class form: run them on view.canon */
+  onCanon: boolean;
   script?: Pattern[];
   minCoverage: number;
   slots?: CompiledSlot[];

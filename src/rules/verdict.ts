@@ -11,6 +11,9 @@ export interface VerdictPolicy {
   reviewOnUndetermined?: Severity[];
   /** a FAIL-making fail with confidence below this is only REVIEW (default 0.5) */
   minFailConfidence?: number;
+  /** rule ids whose fail means REVIEW, not FAIL: faults that may be the transfer's, not the seller's
+   *  (a truncated or undecodable file) — the recording is not intact, but a person must judge the sale */
+  reviewOnFailRules?: string[];
 }
 
 export const DEFAULT_VERDICT_POLICY: Required<VerdictPolicy> = {
@@ -18,6 +21,7 @@ export const DEFAULT_VERDICT_POLICY: Required<VerdictPolicy> = {
   reviewOnFail: [],
   reviewOnUndetermined: ['critical'],
   minFailConfidence: 0.5,
+  reviewOnFailRules: ['integrity/truncated', 'integrity/undecodable', 'integrity/unanalysable'],
 };
 
 function line(f: Finding): string {
@@ -31,7 +35,8 @@ export function decideVerdict(findings: Finding[], policy: VerdictPolicy = {}): 
   const reviews: string[] = [];
   for (const f of findings) {
     if (f.status === 'fail') {
-      if (p.failOn.includes(f.severity)) {
+      if (p.reviewOnFailRules.includes(f.ruleId)) reviews.push(line(f));
+      else if (p.failOn.includes(f.severity)) {
         if (f.confidence >= p.minFailConfidence) fails.push(line(f));
         else reviews.push(`${line(f)} (confidence ${f.confidence})`);
       } else if (p.reviewOnFail.includes(f.severity)) reviews.push(line(f));

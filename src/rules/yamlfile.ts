@@ -1,7 +1,8 @@
 // YAML parsing with line numbers, and zod validation whose errors name file, line and field.
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import natural from 'natural';
+// the distance functions only: the package index loads dotenv, which reads ./.env and prints to stdout
+import natural from 'natural/lib/natural/distance/index.js';
 import { UserError } from '../util/errors.js';
 
 export interface YamlDoc {

@@ -13,6 +13,9 @@ export interface AlignResult {
   /** weighted share of the pattern's characters found in order, 0..1 */
   coverage: number;
   score: number;
+  /** pattern indices of the first and last pattern characters found */
+  pFirst: number;
+  pLast: number;
 }
 
 const GAP = -1.2;
@@ -75,11 +78,18 @@ export function alignWindow(p: Pattern, v: TextView, from: number, to: number): 
   let j = bj;
   let weight = 0;
   let startJ = bj;
+  let pFirst = -1;
+  let pLast = -1;
   while (i > 0 && j > 0) {
     const t = T[i * cols + j];
     if (t === 0) break;
     if (t === 1) {
-      weight += pairScore(p, i - 1, v, from + j - 1)[1];
+      const w1 = pairScore(p, i - 1, v, from + j - 1)[1];
+      weight += w1;
+      if (w1 > 0) {
+        if (pLast < 0) pLast = i - 1;
+        pFirst = i - 1;
+      }
       startJ = j;
       i--;
       j--;
@@ -88,7 +98,7 @@ export function alignWindow(p: Pattern, v: TextView, from: number, to: number): 
       j--;
     }
   }
-  return { start: from + startJ - 1, end: from + bj, coverage: weight / m, score: best };
+  return { start: from + startJ - 1, end: from + bj, coverage: weight / m, score: best, pFirst, pLast };
 }
 
 /** All non-overlapping places where the pattern aligns with coverage ≥ minCoverage. */

@@ -4,10 +4,12 @@
 // per transcript and role filter, then shared by every rule.
 import type { Segment } from '../model/index.js';
 import { normalize } from './normalize.js';
-import { fuzzyId, syllableId } from './pinyin.js';
+import { canonChar, canonText, fuzzyId, syllableId } from './pinyin.js';
 
 export class TextView {
   readonly text: string;
+  /** `text` with every Han character replaced by its sound class (see canonChar) */
+  readonly canon: string;
   readonly syl: Int32Array;
   readonly fz: Int32Array;
   /** index into `segments` for each character */
@@ -21,6 +23,7 @@ export class TextView {
 
   constructor(readonly segments: Segment[]) {
     const parts: string[] = [];
+    const canon: string[] = [];
     const syl: number[] = [];
     const fz: number[] = [];
     const seg: number[] = [];
@@ -34,6 +37,7 @@ export class TextView {
       parts.push(n.text);
       for (let k = 0; k < n.text.length; k++) {
         const id = syllableId(n.text[k]);
+        canon.push(canonChar(n.text[k]));
         syl.push(id);
         fz.push(fuzzyId(id));
         seg.push(si);
@@ -43,6 +47,7 @@ export class TextView {
       offset += n.text.length;
     });
     this.text = parts.join('');
+    this.canon = canon.join('');
     this.syl = Int32Array.from(syl);
     this.fz = Int32Array.from(fz);
     this.seg = Int32Array.from(seg);
@@ -67,6 +72,22 @@ export class TextView {
       this.postings = m;
     }
     return this.postings.get(fuzzy) ?? [];
+  }
+
+  private bigrams?: Map<number, number[]>;
+  /** positions p where fz[p], fz[p+1] are the given pair (built on first use) */
+  bigramPositions(a: number, b: number): number[] {
+    if (!this.bigrams) {
+      const m = new Map<number, number[]>();
+      for (let p = 0; p + 1 < this.fz.length; p++) {
+        const key = this.fz[p] * 1_000_003 + this.fz[p + 1];
+        let l = m.get(key);
+        if (!l) m.set(key, (l = []));
+        l.push(p);
+      }
+      this.bigrams = m;
+    }
+    return this.bigrams.get(a * 1_000_003 + b) ?? [];
   }
 
   /** time (s) of character p, interpolated inside its segment */
@@ -122,6 +143,8 @@ export class TextView {
 export interface Pattern {
   source: string;
   text: string;
+  /** sound-class form of `text` (homophone-tolerant comparison) */
+  canon: string;
   syl: Int32Array;
   fz: Int32Array;
 }
@@ -133,5 +156,5 @@ export function makePattern(source: string): Pattern {
   const units = text.split('');
   const sylU = Int32Array.from(units.map((c) => syllableId(c)));
   const s = sylU.length === text.length ? sylU : syl;
-  return { source, text, syl: s, fz: Int32Array.from(Array.from(s, (x) => fuzzyId(x))) };
+  return { source, text, canon: canonText(text), syl: s, fz: Int32Array.from(Array.from(s, (x) => fuzzyId(x))) };
 }

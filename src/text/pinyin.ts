@@ -2,7 +2,8 @@
 // the sound pairs Mandarin ASR (and southern accents) confuse most: zh/z, ch/c, sh/s, n/l,
 // and front/back nasals (an/ang, en/eng, in/ing).
 import { pinyin } from 'pinyin-pro';
-import natural from 'natural';
+// the distance functions only: the package index loads dotenv, which reads ./.env and prints to stdout
+import natural from 'natural/lib/natural/distance/index.js';
 
 const sylIds = new Map<string, number>();
 const sylNames: string[] = [];
@@ -91,4 +92,31 @@ export function syllableCount(): number {
 }
 export function fuzzyCount(): number {
   return fuzzyIds.size;
+}
+
+const canonCache = new Map<string, string>();
+/**
+ * A stand-in character per fuzzy syllable (Private Use Area), so that text and patterns mapped
+ * this way compare equal exactly when they sound alike: 则任勉除 and 责任免除 become the same
+ * string, and an ordinary regex or indexOf over it is homophone-tolerant. Non-Han characters
+ * (digits, latin) stay themselves.
+ */
+export function canonChar(ch: string): string {
+  let c = canonCache.get(ch);
+  if (c === undefined) {
+    c = ch;
+    if (/\p{Script=Han}/u.test(ch)) {
+      const f = fuzzyId(syllableId(ch));
+      if (f < 6400) c = String.fromCharCode(0xe000 + f);
+    }
+    canonCache.set(ch, c);
+  }
+  return c;
+}
+
+/** canonChar over a string (UTF-16 unit by unit, so offsets are kept). */
+export function canonText(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += canonChar(text[i]);
+  return out;
 }

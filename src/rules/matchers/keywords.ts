@@ -1,5 +1,6 @@
 // Keyword matching: any / all / at-least-N words, each word with its lexicon synonyms, compared
 // on normalised characters and (for longer words) on fuzzy pinyin so homophone ASR errors match.
+import { alignWindow } from '../../text/align.js';
 import type { TextView } from '../../text/corpus.js';
 import type { Keyword } from '../types.js';
 import type { Hit } from './hit.js';
@@ -10,36 +11,40 @@ export interface Occurrence {
   /** index of the rule word */
   k: number;
   exact: boolean;
+  similarity: number;
 }
 
 /** All occurrences of one keyword (any of its alternatives) in the view. */
 export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[] {
   const out: Occurrence[] = [];
-  const seen = new Set<number>();
-  for (const alt of kw.alts) {
-    const w = alt.text;
-    if (!w) continue;
-    let i = view.text.indexOf(w);
+  const taken = (a: number, b: number): boolean => out.some((o) => a < o.end && o.start < b);
+  const scan = (hay: string, needle: string, exact: boolean): void => {
+    let i = hay.indexOf(needle);
     while (i >= 0) {
-      if (!seen.has(i)) {
-        seen.add(i);
-        out.push({ start: i, end: i + w.length, k, exact: true });
-      }
-      i = view.text.indexOf(w, i + 1);
+      if (!taken(i, i + needle.length)) out.push({ start: i, end: i + needle.length, k, exact, similarity: exact ? 1 : 0.9 });
+      i = hay.indexOf(needle, i + 1);
     }
-    if (alt.fz.length > 1 && (kw.pinyin === true || (kw.pinyin === 'auto' && alt.fz.length >= 3))) {
-      for (const p of view.positions(alt.fz[0])) {
-        if (seen.has(p) || p + alt.fz.length > view.length) continue;
-        let ok = true;
-        for (let j = 1; j < alt.fz.length; j++) {
-          if (view.fz[p + j] !== alt.fz[j]) {
-            ok = false;
-            break;
+  };
+  for (const alt of kw.alts) if (alt.text) scan(view.text, alt.text, true);
+  for (const alt of kw.alts) {
+    const len = alt.text.length;
+    const usePinyin = kw.pinyin === true || (kw.pinyin === 'auto' && len >= 3);
+    if (!usePinyin || len < 2) continue;
+    // homophones: same sound-class string
+    scan(view.canon, alt.canon, false);
+    // words of 4+ characters: also tolerate one dropped / inserted / misheard character
+    if (len >= 4) {
+      const seen = new Set<number>();
+      for (let i = 0; i + 1 < len; i++) {
+        for (const q of view.bigramPositions(alt.fz[i], alt.fz[i + 1])) {
+          const anchor = q - i;
+          if (seen.has(anchor) || taken(anchor, anchor + len)) continue;
+          seen.add(anchor);
+          const r = alignWindow(alt, view, anchor - 2, anchor + len + 2);
+          // only an inner slip: both ends must be there, so "没有风险" can never shrink to "有风险"
+          if (r && r.coverage >= (len - 1) / len && r.pFirst === 0 && r.pLast === len - 1 && !taken(r.start, r.end)) {
+            out.push({ start: r.start, end: r.end, k, exact: false, similarity: Math.round(r.coverage * 100) / 100 });
           }
-        }
-        if (ok) {
-          seen.add(p);
-          out.push({ start: p, end: p + alt.fz.length, k, exact: false });
         }
       }
     }
@@ -51,7 +56,7 @@ function toHit(view: TextView, occ: Occurrence[], by: Hit['by'], words: Keyword[
   const start = Math.min(...occ.map((o) => o.start));
   const end = Math.max(...occ.map((o) => o.end));
   const what = [...new Set(occ.map((o) => words[o.k].word))].join(' + ');
-  return { view, start, end, by, what, similarity: occ.every((o) => o.exact) ? 1 : 0.9 };
+  return { view, start, end, by, what, similarity: Math.min(...occ.map((o) => o.similarity)) };
 }
 
 export function matchAny(view: TextView, words: Keyword[]): Hit[] {

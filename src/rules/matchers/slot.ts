@@ -7,7 +7,7 @@ import type { Hit } from './hit.js';
 export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
   const hits: Hit[] = [];
   for (const slot of m.slots ?? []) {
-    const mm = slot.re.matcher(view.text);
+    const mm = slot.re.matcher(m.onCanon ? view.canon : view.text);
     let guard = 0;
     while (mm.find() && guard++ < 1000) {
       const slots: Record<string, number> = {};
