@@ -91,7 +91,7 @@ function keyword(word: string, lex: Lexicon, pinyin: boolean | undefined): Keywo
   const all = new Set<string>();
   for (const n of forms) for (const w of [n, ...(lex.synonyms.get(n) ?? [])]) all.add(w);
   const alts: Pattern[] = [...all].map((w) => makePattern(w));
-  // pinyin comparison on short words finds too many homophones; default to 3+ characters
+  // single characters have too many homophones: 'auto' compares sounds for 2+ characters
   return { word, alts, pinyin: pinyin ?? 'auto' };
 }
 

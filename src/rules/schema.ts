@@ -29,7 +29,7 @@ export const MatchSchema = z
     none: z.array(word).min(1).optional(),
     /** how close the words of all / at_least must be, in characters (default 60) */
     within_chars: z.number().int().min(1).max(2000).optional(),
-    /** compare words by pinyin as well, tolerating homophones (default: words of 3+ chars) */
+    /** compare by sound as well, tolerating homophones (default: words of 2+ chars, and all regex/slot patterns) */
     pinyin: z.boolean().optional(),
     /** RE2 (linear-time) regular expressions over the normalised text */
     regex: oneOrMany(text).optional(),

@@ -9,7 +9,7 @@ export interface Keyword {
   word: string;
   /** alternatives: the word and its lexicon synonyms, normalised */
   alts: Pattern[];
-  /** compare by pinyin too; 'auto': for alternatives of 3+ characters */
+  /** compare by pinyin too; 'auto': for alternatives of 2+ characters */
   pinyin: boolean | 'auto';
 }
 

@@ -28,7 +28,7 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
   for (const alt of kw.alts) if (alt.text) scan(view.text, alt.text, true);
   for (const alt of kw.alts) {
     const len = alt.text.length;
-    const usePinyin = kw.pinyin === true || (kw.pinyin === 'auto' && len >= 3);
+    const usePinyin = kw.pinyin === true || (kw.pinyin === 'auto' && len >= 2);
     if (!usePinyin || len < 2) continue;
     // homophones: same sound-class string
     scan(view.canon, alt.canon, false);
