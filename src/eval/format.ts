@@ -75,7 +75,7 @@ export function formatLevel(level: NoiseLevelResult, details: boolean): string[]
 export function formatRun(run: EvalRun, details: boolean): string {
   const out: string[] = [`dualrec eval ${run.dir}: ${run.sessions} labelled sessions, noise seed ${run.seed}`];
   if (run.unlabelled.length) out.push(`(${run.unlabelled.length} session(s) without expected.json not scored)`);
-  for (const s of run.skipped) out.push(`skipped ${s.session}: ${s.error}`);
+  for (const s of run.unanalysable) out.push(`could not analyse ${s.session} (scored as its error report): ${s.error}`);
   for (const level of run.levels) {
     out.push('', ...formatLevel(level, details));
   }

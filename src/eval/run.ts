@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { SessionFacts } from '../model/index.js';
+import { errorReport } from '../pipeline/analyze.js';
 import { collectFacts } from '../pipeline/collect.js';
 import { scoreFacts } from '../pipeline/score.js';
 import { sessionsInFolder, type SessionInput } from '../pipeline/session.js';
@@ -83,8 +84,8 @@ export interface EvalRun {
   seed: number;
   sessions: number;
   unlabelled: string[];
-  /** sessions that could not be collected at all (not scored) */
-  skipped: { session: string; error: string }[];
+  /** sessions that could not be analysed at all: scored as the error report `analyze` writes for them */
+  unanalysable: { session: string; error: string }[];
   levels: NoiseLevelResult[];
 }
 
@@ -98,8 +99,8 @@ export interface EvalOptions {
 
 export async function runEval(dir: string, opts: EvalOptions): Promise<EvalRun> {
   const { sessions, unlabelled } = discoverLabelledSessions(dir);
-  const collected: { id: string; facts: SessionFacts; expected: Expected }[] = [];
-  const skipped: EvalRun['skipped'] = [];
+  const collected: { id: string; facts?: SessionFacts; failed?: SessionOutcome; expected: Expected }[] = [];
+  const unanalysable: EvalRun['unanalysable'] = [];
   for (const [i, s] of sessions.entries()) {
     try {
       // per-session progress lines would drown the tables: warnings only, unless a level was asked for
@@ -108,7 +109,15 @@ export async function runEval(dir: string, opts: EvalOptions): Promise<EvalRun> 
       const facts = await collectFacts(s.input, { logger, model: opts.model });
       collected.push({ id: s.input.name, facts, expected: s.expected });
     } catch (err) {
-      skipped.push({ session: s.input.name, error: errorMessage(err) });
+      // e.g. a truncated recording: analyze would write a report saying why; that report is the prediction
+      const reason = errorMessage(err);
+      unanalysable.push({ session: s.input.name, error: reason });
+      const report = errorReport(s.input, s.input.name, reason);
+      collected.push({
+        id: s.input.name,
+        expected: s.expected,
+        failed: { id: s.input.name, expected: s.expected, verdict: report.verdict, findings: report.findings },
+      });
     }
     opts.onProgress?.(i + 1, sessions.length);
   }
@@ -119,6 +128,10 @@ export async function runEval(dir: string, opts: EvalOptions): Promise<EvalRun> 
     let han = 0;
     let errors = 0;
     for (const c of collected) {
+      if (!c.facts) {
+        outcomes.push(c.failed!);
+        continue;
+      }
       let facts = c.facts;
       if (rate > 0 && facts.transcript) {
         // keyed by session, so each session's errors are independent of the set's order
@@ -132,7 +145,7 @@ export async function runEval(dir: string, opts: EvalOptions): Promise<EvalRun> 
     }
     levels.push({ noise: rate, realisedRate: han === 0 ? 0 : errors / han, metrics: computeMetrics(outcomes) });
   }
-  return { dir: resolve(dir), seed: opts.seed, sessions: collected.length, unlabelled, skipped, levels };
+  return { dir: resolve(dir), seed: opts.seed, sessions: collected.length, unlabelled, unanalysable, levels };
 }
 
 export interface GateOptions {
@@ -161,9 +174,6 @@ export function checkGates(run: EvalRun, gate: GateOptions): string[] {
     if (gate.minPrecision !== undefined && (precision ?? (l.metrics.micro.strict.violations === 0 ? 1 : 0)) < gate.minPrecision) {
       missed.push(`noise ${pct(l.noise)}: precision ${fmt(precision)} < ${gate.minPrecision}`);
     }
-  }
-  if (run.skipped.length > 0 && (gate.minRecall !== undefined || gate.minPrecision !== undefined)) {
-    missed.push(`${run.skipped.length} session(s) could not be evaluated`);
   }
   return missed;
 }

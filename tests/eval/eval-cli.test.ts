@@ -58,6 +58,23 @@ describe('dualrec eval', () => {
     expect(b.levels).toEqual(a.levels); // deterministic for the default seed
   });
 
+  it('scores a session that cannot be analysed as the error report analyze writes (REVIEW)', () => {
+    const dir = join(tmp, 'broken');
+    mkdirSync(dir, { recursive: true });
+    // not a media file at all: bytes that no demuxer accepts
+    writeFileSync(join(dir, 'cut.mp4'), Buffer.from('this is not an mp4 file, just text bytes\n'.repeat(20)));
+    writeFileSync(join(dir, 'cut.expected.json'), JSON.stringify({ verdict: 'REVIEW', concepts: { 'integrity.recording': 'fail' } }));
+    const r = runCli(['eval', dir, '--noise', '0,0.1', '--json']);
+    expect(r.code).toBe(0);
+    const run = JSON.parse(r.stdout) as EvalRun;
+    expect(run.unanalysable.map((u) => u.session)).toEqual(['cut']);
+    for (const l of run.levels) {
+      expect(l.metrics.verdict.confusion.REVIEW.REVIEW).toBe(1);
+      expect(l.metrics.verdict.reviewRate).toBe(1);
+      expect(l.metrics.micro.strict).toMatchObject({ violations: 1, tp: 1 });
+    }
+  });
+
   it('says what is wrong in one line, exit 2', () => {
     const bad = join(tmp, 'bad');
     mkdirSync(bad, { recursive: true });
