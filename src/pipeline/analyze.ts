@@ -2,9 +2,9 @@
 // A session that cannot be analysed still gets a report (verdict REVIEW) that says why.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Logger } from 'pino';
-import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts } from '../model/index.js';
+import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts, type Transcript } from '../model/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -13,7 +13,7 @@ import { sessionLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { collectFacts, type CollectOptions } from './collect.js';
 import { scoreFacts } from './score.js';
-import type { SessionInput } from './session.js';
+import { loadSessionMeta, type SessionInput } from './session.js';
 
 export interface AnalyzeOptions extends Omit<CollectOptions, 'logger'> {
   outDir: string;
@@ -49,21 +49,26 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
     generatedAt: new Date().toISOString(),
     session: {
       id: facts.sessionId,
-      recording: facts.recording ? facts.recording.split('/').pop() : undefined,
+      recording: facts.recording ? basename(facts.recording) : undefined,
       contentSha256,
       meta: facts.meta,
       metaFromSidecar: facts.metaFromSidecar,
     },
     verdict,
     verdictReasons: reasons,
-    media: facts.probe ? { probe: { ...facts.probe, file: facts.probe.file.split('/').pop() ?? '' }, signals: facts.signals } : undefined,
+    media: facts.probe ? { probe: { ...facts.probe, file: basename(facts.probe.file) }, signals: facts.signals } : undefined,
     integrity: facts.integrity,
-    transcript: facts.transcript,
+    transcript: facts.transcript && withoutFolders(facts.transcript),
     transcriptMissingReason: facts.transcriptMissingReason,
     visual: facts.visual,
     findings,
     rules: { packs: ruleSet.packs, version: ruleSet.version },
   };
+}
+
+/** Reports travel (mail, review queue): they name files, never the folders they sat in. */
+function withoutFolders(t: Transcript): Transcript {
+  return t.source.kind === 'import' ? { ...t, source: { ...t.source, file: basename(t.source.file) } } : t;
 }
 
 /** The report for a session that could not be analysed at all. */
@@ -74,7 +79,7 @@ export function errorReport(input: SessionInput, sessionId: string, reason: stri
     generatedAt: new Date().toISOString(),
     session: {
       id: sessionId,
-      recording: input.recording?.split('/').pop(),
+      recording: input.recording ? basename(input.recording) : undefined,
       contentSha256,
       meta: SessionMetaSchema.parse({ session_id: sessionId }),
       metaFromSidecar: false,
@@ -89,7 +94,8 @@ export function errorReport(input: SessionInput, sessionId: string, reason: stri
         title: '录音录像完整性',
         category: 'integrity',
         concepts: ['integrity.recording'],
-        status: 'undetermined',
+        // Not intact as delivered (fail), yet the sale itself can't be judged: REVIEW by policy.
+        status: 'fail',
         severity: 'critical',
         confidence: 1,
         evidence: [{ note: reason }],
@@ -113,10 +119,11 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
   let contentSha256: string | undefined;
   let sessionId = input.name;
   try {
-    contentSha256 = contentFile ? await sha256File(contentFile) : undefined;
-    const facts = await collectFacts(input, { ...opts, logger: log });
-    sessionId = facts.sessionId;
+    const loaded = loadSessionMeta(input);
+    sessionId = loaded.meta.session_id;
     log = sessionLogger(sessionId);
+    contentSha256 = contentFile ? await sha256File(contentFile) : undefined;
+    const facts = await collectFacts(input, { ...opts, logger: log }, loaded);
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, input.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');

@@ -2,11 +2,11 @@
 // (imported, or transcribed when a model is there) → speaker roles. Checks come after, in score.ts.
 import type { Logger } from 'pino';
 import type { IntegrityIssue, SessionFacts, Transcript } from '../model/index.js';
-import { probeMedia, checkIntegrity, detectSignals } from '../media/index.js';
+import { probeMedia, checkIntegrity, detectSignals, decodeIssues } from '../media/index.js';
 import { importTranscript } from '../asr/import/index.js';
 import { resolveModel, transcribeRecording } from '../asr/index.js';
 import { applyLabelRoles } from '../speakers/labels.js';
-import { loadSessionMeta, type SessionInput } from './session.js';
+import { loadSessionMeta, type LoadedMeta, type SessionInput } from './session.js';
 
 export interface CollectOptions {
   /** whisper model: file path or manifest name; else DUALREC_MODEL / config / models/ */
@@ -19,8 +19,9 @@ export interface CollectOptions {
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
-export async function collectFacts(input: SessionInput, opts: CollectOptions): Promise<SessionFacts> {
-  const { meta, fromSidecar } = loadSessionMeta(input);
+/** `loaded`: the sidecar when the caller has read it already (so its errors name the session early). */
+export async function collectFacts(input: SessionInput, opts: CollectOptions, loaded?: LoadedMeta): Promise<SessionFacts> {
+  const { meta, fromSidecar } = loaded ?? loadSessionMeta(input);
   const log = opts.logger;
   const facts: SessionFacts = {
     sessionId: meta.session_id,
@@ -34,9 +35,13 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions): P
     const probe = await probeMedia(input.recording);
     facts.probe = probe;
     facts.integrity = await checkIntegrity(input.recording, probe, { expectedDurationS: meta.duration_s });
+    // Telesales (电销) is recorded as audio only: a missing picture is normal there, not a fault.
+    if (meta.channel === 'telesales') facts.integrity = facts.integrity.filter((i) => i.code !== 'no-video');
     log.info({ stage: 'media', duration: probe.duration, issues: facts.integrity.map((i) => i.code) }, 'probed');
     if (probe.duration > 0 && (probe.audio.length > 0 || probe.video.length > 0)) {
       facts.signals = await detectSignals(input.recording, probe);
+      // The signal pass decodes everything, so it is where decoder errors surface.
+      facts.integrity.push(...decodeIssues(facts.signals));
     }
   }
 

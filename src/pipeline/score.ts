@@ -18,11 +18,11 @@ export function scoreFacts(facts: SessionFacts, ruleSet: RuleSet, policy?: Verdi
 
 const fmt = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
-/** How each integrity problem weighs: a missing track or empty file fails the recording as evidence;
- *  a file we could not fully decode is undetermined (it may be a transfer fault, not the agent's). */
+/** Every integrity problem fails the recording as evidence, except a length that merely differs from
+ *  the metadata (the metadata may be wrong). Whether a truncated or undecodable file makes the session
+ *  REVIEW rather than FAIL is the verdict policy's call (reviewOnFailRules). */
 function integrityFinding(issue: IntegrityIssue): Finding {
-  const status: Finding['status'] =
-    issue.code === 'undecodable' || issue.code === 'truncated' || issue.code === 'duration-mismatch' ? 'undetermined' : 'fail';
+  const status: Finding['status'] = issue.code === 'duration-mismatch' ? 'undetermined' : 'fail';
   const at = issue.start !== undefined ? ` (${fmt(issue.start)}${issue.end !== undefined ? `–${fmt(issue.end)}` : ''})` : '';
   return {
     ruleId: `integrity/${issue.code}`,

@@ -4,12 +4,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SessionMetaSchema, type SessionMeta } from '../model/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
+import { TRANSCRIPT_SUFFIXES } from '../asr/import/index.js';
 
 export const RECORDING_EXTENSIONS = [
   '.mp4', '.mov', '.m4v', '.mkv', '.avi', '.webm', '.flv', '.ts', '.3gp', '.mpg', '.mpeg', '.wmv',
   '.m4a', '.mp3', '.wav', '.aac', '.amr', '.ogg', '.opus', '.flac',
 ];
-export const TRANSCRIPT_SUFFIXES = ['.transcript.json', '.transcript.srt', '.transcript.vtt'];
 const META_SUFFIX = '.meta.json';
 const EXPECTED_SUFFIX = '.expected.json';
 

@@ -2,8 +2,9 @@
 // both by key (names, id numbers, phones) and by pattern inside free-text messages.
 import pino, { type Logger } from 'pino';
 
+// (top-level `name` is pino's logger name, so names are caught one level down and by the known paths)
 const REDACT_KEYS = [
-  'name', '*.name', '*.*.name',
+  '*.name', '*.*.name',
   'idNumber', '*.idNumber', 'phone', '*.phone',
   'policyholder.name', 'agent.name', 'meta.policyholder.name', 'meta.agent.name',
 ];
@@ -21,7 +22,8 @@ export function rootLogger(): Logger {
   if (!root) {
     root = pino({
       name: 'dualrec',
-      level: process.env.DUALREC_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'info',
+      // A person at a terminal reads the CLI's own lines; cron and CI get the progress as log lines.
+      level: process.env.DUALREC_LOG_LEVEL ?? process.env.LOG_LEVEL ?? (process.stderr.isTTY ? 'warn' : 'info'),
       redact: { paths: REDACT_KEYS, censor: '[redacted]' },
       hooks: {
         logMethod(args, method) {
