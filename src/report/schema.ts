@@ -1,0 +1,675 @@
+// The report.json contract as a JSON Schema (draft 2020-12). This TS object is the source;
+// docs/report.schema.json and the field reference in docs/report.md are generated from it
+// (`npx tsx src/report/emit-schema.ts`, kept in sync by tests/report/schema.test.ts).
+// The type checks at the bottom fail compilation when a model type gains or loses a field
+// that the schema does not list: update both together.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsPlugin from 'ajv-formats';
+import {
+  CHANNELS,
+  PRODUCT_TYPES,
+  REPORT_SCHEMA_VERSION,
+  type AudioStreamInfo,
+  type DecodeErrors,
+  type Evidence,
+  type Finding,
+  type FindingStatus,
+  type IntegrityCode,
+  type IntegrityIssue,
+  type MediaProbe,
+  type MediaSignals,
+  type Report,
+  type Role,
+  type SceneCut,
+  type Segment,
+  type SessionMeta,
+  type Severity,
+  type Transcript,
+  type TranscriptDiagnostic,
+  type TranscriptFormat,
+  type TranscriptSource,
+  type Verdict,
+  type VideoStreamInfo,
+  type VisualEvent,
+  type VisualTimeline,
+  type Word,
+} from '../model/index.js';
+import { UserError, errorMessage } from '../util/errors.js';
+
+export { REPORT_SCHEMA_VERSION };
+
+export const REPORT_SCHEMA_ID = `urn:dualrec:report:${REPORT_SCHEMA_VERSION}`;
+
+export const FINDING_STATUSES = ['pass', 'fail', 'undetermined', 'not_applicable'] as const;
+export const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
+export const VERDICTS = ['PASS', 'FAIL', 'REVIEW'] as const;
+export const ROLES = ['agent', 'customer', 'unknown'] as const;
+export const TRANSCRIPT_FORMATS = [
+  'whisper.cpp-json',
+  'whisper.cpp-json-full',
+  'openai-verbose-json',
+  'whisperx-json',
+  'dualrec-json',
+  'srt',
+  'vtt',
+] as const;
+export const INTEGRITY_CODES = [
+  'no-audio',
+  'no-video',
+  'zero-length',
+  'undecodable',
+  'truncated',
+  'duration-mismatch',
+  'audio-gap',
+  'video-gap',
+  'no-metadata',
+] as const;
+export const DIAGNOSTIC_KINDS = ['dropped-silence', 'dropped-blocklist', 'repetition-loop', 'low-confidence', 'note'] as const;
+export const VISUAL_EVENT_KINDS = [
+  'copresence',
+  'document',
+  'id-card',
+  'signature',
+  'third-face',
+  'customer-left',
+  'covered',
+] as const;
+
+// ---- small builders (generic so property names stay literal types for the checks below)
+
+type Json = { readonly [k: string]: unknown };
+
+function obj<P extends Record<string, Json>>(description: string, properties: P, required: readonly (keyof P & string)[]) {
+  return { type: 'object', description, properties, required } as const;
+}
+const str = (description: string, extra: Json = {}) => ({ type: 'string', description, ...extra }) as const;
+const num = (description: string, extra: Json = {}) => ({ type: 'number', description, ...extra }) as const;
+const int = (description: string, extra: Json = {}) => ({ type: 'integer', description, ...extra }) as const;
+const bool = (description: string) => ({ type: 'boolean', description }) as const;
+const seconds = (description: string) => num(`${description} (seconds on the recording's timeline)`, { minimum: 0 });
+const unit = (description: string) => num(`${description} (0..1)`, { minimum: 0, maximum: 1 });
+const oneOfStrings = (description: string, values: readonly string[]) => ({ type: 'string', description, enum: values }) as const;
+const arrayOf = (description: string, items: Json, extra: Json = {}) => ({ type: 'array', description, items, ...extra }) as const;
+const ref = (name: string, description: string) => ({ $ref: `#/$defs/${name}`, description }) as const;
+const SHA256 = { pattern: '^[0-9a-f]{64}$' } as const;
+
+// ---- definitions
+
+const interval = obj('A stretch of time.', { start: seconds('start'), end: seconds('end') }, ['start', 'end']);
+
+const word = obj(
+  'One word (or token) with its own timing, where the transcript source gives words.',
+  {
+    start: seconds('start'),
+    end: seconds('end'),
+    text: str('the word'),
+    probability: unit('token probability, where the source gives one'),
+  },
+  ['start', 'end', 'text'],
+);
+
+const segment = obj(
+  'One transcript line.',
+  {
+    id: int('index in the transcript, stable once built; evidence.segmentIds point here', { minimum: 0 }),
+    start: seconds('start'),
+    end: seconds('end'),
+    text: str('what was said'),
+    words: arrayOf('word timings, when the source gives them', ref('word', 'a word')),
+    speaker: str('speaker label as the source gave it (e.g. WhisperX "SPEAKER_00")'),
+    role: oneOfStrings('who said it: agent, customer or unknown (decided by the speaker stage or given by the source)', ROLES),
+    roleConfidence: unit('confidence in `role`'),
+    confidence: unit('confidence in the text (mean token probability, or derived from avg_logprob)'),
+    lowConfidence: bool('true when the text is too uncertain for a rule to decide on it'),
+  },
+  ['id', 'start', 'end', 'text'],
+);
+
+const transcriptSourceImport = obj(
+  'The transcript was imported from a file.',
+  {
+    kind: { const: 'import', description: '"import"' },
+    format: oneOfStrings('the file format', TRANSCRIPT_FORMATS),
+    file: str('the imported file name'),
+  },
+  ['kind', 'format', 'file'],
+);
+const transcriptSourceAsr = obj(
+  'The transcript was made by a speech recogniser.',
+  {
+    kind: { const: 'asr', description: '"asr"' },
+    engine: str('the ASR engine (e.g. whisper.cpp)'),
+    model: str('the model name'),
+    modelSha256: str('sha256 of the model file', SHA256),
+  },
+  ['kind', 'engine', 'model'],
+);
+const transcriptSource = {
+  description: 'Where the transcript came from: an imported file or a speech recogniser (`kind` tells which).',
+  oneOf: [ref('transcriptSourceImport', 'imported'), ref('transcriptSourceAsr', 'recognised')],
+} as const;
+
+const diagnostic = obj(
+  'Something the transcript stage noticed and corrected or flagged.',
+  {
+    kind: oneOfStrings('what happened', DIAGNOSTIC_KINDS),
+    start: seconds('start'),
+    end: seconds('end'),
+    text: str('the text concerned (e.g. the dropped hallucination)'),
+    message: str('one line saying what happened'),
+  },
+  ['kind', 'message'],
+);
+
+const transcript = obj(
+  'The transcript the rules were checked against.',
+  {
+    segments: arrayOf('transcript lines in time order', ref('segment', 'a line')),
+    language: str('language code (e.g. "zh")'),
+    source: ref('transcriptSource', 'where it came from'),
+    diagnostics: arrayOf('what the transcript stage dropped or flagged', ref('diagnostic', 'a diagnostic')),
+  },
+  ['segments', 'source'],
+);
+
+const audioStream = obj(
+  'An audio stream of the recording.',
+  {
+    index: int('stream index in the container', { minimum: 0 }),
+    codec: str('codec name as ffprobe gives it'),
+    channels: int('channel count', { minimum: 0 }),
+    sampleRate: int('samples per second', { minimum: 0 }),
+    duration: seconds('stream duration'),
+    channelLayout: str('ffprobe\'s channel layout name ("stereo", "mono"), when known'),
+  },
+  ['index', 'codec', 'channels', 'sampleRate'],
+);
+
+const videoStream = obj(
+  'A video stream of the recording.',
+  {
+    index: int('stream index in the container', { minimum: 0 }),
+    codec: str('codec name as ffprobe gives it'),
+    width: int('pixels', { minimum: 0 }),
+    height: int('pixels', { minimum: 0 }),
+    fps: num('frames per second', { minimum: 0 }),
+    duration: seconds('stream duration'),
+  },
+  ['index', 'codec', 'width', 'height', 'fps'],
+);
+
+const probe = obj(
+  'What ffprobe says about the recording file.',
+  {
+    file: str('the recording file name'),
+    container: str('container format name as ffprobe gives it (e.g. "mov,mp4,m4a,3gp,3g2,mj2")'),
+    sizeBytes: int('file size in bytes', { minimum: 0 }),
+    duration: num('duration in seconds; 0 when unknown', { minimum: 0 }),
+    bitRate: num('overall bit rate, bits per second', { minimum: 0 }),
+    startTime: num("container start time in seconds when it isn't 0 (e.g. MPEG-TS); every other time in the report is relative to it"),
+    audio: arrayOf('audio streams', ref('audioStream', 'an audio stream')),
+    video: arrayOf('video streams', ref('videoStream', 'a video stream')),
+  },
+  ['file', 'container', 'sizeBytes', 'duration', 'audio', 'video'],
+);
+
+const sceneCut = obj(
+  'A scene cut (an edit, or the camera jumping).',
+  { time: seconds('when'), score: num('ffmpeg scdet score, 0..100', { minimum: 0, maximum: 100 }) },
+  ['time', 'score'],
+);
+
+const loudness = obj(
+  'EBU R128 loudness of the audio.',
+  { integratedLufs: num('integrated loudness, LUFS'), lraLu: num('loudness range, LU') },
+  ['integratedLufs', 'lraLu'],
+);
+
+const decodeErrors = obj(
+  'Decoder errors seen while analysing the file (a clean file has none).',
+  {
+    count: int('how many error lines', { minimum: 0 }),
+    samples: arrayOf("the first few distinct messages, without ffmpeg's `[decoder @ 0x..]` prefix", { type: 'string' }),
+  },
+  ['count', 'samples'],
+);
+
+const signals = obj(
+  'Signals measured on the audio and picture.',
+  {
+    silence: arrayOf('silent stretches of the audio', ref('interval', 'a stretch')),
+    black: arrayOf('black picture stretches', ref('interval', 'a stretch')),
+    frozen: arrayOf('frozen picture stretches', ref('interval', 'a stretch')),
+    cuts: arrayOf('scene cuts', ref('sceneCut', 'a cut')),
+    loudness: ref('loudness', 'loudness of the whole audio'),
+    decodeErrors: ref('decodeErrors', 'decoder errors, when any were seen'),
+  },
+  ['silence', 'black', 'frozen', 'cuts'],
+);
+
+const media = obj(
+  'Facts about the recording file (absent for transcript-only sessions and unreadable files).',
+  { probe: ref('probe', 'ffprobe facts'), signals: ref('signals', 'measured signals, when measured') },
+  ['probe'],
+);
+
+const integrityIssue = obj(
+  'A problem with the recording as a whole or a part of it.',
+  {
+    code: oneOfStrings('what is wrong', INTEGRITY_CODES),
+    severity: oneOfStrings(
+      "critical: the recording can't be trusted as a whole; major: part of it can't; minor: worth knowing",
+      ['critical', 'major', 'minor'],
+    ),
+    message: str('one line for a person'),
+    start: seconds('where the problem starts, when it has a place'),
+    end: seconds('where it ends'),
+  },
+  ['code', 'severity', 'message'],
+);
+
+const productMeta = obj(
+  'The product sold.',
+  {
+    name: str('product name', { maxLength: 200 }),
+    type: oneOfStrings('product type (participating = 分红, universal = 万能, investment-linked = 投连)', PRODUCT_TYPES),
+    term_years: num('policy term in years', { minimum: 0 }),
+  },
+  ['type'],
+);
+const policyholderMeta = obj(
+  'The policyholder (customer).',
+  {
+    age: int('age in years at recording', { minimum: 0, maximum: 130 }),
+    name: str('name: personal data, kept only when the sidecar gave it; never shown in report.html', { maxLength: 200 }),
+  },
+  [],
+);
+const agentMeta = obj(
+  'The sales agent.',
+  {
+    id: str('agent id (shown in report.html)', { maxLength: 100 }),
+    name: str('name: personal data; never shown in report.html', { maxLength: 200 }),
+  },
+  [],
+);
+const rolesMeta = obj(
+  'What the recording terminal knows about who speaks where.',
+  {
+    speakers: {
+      type: 'object',
+      description: 'speaker label → role',
+      additionalProperties: { enum: ['agent', 'customer'] },
+    },
+    channels: obj(
+      'audio channel → role',
+      { left: oneOfStrings('left channel', ['agent', 'customer']), right: oneOfStrings('right channel', ['agent', 'customer']) },
+      ['left', 'right'],
+    ),
+  },
+  [],
+);
+const sessionMeta = obj(
+  'The session metadata (the `<recording>.meta.json` sidecar after validation and defaults).',
+  {
+    session_id: str('session id as the recording system knows it', { minLength: 1, maxLength: 200 }),
+    recorded_at: {
+      type: 'string',
+      description: 'when it was recorded: ISO 8601 date-time with offset, or a date',
+      anyOf: [{ format: 'date-time' }, { format: 'date' }],
+    },
+    product: ref('productMeta', 'the product sold'),
+    channel: oneOfStrings('sales channel', CHANNELS),
+    policyholder: ref('policyholderMeta', 'the customer'),
+    insured_is_policyholder: bool('whether the insured person is the policyholder'),
+    agent: ref('agentMeta', 'the agent'),
+    region: str('region (e.g. province)', { maxLength: 100 }),
+    duration_s: num('expected recording length in seconds from the recording terminal (to detect truncation or splicing)', {
+      exclusiveMinimum: 0,
+    }),
+    roles: ref('rolesMeta', 'speaker/channel roles known to the recording terminal'),
+  },
+  ['session_id', 'product', 'channel', 'policyholder', 'agent'],
+);
+
+const faceSample = obj(
+  'A sampled frame and the faces seen in it.',
+  { time: seconds('frame time'), count: int('faces seen', { minimum: 0 }) },
+  ['time', 'count'],
+);
+
+const visualEvent = obj(
+  'Something seen in the picture over a stretch of time.',
+  {
+    kind: oneOfStrings('what was seen', VISUAL_EVENT_KINDS),
+    start: seconds('start'),
+    end: seconds('end'),
+    confidence: unit('how sure the detector is'),
+    label: str('short label (e.g. the document recognised)'),
+    notes: arrayOf('what was and was not seen, in words', { type: 'string' }),
+    frames: arrayOf('evidence frames, paths relative to the report folder', { type: 'string' }),
+  },
+  ['kind', 'start', 'end', 'confidence'],
+);
+
+const visual = obj(
+  'Visual facts on the recording timeline (absent when the picture was not analysed).',
+  {
+    faces: arrayOf('sampled frames with face counts, in time order', ref('faceSample', 'a sample')),
+    events: arrayOf('visual events', ref('visualEvent', 'an event')),
+  },
+  ['faces', 'events'],
+);
+
+const evidence = obj(
+  'Where and why a check decided what it did. Every field is optional; a `fail` for a missing disclosure usually has only `missing`.',
+  {
+    start: seconds('start'),
+    end: seconds('end'),
+    segmentIds: arrayOf('transcript segments involved (`transcript.segments[].id`)', { type: 'integer', minimum: 0 }),
+    excerpt: str('the transcript text around the match'),
+    matched: str('the part of the excerpt that matched, verbatim'),
+    similarity: unit('similarity / coverage for fuzzy matches'),
+    missing: str('what was expected and not found'),
+    frames: arrayOf('evidence frames, paths relative to the report folder', { type: 'string' }),
+    note: str('anything else, in words'),
+  },
+  [],
+);
+
+const finding = obj(
+  'The answer of one check (a rule, an integrity check or a visual check).',
+  {
+    ruleId: str('the rule (or check) id', { minLength: 1 }),
+    title: str('the rule title (Chinese)'),
+    category: str('the rule category'),
+    concepts: arrayOf(
+      'CONTRACT. Concept tags this finding answers for (see the vocabulary in docs/report.md); its status answers for each of them',
+      { type: 'string', pattern: '^[a-z][a-z0-9-]*(\\.[a-z0-9-]+)+$' },
+    ),
+    status: oneOfStrings(
+      'CONTRACT. pass: the requirement is met; fail: it is determinably not met; undetermined: the check could not decide (a person must look); not_applicable: the rule does not apply to this session',
+      FINDING_STATUSES,
+    ),
+    severity: oneOfStrings('how much a fail matters', SEVERITIES),
+    confidence: unit('how sure the check is of its status'),
+    evidence: arrayOf('where and why', ref('evidence', 'evidence')),
+    message: str('one line for the auditor (Chinese)'),
+    source: str('regulation and article the rule comes from'),
+  },
+  ['ruleId', 'title', 'category', 'concepts', 'status', 'severity', 'confidence', 'evidence', 'message'],
+);
+
+const session = obj(
+  'Which session this is.',
+  {
+    id: str('session id', { minLength: 1 }),
+    recording: str('file name of the recording (no folder: reports travel)'),
+    contentSha256: str('sha256 of the recording (or of the transcript, for transcript-only sessions)', SHA256),
+    meta: ref('sessionMeta', 'session metadata'),
+    metaFromSidecar: bool('false when no metadata sidecar was found and defaults are in use (rules that depend on product/channel/age may then be wrong)'),
+  },
+  ['id', 'meta', 'metaFromSidecar'],
+);
+
+const tool = obj(
+  'The program that wrote the report.',
+  { name: { const: 'dualrec', description: '"dualrec"' }, version: str('its version') },
+  ['name', 'version'],
+);
+
+const rules = obj(
+  'The rules the session was checked against.',
+  { packs: arrayOf('rule pack names', { type: 'string' }), version: str('rule set version (or content hash)') },
+  ['packs', 'version'],
+);
+
+/** Findings that stop a PASS: a determined fail or an undetermined check of weight. */
+const BLOCKING_FINDING = {
+  type: 'object',
+  properties: { status: { enum: ['fail', 'undetermined'] }, severity: { enum: ['critical', 'major'] } },
+  required: ['status', 'severity'],
+} as const;
+
+const reportProps = {
+  schemaVersion: { const: REPORT_SCHEMA_VERSION, description: `CONTRACT. The schema version, "${REPORT_SCHEMA_VERSION}"` },
+  tool: ref('tool', 'the program that wrote it'),
+  generatedAt: str('when the report was written (ISO 8601)', { format: 'date-time' }),
+  session: ref('session', 'which session'),
+  verdict: oneOfStrings(
+    'CONTRACT. PASS: every applicable check passed; FAIL: a check determinably failed; REVIEW: something could not be decided (or the file could not be analysed) and a person must look. Never PASS when a critical/major check failed or is undetermined, or when `error` is set',
+    VERDICTS,
+  ),
+  verdictReasons: arrayOf('one line per reason the verdict is what it is', { type: 'string' }),
+  error: str('set when the session could not be analysed at all (e.g. an unreadable file): why. The verdict is then REVIEW'),
+  media: ref('media', 'facts about the recording file'),
+  integrity: arrayOf('problems with the recording', ref('integrityIssue', 'an issue')),
+  transcript: ref('transcript', 'the transcript'),
+  transcriptMissingReason: str('why there is no transcript, when there is none'),
+  visual: ref('visual', 'visual facts'),
+  findings: arrayOf('CONTRACT. One per check', ref('finding', 'a finding')),
+  rules: ref('rules', 'the rules used'),
+} as const;
+
+export const REPORT_JSON_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: REPORT_SCHEMA_ID,
+  title: `dualrec report.json, schema ${REPORT_SCHEMA_VERSION}`,
+  description:
+    'The compliance report of one dual recording (双录) session. Readers must ignore fields they do not know: minor schema versions only add optional fields.',
+  type: 'object',
+  properties: reportProps,
+  required: [
+    'schemaVersion',
+    'tool',
+    'generatedAt',
+    'session',
+    'verdict',
+    'verdictReasons',
+    'integrity',
+    'findings',
+  ] as const satisfies readonly (keyof Report)[],
+  allOf: [
+    {
+      $comment: 'an unanalysable session is REVIEW',
+      if: { type: 'object', required: ['error'] },
+      then: { type: 'object', properties: { verdict: { const: 'REVIEW' } } },
+    },
+    {
+      $comment: "can't tell is never PASS: a failed or undetermined critical/major finding, or a critical integrity issue, rules PASS out",
+      if: {
+        anyOf: [
+          { type: 'object', properties: { findings: { type: 'array', contains: BLOCKING_FINDING } }, required: ['findings'] },
+          {
+            type: 'object',
+            properties: {
+              integrity: {
+                type: 'array',
+                contains: { type: 'object', properties: { severity: { const: 'critical' } }, required: ['severity'] },
+              },
+            },
+            required: ['integrity'],
+          },
+        ],
+      },
+      then: { type: 'object', properties: { verdict: { enum: ['FAIL', 'REVIEW'] } } },
+    },
+  ],
+  $defs: {
+    tool,
+    session,
+    sessionMeta,
+    productMeta,
+    policyholderMeta,
+    agentMeta,
+    rolesMeta,
+    media,
+    probe,
+    audioStream,
+    videoStream,
+    signals,
+    interval,
+    sceneCut,
+    loudness,
+    decodeErrors,
+    integrityIssue,
+    transcript,
+    transcriptSource,
+    transcriptSourceImport,
+    transcriptSourceAsr,
+    segment,
+    word,
+    diagnostic,
+    visual,
+    faceSample,
+    visualEvent,
+    finding,
+    evidence,
+    rules,
+  },
+} as const;
+
+// ---- validation
+
+export type ValidationResult = { ok: true } | { ok: false; errors: string[] };
+
+/** Every object that lists its properties gets additionalProperties: false (for drift tests). */
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'properties' ? mapValues(v, closeObjects) : closeObjects(v);
+  if ('properties' in out && !('additionalProperties' in out) && out.type === 'object' && !isConditionPart(out)) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+function mapValues(v: unknown, f: (x: unknown) => unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, f(x)]));
+}
+// The BLOCKING_FINDING matcher only looks at two fields; closing it would change its meaning.
+function isConditionPart(o: Record<string, unknown>): boolean {
+  return !('description' in o);
+}
+
+const validators: { open?: ValidateFunction; strict?: ValidateFunction } = {};
+
+// Compiled on first use (ajv compiles the schema to a function once; that takes a few hundred ms).
+function getValidator(strict: boolean): ValidateFunction {
+  const key = strict ? 'strict' : 'open';
+  let v = validators[key];
+  if (!v) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    // ajv-formats is CommonJS: its default export is the plugin function itself.
+    const addFormats = addFormatsPlugin as unknown as (a: Ajv2020, f: string[]) => void;
+    addFormats(ajv, ['date-time', 'date']);
+    v = ajv.compile(strict ? { ...(closeObjects(REPORT_JSON_SCHEMA) as object), $id: `${REPORT_SCHEMA_ID}:strict` } : REPORT_JSON_SCHEMA);
+    validators[key] = v;
+  }
+  return v;
+}
+
+function describeError(e: ErrorObject): string {
+  const where = e.instancePath === '' ? 'report' : e.instancePath.slice(1).replace(/\//g, '.');
+  switch (e.keyword) {
+    case 'required':
+      return `${where === 'report' ? '' : `${where}.`}${String(e.params.missingProperty)}: is required`;
+    case 'enum':
+      return `${where}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `${where}: must be ${JSON.stringify(e.params.allowedValue)}`;
+    case 'additionalProperties':
+      return `${where}: unknown field "${String(e.params.additionalProperty)}"`;
+    default:
+      return `${where}: ${e.message ?? e.keyword}`;
+  }
+}
+
+/**
+ * Validates a report against the schema, in its JSON form (what report.json will hold:
+ * NaN and Infinity become null and are caught as wrong types). Unknown fields are allowed
+ * (readers ignore them) unless `strict` is set.
+ */
+export function validateReport(obj: unknown, opts: { strict?: boolean } = {}): ValidationResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(JSON.stringify(obj) ?? 'null');
+  } catch (err) {
+    return { ok: false, errors: [`report: not serialisable as JSON (${errorMessage(err)})`] };
+  }
+  const v = getValidator(opts.strict === true);
+  if (v(json)) return { ok: true };
+  // `if`/`then` failures repeat the inner error; keep the specific one only.
+  const errors = [...new Set((v.errors ?? []).filter((e) => e.keyword !== 'if').map(describeError))];
+  return { ok: false, errors };
+}
+
+/** Reads and validates a report.json file; throws UserError naming the file when it is unreadable or invalid JSON. */
+export function validateReportFile(path: string, opts: { strict?: boolean } = {}): ValidationResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UserError(`${path}: cannot read report (${errorMessage(err)})`, path);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${path}: not valid JSON (${errorMessage(err)})`, path);
+  }
+  return validateReport(parsed, opts);
+}
+
+// ---- compile-time drift checks between the model types and the schema
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Keys<T extends { properties: object }> = keyof T['properties'];
+type ImportSource = Extract<TranscriptSource, { kind: 'import' }>;
+type AsrSource = Extract<TranscriptSource, { kind: 'asr' }>;
+
+// Each line must type-check as `true`; a compile error here means a model type and the
+// schema above list different fields or values.
+export const SCHEMA_MATCHES_MODEL: [
+  Same<keyof typeof reportProps, keyof Report>,
+  Same<Keys<typeof session>, keyof Report['session']>,
+  Same<Keys<typeof tool>, keyof Report['tool']>,
+  Same<Keys<typeof rules>, keyof NonNullable<Report['rules']>>,
+  Same<Keys<typeof media>, keyof NonNullable<Report['media']>>,
+  Same<Keys<typeof sessionMeta>, keyof SessionMeta>,
+  Same<Keys<typeof productMeta>, keyof SessionMeta['product']>,
+  Same<Keys<typeof policyholderMeta>, keyof SessionMeta['policyholder']>,
+  Same<Keys<typeof agentMeta>, keyof SessionMeta['agent']>,
+  Same<Keys<typeof rolesMeta>, keyof NonNullable<SessionMeta['roles']>>,
+  Same<Keys<typeof probe>, keyof MediaProbe>,
+  Same<Keys<typeof audioStream>, keyof AudioStreamInfo>,
+  Same<Keys<typeof videoStream>, keyof VideoStreamInfo>,
+  Same<Keys<typeof signals>, keyof MediaSignals>,
+  Same<Keys<typeof sceneCut>, keyof SceneCut>,
+  Same<Keys<typeof decodeErrors>, keyof DecodeErrors>,
+  Same<Keys<typeof integrityIssue>, keyof IntegrityIssue>,
+  Same<Keys<typeof transcript>, keyof Transcript>,
+  Same<Keys<typeof transcriptSourceImport>, keyof ImportSource>,
+  Same<Keys<typeof transcriptSourceAsr>, keyof AsrSource>,
+  Same<Keys<typeof segment>, keyof Segment>,
+  Same<Keys<typeof word>, keyof Word>,
+  Same<Keys<typeof diagnostic>, keyof TranscriptDiagnostic>,
+  Same<Keys<typeof visual>, keyof VisualTimeline>,
+  Same<Keys<typeof visualEvent>, keyof VisualEvent>,
+  Same<Keys<typeof finding>, keyof Finding>,
+  Same<Keys<typeof evidence>, keyof Evidence>,
+  Same<(typeof FINDING_STATUSES)[number], FindingStatus>,
+  Same<(typeof SEVERITIES)[number], Severity>,
+  Same<(typeof VERDICTS)[number], Verdict>,
+  Same<(typeof ROLES)[number], Role>,
+  Same<(typeof TRANSCRIPT_FORMATS)[number], TranscriptFormat>,
+  Same<(typeof INTEGRITY_CODES)[number], IntegrityCode>,
+  Same<(typeof DIAGNOSTIC_KINDS)[number], TranscriptDiagnostic['kind']>,
+  Same<(typeof VISUAL_EVENT_KINDS)[number], VisualEvent['kind']>,
+  Same<IntegrityIssue['severity'], 'critical' | 'major' | 'minor'>,
+] = [
+  true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
+  true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
+];
