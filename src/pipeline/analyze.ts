@@ -131,11 +131,13 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     return { input, report, reportDir, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
   } catch (err) {
     if (!(err instanceof UserError) && !isMediaFailure(err)) throw err;
-    const reason = errorMessage(err);
+    // the report names the file, not the folder it sat in (the CLI line keeps the full path)
+    const fullReason = errorMessage(err);
+    const reason = contentFile ? fullReason.replaceAll(contentFile, basename(contentFile)) : fullReason;
     log.warn({ reason }, 'session could not be analysed');
     const report = errorReport(input, sessionId, reason, contentSha256);
     writeReport(reportDir, report, undefined, opts.lang);
-    return { input, report, reportDir, problem: reason.startsWith(contentFile ?? '\0') ? reason : `${contentFile}: ${reason}` };
+    return { input, report, reportDir, problem: fullReason.startsWith(contentFile ?? '\0') ? fullReason : `${contentFile}: ${fullReason}` };
   }
 }
 

@@ -1,8 +1,10 @@
 // Runs the real CLI in a child process (through tsx, so tests never see a stale build).
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// By absolute URL, so the CLI runs from any working directory.
+const TSX_LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 
 export interface CliResult {
   code: number;
@@ -11,7 +13,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], {
+  const res = spawnSync(process.execPath, ['--import', TSX_LOADER, `${ROOT}src/cli/main.ts`, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', ...opts.env },
     encoding: 'utf8',
