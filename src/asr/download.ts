@@ -116,5 +116,5 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
 function causeOf(err: unknown): string {
   const e = err as Error & { cause?: Error & { code?: string } };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return e.message || 'aborted';
-  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  return e?.cause?.message ?? e?.cause?.code ?? e?.message ?? String(err);
 }

@@ -33,7 +33,8 @@ const cString = (max: number) =>
 /** Decoding options for one engine call. */
 export const DecodeOptionsSchema = z
   .object({
-    language: z.enum(WHISPER_LANGUAGES).default('zh'),
+    /** 'auto' lets whisper detect the language from the first 30 s */
+    language: z.enum([...WHISPER_LANGUAGES, 'auto']).default('zh'),
     threads: z.number().int().min(1).max(64).default(defaultThreads),
     /** the initial prompt; '' for none. whisper keeps at most half its text context (≈224 tokens) of it */
     prompt: cString(600).default(DEFAULT_PROMPT),

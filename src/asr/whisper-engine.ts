@@ -54,6 +54,11 @@ export class WhisperCppEngine implements AsrEngine {
 
   constructor(private readonly opts: WhisperCppEngineOptions) {}
 
+  /** The worker's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** The last lines whisper.cpp logged (for error messages and tests). */
   get log(): readonly string[] {
     return this.stderr;
