@@ -4,8 +4,11 @@ import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerAnalyzeCommand } from './analyze.js';
+import { registerBatchCommand } from './batch.js';
 import { registerEvalCommand } from './eval.js';
 import { registerModelsCommand } from './models.js';
+import { registerRescoreCommand } from './rescore.js';
+import { registerReviewCommand } from './review.js';
 import { registerRulesCommand } from './rules.js';
 
 const program = new Command()
@@ -16,8 +19,11 @@ const program = new Command()
   .exitOverride();
 
 registerAnalyzeCommand(program);
+registerBatchCommand(program);
 registerEvalCommand(program);
 registerModelsCommand(program);
+registerRescoreCommand(program);
+registerReviewCommand(program);
 registerRulesCommand(program);
 
 try {

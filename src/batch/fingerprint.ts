@@ -1,0 +1,50 @@
+// What a session's report depends on: the recording and sidecar contents, the rules version, the
+// transcription model and the tool version. A session whose fingerprint matches its current run,
+// and whose report on disk is the one the store hashed, is skipped.
+import { statSync } from 'node:fs';
+import { resolveModel } from '../asr/index.js';
+import { sha256File } from '../pipeline/analyze.js';
+import type { SessionInput } from '../pipeline/session.js';
+import type { Store } from '../store/index.js';
+import { sha256Text } from './facts.js';
+
+export interface Fingerprint {
+  /** sha256 of the recording, or of the transcript for a transcript-only session (as in report.json) */
+  contentSha256?: string;
+  /** sha256 over the recording, transcript and metadata hashes */
+  inputsSha256: string;
+  /** where the transcript comes from: "import", a whisper model, or why there is none */
+  model: string;
+}
+
+/** sha256 of a file, cached in the store by (path, size, mtime) so nightly runs don't re-read old recordings. */
+export async function hashFile(store: Store, path: string): Promise<string> {
+  const st = statSync(path);
+  const cached = await store.cachedFileHash(path, st.size, st.mtimeMs);
+  if (cached) return cached;
+  const sha = await sha256File(path);
+  await store.rememberFileHash(path, st.size, st.mtimeMs, sha);
+  return sha;
+}
+
+/** The model part of the fingerprint, resolved once per batch. */
+export function asrModelKey(flag: string | undefined): string {
+  const m = resolveModel({ flag });
+  return m.ok ? `asr:${m.name}:${m.sha256.slice(0, 16)}` : 'asr:unavailable';
+}
+
+export async function fingerprint(
+  store: Store,
+  input: SessionInput,
+  settings: { forceAsr?: boolean; asrModel: string },
+): Promise<Fingerprint> {
+  const parts: string[] = [];
+  let recordingSha: string | undefined;
+  let transcriptSha: string | undefined;
+  if (input.recording) parts.push(`recording:${(recordingSha = await hashFile(store, input.recording))}`);
+  if (input.transcript) parts.push(`transcript:${(transcriptSha = await hashFile(store, input.transcript))}`);
+  if (input.meta) parts.push(`meta:${await hashFile(store, input.meta)}`);
+  const imported = !!input.transcript && !(settings.forceAsr && input.recording);
+  const model = imported ? 'import' : input.recording ? settings.asrModel : 'none';
+  return { contentSha256: recordingSha ?? transcriptSha, inputsSha256: sha256Text(parts.join('\n')), model };
+}

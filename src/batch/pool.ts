@@ -1,0 +1,120 @@
+// A fixed pool of worker threads, one job at a time each. Threads (not child processes) so that a
+// killed batch takes every worker down with it: nothing keeps writing reports after the lock is gone.
+// A worker that dies (uncaught error, timeout) fails only its job and is replaced.
+import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../util/errors.js';
+
+interface Pending<J, R> {
+  job: J;
+  resolve: (r: R) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot<J, R> {
+  worker: Worker;
+  current?: Pending<J, R> & { timer?: NodeJS.Timeout };
+  ready: boolean;
+}
+
+export type WorkerReply<R> = { type: 'result'; result: R } | { type: 'error'; message: string };
+
+export interface PoolOptions {
+  size: number;
+  /** data every worker gets at start (worker_threads workerData) */
+  workerData: unknown;
+  /** a job running longer than this fails and its worker is replaced */
+  jobTimeoutMs?: number;
+}
+
+/** Starts a worker for `entry`; a .ts entry (running under tsx) gets tsx's loader registered first. */
+function startWorker(entry: URL, workerData: unknown): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData });
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+export class WorkerPool<J, R> {
+  private slots: Slot<J, R>[] = [];
+  private waiting: Pending<J, R>[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly entry: URL,
+    private readonly opts: PoolOptions,
+  ) {
+    for (let i = 0; i < Math.max(1, opts.size); i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot<J, R> {
+    const slot: Slot<J, R> = { worker: startWorker(this.entry, this.opts.workerData), ready: true };
+    slot.worker.on('message', (msg: WorkerReply<R>) => {
+      const cur = this.finishCurrent(slot);
+      if (!cur) return;
+      if (msg.type === 'result') cur.resolve(msg.result);
+      else cur.reject(new Error(msg.message));
+      this.pump();
+    });
+    slot.worker.on('error', (err) => this.replace(slot, `worker crashed: ${errorMessage(err)}`));
+    slot.worker.on('exit', (code) => {
+      if (!this.closed) this.replace(slot, `worker exited (code ${code})`);
+    });
+    return slot;
+  }
+
+  private finishCurrent(slot: Slot<J, R>): Pending<J, R> | undefined {
+    const cur = slot.current;
+    if (cur?.timer) clearTimeout(cur.timer);
+    slot.current = undefined;
+    return cur;
+  }
+
+  private replace(slot: Slot<J, R>, reason: string): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    const cur = this.finishCurrent(slot);
+    slot.worker.removeAllListeners();
+    void slot.worker.terminate();
+    if (this.closed) {
+      this.slots.splice(i, 1);
+    } else {
+      this.slots[i] = this.spawn();
+    }
+    cur?.reject(new Error(reason));
+    this.pump();
+  }
+
+  run(job: J): Promise<R> {
+    if (this.closed) return Promise.reject(new Error('pool is closed'));
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ job, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.current || this.waiting.length === 0) continue;
+      const next = this.waiting.shift()!;
+      const timeout = this.opts.jobTimeoutMs;
+      slot.current = {
+        ...next,
+        timer: timeout ? setTimeout(() => this.replace(slot, `timed out after ${Math.round(timeout / 1000)} s`), timeout) : undefined,
+      };
+      slot.worker.postMessage(next.job);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiting.splice(0)) w.reject(new Error('pool closed'));
+    await Promise.all(
+      this.slots.map(async (s) => {
+        this.finishCurrent(s)?.reject(new Error('pool closed'));
+        s.worker.removeAllListeners();
+        await s.worker.terminate();
+      }),
+    );
+    this.slots = [];
+  }
+}
