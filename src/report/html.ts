@@ -173,10 +173,19 @@ function mediaCard(ctx: Ctx): SafeHtml {
   const transcriptLine = t
     ? html`${t.source.kind === 'import' ? m.importedFrom(t.source.format, t.source.file) : m.recognisedBy(t.source.engine, t.source.model)}${t.language ? ` · ${t.language}` : ''} · ${m.segments(t.segments.length)}`
     : html`<span class="muted">${m.transcriptMissing}</span>`;
+  const sp = r.speakers;
+  const speakersLine = sp
+    ? html`<span title="${sp.notes.join('\n')}">${m.speakersLine(
+        label(m.speakerMethod, sp.method),
+        sp.speakerCount,
+        finite(sp.customerShareOfSpeech) ? fmtPercent(sp.customerShareOfSpeech) : null,
+      )}</span>`
+    : undefined;
   const visualLine = r.visual ? m.samplesEvents(r.visual.faces.length, r.visual.events.length) : html`<span class="muted">${m.noVisual}</span>`;
   if (!probe) {
     return html`<section class="card" id="media"><h2>${m.section.media}</h2><p class="muted" style="margin:0 0 4px">${m.noMedia}</p>${kv([
       [m.field.transcript, transcriptLine],
+      [m.field.speakers, speakersLine],
       [m.field.visual, visualLine],
     ])}</section>`;
   }
@@ -197,6 +206,7 @@ function mediaCard(ctx: Ctx): SafeHtml {
         : undefined,
     ],
     [m.field.transcript, transcriptLine],
+    [m.field.speakers, speakersLine],
     [m.field.visual, visualLine],
   ])}</section>`;
 }
@@ -238,6 +248,7 @@ function lane(name: string, body: HtmlValue, opts: { tall?: boolean; seekable?: 
 function timeline(ctx: Ctx): SafeHtml {
   const { r, m, duration: dur } = ctx;
   if (!(dur > 0)) {
+    if (r.error) return html``;
     return html`<section class="card timeline" id="timeline"><h2>${m.section.timeline}</h2><p class="muted" style="margin:0">${m.noTimeline}</p></section>`;
   }
   const sig = r.media?.signals;
@@ -256,6 +267,21 @@ function timeline(ctx: Ctx): SafeHtml {
       { seekable: seek, id: 'lane-speech' },
     ),
   );
+  const sp = r.speakers;
+  if (sp && (sp.overlaps.length > 0 || sp.thirdPartyVoices.length > 0)) {
+    lanes.push(
+      lane(
+        m.lane.talk,
+        [
+          ...sp.overlaps.map((i) => span('ovl', i.start, i.end, dur, `${m.lane.overlap} ${fmtRange(i.start, i.end)}`, html` data-t="${i.start.toFixed(2)}"`)),
+          ...sp.thirdPartyVoices.map((i) =>
+            span('tpv', i.start, i.end, dur, `${m.lane.thirdParty} ${fmtRange(i.start, i.end)}`, html` data-t="${i.start.toFixed(2)}"`),
+          ),
+        ],
+        { seekable: seek, id: 'lane-talk' },
+      ),
+    );
+  }
   if (sig) {
     lanes.push(
       lane(
@@ -315,6 +341,7 @@ function timeline(ctx: Ctx): SafeHtml {
 
   const legend = html`<div class="legend">
 <span><i class="sp r-agent"></i>${m.role.agent}</span><span><i class="sp r-customer"></i>${m.role.customer}</span><span><i class="sp r-unknown"></i>${m.role.unknown}</span>
+${sp && (sp.overlaps.length > 0 || sp.thirdPartyVoices.length > 0) ? html`<span><i class="ovl"></i>${m.lane.overlap}</span><span><i class="tpv"></i>${m.lane.thirdParty}</span>` : ''}
 <span><i class="sil"></i>${m.lane.silence}</span><span><i class="blk"></i>${m.lane.black}</span><span><i class="frz"></i>${m.lane.frozen}</span>
 ${STATUS_ORDER.map((s) => html`<span><i class="dot s-${s}" style="border-radius:2px"></i>${m.status[s]}</span>`)}
 ${r.visual ? [0, 1, 2, 3].map((n) => html`<span><i class="fc${n}"></i>${n === 3 ? '3+' : n}</span>`) : ''}
@@ -416,6 +443,7 @@ function findingCard(ctx: Ctx, f: Finding, i: number, compact: boolean): SafeHtm
 function findingsSection(ctx: Ctx): SafeHtml {
   const { r, m } = ctx;
   const indexed = r.findings.map((f, i) => ({ f, i, start: firstTime(ctx, f) }));
+  const hasProblems = r.findings.some((f) => statusOf(f) === 'fail' || statusOf(f) === 'undetermined');
   const groups = STATUS_ORDER.map((status) => {
     const items = indexed
       .filter((x) => statusOf(x.f) === status)
@@ -425,8 +453,10 @@ function findingsSection(ctx: Ctx): SafeHtml {
       );
     if (items.length === 0) return '';
     const compact = status === 'pass' || status === 'not_applicable';
-    // Not-applicable rules are the least interesting: folded away until asked for.
-    return html`<details class="group" id="g-${status}"${status === 'not_applicable' ? '' : html` open`}><summary class="s-${status}">${m.status[status]} <span class="n">(${items.length})</span></summary>${items.map(
+    // The auditor's minute goes to the problems: passes fold away when there are any (one click
+    // or a link from the transcript opens them); not-applicable rules are always folded.
+    const open = status === 'fail' || status === 'undetermined' || (status === 'pass' && !hasProblems);
+    return html`<details class="group" id="g-${status}"${open ? html` open` : ''}><summary class="s-${status}">${m.status[status]} <span class="n">(${items.length})</span></summary>${items.map(
       (x) => findingCard(ctx, x.f, x.i, compact),
     )}</details>`;
   });
@@ -476,7 +506,7 @@ function transcriptBlock(ctx: Ctx): SafeHtml {
     const role = s.role;
     const conf = finite(s.confidence) ? ` ${fmtPercent(s.confidence)}` : '';
     const d = dots.get(s.id) ?? [];
-    return html`<li id="seg-${s.id}" class="${role ? `r-${role}` : 'r-none'}${s.lowConfidence ? ' low' : ''}">${timeButton(ctx, s.start, undefined, s.id)}<span class="role${role ? ` r-${role}` : ''}" title="${s.speaker ?? ''}${finite(s.roleConfidence) ? ` ${fmtPercent(s.roleConfidence)}` : ''}">${role ? label(m.role, role) : ''}</span><span><span class="text">${s.text}</span>${
+    return html`<li id="seg-${s.id}" class="${role ? `r-${role}` : 'r-none'}${s.lowConfidence ? ' low' : ''}">${timeButton(ctx, s.start, undefined, s.id)}<span class="role${role ? ` r-${role}` : ''}" title="${[s.speaker, s.voice, finite(s.roleConfidence) ? fmtPercent(s.roleConfidence) : undefined].filter(Boolean).join(' · ')}">${role ? label(m.role, role) : ''}</span><span><span class="text">${s.text}</span>${
       s.lowConfidence ? html`<span class="lowtag">${m.lowConfidence}${conf}</span>` : ''
     }${d.length ? html`<span class="dots">${d
       .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))

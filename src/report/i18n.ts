@@ -7,6 +7,7 @@ import type {
   ProductType,
   Role,
   Severity,
+  SpeakerMethod,
   TranscriptDiagnostic,
   Verdict,
   VisualEvent,
@@ -30,6 +31,8 @@ export interface Messages {
   concept: Record<string, string | undefined>;
   visualKind: Record<VisualEvent['kind'], string>;
   diagnosticKind: Record<TranscriptDiagnostic['kind'], string>;
+  speakerMethod: Record<SpeakerMethod, string>;
+  speakersLine: (method: string, count: number | null, customerShare: string | null) => string;
   section: {
     session: string;
     media: string;
@@ -60,6 +63,7 @@ export interface Messages {
     loudness: string;
     decodeErrors: string;
     transcript: string;
+    speakers: string;
     visual: string;
     generatedAt: string;
     rules: string;
@@ -76,6 +80,9 @@ export interface Messages {
     visualEvents: string;
     black: string;
     frozen: string;
+    talk: string;
+    overlap: string;
+    thirdParty: string;
   };
   yes: string;
   no: string;
@@ -147,6 +154,7 @@ const zh: Messages = {
   concept: {
     'integrity.recording': '录像完整性',
     'consent.recording': '同意录音录像',
+    'consent.fixed-notice': '固定告知语',
     'identity.agent': '销售人员身份',
     'identity.customer': '客户身份确认',
     'disclosure.insurer-product': '保险公司及产品',
@@ -191,6 +199,9 @@ const zh: Messages = {
     'low-confidence': '低置信度',
     note: '说明',
   },
+  speakerMethod: { metadata: '元数据', labels: '转写说话人标签', channels: '声道', clustering: '声纹聚类', text: '文本推断' },
+  speakersLine: (method, count, share) =>
+    `${method}${count === null ? '' : ` · ${count} 人`}${share === null ? '' : ` · 客户发言占比 ${share}`}`,
   section: {
     session: '会话信息',
     media: '媒体信息',
@@ -221,6 +232,7 @@ const zh: Messages = {
     loudness: '响度',
     decodeErrors: '解码错误',
     transcript: '转写',
+    speakers: '说话人',
     visual: '画面分析',
     generatedAt: '生成时间',
     rules: '规则',
@@ -237,6 +249,9 @@ const zh: Messages = {
     visualEvents: '画面事件',
     black: '黑屏',
     frozen: '画面静止',
+    talk: '抢话/第三方',
+    overlap: '抢话',
+    thirdParty: '第三方说话',
   },
   yes: '是',
   no: '否',
@@ -308,6 +323,7 @@ const en: Messages = {
   concept: {
     'integrity.recording': 'Recording integrity',
     'consent.recording': 'Consent to record',
+    'consent.fixed-notice': 'Fixed recording notice',
     'identity.agent': 'Agent identity',
     'identity.customer': 'Customer identity',
     'disclosure.insurer-product': 'Insurer & product',
@@ -352,6 +368,9 @@ const en: Messages = {
     'low-confidence': 'Low confidence',
     note: 'Note',
   },
+  speakerMethod: { metadata: 'metadata', labels: 'transcript speaker labels', channels: 'audio channels', clustering: 'voice clustering', text: 'inferred from text' },
+  speakersLine: (method, count, share) =>
+    `${method}${count === null ? '' : ` · ${count} voices`}${share === null ? '' : ` · customer speaks ${share}`}`,
   section: {
     session: 'Session',
     media: 'Media',
@@ -382,6 +401,7 @@ const en: Messages = {
     loudness: 'Loudness',
     decodeErrors: 'Decode errors',
     transcript: 'Transcript',
+    speakers: 'Speakers',
     visual: 'Picture analysis',
     generatedAt: 'Generated',
     rules: 'Rules',
@@ -398,6 +418,9 @@ const en: Messages = {
     visualEvents: 'Visual events',
     black: 'Black',
     frozen: 'Frozen',
+    talk: 'Overlap/3rd party',
+    overlap: 'Overlapping speech',
+    thirdParty: 'Third-party voice',
   },
   yes: 'yes',
   no: 'no',

@@ -5,7 +5,7 @@ import { messages } from './i18n.js';
 import { REPORT_JSON_SCHEMA } from './schema.js';
 
 interface Node {
-  type?: string;
+  type?: string | readonly string[];
   description?: string;
   properties?: Record<string, Node>;
   required?: readonly string[];
@@ -46,7 +46,8 @@ function typeOf(n: Node): string {
   if (n.minimum !== undefined && n.maximum !== undefined) limits.push(`${n.minimum}..${n.maximum}`);
   else if (n.minimum !== undefined) limits.push(`≥ ${n.minimum}`);
   else if (n.exclusiveMinimum !== undefined) limits.push(`> ${n.exclusiveMinimum}`);
-  return `${n.type ?? 'any'}${limits.length ? ` (${limits.join(', ')})` : ''}`;
+  const type = Array.isArray(n.type) ? n.type.join(' or ') : (n.type ?? 'any');
+  return `${type}${limits.length ? ` (${limits.join(', ')})` : ''}`;
 }
 
 function cell(text: string): string {

@@ -10,6 +10,7 @@ import {
   CHANNELS,
   PRODUCT_TYPES,
   REPORT_SCHEMA_VERSION,
+  type AnswerLatency,
   type AudioStreamInfo,
   type DecodeErrors,
   type Evidence,
@@ -25,6 +26,8 @@ import {
   type Segment,
   type SessionMeta,
   type Severity,
+  type SpeakerFacts,
+  type SpeakerMethod,
   type Transcript,
   type TranscriptDiagnostic,
   type TranscriptFormat,
@@ -66,6 +69,7 @@ export const INTEGRITY_CODES = [
   'no-metadata',
 ] as const;
 export const DIAGNOSTIC_KINDS = ['dropped-silence', 'dropped-blocklist', 'repetition-loop', 'low-confidence', 'note'] as const;
+export const SPEAKER_METHODS = ['metadata', 'labels', 'channels', 'clustering', 'text'] as const;
 export const VISUAL_EVENT_KINDS = [
   'copresence',
   'document',
@@ -120,6 +124,7 @@ const segment = obj(
     speaker: str('speaker label as the source gave it (e.g. WhisperX "SPEAKER_00")'),
     role: oneOfStrings('who said it: agent, customer or unknown (decided by the speaker stage or given by the source)', ROLES),
     roleConfidence: unit('confidence in `role`'),
+    voice: str('the voice the speaker stage heard for this segment (cluster "spk1", channel "left", or the label); third parties keep role "unknown"'),
     confidence: unit('confidence in the text (mean token probability, or derived from avg_logprob)'),
     lowConfidence: bool('true when the text is too uncertain for a rule to decide on it'),
   },
@@ -333,6 +338,46 @@ const sessionMeta = obj(
   ['session_id', 'product', 'channel', 'policyholder', 'agent'],
 );
 
+const answerLatency = obj(
+  "How long the customer took to answer one of the agent's questions.",
+  {
+    questionSegmentId: int("the agent's question (`transcript.segments[].id`)", { minimum: 0 }),
+    answerSegmentId: int("the customer's first line after it", { minimum: 0 }),
+    latencyS: num('answer start − question end, seconds; negative when the customer spoke before the question ended'),
+  },
+  ['questionSegmentId', 'answerSegmentId', 'latencyS'],
+);
+
+const segmentsByRole = obj(
+  'Transcript segments per role after assignment.',
+  {
+    agent: int('agent lines', { minimum: 0 }),
+    customer: int('customer lines', { minimum: 0 }),
+    unknown: int('lines of unknown role', { minimum: 0 }),
+  },
+  ['agent', 'customer', 'unknown'],
+);
+
+const speakers = obj(
+  'Who spoke when, as a whole (the roles themselves are on `transcript.segments[].role`).',
+  {
+    method: oneOfStrings('where the roles came from, strongest source first', SPEAKER_METHODS),
+    speakerCount: { type: ['integer', 'null'], minimum: 0, description: 'distinct voices heard; null when not measured (text only)' },
+    customerShareOfSpeech: {
+      type: ['number', 'null'],
+      minimum: 0,
+      maximum: 1,
+      description: 'customer speech ÷ (agent + customer speech), by segment time; null when no line is surely the customer\'s',
+    },
+    answerLatencies: arrayOf("the customer's answer times to the agent's questions", ref('answerLatency', 'an answer')),
+    overlaps: arrayOf('two people talking at once (抢话)', ref('interval', 'a stretch')),
+    thirdPartyVoices: arrayOf('speech by a voice that is neither the agent nor the customer', ref('interval', 'a stretch')),
+    segmentsByRole: ref('segmentsByRole', 'segments per role'),
+    notes: arrayOf('what was done and what could not be decided, in words', { type: 'string' }),
+  },
+  ['method', 'speakerCount', 'customerShareOfSpeech', 'answerLatencies', 'overlaps', 'thirdPartyVoices', 'segmentsByRole', 'notes'],
+);
+
 const faceSample = obj(
   'A sampled frame and the faces seen in it.',
   { time: seconds('frame time'), count: int('faces seen', { minimum: 0 }) },
@@ -447,6 +492,7 @@ const reportProps = {
   integrity: arrayOf('problems with the recording', ref('integrityIssue', 'an issue')),
   transcript: ref('transcript', 'the transcript'),
   transcriptMissingReason: str('why there is no transcript, when there is none'),
+  speakers: ref('speakers', 'who spoke when, as a whole'),
   visual: ref('visual', 'visual facts'),
   findings: arrayOf('CONTRACT. One per check', ref('finding', 'a finding')),
   rules: ref('rules', 'the rules used'),
@@ -521,6 +567,9 @@ export const REPORT_JSON_SCHEMA = {
     segment,
     word,
     diagnostic,
+    speakers,
+    answerLatency,
+    segmentsByRole,
     visual,
     faceSample,
     visualEvent,
@@ -561,7 +610,7 @@ function getValidator(strict: boolean): ValidateFunction {
   const key = strict ? 'strict' : 'open';
   let v = validators[key];
   if (!v) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
     // ajv-formats is CommonJS: its default export is the plugin function itself.
     const addFormats = addFormatsPlugin as unknown as (a: Ajv2020, f: string[]) => void;
     addFormats(ajv, ['date-time', 'date']);
@@ -657,6 +706,10 @@ export const SCHEMA_MATCHES_MODEL: [
   Same<Keys<typeof word>, keyof Word>,
   Same<Keys<typeof diagnostic>, keyof TranscriptDiagnostic>,
   Same<Keys<typeof visual>, keyof VisualTimeline>,
+  Same<Keys<typeof speakers>, keyof SpeakerFacts>,
+  Same<Keys<typeof answerLatency>, keyof AnswerLatency>,
+  Same<Keys<typeof segmentsByRole>, keyof SpeakerFacts['segmentsByRole']>,
+  Same<(typeof SPEAKER_METHODS)[number], SpeakerMethod>,
   Same<Keys<typeof visualEvent>, keyof VisualEvent>,
   Same<Keys<typeof finding>, keyof Finding>,
   Same<Keys<typeof evidence>, keyof Evidence>,
@@ -670,6 +723,6 @@ export const SCHEMA_MATCHES_MODEL: [
   Same<(typeof VISUAL_EVENT_KINDS)[number], VisualEvent['kind']>,
   Same<IntegrityIssue['severity'], 'critical' | 'major' | 'minor'>,
 ] = [
-  true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
-  true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
+  true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
+  true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
 ];

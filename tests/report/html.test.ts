@@ -69,6 +69,15 @@ describe('renderReportHtml', () => {
     const failGroup = page.slice(order[0], order[1]);
     expect(failGroup.match(/<article/g)).toHaveLength(r.findings.filter((f) => f.status === 'fail').length);
     expect(failGroup).toContain('禁止承诺保证收益');
+    // problems open; passes fold away while there are problems; not-applicable always folded
+    expect(page).toContain('<details class="group" id="g-fail" open>');
+    expect(page).toContain('<details class="group" id="g-undetermined" open>');
+    expect(page).toContain('<details class="group" id="g-pass">');
+    expect(page).toContain('<details class="group" id="g-not_applicable">');
+    const clean = buildReportFixture();
+    clean.findings = clean.findings.filter((f) => f.status === 'pass' || f.status === 'not_applicable');
+    clean.verdict = 'PASS';
+    expect(renderReportHtml(clean)).toContain('<details class="group" id="g-pass" open>');
   });
 
   it('highlights the matched span inside the excerpt and links evidence to its transcript line', () => {
