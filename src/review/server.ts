@@ -75,7 +75,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   const { store, token } = opts;
   const signer = new CookieSigner(token);
   const log = rootLogger().child({ component: 'review' });
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, ignoreTrailingSlash: true });
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: { ignoreTrailingSlash: true } });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));

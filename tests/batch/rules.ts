@@ -20,7 +20,20 @@ tests:
 `;
 }
 
-/** Writes `<dir>/pack-a/test/t-exclusions.yaml` and `<dir>/pack-b/…`; returns the two folders. */
+// In both packs: a major (non-blocking) finding with a time on the recording, for the review page.
+const MENTION = `id: t-cooling-off-mention
+title: 提及犹豫期（测试）
+category: prohibited
+kind: prohibited
+severity: major
+source: dualrec tests
+concepts: [conduct.risk-statement-copied]
+speaker: agent
+match:
+  any: [犹豫期]
+`;
+
+/** Writes `<dir>/pack-a/test/*.yaml` and `<dir>/pack-b/…`; returns the two folders. */
 export function writeTestPacks(dir: string): { a: string; b: string } {
   const a = join(dir, 'pack-a');
   const b = join(dir, 'pack-b');
@@ -28,5 +41,6 @@ export function writeTestPacks(dir: string): { a: string; b: string } {
   mkdirSync(join(b, 'test'), { recursive: true });
   writeFileSync(join(a, 'test', 't-exclusions.yaml'), rule('critical'));
   writeFileSync(join(b, 'test', 't-exclusions.yaml'), rule('minor'));
+  for (const p of [a, b]) writeFileSync(join(p, 'test', 't-cooling-off-mention.yaml'), MENTION);
   return { a, b };
 }
