@@ -8,6 +8,7 @@ export type Verdict = 'PASS' | 'FAIL' | 'REVIEW';
 export const CONCEPTS = [
   'integrity.recording',
   'consent.recording',
+  'consent.fixed-notice',
   'identity.agent',
   'identity.customer',
   'disclosure.insurer-product',

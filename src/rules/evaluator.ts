@@ -25,6 +25,8 @@ class Context {
   private readonly views = new Map<Speaker, TextView>();
   /** first (order-valid) hit of each evaluated rule, in seconds */
   readonly firstHit = new Map<string, TimedHit>();
+  private readonly hitCache = new Map<string, FoundHits>();
+  private topics?: Map<number, Set<string>>;
 
   constructor(
     readonly facts: SessionFacts,
@@ -36,6 +38,37 @@ class Context {
 
   get hasTranscript(): boolean {
     return this.facts.transcript !== undefined && this.segs.length > 0;
+  }
+
+  hits(rule: CompiledRule): FoundHits {
+    let h = this.hitCache.get(rule.id);
+    if (!h) {
+      h = findHits(rule, this.view(rule.spec.speaker as Speaker), this);
+      this.hitCache.set(rule.id, h);
+    }
+    return h;
+  }
+
+  /**
+   * Segment index → ids of the required rules whose disclosure starts there (whether or not the
+   * rule applies to this session): where the agent moves on to a new topic.
+   */
+  topicStarts(): Map<number, Set<string>> {
+    if (!this.topics) {
+      const m = new Map<number, Set<string>>();
+      for (const r of this.ruleSet.rules) {
+        if (r.spec.kind !== 'required' || r.spec.speaker === 'customer') continue;
+        for (const h of this.hits(r).hits) {
+          const seg = h.view.segments[h.view.seg[h.start]];
+          const k = this.index.get(seg);
+          if (k === undefined) continue;
+          if (!m.has(k)) m.set(k, new Set());
+          m.get(k)!.add(r.id);
+        }
+      }
+      this.topics = m;
+    }
+    return this.topics;
   }
 
   view(speaker: Speaker): TextView {
@@ -108,7 +141,13 @@ export function appliesTo(rule: CompiledRule, facts: SessionFacts): Applies {
 
 // ---------------------------------------------------------------- matching
 
-function findHits(rule: CompiledRule, view: TextView, ctx: Context): { hits: Hit[]; negated: Hit[]; dismissed: Hit[] } {
+interface FoundHits {
+  hits: Hit[];
+  negated: Hit[];
+  dismissed: Hit[];
+}
+
+function findHits(rule: CompiledRule, view: TextView, ctx: Context): FoundHits {
   const raw: Hit[] = [];
   for (const m of rule.matches) {
     const found: Hit[] = [];
@@ -120,7 +159,7 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context): { hits: Hit
     if (m.slots) found.push(...matchSlots(view, m));
     for (const h of found) {
       if (m.none?.length) {
-        const ctxText = view.text.slice(view.clauseStart(h.start), view.clauseEnd(Math.max(h.start, h.end - 1)));
+        const ctxText = view.canon.slice(view.clauseStart(h.start), view.clauseEnd(Math.max(h.start, h.end - 1)));
         if (m.none.some((w) => ctxText.includes(w))) continue;
       }
       if (excluded(h, m.exclude, m.onCanon)) continue;
@@ -172,7 +211,7 @@ function hitEvidence(h: Hit, note?: string): Evidence {
     matched: h.view.original(h.start, h.end),
   };
   if (h.by === 'script') ev.similarity = h.similarity;
-  const notes = [note, h.slots && Object.keys(h.slots).length ? Object.entries(h.slots).map(([k, v]) => `${k}=${v}`).join(', ') : undefined].filter(Boolean);
+  const notes = [note, h.unreadable ? `数值未能识别（${h.unreadable.join('、')}），未核对` : undefined, h.slots && Object.keys(h.slots).length ? Object.entries(h.slots).map(([k, v]) => `${k}=${v}`).join(', ') : undefined].filter(Boolean);
   if (notes.length) ev.note = notes.join('；');
   return ev;
 }
@@ -242,11 +281,12 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     return out;
   }
   const view = ctx.view(speaker);
-  const { hits: all, dismissed } = findHits(rule, view, ctx);
+  const { hits: all, dismissed } = ctx.hits(rule);
 
   // numbers said wrong ("犹豫期10天") are a misstatement wherever they occur
   const wrong = all.filter((h) => h.slotFailures);
-  const good = all.filter((h) => !h.slotFailures);
+  const unsure = all.filter((h) => !h.slotFailures && h.uncertain);
+  const good = all.filter((h) => !h.slotFailures && !h.uncertain);
 
   // order constraints
   const order = s.order;
@@ -286,6 +326,9 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
   if (wrong.length) {
     const h = wrong[0];
     out.push(make(rule, '', 'fail', 0.85, [hitEvidence(h, h.slotFailures!.join('；'))], `${s.messages?.fail ?? s.title}：所述数值不符（${h.slotFailures!.join('；')}）`));
+  } else if (!ordered.length && unsure.length) {
+    const h = unsure[0];
+    out.push(make(rule, '', 'undetermined', 0.4, [hitEvidence(h, h.uncertain!.join('；'))], `${s.title}：数值可能被误识别（${h.uncertain!.join('；')}），需人工核对`));
   } else if (!ordered.length) {
     const low = lowConfidenceIn(view);
     const floor = Math.max(0.45, (rule.matches[0]?.minCoverage ?? 0.7) - 0.2);
@@ -319,9 +362,9 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     if (!useHits.length) {
       out.push(make(rule, 'confirm', 'not_applicable', 0.5, [], '未找到相应告知，无从确认', c.severity));
     } else {
-      const outcomes = useHits.slice(0, 5).map((h) => ({ h, o: confirmAfter(h, ctx, c.within_s) }));
+      const outcomes = useHits.slice(0, 5).map((h) => ({ h, o: confirmAfter(rule, h, ctx, c.within_s) }));
       const rank = (o: ConfirmOutcome): number =>
-        o.status === 'confirmed' ? 3 : o.status === 'unknown-role' || o.status === 'low-confidence' ? 2 : 1;
+        o.status === 'confirmed' ? 3 : o.status === 'unknown-role' || o.status === 'low-confidence' || o.status === 'unclear' ? 2 : 1;
       const { h, o } = outcomes.sort((a, b) => rank(b.o) - rank(a.o))[0];
       out.push(confirmFinding(rule, h, o, c.within_s, c.severity));
       if (c.proxy) {
@@ -329,11 +372,11 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
         if (proxied) {
           const ev = proxied.o.proxySegment ? segEvidence(proxied.o.proxySegment, '业务员自问自答') : hitEvidence(proxied.h);
           if (proxied.o.proxyText) ev.matched = proxied.o.proxyText;
-          out.push(make(rule, 'proxy', 'fail', 0.8, [hitEvidence(proxied.h), ev], `疑似代答：业务员替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`, 'major'));
+          out.push(make(rule, 'proxy', 'fail', 0.8, [hitEvidence(proxied.h), ev], `疑似代答：业务员替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`, c.severity));
         } else if (o.proxy === 'unknown' || o.status === 'unknown-role') {
-          out.push(make(rule, 'proxy', 'undetermined', 0.3, [hitEvidence(h)], '说话人角色未确定，无法判断是否代答', 'major'));
+          out.push(make(rule, 'proxy', 'undetermined', 0.3, [hitEvidence(h)], '说话人角色未确定，无法判断是否代答', c.severity));
         } else {
-          out.push(make(rule, 'proxy', 'pass', 0.85, [], '未见代答', 'major'));
+          out.push(make(rule, 'proxy', 'pass', 0.85, [], '未见代答', c.severity));
         }
       }
     }
@@ -361,7 +404,7 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
   return out;
 }
 
-function confirmAfter(h: Hit, ctx: Context, withinS: number): ConfirmOutcome {
+function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number): ConfirmOutcome {
   const v = h.view;
   const lastSeg = v.segments[v.seg[h.end - 1]];
   const lastIdx = ctx.index.get(lastSeg) ?? 0;
@@ -373,6 +416,7 @@ function confirmAfter(h: Hit, ctx: Context, withinS: number): ConfirmOutcome {
     endTime: hitTimes(h).end,
     withinS,
     lex: ctx.ruleSet.lexicon,
+    movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id),
   });
 }
 
@@ -386,6 +430,8 @@ function confirmFinding(rule: CompiledRule, h: Hit, o: ConfirmOutcome, withinS: 
       return make(rule, 'confirm', 'fail', o.confidence, ev, `客户未确认：回答“${o.reply!.text.trim()}”（${o.replyKind === 'hedge' ? '含糊/未听懂' : '否定'}）`, severity);
     case 'unknown-role':
       return make(rule, 'confirm', 'undetermined', o.confidence, ev, '有答复，但说话人角色未确定，无法确认是否为客户本人', severity);
+    case 'unclear':
+      return make(rule, 'confirm', 'undetermined', o.confidence, ev, `客户有回答（“${o.reply!.text.trim()}”），但无法判断是否为确认`, severity);
     case 'low-confidence':
       return make(rule, 'confirm', 'undetermined', o.confidence, ev, `告知后 ${withinS} 秒内的转写置信度低，无法判断客户是否确认`, severity);
     default:
@@ -398,7 +444,7 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
   if (!ctx.hasTranscript) return [make(rule, '', 'undetermined', 0.2, [], NO_TRANSCRIPT(ctx))];
   const speaker = s.speaker as Speaker;
   const view = ctx.view(speaker);
-  const { hits, negated } = findHits(rule, view, ctx);
+  const { hits, negated } = ctx.hits(rule);
   if (hits.length) {
     const certain = hits.some((h) => roleCertain(h, speaker));
     // an unattributed question ("这个保本吗？") may be the customer asking: let a person decide

@@ -7,6 +7,7 @@ import { RE2JS } from 're2js';
 import { makePattern, type Pattern } from '../text/corpus.js';
 import { buildLexicon, LexiconFileSchema, type Lexicon, type LexiconFile } from '../text/lexicon.js';
 import { normText } from '../text/normalize.js';
+import { NUMERAL_CHARS } from '../text/numerals.js';
 import { canonText } from '../text/pinyin.js';
 import { UserError } from '../util/errors.js';
 import { PROJECT_ROOT } from '../util/version.js';
@@ -107,12 +108,15 @@ function compileSlot(y: YamlDoc, path: (string | number)[], template: string, ca
         throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot {${m[1]}} used twice`, y.file);
       }
       names.push(m[1]);
-      re += `(?P<${m[1]}>\\d+(?:\\.\\d+)?)`;
+      // digits, or (when comparing sounds) numerals the normaliser could not read because ASR
+      // wrote them as homophones; slot.ts reads those back by sound
+      const spoken = canon ? `|[${canonText(NUMERAL_CHARS)}]{2,8}` : '';
+      re += `(?P<${m[1]}>\\d+(?:\\.\\d+)?${spoken})`;
     } else if (part) {
       re += part
         .split(/\s+/)
         .map((lit) => normalizeRegexLiterals(lit, canon))
-        .join('.{0,6}?');
+        .join('[^0-9]{0,16}?');
     }
   }
   if (!names.length) {
@@ -149,7 +153,7 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
     any: m.any?.map((w) => keyword(w, lex, m.pinyin)),
     all: m.all?.map((w) => keyword(w, lex, m.pinyin)),
     atLeast: m.at_least ? { n: m.at_least.n, of: m.at_least.of.map((w) => keyword(w, lex, m.pinyin)) } : undefined,
-    none: m.none?.map(normText).filter(Boolean),
+    none: m.none?.map((w) => canonText(normText(w))).filter(Boolean),
     withinChars: m.within_chars ?? 60,
     regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r, canon)) : undefined,
     exclude: m.exclude ? arr(m.exclude).map((r, i) => compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r, canon)) : undefined,

@@ -23,6 +23,7 @@ export interface CompiledMatch {
   any?: Keyword[];
   all?: Keyword[];
   atLeast?: { n: number; of: Keyword[] };
+  /** sound-class forms (compared with view.canon) */
   none?: string[];
   withinChars: number;
   regex?: RE2JS[];

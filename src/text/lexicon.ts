@@ -3,6 +3,7 @@
 // can extend them; this module only defines their shape and how they are applied.
 import { z } from 'zod';
 import { normText } from './normalize.js';
+import { canonText } from './pinyin.js';
 
 const words = z.array(z.string().min(1).max(40)).max(2000);
 
@@ -29,6 +30,10 @@ export const LexiconFileSchema = z
   .strict();
 export type LexiconFile = z.infer<typeof LexiconFileSchema>;
 
+/**
+ * The word lists are kept in sound-class form (see canonText): replies and contexts are compared
+ * by sound, so "布太清楚" (ASR for 不太清楚) is still a hedge. `display` maps back to the word.
+ */
 export interface Lexicon {
   affirmative: string[];
   acknowledgements: string[];
@@ -44,6 +49,8 @@ export interface Lexicon {
   questions: string[];
   /** normalised word → its synonym group (normalised, including itself) */
   synonyms: Map<string, string[]>;
+  /** sound-class form → the word as written */
+  display: Map<string, string>;
 }
 
 const byLengthDesc = (a: string, b: string): number => b.length - a.length;
@@ -63,11 +70,15 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     questions: new Set<string>(),
   };
   const synonyms = new Map<string, string[]>();
+  const display = new Map<string, string>();
   for (const f of files) {
     for (const key of Object.keys(lists) as (keyof typeof lists)[]) {
       for (const w of f[key] ?? []) {
         const n = normText(w);
-        if (n) lists[key].add(n);
+        if (!n) continue;
+        const c = canonText(n);
+        lists[key].add(c);
+        if (!display.has(c)) display.set(c, n);
       }
     }
     for (const group of f.synonyms ?? []) {
@@ -91,6 +102,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     dismissals: [...lists.dismissals].sort(byLengthDesc),
     questions: [...lists.questions].sort(byLengthDesc),
     synonyms,
+    display,
   };
 }
 
@@ -104,55 +116,76 @@ export interface ReplyClass {
 
 type Occ = { start: number; end: number; word: string; kind: 'affirmative' | 'hedge' | 'negative' };
 
-function occurrences(text: string, list: string[], kind: Occ['kind']): Occ[] {
+/**
+ * Where a lexicon word (sound-class key) occurs: by sound in `canon`, except single characters,
+ * which are compared as written in `norm` (one syllable has too many homophones: 没 = 每 = 美).
+ */
+export function findWord(norm: string, canon: string, key: string, lex: Lexicon, from = 0): number {
+  const shown = lex.display.get(key);
+  if (shown !== undefined && shown.length === 1) return norm.indexOf(shown, from);
+  return canon.indexOf(key, from);
+}
+
+function occurrences(norm: string, canon: string, list: string[], kind: Occ['kind'], lex: Lexicon): Occ[] {
   const out: Occ[] = [];
   for (const w of list) {
-    let i = text.indexOf(w);
+    let i = findWord(norm, canon, w, lex);
     while (i >= 0) {
       out.push({ start: i, end: i + w.length, word: w, kind });
-      i = text.indexOf(w, i + 1);
+      i = findWord(norm, canon, w, lex, i + 1);
     }
   }
   return out;
 }
 
 /**
- * What a (normalised) reply says. Lexicon words are matched longest first without overlap
+ * What a reply says; `norm` is the normalised reply (normText); words are compared by sound. Lexicon words are matched longest first without overlap
  * ("不太清楚" beats "清楚", "没什么问题" beats "什么"); then a hedge anywhere outweighs a
  * negative, which outweighs an affirmative ("明白，但还是不太清楚" is not a confirmation).
  * An affirmative right after a negator ("没明白") counts as a negative even when the list
  * lacks that exact form.
  */
-export function classifyReply(text: string, lex: Lexicon): ReplyClass {
-  if (!text) return { kind: 'none' };
+export function classifyReply(norm: string, lex: Lexicon): ReplyClass {
+  if (!norm) return { kind: 'none' };
+  const text = canonText(norm);
   const all = [
-    ...occurrences(text, lex.hedge, 'hedge'),
-    ...occurrences(text, lex.negative, 'negative'),
-    ...occurrences(text, lex.affirmative, 'affirmative'),
+    ...occurrences(norm, text, lex.hedge, 'hedge', lex),
+    ...occurrences(norm, text, lex.negative, 'negative', lex),
+    ...occurrences(norm, text, lex.affirmative, 'affirmative', lex),
   ].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: Occ[] = [];
   for (const o of all) if (!kept.some((k) => o.start < k.end && k.start < o.end)) kept.push(o);
   kept.sort((a, b) => a.start - b.start);
   const hedge = kept.find((o) => o.kind === 'hedge');
-  if (hedge) return { kind: 'hedge', word: hedge.word };
+  const show = (w: string): string => lex.display.get(w) ?? w;
+  if (hedge) return { kind: 'hedge', word: show(hedge.word) };
   const neg = kept.find((o) => o.kind === 'negative');
-  if (neg) return { kind: 'negative', word: neg.word };
-  const affs = kept.filter((o) => o.kind === 'affirmative');
-  const negated = affs.find((a) => lex.negators.some((n) => n.length <= 2 && text.slice(Math.max(0, a.start - n.length), a.start) === n));
-  if (negated) return { kind: 'negative', word: text.slice(Math.max(0, negated.start - 1), negated.end) };
-  if (affs.length) return { kind: 'affirmative', word: affs[0].word };
+  if (neg) return { kind: 'negative', word: show(neg.word) };
+  // a one-character yes (是, 对, 行) is an answer only at the start: "其实是我儿子让我买的" is not
+  const lead = (o: Occ): boolean => {
+    const before = norm.slice(0, o.start);
+    return [...before].every((c) => '嗯哦啊噢呃那'.includes(c));
+  };
+  const affs = kept.filter((o) => o.kind === 'affirmative' && (o.end - o.start > 1 || lead(o)));
+  const negated = affs.find((a) =>
+    lex.negators.some((n) => n.length <= 2 && a.start >= n.length && findWord(norm, text, n, lex, a.start - n.length) === a.start - n.length),
+  );
+  if (negated) return { kind: 'negative', word: norm.slice(Math.max(0, negated.start - 1), negated.end) };
+  if (affs.length) return { kind: 'affirmative', word: show(affs[0].word) };
   return { kind: 'none' };
 }
 
 /**
- * True when `text` is nothing but affirmative words with at least one that answers a question
+ * `norm` is the normalised text. True when it is nothing but affirmative words with at least one that answers a question
  * (是的, 清楚, 明白 …) — an agent saying it alone answers for the customer (代答). Mere
  * acknowledgements (好的, 嗯) are not counted.
  */
-export function isBareAffirmative(text: string, lex: Lexicon): boolean {
-  if (!text || text.length > 8) return false;
-  if (classifyReply(text, lex).kind !== 'affirmative') return false;
-  let rest = text;
+const FILLERS = [...'的了啊呀嗯哦我都也很非常'].map((c) => canonText(c));
+
+export function isBareAffirmative(norm: string, lex: Lexicon): boolean {
+  if (!norm || norm.length > 8) return false;
+  if (classifyReply(norm, lex).kind !== 'affirmative') return false;
+  let rest = canonText(norm);
   let strong = false;
   for (const w of lex.affirmative) {
     if (rest.includes(w)) {
@@ -160,6 +193,6 @@ export function isBareAffirmative(text: string, lex: Lexicon): boolean {
       rest = rest.split(w).join('');
     }
   }
-  rest = rest.replace(/[的了啊呀嗯哦我都也很非常]/g, '');
+  for (const f of FILLERS) rest = rest.split(f).join('');
   return strong && rest.length === 0;
 }

@@ -4,6 +4,7 @@
 // match can be shown verbatim in the original transcript text.
 import * as OpenCC from 'opencc-js';
 import Nzh from 'nzh';
+import { canonChar } from './pinyin.js';
 
 const t2s = OpenCC.Converter({ from: 't', to: 'cn' });
 const charCache = new Map<string, string>();
@@ -40,8 +41,16 @@ export interface Normalized {
 
 const NUMERAL = '零〇一二两三四五六七八九十百千万亿';
 // A numeral run is converted only when a unit follows (or 百分之 precedes), so words such as
-// 一样, 一定, 万能, 千万 stay words.
-const UNIT_AFTER = /^(天|日|年|岁|周岁|个|月|周|星期|元|块|倍|次|期|份|%|号|小时|分钟|秒|万|千|百|亿|点|成|家|条|项|种|位|名|页|笔)/;
+// 一样, 一定, 万能, 千万 stay words. The unit is recognised by sound as well, so "十五填" (ASR
+// for 十五天) still becomes 15 + 填, which compares equal to 15天 by sound.
+const UNITS = [...'天日年岁个月周元块倍次期份号时分秒万千百亿点成家条项种位名页笔'];
+let unitSounds: Set<string> | undefined;
+function isUnit(ch: string | undefined): boolean {
+  if (!ch) return false;
+  if (ch === '%' || UNITS.includes(ch)) return true;
+  unitSounds ??= new Set(UNITS.map((u) => canonChar(u)));
+  return /\p{Script=Han}/u.test(ch) && unitSounds.has(canonChar(ch));
+}
 const NUMERAL_RUN = new RegExp(`百分之[${NUMERAL}]+|[${NUMERAL}]+`, 'g');
 
 function decodeNumeral(run: string): string | undefined {
@@ -101,8 +110,7 @@ export function normalize(input: string): Normalized {
     }
     const percent = run.startsWith('百分之');
     const body = percent ? run.slice(3) : run;
-    const after = text.slice(start + run.length, start + run.length + 2);
-    if (!percent && !UNIT_AFTER.test(after)) continue;
+    if (!percent && !isUnit(text[start + run.length])) continue;
     // 万/亿 directly after a digit string is a unit of its own (十万元 → 100000元 is fine via nzh)
     const digits = decodeNumeral(body);
     if (digits === undefined) continue;

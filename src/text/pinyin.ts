@@ -1,5 +1,5 @@
 // Tone-less pinyin per character, interned to small integers, plus a "fuzzy" key that merges
-// the sound pairs Mandarin ASR (and southern accents) confuse most: zh/z, ch/c, sh/s, n/l,
+// the sound pairs Mandarin ASR (and southern accents) confuse most: zh/z, ch/c, sh/s, n/l, f/h,
 // and front/back nasals (an/ang, en/eng, in/ing).
 import { pinyin } from 'pinyin-pro';
 // the distance functions only: the package index loads dotenv, which reads ./.env and prints to stdout
@@ -40,6 +40,7 @@ export function fuzzyKey(syl: string): string {
     .replace(/^ch/, 'c')
     .replace(/^sh/, 's')
     .replace(/^n(?=[aeiouv])/, 'l')
+    .replace(/^f/, 'h')
     .replace(/ng$/, 'n');
 }
 

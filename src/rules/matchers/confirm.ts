@@ -2,8 +2,9 @@
 // seconds. A hedge or negative ("不太清楚", "没听懂", "再说一遍") is not a confirmation; the
 // agent answering his own question (代答) is flagged; with unknown roles nothing is guessed.
 import type { Segment } from '../../model/index.js';
-import { classifyReply, isBareAffirmative, type Lexicon, type ReplyKind } from '../../text/lexicon.js';
+import { classifyReply, findWord, isBareAffirmative, type Lexicon, type ReplyKind } from '../../text/lexicon.js';
 import { normText } from '../../text/normalize.js';
+import { canonText } from '../../text/pinyin.js';
 
 export type EffectiveRole = 'agent' | 'customer' | 'unknown';
 
@@ -15,7 +16,7 @@ export function effectiveRole(s: Segment): EffectiveRole {
 }
 
 export interface ConfirmOutcome {
-  status: 'confirmed' | 'refused' | 'none' | 'unknown-role' | 'low-confidence';
+  status: 'confirmed' | 'refused' | 'none' | 'unclear' | 'unknown-role' | 'low-confidence';
   /** the reply that decided it */
   reply?: Segment;
   replyKind?: ReplyKind;
@@ -29,7 +30,8 @@ export interface ConfirmOutcome {
   confidence: number;
 }
 
-const QUESTION_TAIL = /(吗|么|呢|是否|对吧|对不对|好吧|行吧|可以吧|是吧|清楚不|明白不)[？?，,。.\s]*([^？?]{1,10})$/;
+// "…您清楚吗？清楚的。" / "…您了解了吗？明白的明白的，下一项。": a question and its answer in one turn
+const QUESTION_TAIL = /(吗|么|呢|是否|对吧|对不对|好吧|行吧|可以吧|是吧|清楚不|明白不)[？?，,。.!！\s]*([^？?，,。.!！\s]{1,10})[^？?]*$/;
 
 export interface ConfirmInput {
   segs: Segment[];
@@ -41,6 +43,8 @@ export interface ConfirmInput {
   endTime: number;
   withinS: number;
   lex: Lexicon;
+  /** true when segment k starts another disclosure (the agent moved on to a new topic) */
+  movesOn: (k: number) => boolean;
 }
 
 export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
@@ -63,6 +67,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   }
 
   let customerSpoke = false;
+  let unclear: Segment | undefined;
   let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
   let agentAfterRefusal = false;
   let unknownAff: Segment | undefined;
@@ -73,6 +78,11 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     const s = segs[k];
     const role = effectiveRole(s);
     const n = normText(s.text);
+    const nc = canonText(n);
+    // the agent went on to the next disclosure: whatever follows answers that one
+    if (role !== 'customer' && inp.movesOn(k)) break;
+    // after a hedge, "不要紧，您回去再看" / "那我们先往下讲" closes the topic unanswered
+    if (refusal && role !== 'customer' && lex.dismissals.some((d) => findWord(n, nc, d, lex) >= 0)) break;
     const cls = classifyReply(n, lex);
     if (s.lowConfidence) lowConf = true;
     if (role === 'customer') {
@@ -90,6 +100,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
         };
       }
       if ((cls.kind === 'hedge' || cls.kind === 'negative') && !refusal) refusal = { seg: s, kind: cls.kind, word: cls.word };
+      // an answer that is neither yes nor no (or one ASR garbled): a person should listen to it
+      if (cls.kind === 'none') unclear ??= s;
       customerSpoke = true;
     } else if (role === 'agent') {
       if (!customerSpoke && isBareAffirmative(n, lex)) {
@@ -119,6 +131,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     const s = unknownAff ?? unknownRefusal!.seg;
     return { status: 'unknown-role', reply: s, replyKind: unknownAff ? 'affirmative' : unknownRefusal!.kind, proxy: proxy === 'yes' ? 'yes' : 'unknown', proxySegment, proxyText, confidence: 0.4 };
   }
+  if (unclear) return { status: 'unclear', reply: unclear, proxy, proxySegment, proxyText, confidence: 0.4 };
   if (lowConf || last.lowConfidence) return { status: 'low-confidence', proxy, proxySegment, proxyText, confidence: 0.4 };
   if (lastRole === 'unknown' && proxy === 'no' && !customerSpoke) proxy = 'unknown';
   return { status: 'none', proxy, proxySegment, proxyText, confidence: 0.85 };

@@ -15,4 +15,8 @@ export interface Hit {
   slots?: Record<string, number>;
   /** slot checks that failed, in words */
   slotFailures?: string[];
+  /** slots whose number could not be read (garbled by ASR): their checks were not made */
+  unreadable?: string[];
+  /** slot checks that would fail on a number that may have been misheard: can't tell */
+  uncertain?: string[];
 }

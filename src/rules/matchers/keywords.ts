@@ -32,8 +32,9 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
     if (!usePinyin || len < 2) continue;
     // homophones: same sound-class string
     scan(view.canon, alt.canon, false);
-    // words of 4+ characters: also tolerate one dropped / inserted / misheard character
-    if (len >= 4) {
+    // words of 3+ characters: also tolerate one dropped / inserted character (4+: or misheard);
+    // 3-character words don't take a plain substitution: too many real words are one character apart
+    if (len >= 3) {
       const seen = new Set<number>();
       for (let i = 0; i + 1 < len; i++) {
         for (const q of view.bigramPositions(alt.fz[i], alt.fz[i + 1])) {
@@ -42,7 +43,8 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
           seen.add(anchor);
           const r = alignWindow(alt, view, anchor - 2, anchor + len + 2);
           // only an inner slip: both ends must be there, so "没有风险" can never shrink to "有风险"
-          if (r && r.coverage >= (len - 1) / len && r.pFirst === 0 && r.pLast === len - 1 && !taken(r.start, r.end)) {
+          const substitutionOnly = len === 3 && r !== undefined && r.end - r.start === len && r.coverage < 1;
+          if (r && r.coverage >= (len - 1) / len - 1e-9 && r.pFirst === 0 && r.pLast === len - 1 && !substitutionOnly && !taken(r.start, r.end)) {
             out.push({ start: r.start, end: r.end, k, exact: false, similarity: Math.round(r.coverage * 100) / 100 });
           }
         }

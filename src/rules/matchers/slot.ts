@@ -2,6 +2,7 @@
 // normalisation), captures n and checks it (min / max / eq).
 import type { TextView } from '../../text/corpus.js';
 import type { CompiledMatch } from '../types.js';
+import { readNumeralBySound, soundsNumeral } from '../../text/numerals.js';
 import type { Hit } from './hit.js';
 
 export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
@@ -12,13 +13,31 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
     while (mm.find() && guard++ < 1000) {
       const slots: Record<string, number> = {};
       const failures: string[] = [];
+      const unreadable: string[] = [];
+      const uncertain: string[] = [];
       for (const name of slot.names) {
         const g = mm.group(name);
         if (g === null) continue;
-        const v = Number(g);
-        slots[name] = v;
+        const bySound = !/^\d/.test(g);
+        const v = bySound ? readNumeralBySound(view.text.slice(mm.start(name), mm.end(name))) : Number(g);
         const c = m.check?.[name];
+        // a number read back by sound is a guess: it may confirm a check, never fail one
+        const failsCheck = (x: number): boolean =>
+          !!c && ((c.eq !== undefined && x !== c.eq) || (c.min !== undefined && x < c.min) || (c.max !== undefined && x > c.max));
+        if (v === undefined || !Number.isFinite(v) || (bySound && failsCheck(v))) {
+          // a number was said but cannot be read: the template matched, the check can't be made
+          unreadable.push(name);
+          continue;
+        }
+        slots[name] = v;
         if (!c) continue;
+        // digits right after a character that sounds like a numeral ("侍五日" → 侍5日: was it 十五?)
+        // are not trusted to fail a check: the finding becomes "can't tell"
+        const before = view.text[mm.start(name) - 1];
+        if (!bySound && failsCheck(v) && before !== undefined && soundsNumeral(before)) {
+          uncertain.push(`${name}=${v}（前一字“${before}”可能是被误识别的数字）`);
+          continue;
+        }
         if (c.eq !== undefined && v !== c.eq) failures.push(`${name}=${v}，应为${c.eq}`);
         if (c.min !== undefined && v < c.min) failures.push(`${name}=${v}，应不少于${c.min}`);
         if (c.max !== undefined && v > c.max) failures.push(`${name}=${v}，应不超过${c.max}`);
@@ -29,8 +48,10 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
         end: mm.end(),
         by: 'slot',
         what: slot.template,
-        similarity: 1,
+        similarity: unreadable.length ? 0.8 : 1,
         slots,
+        unreadable: unreadable.length ? unreadable : undefined,
+        uncertain: uncertain.length ? uncertain : undefined,
         slotFailures: failures.length ? failures : undefined,
       });
     }
