@@ -34,7 +34,8 @@ function* folders(root: string, skip: Set<string>): Generator<string> {
   } catch {
     return;
   }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  // code-point order: the same on every machine, whatever its locale
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     // Symlinked folders are not followed (no loops); hidden folders hold no recordings.
     if (!e.isDirectory() || e.name.startsWith('.')) continue;
     const p = join(root, e.name);
