@@ -8,7 +8,6 @@ import { startReviewServer } from '../review/server.js';
 import { openStore, storePath } from '../store/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError, errorMessage } from '../util/errors.js';
-import { parsePositiveInt } from '../batch/cli-flags.js';
 
 interface StoreFlags {
   out: string;
@@ -63,7 +62,9 @@ export function registerReviewCommand(program: Command): void {
     .action(async (flags: ServeFlags) => {
       const { token, generated } = reviewToken(flags);
       const store = existingStore(flags);
-      const server = await startReviewServer({ store, token, host: flags.host, port: parsePositiveInt('--port', flags.port) });
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected 0–65535 (0: any free port), got "${flags.port}"`);
+      const server = await startReviewServer({ store, token, host: flags.host, port });
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
         process.stderr.write(`dualrec: warning: listening on ${flags.host}, reachable from other machines; the token is the only protection\n`);
       }

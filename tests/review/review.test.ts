@@ -3,10 +3,12 @@
 // record decisions (superseding, never overwriting), see them in the export. Without the token: 401.
 // Path traversal and script injection through the API, the metadata, the transcript and comments
 // are rejected or escaped.
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importTranscript } from '../../src/asr/import/index.js';
@@ -14,7 +16,7 @@ import { ExpectedSchema } from '../../src/eval/metrics.js';
 import { writeEvalSet } from '../../src/review/export.js';
 import { startReviewServer, type RunningServer } from '../../src/review/server.js';
 import { isCurrent, openStore, type CurrentSession, type Store } from '../../src/store/index.js';
-import { runCli } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { addRecording, addTranscriptOnly } from '../batch/inbox.js';
 import { writeTestPacks } from '../batch/rules.js';
 
@@ -292,5 +294,77 @@ describe('review page in Chromium', () => {
     expect(importTranscript(join(dir, 'flagged.transcript.json')).segments.length).toBeGreaterThan(0);
     const s = await store.getSession(flagged.key);
     expect(isCurrent(s)).toBe(true);
+  });
+});
+
+describe('index.html in Chromium', () => {
+  it('filters the batch summary by verdict, agent and date', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(pathToFileURL(join(out, 'index.html')).href);
+    const visible = () => page.locator('tbody tr:not([hidden])').count();
+    // the reset handler filters on the next tick
+    const settle = (n: number) => page.waitForFunction((k) => document.querySelectorAll('tbody tr:not([hidden])').length === k, n, { timeout: 5000 }).catch(() => undefined);
+    expect(await visible()).toBe(sessions.length);
+    const fails = sessions.filter((s) => s.run.verdict === 'FAIL').length;
+    await page.selectOption('select[name=verdict]', 'FAIL');
+    expect(await visible()).toBe(fails);
+    expect(await page.locator('#shown').textContent()).toBe(String(fails));
+    await page.selectOption('select[name=verdict]', '');
+    await page.fill('input[name=agent]', 'script'); // the hostile agent id, matched as text
+    expect(await visible()).toBe(1);
+    await page.fill('input[name=agent]', '');
+    await page.fill('input[name=from]', '2099-01-01');
+    expect(await visible()).toBe(0);
+    await page.click('button[type=reset]');
+    await settle(sessions.length);
+    expect(await visible()).toBe(sessions.length);
+    // each link opens that session's report
+    const href = await page.locator('tbody tr a').first().getAttribute('href');
+    expect(existsSync(join(out, decodeURIComponent(href!)))).toBe(true);
+    expect(problems).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await page.close();
+  });
+});
+
+describe('dualrec review (CLI)', () => {
+  it('serves with a generated token printed once, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'review', 'serve', '--out', out, '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', DUALREC_REVIEW_TOKEN: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    while (!/token: \S+/.test(stdout)) {
+      if (child.exitCode !== null) throw new Error(`review serve exited: ${stdout}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = /review queue: (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)![1]!;
+    const token = /token: (\S+)/.exec(stdout)![1]!;
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    expect((await fetch(`${url}/api/queue`)).status).toBe(401);
+    const ok = await fetch(`${url}/api/queue?all=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  }, 60_000);
+
+  it('refuses a short token and a missing store, and exports decisions as CSV', () => {
+    const short = runCli(['review', 'serve', '--out', out, '--token', 'short']);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/at least 16 characters/);
+    const none = runCli(['review', 'export', '--out', join(work, 'nowhere')]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no store here/);
+    const csv = runCli(['review', 'export', '--out', out, '--format', 'csv']);
+    expect(csv.code, csv.stderr).toBe(0);
+    const lines = csv.stdout.split('\r\n').filter(Boolean);
+    expect(lines[0]).toMatch(/^\uFEFFdecision_id,seq,decided_at,reviewer/);
+    expect(lines.length).toBe(1 + 4); // three decisions in the browser, one through the API
   });
 });
