@@ -122,7 +122,8 @@ function compileSlot(y: YamlDoc, path: (string | number)[], template: string, ca
   if (!names.length) {
     throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot template has no {name} placeholder`, y.file);
   }
-  return { template, re: compileRe(y, path, re, false), names };
+  const literals = [...normText(template.replace(/\{[a-z0-9_]+\}/g, ' '))].filter((c) => /\p{Script=Han}/u.test(c)).join('');
+  return { template, literals, re: compileRe(y, path, re, false), names };
 }
 
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

@@ -15,6 +15,8 @@ export interface Keyword {
 
 export interface CompiledSlot {
   template: string;
+  /** the Han characters written in the template (犹豫期 …): trusted when next to a number */
+  literals: string;
   re: RE2JS;
   names: string[];
 }

@@ -30,8 +30,14 @@ export interface ConfirmOutcome {
   confidence: number;
 }
 
-// "…您清楚吗？清楚的。" / "…您了解了吗？明白的明白的，下一项。": a question and its answer in one turn
-const QUESTION_TAIL = /(吗|么|呢|是否|对吧|对不对|好吧|行吧|可以吧|是吧|清楚不|明白不)[？?，,。.!！\s]*([^？?，,。.!！\s]{1,10})[^？?]*$/;
+// "…您清楚吗？清楚的。" / "…您了解了吗？明白的明白的，下一项。": a question and its answer in one
+// turn. Matched by sound (ASR writes 吗 as 马), on the text with punctuation kept.
+const QUESTION_WORDS = ['吗', '么', '呢', '是否', '对吧', '对不对', '好吧', '行吧', '可以吧', '是吧', '清楚不', '明白不'];
+let questionTail: RegExp | undefined;
+function questionTailRe(): RegExp {
+  questionTail ??= new RegExp(`(${QUESTION_WORDS.map(canonText).join('|')})[？?，,。.!！\\s]*([^？?，,。.!！\\s]{1,10})[^？?]*$`);
+  return questionTail;
+}
 
 export interface ConfirmInput {
   segs: Segment[];
@@ -57,12 +63,15 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
 
   // "…您清楚吗？清楚的。" inside the agent's own segment
   const tail = last.text.slice(inp.tailFrom);
-  const qm = QUESTION_TAIL.exec(tail);
-  if (qm && isBareAffirmative(normText(qm[2]), lex)) {
+  const qm = questionTailRe().exec(canonText(tail));
+  // canonText keeps offsets, so the answer's place in the canonical tail is its place in `tail`
+  const at = qm ? qm.index + qm[0].indexOf(qm[2], qm[1].length) : 0;
+  const answerText = qm ? tail.slice(at, at + qm[2].length) : '';
+  if (qm && isBareAffirmative(normText(answerText), lex)) {
     if (lastRole === 'agent') {
       proxy = 'yes';
       proxySegment = last;
-      proxyText = qm[0];
+      proxyText = tail.slice(qm.index, qm.index + qm[0].length);
     } else if (lastRole === 'unknown') proxy = 'unknown';
   }
 

@@ -36,8 +36,12 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
     // 3-character words don't take a plain substitution: too many real words are one character apart
     if (len >= 3) {
       const seen = new Set<number>();
-      for (let i = 0; i + 1 < len; i++) {
-        for (const q of view.bigramPositions(alt.fz[i], alt.fz[i + 1])) {
+      // seeds: an intact adjacent pair of the word, or a pair around one dropped character
+      const seeds: [number, number][] = [];
+      for (let i = 0; i + 1 < len; i++) seeds.push([i, i + 1]);
+      for (let i = 0; i + 2 < len; i++) seeds.push([i, i + 2]);
+      for (const [i, j] of seeds) {
+        for (const q of view.bigramPositions(alt.fz[i], alt.fz[j])) {
           const anchor = q - i;
           if (seen.has(anchor) || taken(anchor, anchor + len)) continue;
           seen.add(anchor);

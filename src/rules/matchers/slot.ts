@@ -2,7 +2,7 @@
 // normalisation), captures n and checks it (min / max / eq).
 import type { TextView } from '../../text/corpus.js';
 import type { CompiledMatch } from '../types.js';
-import { readNumeralBySound, soundsNumeral } from '../../text/numerals.js';
+import { NUMERAL_CHARS, readNumeralBySound, soundsNumeral } from '../../text/numerals.js';
 import type { Hit } from './hit.js';
 
 export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
@@ -31,11 +31,13 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
         }
         slots[name] = v;
         if (!c) continue;
-        // digits right after a character that sounds like a numeral ("侍五日" → 侍5日: was it 十五?)
-        // are not trusted to fail a check: the finding becomes "can't tell"
-        const before = view.text[mm.start(name) - 1];
-        if (!bySound && failsCheck(v) && before !== undefined && soundsNumeral(before)) {
-          uncertain.push(`${name}=${v}（前一字“${before}”可能是被误识别的数字）`);
+        // digits right after a character that is or sounds like a numeral ("侍五日" → 侍5日: was it
+        // 十五? "十侗五天" → 十侗5天) are not trusted to fail a check: the finding becomes "can't tell"
+        const near = view.text.slice(Math.max(0, mm.start(name) - 2), mm.start(name));
+        const suspect = (c: string, i: number): boolean =>
+          NUMERAL_CHARS.includes(c) || (i === near.length - 1 && soundsNumeral(c) && !slot.literals.includes(c));
+        if (!bySound && failsCheck(v) && [...near].some(suspect)) {
+          uncertain.push(`${name}=${v}（前面的“${near}”可能是被误识别的数字）`);
           continue;
         }
         if (c.eq !== undefined && v !== c.eq) failures.push(`${name}=${v}，应为${c.eq}`);
