@@ -9,6 +9,7 @@ import { UserError } from '../util/errors.js';
 interface EvalFlags {
   noise: string;
   seed: string;
+  repeats: string;
   rules?: string[];
   model?: string;
   json?: boolean;
@@ -39,6 +40,7 @@ export function registerEvalCommand(program: Command): void {
     .argument('<dir>', 'folder of sessions, each with <name>.expected.json beside its recording or transcript')
     .option('--noise <rates>', 'comma-separated simulated ASR error rates per Han character', '0,0.05,0.1,0.2')
     .option('--seed <n>', 'noise seed (same seed, same errors)', '1')
+    .option('--repeats <n>', 'noise draws per level (seeds seed … seed+n-1), pooled for steadier figures', '1')
     .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
     .option('-m, --model <name|file>', 'whisper model for sessions that have a recording but no transcript')
     .option('--json', 'print the full result as JSON')
@@ -61,6 +63,10 @@ expected.json: {"verdict": "FAIL", "concepts": {"disclosure.exclusions": "fail",
       const noise = fractions('--noise', flags.noise);
       const seed = Number(flags.seed);
       if (!Number.isInteger(seed)) throw new UserError(`--seed: expected an integer, got "${flags.seed}"`);
+      const repeats = Number(flags.repeats);
+      if (!Number.isInteger(repeats) || repeats < 1 || repeats > 100) {
+        throw new UserError(`--repeats: expected an integer from 1 to 100, got "${flags.repeats}"`);
+      }
       const gate = {
         minRecall: flags.minRecall !== undefined ? fraction('--min-recall', flags.minRecall) : undefined,
         minPrecision: flags.minPrecision !== undefined ? fraction('--min-precision', flags.minPrecision) : undefined,
@@ -76,6 +82,7 @@ expected.json: {"verdict": "FAIL", "concepts": {"disclosure.exclusions": "fail",
       const run = await runEval(dir, {
         noise,
         seed,
+        repeats,
         ruleSet,
         model: flags.model,
         onProgress: tty ? (d, t) => process.stderr.write(`\rcollecting sessions ${d}/${t}${d === t ? '\n' : ''}`) : undefined,

@@ -30,7 +30,7 @@ export function formatLevel(level: NoiseLevelResult, details: boolean): string[]
   const m = level.metrics;
   const out: string[] = [];
   out.push(
-    `Noise ${pct(level.noise)}${level.noise > 0 ? ` (realised ${pct(level.realisedRate)} of Han characters)` : ''} — ${m.sessions} sessions`,
+    `Noise ${pct(level.noise)}${level.noise > 0 ? ` (realised ${pct(level.realisedRate)} of Han characters)` : ''} — ${m.sessions} scored sessions`,
   );
   const rows = m.concepts.map((c) => [
     c.concept,
@@ -73,7 +73,8 @@ export function formatLevel(level: NoiseLevelResult, details: boolean): string[]
 }
 
 export function formatRun(run: EvalRun, details: boolean): string {
-  const out: string[] = [`dualrec eval ${run.dir}: ${run.sessions} labelled sessions, noise seed ${run.seed}`];
+  const seeds = run.repeats > 1 ? `noise seeds ${run.seed}–${run.seed + run.repeats - 1} pooled` : `noise seed ${run.seed}`;
+  const out: string[] = [`dualrec eval ${run.dir}: ${run.sessions} labelled sessions, ${seeds}`];
   if (run.unlabelled.length) out.push(`(${run.unlabelled.length} session(s) without expected.json not scored)`);
   for (const s of run.unanalysable) out.push(`could not analyse ${s.session} (scored as its error report): ${s.error}`);
   for (const level of run.levels) {

@@ -82,6 +82,8 @@ export interface NoiseLevelResult {
 export interface EvalRun {
   dir: string;
   seed: number;
+  /** noise draws per level (seeds seed … seed+repeats-1), pooled into one set of figures */
+  repeats: number;
   sessions: number;
   unlabelled: string[];
   /** sessions that could not be analysed at all: scored as the error report `analyze` writes for them */
@@ -92,6 +94,12 @@ export interface EvalRun {
 export interface EvalOptions {
   noise: number[];
   seed: number;
+  /**
+   * Noised copies of each session per level, one seed each, pooled. One draw of 10 % noise over a
+   * set of ~50 sessions moves recall by a few points from seed to seed; pooling several gives a
+   * steadier figure and makes it harder to fit rules to one particular draw.
+   */
+  repeats?: number;
   ruleSet: RuleSet;
   model?: string;
   onProgress?: (done: number, total: number) => void;
@@ -122,30 +130,37 @@ export async function runEval(dir: string, opts: EvalOptions): Promise<EvalRun> 
     opts.onProgress?.(i + 1, sessions.length);
   }
 
+  const repeats = Math.max(1, Math.floor(opts.repeats ?? 1));
   const levels: NoiseLevelResult[] = [];
   for (const rate of opts.noise) {
     const outcomes: SessionOutcome[] = [];
     let han = 0;
     let errors = 0;
-    for (const c of collected) {
-      if (!c.facts) {
-        outcomes.push(c.failed!);
-        continue;
+    // without noise every draw is the same: score once
+    const draws = rate > 0 ? repeats : 1;
+    for (let r = 0; r < draws; r++) {
+      const seed = opts.seed + r;
+      for (const c of collected) {
+        const id = draws > 1 ? `${c.id}@seed${seed}` : c.id;
+        if (!c.facts) {
+          outcomes.push({ ...c.failed!, id });
+          continue;
+        }
+        let facts = c.facts;
+        if (rate > 0 && facts.transcript) {
+          // keyed by session, so each session's errors are independent of the set's order
+          const noised = applyAsrNoise(facts.transcript, { rate, seed, key: c.id });
+          han += noised.stats.hanChars;
+          errors += noised.stats.realisedRate * noised.stats.hanChars;
+          facts = { ...facts, transcript: noised.transcript };
+        }
+        const scored = scoreFacts(facts, opts.ruleSet);
+        outcomes.push({ id, expected: c.expected, verdict: scored.verdict, findings: scored.findings });
       }
-      let facts = c.facts;
-      if (rate > 0 && facts.transcript) {
-        // keyed by session, so each session's errors are independent of the set's order
-        const noised = applyAsrNoise(facts.transcript, { rate, seed: opts.seed, key: c.id });
-        han += noised.stats.hanChars;
-        errors += noised.stats.realisedRate * noised.stats.hanChars;
-        facts = { ...facts, transcript: noised.transcript };
-      }
-      const scored = scoreFacts(facts, opts.ruleSet);
-      outcomes.push({ id: c.id, expected: c.expected, verdict: scored.verdict, findings: scored.findings });
     }
     levels.push({ noise: rate, realisedRate: han === 0 ? 0 : errors / han, metrics: computeMetrics(outcomes) });
   }
-  return { dir: resolve(dir), seed: opts.seed, sessions: collected.length, unlabelled, unanalysable, levels };
+  return { dir: resolve(dir), seed: opts.seed, repeats, sessions: collected.length, unlabelled, unanalysable, levels };
 }
 
 export interface GateOptions {
