@@ -417,6 +417,7 @@ function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number)
     withinS,
     lex: ctx.ruleSet.lexicon,
     movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id),
+    accept: rule.confirmAccept,
   });
 }
 

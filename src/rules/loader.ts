@@ -21,7 +21,7 @@ const LEXICON_DIR = 'lexicon';
 registerKnownKeys([
   ...Object.keys(RuleSchema.shape),
   ...Object.keys(MatchSchema.shape),
-  'after', 'before', 'within_s', 'by', 'proxy', 'max_cpm', 'min_chars', 'max_s', 'between',
+  'after', 'before', 'within_s', 'by', 'proxy', 'accept', 'max_cpm', 'min_chars', 'max_s', 'between',
   'product_type', 'channel', 'min_age', 'max_age', 'term_over_years', 'region', 'effective_from', 'effective_to',
   'hit', 'miss', 'cases', 'dialogue', 'expect', 'pass', 'fail', 'min', 'max', 'eq', 'n', 'of',
 ]);
@@ -194,6 +194,7 @@ function compileRule(y: YamlDoc, base: (string | number)[], raw: unknown, pack: 
     index: 0,
     matches,
     negation: spec.negation ?? spec.kind === 'prohibited',
+    confirmAccept: spec.confirm?.accept?.map((w) => canonText(normText(w))).filter(Boolean),
   };
 }
 

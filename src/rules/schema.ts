@@ -68,6 +68,8 @@ export const ConfirmSchema = z
     severity: z.enum(['critical', 'major', 'minor']).optional(),
     /** flag the agent answering for the customer (default true) */
     proxy: z.boolean().default(true),
+    /** answers that also count as confirming this item (a health question is answered "没有") */
+    accept: z.array(word).min(1).optional(),
   })
   .strict();
 

@@ -50,6 +50,8 @@ export interface CompiledRule {
   matches: CompiledMatch[];
   /** prohibited matches preceded by a negation are not violations */
   negation: boolean;
+  /** confirm.accept in sound-class form */
+  confirmAccept?: string[];
 }
 
 export interface RuleSet {

@@ -51,6 +51,8 @@ export interface ConfirmInput {
   lex: Lexicon;
   /** true when segment k starts another disclosure (the agent moved on to a new topic) */
   movesOn: (k: number) => boolean;
+  /** rule-specific answers that count as a confirmation (sound-class forms) */
+  accept?: string[];
 }
 
 export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
@@ -92,7 +94,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     if (role !== 'customer' && inp.movesOn(k)) break;
     // after a hedge, "不要紧，您回去再看" / "那我们先往下讲" closes the topic unanswered
     if (refusal && role !== 'customer' && lex.dismissals.some((d) => findWord(n, nc, d, lex) >= 0)) break;
-    const cls = classifyReply(n, lex);
+    let cls = classifyReply(n, lex);
+    if (cls.kind === 'none' && inp.accept?.some((a) => nc.includes(a))) cls = { kind: 'affirmative', word: s.text.trim() };
     if (s.lowConfidence) lowConf = true;
     if (role === 'customer') {
       if (cls.kind === 'affirmative') {
