@@ -9,6 +9,26 @@ export interface VisualTimeline {
   /** sampled frames: time and how many faces were seen */
   faces: { time: number; count: number }[];
   events: VisualEvent[];
+  /** how the picture was looked at (what ran, where it looked); absent in older timelines */
+  analysis?: VisualAnalysis;
+}
+
+/** What vision did, so checks can tell "not seen" from "not looked for". */
+export interface VisualAnalysis {
+  /** detector runtime, e.g. "human 3.3.6 / tfjs wasm" */
+  runtime: string;
+  /** whether OCR ran; when not, why */
+  ocr: { available: boolean; reason?: string };
+  /** frames looked at by each pass */
+  frames: { baseline: number; dense: number; ocr: number };
+  /** transcript cues that opened dense windows */
+  cues: { kind: 'signature' | 'document' | 'id'; start: number; end: number }[];
+  /** where hands were looked for (signing windows) */
+  signatureWindows: { start: number; end: number }[];
+  /** where OCR looked densely (document / ID windows) */
+  ocrWindows: { start: number; end: number }[];
+  /** wall time of the vision stage, seconds */
+  seconds: number;
 }
 
 export interface VisualEvent {
