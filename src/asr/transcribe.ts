@@ -20,7 +20,7 @@ import { createProgress } from './progress.js';
 import { mapWindowSegments, type MappedSegment } from './segments.js';
 import {
   energyVad, planUngatedWindows, planWindows, prepareVoiced, SAMPLE_RATE, silenceFromVoiced, voicedFromSilence,
-  windowAudio, windowsSeconds, type VadOptions,
+  VAD_DEFAULTS, windowAudio, windowsSeconds, type VadOptions,
 } from './vad.js';
 import { whisperBuildInfo } from './build-info.js';
 import { WhisperCppEngine } from './whisper-engine.js';
@@ -200,7 +200,7 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
 
     // Silence for the guard: the detected silence minus the padding we keep around speech, so a
     // segment whose edges spill into that padding isn't taken for an invention.
-    const pad = opts.vadOptions.padS ?? 0.25;
+    const pad = opts.vadOptions.padS ?? VAD_DEFAULTS.padS;
     const silence = (opts.silence ? opts.silence : silenceFromVoiced(voicedRaw, durationS))
       .map((s) => ({ start: s.start + pad, end: s.end - pad }))
       .filter((s) => s.end > s.start);

@@ -15,12 +15,12 @@ export interface VadOptions {
   mergeGapS?: number;
   /** voiced regions shorter than this (after merging) are dropped as clicks */
   minVoicedS?: number;
-  /** zeros between packed pieces so words from two regions don't run together */
+  /** zeros between packed pieces (on top of each piece's padding) so two regions don't run together */
   joinGapS?: number;
   maxWindowS?: number;
 }
 
-const DEFAULTS: Required<VadOptions> = { padS: 0.25, mergeGapS: 0.6, minVoicedS: 0.15, joinGapS: 0.3, maxWindowS: MAX_WINDOW_S };
+export const VAD_DEFAULTS: Required<VadOptions> = { padS: 0.2, mergeGapS: 0.6, minVoicedS: 0.15, joinGapS: 0.1, maxWindowS: MAX_WINDOW_S };
 
 /** One stretch of recording audio inside a window. All positions are sample indices. */
 export interface Piece {
@@ -88,14 +88,30 @@ function frameDb(pcm: Float32Array, start: number, end: number): number {
  * than the noise floor (10th percentile) + 10 dB, with the threshold held within −60…−40 dBFS so
  * an all-speech file (high "floor") still counts as speech and digital silence never does.
  */
-export function energyVad(pcm: Float32Array, opts: { thresholdDb?: number } = {}): Interval[] {
+function frameLevels(pcm: Float32Array): Float64Array {
   const n = Math.floor(pcm.length / FRAME);
-  if (n === 0) return [];
   const db = new Float64Array(n);
   for (let f = 0; f < n; f++) db[f] = frameDb(pcm, f * FRAME, (f + 1) * FRAME);
+  return db;
+}
+
+function thresholdOf(db: Float64Array): number {
+  if (db.length === 0) return -60;
   const sorted = Array.from(db).sort((a, b) => a - b);
-  const floor = sorted[Math.floor(n * 0.1)];
-  const thr = opts.thresholdDb ?? Math.min(-40, Math.max(-60, floor + 10));
+  const floor = sorted[Math.floor(db.length * 0.1)];
+  return Math.min(-40, Math.max(-60, floor + 10));
+}
+
+/** The level (dBFS) above which a 20 ms frame counts as speech in this recording. */
+export function speechThresholdDb(pcm: Float32Array): number {
+  return thresholdOf(frameLevels(pcm));
+}
+
+export function energyVad(pcm: Float32Array, opts: { thresholdDb?: number } = {}): Interval[] {
+  const db = frameLevels(pcm);
+  const n = db.length;
+  if (n === 0) return [];
+  const thr = opts.thresholdDb ?? thresholdOf(db);
   const out: Interval[] = [];
   let start = -1;
   for (let f = 0; f <= n; f++) {
@@ -111,58 +127,86 @@ export function energyVad(pcm: Float32Array, opts: { thresholdDb?: number } = {}
 
 /** Merges, drops clicks and pads voiced regions; the result never overlaps. */
 export function prepareVoiced(voiced: Interval[], durationS: number, opts: VadOptions = {}): Interval[] {
-  const o = { ...DEFAULTS, ...opts };
+  const o = { ...VAD_DEFAULTS, ...opts };
   const merged = merge(normalise(voiced, durationS), o.mergeGapS).filter((i) => i.end - i.start >= o.minVoicedS);
   const padded = merged.map((i) => ({ start: Math.max(0, i.start - o.padS), end: Math.min(durationS, i.end + o.padS) }));
   return merge(padded, 0);
 }
 
-/** Splits a region longer than maxS at the quietest 100 ms in the last third before each limit. */
-function splitLong(r: Interval, maxS: number, pcm: Float32Array | undefined): Interval[] {
-  const out: Interval[] = [];
-  let start = r.start;
-  while (r.end - start > maxS) {
-    let cut = start + maxS;
-    if (pcm) {
-      let best = Infinity;
-      const step = 0.1;
-      for (let t = start + maxS * (2 / 3); t + step <= start + maxS; t += step) {
-        const db = frameDb(pcm, toSample(t), Math.min(pcm.length, toSample(t + step)));
-        if (db < best) {
-          best = db;
-          cut = t + step / 2;
-        }
-      }
-    }
-    out.push({ start, end: cut });
-    start = cut;
+const STEP = 1600; // 100 ms: the resolution of split points
+
+/** The quietest 100 ms step whose centre lies in [from, to) (samples): its centre and level. */
+function quietest(pcm: Float32Array, from: number, to: number): { at: number; db: number } | undefined {
+  let best: { at: number; db: number } | undefined;
+  for (let s = Math.max(0, from - STEP / 2); s + STEP <= Math.min(pcm.length, to + STEP / 2); s += STEP / 2) {
+    const db = frameDb(pcm, s, s + STEP);
+    if (!best || db < best.db) best = { at: s + STEP / 2, db };
   }
-  out.push({ start, end: r.end });
-  return out;
+  return best;
+}
+
+/** The last 100 ms step centred in [from, to) (samples) that is quieter than thresholdDb. */
+function lastPause(pcm: Float32Array, from: number, to: number, thresholdDb: number): number | undefined {
+  for (let c = Math.min(to, pcm.length - STEP / 2); c - STEP / 2 >= 0 && c >= from; c -= STEP / 2) {
+    if (frameDb(pcm, c - STEP / 2, c + STEP / 2) <= thresholdDb) return c;
+  }
+  return undefined;
 }
 
 /**
- * Packs voiced regions, in order, into windows of at most maxWindowS seconds of audio.
- * A region never straddles two windows unless it is longer than a window by itself.
+ * Packs voiced regions, in order, into windows of at most maxWindowS seconds of audio. Whisper
+ * pays for a whole 30 s window however little is in it, so a region that doesn't fit in what is
+ * left of a window is split at the last pause inside it that fits (a 100 ms step below the speech
+ * threshold) to fill the window; never mid-speech. A region longer than a window is cut at its quietest point
+ * in the last third.
  */
 export function planWindows(voiced: Interval[], durationS: number, pcm?: Float32Array, opts: VadOptions = {}): Window[] {
-  const o = { ...DEFAULTS, ...opts };
+  const o = { ...VAD_DEFAULTS, ...opts };
   const maxLen = toSample(o.maxWindowS);
   const gap = toSample(o.joinGapS);
+  const minFill = toSample(2);
+  const quietDb = pcm ? speechThresholdDb(pcm) : -Infinity;
+  const end = pcm ? pcm.length : toSample(durationS);
+  const queue = voiced
+    .map((r) => ({ s: toSample(r.start), e: Math.min(toSample(r.end), end) }))
+    .filter((r) => r.e > r.s)
+    .sort((x, y) => x.s - y.s);
   const windows: Window[] = [];
   let cur: Window | undefined;
-  for (const region of voiced.flatMap((r) => splitLong(r, o.maxWindowS, pcm))) {
-    const recStart = toSample(region.start);
-    const recEnd = Math.min(toSample(region.end), pcm ? pcm.length : Number.MAX_SAFE_INTEGER);
-    const len = recEnd - recStart;
-    if (len <= 0) continue;
-    if (cur && cur.length + gap + len <= maxLen) {
-      cur.pieces.push({ recStart, recEnd, winStart: cur.length + gap });
-      cur.length += gap + len;
+  const put = (s: number, e: number) => {
+    if (cur) {
+      cur.pieces.push({ recStart: s, recEnd: e, winStart: cur.length + gap });
+      cur.length += gap + (e - s);
     } else {
-      cur = { pieces: [{ recStart, recEnd, winStart: 0 }], length: len };
+      cur = { pieces: [{ recStart: s, recEnd: e, winStart: 0 }], length: e - s };
       windows.push(cur);
     }
+  };
+  while (queue.length > 0) {
+    const r = queue.shift()!;
+    const room = cur ? maxLen - cur.length - gap : 0;
+    if (cur && r.e - r.s <= room) {
+      put(r.s, r.e);
+      continue;
+    }
+    if (cur && pcm && room >= minFill) {
+      const at = lastPause(pcm, r.s + STEP * 5, r.s + room, quietDb);
+      if (at !== undefined && at > r.s && at < r.e) {
+        put(r.s, at);
+        queue.unshift({ s: at, e: r.e });
+        continue;
+      }
+    }
+    cur = undefined;
+    if (r.e - r.s > maxLen) {
+      const q = pcm ? quietest(pcm, r.s + Math.round((maxLen * 2) / 3), r.s + maxLen - STEP / 2) : undefined;
+      const cut = q ? q.at : r.s + maxLen;
+      put(r.s, cut);
+      cur = undefined; // the window is (nearly) full
+      queue.unshift({ s: cut, e: r.e });
+      continue;
+    }
+    put(r.s, r.e);
   }
   return windows;
 }

@@ -55,6 +55,25 @@ describe('window planning and time mapping', () => {
     expect(windowsSeconds(ws)).toBe(35);
   });
 
+  it('fills a window by splitting the next region at its last pause that fits, never mid-speech', () => {
+    const pcm = new Float32Array(60 * SAMPLE_RATE);
+    for (let i = 0; i < pcm.length; i++) pcm[i] = 0.3 * Math.sin(i / 7);
+    for (const p of [24, 31]) pcm.fill(0, p * SAMPLE_RATE, (p + 0.4) * SAMPLE_RATE); // pauses inside region 2
+    const ws = planWindows([{ start: 0, end: 20 }, { start: 22, end: 50 }], 60, pcm, { joinGapS: 0.1 });
+    const secs = ws.map((x) => x.pieces.map((p) => [p.recStart / SAMPLE_RATE, p.recEnd / SAMPLE_RATE]));
+    expect(secs.length).toBe(2);
+    expect(secs[0][0]).toEqual([0, 20]);
+    // 9.9 s were left: the pause at 31.0–31.4 s is the last one that fits
+    expect(secs[0][1][0]).toBe(22);
+    expect(secs[0][1][1]).toBeGreaterThan(31.0);
+    expect(secs[0][1][1]).toBeLessThan(31.4);
+    expect(secs[1]).toEqual([[secs[0][1][1], 50]]);
+    // no pause in region 2: it goes whole into a new window
+    const solid = new Float32Array(60 * SAMPLE_RATE).map((_, i) => 0.3 * Math.sin(i / 7));
+    const ws2 = planWindows([{ start: 0, end: 20 }, { start: 22, end: 50 }], 60, solid, { joinGapS: 0.1 });
+    expect(ws2.map((x) => x.pieces.map((p) => [p.recStart / SAMPLE_RATE, p.recEnd / SAMPLE_RATE]))).toEqual([[[0, 20]], [[22, 50]]]);
+  });
+
   it('splits a region longer than a window at its quietest point before the limit', () => {
     const pcm = new Float32Array(70 * SAMPLE_RATE);
     for (let i = 0; i < pcm.length; i++) pcm[i] = 0.3 * Math.sin(i / 7);
