@@ -294,7 +294,11 @@ describe('review page in Chromium', () => {
     expect(importTranscript(join(dir, 'flagged.transcript.json')).segments.length).toBeGreaterThan(0);
     const s = await store.getSession(flagged.key);
     expect(isCurrent(s)).toBe(true);
-  });
+    // and `dualrec eval` reads the set
+    const ev = runCli(['eval', dir, '--noise', '0', '--json', '--rules', join(work, 'rules', 'pack-a')], { timeoutMs: 120_000 });
+    expect(ev.code, ev.stderr.slice(-1500)).toBe(0);
+    expect(() => JSON.parse(ev.stdout) as unknown).not.toThrow();
+  }, 120_000);
 });
 
 describe('index.html in Chromium', () => {
