@@ -134,7 +134,7 @@ async function createEngine(log?: Logger): Promise<OcrEngine> {
   const t0 = performance.now();
   const threads = Number(process.env.DUALREC_OCR_THREADS ?? 0);
   const ocr = await common.default.create({ onnxOptions: threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {} });
-  log?.info({ stage: 'vision', loadMs: Math.round(performance.now() - t0) }, 'OCR models loaded');
+  log?.info({ loadMs: Math.round(performance.now() - t0) }, 'OCR models loaded');
   return {
     async recognize(frame) {
       const n = frame.width * frame.height;
@@ -172,7 +172,7 @@ export async function ocrEngine(log?: Logger): Promise<{ engine?: OcrEngine; rea
     return { engine: await engine };
   } catch (err) {
     const reason = `OCR runtime did not load: ${errorMessage(err).split('\n')[0]}`;
-    log?.warn({ stage: 'vision' }, reason);
+    log?.warn({}, reason);
     return { reason };
   }
 }

@@ -63,7 +63,7 @@ function chooseBackend(log?: Logger): BackendName {
     return 'tensorflow';
   } catch (err) {
     if (forced === 'tensorflow') throw new UserError(`DUALREC_VISION_BACKEND=tensorflow but @tensorflow/tfjs-node does not load (${errorMessage(err).split('\n')[0]})`);
-    log?.debug({ stage: 'vision' }, '@tensorflow/tfjs-node not available; using the WASM backend');
+    log?.debug({}, '@tensorflow/tfjs-node not available; using the WASM backend');
     return 'wasm';
   }
 }
@@ -155,7 +155,7 @@ async function create(log?: Logger): Promise<Runtime> {
   }
   const actual = human.tf.getBackend();
   if (actual !== backend) throw new UserError(`vision: TensorFlow.js backend "${backend}" did not start (got "${actual}")`);
-  log?.info({ stage: 'vision', backend, loadMs: Math.round(performance.now() - t0) }, 'vision models loaded');
+  log?.info({ backend, loadMs: Math.round(performance.now() - t0) }, 'vision models loaded');
   return { backend, human, modelDir };
 }
 
