@@ -4,3 +4,4 @@ export * from './meta.js';
 export * from './finding.js';
 export * from './session.js';
 export * from './report.js';
+export * from './speakers.js';

@@ -3,6 +3,7 @@ import type { Finding, Verdict } from './finding.js';
 import type { IntegrityIssue, MediaProbe, MediaSignals } from './media.js';
 import type { SessionMeta } from './meta.js';
 import type { Transcript } from './transcript.js';
+import type { SpeakerFacts } from './speakers.js';
 import type { VisualTimeline } from './session.js';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
@@ -29,6 +30,7 @@ export interface Report {
   integrity: IntegrityIssue[];
   transcript?: Transcript;
   transcriptMissingReason?: string;
+  speakers?: SpeakerFacts;
   visual?: VisualTimeline;
   findings: Finding[];
   rules?: { packs: string[]; version: string };

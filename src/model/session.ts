@@ -3,6 +3,7 @@
 import type { IntegrityIssue, MediaProbe, MediaSignals } from './media.js';
 import type { SessionMeta } from './meta.js';
 import type { Transcript } from './transcript.js';
+import type { SpeakerFacts } from './speakers.js';
 
 /** Visual facts on the recording's timeline (filled by vision/; absent when not analysed). */
 export interface VisualTimeline {
@@ -56,5 +57,7 @@ export interface SessionFacts {
   transcript?: Transcript;
   /** why there is no transcript, when there is none */
   transcriptMissingReason?: string;
+  /** dialogue facts from speakers/ (roles themselves are on the transcript's segments) */
+  speakers?: SpeakerFacts;
   visual?: VisualTimeline;
 }

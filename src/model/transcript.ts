@@ -24,6 +24,8 @@ export interface Segment {
   role?: Role;
   /** 0..1 confidence in `role` */
   roleConfidence?: number;
+  /** the voice speakers/ heard for this segment (cluster "spk1", channel "left", or the label); third parties keep role "unknown" */
+  voice?: string;
   /** 0..1 confidence in the text (mean token probability, or derived from avg_logprob) */
   confidence?: number;
   /** true when the text is too uncertain for a rule to decide on it */

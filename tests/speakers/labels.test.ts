@@ -1,0 +1,152 @@
+// Roles without audio: the sidecar's speaker map, role-named labels, diarized labels (WhisperX
+// SPEAKER_xx) mapped by what each voice says, and the words alone.
+import { describe, expect, it } from 'vitest';
+import { assignRoles, applyLabelRoles } from '../../src/speakers/index.js';
+import { mapVoicesToRoles, textCues, voiceEvidence } from '../../src/speakers/text.js';
+import type { Segment, Transcript } from '../../src/model/index.js';
+import { meta } from './helpers.js';
+
+const LINES: [string, string][] = [
+  ['A', '您好，我是保险公司的代理人，本次销售过程将全程录音录像，您同意吗？'],
+  ['C', '同意。'],
+  ['A', '这款产品年交保费一万元，交费期十年，保险期间二十年，您清楚吗？'],
+  ['C', '清楚。'],
+  ['A', '请您特别注意保险合同中的责任免除条款，请您仔细阅读。您清楚了吗？'],
+  ['C', '那如果我中途退保的话，能拿回多少钱呢？'],
+  ['A', '是的，退保会有损失，只能拿回现金价值。'],
+  ['A', '犹豫期十五天，您明白吗？'],
+  ['C', '明白了。'],
+];
+
+function transcript(labels: (who: string) => string | undefined, lines = LINES): Transcript {
+  let t = 0;
+  const segments: Segment[] = lines.map(([who, text], id) => {
+    const dur = Math.max(0.6, text.length * 0.2);
+    const s: Segment = { id, start: t, end: t + dur, text };
+    const label = labels(who);
+    if (label !== undefined) s.speaker = label;
+    t += dur + 0.5;
+    return s;
+  });
+  return { segments, language: 'zh', source: { kind: 'import', format: 'whisperx-json', file: 'x.json' } };
+}
+
+const truthRole = (who: string) => (who === 'A' ? 'agent' : who === 'C' ? 'customer' : 'unknown');
+
+describe('text cues', () => {
+  it('tells script lines, confirmation questions and short answers apart', () => {
+    const q = textCues('请您特别注意保险合同中的责任免除条款，您清楚吗？');
+    expect(q.question).toBe(true);
+    expect(q.agent).toBeGreaterThanOrEqual(3);
+    const a = textCues('清楚了。');
+    expect(a.shortAnswer).toBe(true);
+    expect(a.agent).toBe(0);
+    // the customer copying the risk statement reads like the script but is the customer's
+    const copied = textCues('本人已阅读保险条款、产品说明书和投保提示书，了解本产品的特点和保单利益的不确定性。');
+    expect(copied.customer).toBeGreaterThan(copied.agent);
+  });
+
+  it('maps the voice that reads the script to the agent and the one that answers to the customer', () => {
+    const t = transcript((w) => (w === 'A' ? 'S1' : 'S0'));
+    for (const s of t.segments) s.voice = s.speaker;
+    const m = mapVoicesToRoles(voiceEvidence(t.segments));
+    expect(m.agent).toBe('S1');
+    expect(m.customer).toBe('S0');
+    expect(m.agentConfidence).toBeGreaterThan(0.9);
+    expect(m.customerConfidence).toBeGreaterThan(0.9);
+  });
+
+  it('is a coin toss without cues', () => {
+    const segs: Segment[] = [
+      { id: 0, start: 0, end: 1, text: '今天天气不错。', voice: 'x' },
+      { id: 1, start: 2, end: 3, text: '是啊，挺暖和。', voice: 'y' },
+    ];
+    const m = mapVoicesToRoles(voiceEvidence(segs));
+    expect(Math.max(m.agentConfidence, m.customerConfidence)).toBeLessThan(0.6);
+  });
+});
+
+describe('labels', () => {
+  it('takes roles from the sidecar map (method metadata) and treats an unmapped label as a third party', async () => {
+    const lines: [string, string][] = [...LINES.slice(0, 4), ['B', '我是他儿子，我帮他签吧。'], ...LINES.slice(4)];
+    const t = transcript((w) => w, lines);
+    const facts = await assignRoles({ transcript: t, meta: meta({ roles: { speakers: { A: 'agent', C: 'customer' } } }) });
+    expect(facts.method).toBe('metadata');
+    t.segments.forEach((s, i) => expect(s.role).toBe(truthRole(lines[i][0])));
+    expect(t.segments.filter((s) => s.role !== 'unknown').every((s) => s.roleConfidence === 1)).toBe(true);
+    const b = t.segments[4];
+    expect(facts.thirdPartyVoices).toHaveLength(1);
+    expect(facts.thirdPartyVoices[0].start).toBeCloseTo(b.start, 3);
+    expect(facts.thirdPartyVoices[0].end).toBeCloseTo(b.end, 3);
+    expect(facts.speakerCount).toBe(3);
+    expect(facts.notes.join(' ')).toContain('B');
+  });
+
+  it('takes role-named labels as they are (method labels)', async () => {
+    const t = transcript((w) => (w === 'A' ? 'agent' : '客户'));
+    const facts = await assignRoles({ transcript: t, meta: meta() });
+    expect(facts.method).toBe('labels');
+    t.segments.forEach((s, i) => expect(s.role).toBe(truthRole(LINES[i][0])));
+  });
+
+  it('maps diarized labels (SPEAKER_00 …) to roles by what each voice says', async () => {
+    const t = transcript((w) => (w === 'A' ? 'SPEAKER_01' : 'SPEAKER_00'));
+    const facts = await assignRoles({ transcript: t, meta: meta() });
+    expect(facts.method).toBe('labels');
+    expect(facts.speakerCount).toBe(2);
+    t.segments.forEach((s, i) => expect(s.role).toBe(truthRole(LINES[i][0])));
+    // the agent's short "是的" and the customer's long question follow the voice, not the words
+    expect(t.segments[5].role).toBe('customer');
+    expect(t.segments[6].role).toBe('agent');
+    // the customer's next line after a question, whatever it says (a counter-question counts too)
+    expect(facts.answerLatencies.map((l) => [l.questionSegmentId, l.answerSegmentId])).toEqual([[0, 1], [2, 3], [4, 5], [7, 8]]);
+    for (const l of facts.answerLatencies) expect(l.latencyS).toBeCloseTo(0.5, 5);
+    const agentS = [0, 2, 4, 6, 7].reduce((s, i) => s + t.segments[i].end - t.segments[i].start, 0);
+    const customerS = [1, 3, 5, 8].reduce((s, i) => s + t.segments[i].end - t.segments[i].start, 0);
+    expect(facts.customerShareOfSpeech).toBeCloseTo(customerS / (agentS + customerS), 2);
+  });
+
+  it('keeps the exported applyLabelRoles working for the pipeline', () => {
+    const t = transcript((w) => w);
+    expect(applyLabelRoles(t, meta({ roles: { speakers: { A: 'agent' } } }))).toBe(5);
+    expect(t.segments[0].role).toBe('agent');
+    expect(t.segments[1].role).toBeUndefined();
+  });
+
+  it('reports overlapping lines of two labels as overlaps', async () => {
+    const t = transcript((w) => w);
+    t.segments[5].start = t.segments[4].end - 1; // the customer cuts in a second early
+    const facts = await assignRoles({ transcript: t, meta: meta({ roles: { speakers: { A: 'agent', C: 'customer' } } }) });
+    expect(facts.overlaps).toHaveLength(1);
+    expect(facts.overlaps[0].start).toBeCloseTo(t.segments[5].start, 3);
+    expect(facts.overlaps[0].end).toBeCloseTo(t.segments[4].end, 3);
+  });
+});
+
+describe('words alone', () => {
+  it('gives script lines to the agent with modest confidence and leaves answers unknown', async () => {
+    const t = transcript(() => undefined);
+    const facts = await assignRoles({ transcript: t, meta: meta() });
+    expect(facts.method).toBe('text');
+    expect(facts.speakerCount).toBeNull();
+    for (const s of t.segments) {
+      if (s.role === 'agent') expect(s.roleConfidence).toBeLessThanOrEqual(0.7);
+      // nothing is ever called the customer's from words alone (the agent answering himself reads the same)
+      expect(s.role).not.toBe('customer');
+    }
+    expect(t.segments[0].role).toBe('agent');
+    expect(t.segments[4].role).toBe('agent');
+    expect(t.segments[1].role).toBe('unknown');
+    expect(t.segments[5].role).toBe('unknown');
+    expect(facts.customerShareOfSpeech).toBeNull();
+  });
+
+  it('re-derives roles it set itself on an earlier run', async () => {
+    const t = transcript((w) => (w === 'A' ? 'SPEAKER_01' : 'SPEAKER_00'));
+    await assignRoles({ transcript: t, meta: meta() });
+    const first = t.segments.map((s) => [s.role, s.roleConfidence]);
+    const facts = await assignRoles({ transcript: t, meta: meta() });
+    expect(facts.method).toBe('labels');
+    expect(t.segments.map((s) => [s.role, s.roleConfidence])).toEqual(first);
+  });
+});
