@@ -179,7 +179,7 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
     if (info.weightless) {
       diagnostics.push({
         kind: 'note',
-        message: `model ${modelName} is weight-less (no tensors, a test model): whisper.cpp ran the whole pipeline but produces no real text — content accuracy needs a real model (${PULL_HINT})`,
+        message: `model ${modelName} is weight-less (no tensors, a test model): whisper.cpp ran the whole pipeline but produces no real text — content accuracy needs a real model: get one with ${PULL_HINT}`,
       });
     }
     diagnostics.push({
