@@ -106,6 +106,9 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
   if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`${file}: recording not found`, file);
   const model = inspectModelFile(opts.modelPath);
   if (!model.ok) throw new UserError(`${opts.modelPath}: ${model.problem}; get a working model with ${PULL_HINT}`, opts.modelPath);
+  if (!model.info.multilingual && decode.language !== 'en') {
+    throw new UserError(`${opts.modelPath}: an English-only model cannot transcribe language "${decode.language}"; use a multilingual one (${PULL_HINT})`, opts.modelPath);
+  }
   const modelName = basename(opts.modelPath).replace(/^ggml-/, '').replace(/\.bin$/, '');
   const modelHash = modelSha256(opts.modelPath);
 

@@ -22,12 +22,27 @@ function threadCount(pid: number): number {
   return Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 }
 
-/** The most threads the worker had while transcribing (ggml starts n_threads - 1 helpers per graph). */
-async function peakThreads(engine: WhisperCppEngine, threads: number): Promise<number> {
+/**
+ * The most threads the worker had in the first seconds of a transcription (ggml starts
+ * n_threads - 1 helpers for each graph). The run is then aborted: seeing the threads is enough.
+ */
+async function peakThreads(engine: WhisperCppEngine, threads: number, ms = 2500): Promise<number> {
+  await engine.load();
   const pid = engine.pid!;
   let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, threadCount(pid))), 2);
-  await engine.transcribe(speechLike(30), opts({ threads }));
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, threadCount(pid));
+    } catch {
+      // the worker is gone (aborted)
+    }
+  }, 2);
+  const ac = new AbortController();
+  const stop = setTimeout(() => ac.abort(), ms);
+  await engine.transcribe(speechLike(30), opts({ threads }), ac.signal).catch((e: Error) => {
+    if (e.name !== 'AbortError') throw e;
+  });
+  clearTimeout(stop);
   clearInterval(timer);
   return peak;
 }

@@ -14,7 +14,7 @@ import type { DecodeOptions } from '../../src/asr/options.js';
 import { WhisperCppEngine } from '../../src/asr/whisper-engine.js';
 import { UserError } from '../../src/util/errors.js';
 import { makeSpeechClip, PINYIN_LINES, type SpeechClip } from '../fixtures/asr-audio.js';
-import { emptyGgmlModelBytes, writeEmptyGgmlModel } from '../fixtures/ggml-empty.js';
+import { emptyGgmlModelBytes, TINY_HPARAMS, writeEmptyGgmlModel } from '../fixtures/ggml-empty.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dualrec-asr-tr-'));
 const modelPath = writeEmptyGgmlModel(join(dir, 'ggml-empty.bin'));
@@ -98,6 +98,11 @@ describe('transcribeRecording with whisper.cpp and the weight-less model', () =>
     const err = await transcribeRecording(clip.path, { modelPath: bad }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe(`${bad}: truncated: the file ends inside the vocabulary; get a working model with \`dualrec models pull small\` (small or larger for Mandarin)`);
+  });
+
+  it('refuses an English-only model for Mandarin', async () => {
+    const en = writeEmptyGgmlModel(join(dir, 'ggml-tiny.en.bin'), { ...TINY_HPARAMS, nVocab: 51864 });
+    await expect(transcribeRecording(clip.path, { modelPath: en })).rejects.toThrow(/ggml-tiny\.en\.bin: an English-only model cannot transcribe language "zh"/);
   });
 
   it.each([
