@@ -2,8 +2,9 @@
 // Per transcript it builds the normalised text + pinyin views once; every rule shares them.
 import type { Evidence, Finding, FindingStatus, Segment, SessionFacts, Severity } from '../model/index.js';
 import { TextView } from '../text/corpus.js';
+import type { Normalized } from '../text/normalize.js';
 import { normText } from '../text/normalize.js';
-import { checkConfirmation, effectiveRole, type ConfirmOutcome } from './matchers/confirm.js';
+import { checkConfirmation, effectiveRole, type ConfirmOutcome, type SegmentReply } from './matchers/confirm.js';
 import type { Hit } from './matchers/hit.js';
 import { matchAny, matchAtLeast } from './matchers/keywords.js';
 import { dismissalOf, negationOf } from './matchers/negation.js';
@@ -23,6 +24,8 @@ class Context {
   readonly segs: Segment[];
   readonly index = new Map<Segment, number>();
   private readonly views = new Map<Speaker, TextView>();
+  private readonly normalized = new Map<Segment, Normalized>();
+  readonly replies = new Map<Segment, SegmentReply>();
   /** first (order-valid) hit of each evaluated rule, in seconds */
   readonly firstHit = new Map<string, TimedHit>();
   private readonly hitCache = new Map<string, FoundHits>();
@@ -74,7 +77,7 @@ class Context {
   view(speaker: Speaker): TextView {
     let v = this.views.get(speaker);
     if (!v) {
-      v = new TextView(this.segs.filter((s) => eligible(s, speaker)));
+      v = new TextView(this.segs.filter((s) => eligible(s, speaker)), this.normalized);
       this.views.set(speaker, v);
     }
     return v;
@@ -148,32 +151,35 @@ interface FoundHits {
 }
 
 function findHits(rule: CompiledRule, view: TextView, ctx: Context): FoundHits {
-  const raw: Hit[] = [];
-  for (const m of rule.matches) {
-    const found: Hit[] = [];
-    if (m.any) found.push(...matchAny(view, m.any));
-    if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all'));
-    if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least'));
-    if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
-    if (m.script) found.push(...matchScript(view, m.script, m.minCoverage));
-    if (m.slots) found.push(...matchSlots(view, m));
+  const lex = ctx.ruleSet.lexicon;
+  const negated: Hit[] = [];
+  const dismissed: Hit[] = [];
+  const kept: Hit[] = [];
+  const keep = (m: CompiledRule['matches'][number], found: Hit[]): void => {
     for (const h of found) {
       if (m.none?.length) {
         const ctxText = view.canon.slice(view.clauseStart(h.start), view.clauseEnd(Math.max(h.start, h.end - 1)));
         if (m.none.some((w) => ctxText.includes(w))) continue;
       }
       if (excluded(h, m.exclude, m.onCanon)) continue;
-      raw.push(h);
+      if (rule.negation && negationOf(h, lex).negated) negated.push(h);
+      else if (rule.spec.kind === 'required' && dismissalOf(h, lex)) dismissed.push(h);
+      else kept.push(h);
     }
+  };
+  for (const m of rule.matches) {
+    const found: Hit[] = [];
+    if (m.any) found.push(...matchAny(view, m.any));
+    if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all'));
+    if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least'));
+    if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
+    if (m.slots) found.push(...matchSlots(view, m));
+    keep(m, found);
   }
-  const lex = ctx.ruleSet.lexicon;
-  const negated: Hit[] = [];
-  const dismissed: Hit[] = [];
-  const kept: Hit[] = [];
-  for (const h of raw) {
-    if (rule.negation && negationOf(h, lex).negated) negated.push(h);
-    else if (rule.spec.kind === 'required' && dismissalOf(h, lex)) dismissed.push(h);
-    else kept.push(h);
+  // fuzzy script alignment is the costly matcher: a required disclosure already found by words,
+  // patterns or slots doesn't need it (a prohibited rule always runs everything)
+  if (rule.spec.kind !== 'required' || !kept.some((h) => !h.slotFailures && !h.uncertain)) {
+    for (const m of rule.matches) if (m.script) keep(m, matchScript(view, m.script, m.minCoverage));
   }
   return { hits: dedupe(kept), negated, dismissed };
 }
@@ -418,6 +424,7 @@ function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number)
     lex: ctx.ruleSet.lexicon,
     movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id),
     accept: rule.confirmAccept,
+    replies: ctx.replies,
   });
 }
 

@@ -111,7 +111,7 @@ function compileSlot(y: YamlDoc, path: (string | number)[], template: string, ca
       // digits, or (when comparing sounds) numerals the normaliser could not read because ASR
       // wrote them as homophones; slot.ts reads those back by sound
       const spoken = canon ? `|[${canonText(NUMERAL_CHARS)}]{2,8}` : '';
-      re += `(?P<${m[1]}>\\d+(?:\\.\\d+)?${spoken})`;
+      re += `(?P<${m[1]}>\\d{1,12}(?:\\.\\d{1,4})?${spoken})`;
     } else if (part) {
       re += part
         .split(/\s+/)

@@ -3,7 +3,7 @@
 // character came from, clause breaks and the offset in the original segment text. Built once
 // per transcript and role filter, then shared by every rule.
 import type { Segment } from '../model/index.js';
-import { normalize } from './normalize.js';
+import { normalize, type Normalized } from './normalize.js';
 import { canonChar, canonText, fuzzyId, syllableId } from './pinyin.js';
 
 export class TextView {
@@ -21,7 +21,11 @@ export class TextView {
   readonly segStart: number[];
   private postings?: Map<number, number[]>;
 
-  constructor(readonly segments: Segment[]) {
+  /** `normalized`: a per-transcript cache, so views over the same segments normalise each once */
+  constructor(
+    readonly segments: Segment[],
+    normalized?: Map<Segment, Normalized>,
+  ) {
     const parts: string[] = [];
     const canon: string[] = [];
     const syl: number[] = [];
@@ -32,7 +36,11 @@ export class TextView {
     this.segStart = [];
     let offset = 0;
     segments.forEach((s, si) => {
-      const n = normalize(s.text);
+      let n = normalized?.get(s);
+      if (!n) {
+        n = normalize(s.text);
+        normalized?.set(s, n);
+      }
       this.segStart.push(offset);
       parts.push(n.text);
       for (let k = 0; k < n.text.length; k++) {

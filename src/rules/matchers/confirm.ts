@@ -2,7 +2,7 @@
 // seconds. A hedge or negative ("不太清楚", "没听懂", "再说一遍") is not a confirmation; the
 // agent answering his own question (代答) is flagged; with unknown roles nothing is guessed.
 import type { Segment } from '../../model/index.js';
-import { classifyReply, findWord, isBareAffirmative, type Lexicon, type ReplyKind } from '../../text/lexicon.js';
+import { classifyReply, findWord, isBareAffirmative, type Lexicon, type ReplyClass, type ReplyKind } from '../../text/lexicon.js';
 import { normText } from '../../text/normalize.js';
 import { canonText } from '../../text/pinyin.js';
 
@@ -53,6 +53,25 @@ export interface ConfirmInput {
   movesOn: (k: number) => boolean;
   /** rule-specific answers that count as a confirmation (sound-class forms) */
   accept?: string[];
+  /** per-transcript cache of what each segment says as a reply */
+  replies?: Map<Segment, SegmentReply>;
+}
+
+export interface SegmentReply {
+  norm: string;
+  canon: string;
+  cls: ReplyClass;
+  bare: boolean;
+}
+
+function replyOf(s: Segment, lex: Lexicon, cache?: Map<Segment, SegmentReply>): SegmentReply {
+  let r = cache?.get(s);
+  if (!r) {
+    const norm = normText(s.text);
+    r = { norm, canon: canonText(norm), cls: classifyReply(norm, lex), bare: isBareAffirmative(norm, lex) };
+    cache?.set(s, r);
+  }
+  return r;
 }
 
 export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
@@ -88,13 +107,14 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   for (let k = lastIdx + 1; k < segs.length && segs[k].start <= limit; k++) {
     const s = segs[k];
     const role = effectiveRole(s);
-    const n = normText(s.text);
-    const nc = canonText(n);
+    const info = replyOf(s, lex, inp.replies);
+    const n = info.norm;
+    const nc = info.canon;
     // the agent went on to the next disclosure: whatever follows answers that one
     if (role !== 'customer' && inp.movesOn(k)) break;
     // after a hedge, "不要紧，您回去再看" / "那我们先往下讲" closes the topic unanswered
     if (refusal && role !== 'customer' && lex.dismissals.some((d) => findWord(n, nc, d, lex) >= 0)) break;
-    let cls = classifyReply(n, lex);
+    let cls = info.cls;
     if (cls.kind === 'none' && inp.accept?.some((a) => nc.includes(a))) cls = { kind: 'affirmative', word: s.text.trim() };
     if (s.lowConfidence) lowConf = true;
     if (role === 'customer') {
@@ -116,7 +136,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       if (cls.kind === 'none') unclear ??= s;
       customerSpoke = true;
     } else if (role === 'agent') {
-      if (!customerSpoke && isBareAffirmative(n, lex)) {
+      if (!customerSpoke && info.bare) {
         proxy = 'yes';
         proxySegment ??= s;
       }

@@ -1,7 +1,7 @@
 // Keyword matching: any / all / at-least-N words, each word with its lexicon synonyms, compared
 // on normalised characters and (for longer words) on fuzzy pinyin so homophone ASR errors match.
 import { alignWindow } from '../../text/align.js';
-import type { TextView } from '../../text/corpus.js';
+import type { Pattern, TextView } from '../../text/corpus.js';
 import type { Keyword } from '../types.js';
 import type { Hit } from './hit.js';
 
@@ -15,23 +15,45 @@ export interface Occurrence {
 }
 
 /** All occurrences of one keyword (any of its alternatives) in the view. */
+// Which view characters the current keyword already covers: a stamp per character, bumped per
+// call, so no clearing and no allocation per keyword.
+let stamp = new Int32Array(0);
+let generation = 0;
+
 export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[] {
   const out: Occurrence[] = [];
-  const taken = (a: number, b: number): boolean => out.some((o) => a < o.end && o.start < b);
+  if (stamp.length < view.length) stamp = new Int32Array(view.length * 2);
+  const gen = ++generation;
+  const taken = (a: number, b: number): boolean => {
+    for (let i = Math.max(0, a); i < b && i < view.length; i++) if (stamp[i] === gen) return true;
+    return false;
+  };
+  const take = (o: Occurrence): void => {
+    out.push(o);
+    for (let i = o.start; i < o.end; i++) stamp[i] = gen;
+  };
   const scan = (hay: string, needle: string, exact: boolean): void => {
     let i = hay.indexOf(needle);
     while (i >= 0) {
-      if (!taken(i, i + needle.length)) out.push({ start: i, end: i + needle.length, k, exact, similarity: exact ? 1 : 0.9 });
+      if (!taken(i, i + needle.length)) take({ start: i, end: i + needle.length, k, exact, similarity: exact ? 1 : 0.9 });
       i = hay.indexOf(needle, i + 1);
     }
   };
-  for (const alt of kw.alts) if (alt.text) scan(view.text, alt.text, true);
+  // candidates from the (sound) bigram index instead of scanning the whole text per word:
+  // sound-equal strings share their first bigram, and exact matches are sound-equal
+  const starts = (alt: Pattern): number[] | undefined => (alt.fz.length >= 2 ? view.bigramPositions(alt.fz[0], alt.fz[1]) : undefined);
+  for (const alt of kw.alts) {
+    if (!alt.text) continue;
+    const cands = starts(alt);
+    if (!cands) scan(view.text, alt.text, true);
+    else for (const p of cands) if (view.text.startsWith(alt.text, p) && !taken(p, p + alt.text.length)) take({ start: p, end: p + alt.text.length, k, exact: true, similarity: 1 });
+  }
   for (const alt of kw.alts) {
     const len = alt.text.length;
     const usePinyin = kw.pinyin === true || (kw.pinyin === 'auto' && len >= 2);
     if (!usePinyin || len < 2) continue;
     // homophones: same sound-class string
-    scan(view.canon, alt.canon, false);
+    for (const p of starts(alt)!) if (view.canon.startsWith(alt.canon, p) && !taken(p, p + len)) take({ start: p, end: p + len, k, exact: false, similarity: 0.9 });
     // words of 3+ characters: also tolerate one dropped / inserted character (4+: or misheard);
     // 3-character words don't take a plain substitution: too many real words are one character apart
     if (len >= 3) {
@@ -45,11 +67,23 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
           const anchor = q - i;
           if (seen.has(anchor) || taken(anchor, anchor + len)) continue;
           seen.add(anchor);
+          // cheap filter before aligning: enough of the word's sounds nearby
+          let present = 0;
+          for (let a = 0; a < len; a++) {
+            const f = alt.fz[a];
+            for (let b = Math.max(0, anchor - 1); b < Math.min(view.length, anchor + len + 1); b++) {
+              if (view.fz[b] === f) {
+                present++;
+                break;
+              }
+            }
+          }
+          if (present < len - 1) continue;
           const r = alignWindow(alt, view, anchor - 2, anchor + len + 2);
           // only an inner slip: both ends must be there, so "没有风险" can never shrink to "有风险"
           const substitutionOnly = len === 3 && r !== undefined && r.end - r.start === len && r.coverage < 1;
           if (r && r.coverage >= (len - 1) / len - 1e-9 && r.pFirst === 0 && r.pLast === len - 1 && !substitutionOnly && !taken(r.start, r.end)) {
-            out.push({ start: r.start, end: r.end, k, exact: false, similarity: Math.round(r.coverage * 100) / 100 });
+            take({ start: r.start, end: r.end, k, exact: false, similarity: Math.round(r.coverage * 100) / 100 });
           }
         }
       }

@@ -1,19 +1,57 @@
-// RE2 (linear-time) regular expressions over the normalised view text.
+// RE2 (linear-time) regular expressions over the normalised view text (or its sound-class form),
+// run only on the windows the prefilter says a match can be in.
 import type { RE2JS } from 're2js';
 import type { TextView } from '../../text/corpus.js';
 import type { Hit } from './hit.js';
+import { analyseRegex, candidateWindows, type Prefilter } from './prefilter.js';
+
+const prefilters = new Map<string, Prefilter>();
+function prefilterOf(re: RE2JS): Prefilter {
+  const src = re.pattern();
+  let pf = prefilters.get(src);
+  if (!pf) {
+    pf = analyseRegex(src);
+    prefilters.set(src, pf);
+  }
+  return pf;
+}
+
+export interface RegexMatch {
+  start: number;
+  end: number;
+  /** group name → [start, end) in the searched string */
+  groups: Map<string, [number, number] | undefined>;
+}
+
+/** All matches of `re` in `hay` (non-overlapping within a window), with the named groups asked for. */
+export function findAll(re: RE2JS, hay: string, groupNames: string[] = []): RegexMatch[] {
+  const wins = candidateWindows(hay, prefilterOf(re)) ?? [[0, hay.length] as [number, number]];
+  const out: RegexMatch[] = [];
+  let lastEnd = -1;
+  for (const [a, b] of wins) {
+    const m = re.matcher(a === 0 && b === hay.length ? hay : hay.slice(a, b));
+    let guard = 0;
+    while (m.find() && guard++ < 1000) {
+      const start = a + m.start();
+      const end = a + m.end();
+      if (end <= start || start < lastEnd) continue; // empty, or already found in the previous window
+      const groups = new Map<string, [number, number] | undefined>();
+      for (const g of groupNames) {
+        const s = m.start(g);
+        groups.set(g, s < 0 ? undefined : [a + s, a + m.end(g)]);
+      }
+      out.push({ start, end, groups });
+      lastEnd = end;
+    }
+  }
+  return out;
+}
 
 export function matchRegex(view: TextView, res: RE2JS[], onCanon: boolean): Hit[] {
   const hits: Hit[] = [];
+  const hay = onCanon ? view.canon : view.text;
   for (const re of res) {
-    const m = re.matcher(onCanon ? view.canon : view.text);
-    let guard = 0;
-    while (m.find() && guard++ < 1000) {
-      const start = m.start();
-      const end = m.end();
-      if (end <= start) continue; // an empty match says nothing
-      hits.push({ view, start, end, by: 'regex', what: re.pattern(), similarity: 1 });
-    }
+    for (const m of findAll(re, hay)) hits.push({ view, start: m.start, end: m.end, by: 'regex', what: re.pattern(), similarity: 1 });
   }
   return hits;
 }

@@ -4,22 +4,22 @@ import type { TextView } from '../../text/corpus.js';
 import type { CompiledMatch } from '../types.js';
 import { NUMERAL_CHARS, readNumeralBySound, soundsNumeral } from '../../text/numerals.js';
 import type { Hit } from './hit.js';
+import { findAll } from './regex.js';
 
 export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
   const hits: Hit[] = [];
   for (const slot of m.slots ?? []) {
-    const mm = slot.re.matcher(m.onCanon ? view.canon : view.text);
-    let guard = 0;
-    while (mm.find() && guard++ < 1000) {
+    for (const mm of findAll(slot.re, m.onCanon ? view.canon : view.text, slot.names)) {
       const slots: Record<string, number> = {};
       const failures: string[] = [];
       const unreadable: string[] = [];
       const uncertain: string[] = [];
       for (const name of slot.names) {
-        const g = mm.group(name);
-        if (g === null) continue;
+        const span = mm.groups.get(name);
+        if (!span) continue;
+        const g = view.text.slice(span[0], span[1]);
         const bySound = !/^\d/.test(g);
-        const v = bySound ? readNumeralBySound(view.text.slice(mm.start(name), mm.end(name))) : Number(g);
+        const v = bySound ? readNumeralBySound(g) : Number(g);
         const c = m.check?.[name];
         // a number read back by sound is a guess: it may confirm a check, never fail one
         const failsCheck = (x: number): boolean =>
@@ -33,7 +33,7 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
         if (!c) continue;
         // digits right after a character that is or sounds like a numeral ("侍五日" → 侍5日: was it
         // 十五? "十侗五天" → 十侗5天) are not trusted to fail a check: the finding becomes "can't tell"
-        const near = view.text.slice(Math.max(0, mm.start(name) - 2), mm.start(name));
+        const near = view.text.slice(Math.max(0, span[0] - 2), span[0]);
         const suspect = (c: string, i: number): boolean =>
           NUMERAL_CHARS.includes(c) || (i === near.length - 1 && soundsNumeral(c) && !slot.literals.includes(c));
         if (!bySound && failsCheck(v) && [...near].some(suspect)) {
@@ -46,8 +46,8 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
       }
       hits.push({
         view,
-        start: mm.start(),
-        end: mm.end(),
+        start: mm.start,
+        end: mm.end,
         by: 'slot',
         what: slot.template,
         similarity: unreadable.length ? 0.8 : 1,
