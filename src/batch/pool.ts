@@ -16,7 +16,8 @@ interface Slot<J, R> {
   ready: boolean;
 }
 
-export type WorkerReply<R> = { type: 'result'; result: R } | { type: 'error'; message: string };
+/** A worker posts `ready` once when it is set up, then one `result` or `error` per job. */
+export type WorkerReply<R> = { type: 'ready' } | { type: 'result'; result: R } | { type: 'error'; message: string };
 
 export interface PoolOptions {
   size: number;
@@ -38,6 +39,8 @@ export class WorkerPool<J, R> {
   private slots: Slot<J, R>[] = [];
   private waiting: Pending<J, R>[] = [];
   private closed = false;
+  /** set when a worker died before it was ready: respawning would only die again */
+  private broken?: string;
 
   constructor(
     private readonly entry: URL,
@@ -47,8 +50,14 @@ export class WorkerPool<J, R> {
   }
 
   private spawn(): Slot<J, R> {
-    const slot: Slot<J, R> = { worker: startWorker(this.entry, this.opts.workerData), ready: true };
+    // not ready until the worker says so: a job's timeout must not count the worker's start-up
+    const slot: Slot<J, R> = { worker: startWorker(this.entry, this.opts.workerData), ready: false };
     slot.worker.on('message', (msg: WorkerReply<R>) => {
+      if (msg.type === 'ready') {
+        slot.ready = true;
+        this.pump();
+        return;
+      }
       const cur = this.finishCurrent(slot);
       if (!cur) return;
       if (msg.type === 'result') cur.resolve(msg.result);
@@ -75,17 +84,22 @@ export class WorkerPool<J, R> {
     const cur = this.finishCurrent(slot);
     slot.worker.removeAllListeners();
     void slot.worker.terminate();
-    if (this.closed) {
+    if (!slot.ready && !this.closed) this.broken = `a worker could not start: ${reason}`;
+    if (this.closed || this.broken) {
       this.slots.splice(i, 1);
     } else {
       this.slots[i] = this.spawn();
     }
     cur?.reject(new Error(reason));
+    if (this.broken && this.slots.every((x) => !x.ready)) {
+      for (const w of this.waiting.splice(0)) w.reject(new Error(this.broken));
+    }
     this.pump();
   }
 
   run(job: J): Promise<R> {
     if (this.closed) return Promise.reject(new Error('pool is closed'));
+    if (this.broken && this.slots.every((x) => !x.ready)) return Promise.reject(new Error(this.broken));
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ job, resolve, reject });
       this.pump();
@@ -94,7 +108,7 @@ export class WorkerPool<J, R> {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (slot.current || this.waiting.length === 0) continue;
+      if (!slot.ready || slot.current || this.waiting.length === 0) continue;
       const next = this.waiting.shift()!;
       const timeout = this.opts.jobTimeoutMs;
       slot.current = {

@@ -2,18 +2,17 @@
 // current run, evaluated again with the current rules — no ffmpeg, ASR or vision. Each re-scored
 // session gets a new run (kind "rescore") and a rewritten report; verdict flips are reported.
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Verdict } from '../model/index.js';
-import { buildReport, writeReport } from '../pipeline/analyze.js';
-import { loadRuleSet } from '../rules/index.js';
+import { loadRuleSet, type RuleSet } from '../rules/index.js';
 import { openStore, storePath, type CurrentSession, type Store } from '../store/index.js';
+import { errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
-import { hashReportFiles } from './analyze-job.js';
-import { artefactsToFacts } from './facts.js';
 import { writeIndexHtml } from './index-page.js';
-import { riskScore } from './risk.js';
+import { WorkerPool } from './pool.js';
+import { rescoreJob, type RescoreInit, type RescoreJob, type RescoreResult } from './rescore-worker.js';
 import { DEFAULT_QUEUE_VERDICTS } from './run.js';
 
 export interface RescoreOptions {
@@ -28,6 +27,8 @@ export interface RescoreOptions {
   /** re-score even sessions already scored with this rules version */
   force?: boolean;
   queueVerdicts?: readonly Verdict[];
+  /** scoring threads; default: the number of cores */
+  concurrency?: number;
 }
 
 export interface VerdictFlip {
@@ -51,6 +52,8 @@ export interface RescoreSummary {
   /** sessions that could not be analysed have no stored facts: run the batch on them again */
   withoutFacts: number;
   flips: VerdictFlip[];
+  /** sessions that could not be re-scored (they keep their current run and report) */
+  failures: { key: string; name: string; relDir: string; reason: string }[];
   verdicts: Record<Verdict, number>;
   indexHtml?: string;
   dryRun: boolean;
@@ -74,7 +77,9 @@ export async function rescore(opts: RescoreOptions): Promise<RescoreSummary> {
   }
 }
 
-async function rescoreLocked(store: Store, opts: RescoreOptions & { outDir: string }, ruleSet: ReturnType<typeof loadRuleSet>): Promise<RescoreSummary> {
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './rescore-worker.ts' : './rescore-worker.js', import.meta.url);
+
+async function rescoreLocked(store: Store, opts: RescoreOptions & { outDir: string }, ruleSet: RuleSet): Promise<RescoreSummary> {
   const log = rootLogger().child({ rescore: ruleSet.version });
   const batchId = randomUUID();
   if (!opts.dryRun) {
@@ -89,13 +94,42 @@ async function rescoreLocked(store: Store, opts: RescoreOptions & { outDir: stri
     upToDate: 0,
     withoutFacts: 0,
     flips: [],
+    failures: [],
     verdicts: { FAIL: 0, REVIEW: 0, PASS: 0 },
     dryRun: !!opts.dryRun,
   };
+  const todo: CurrentSession[] = [];
   for (const s of sessions) {
-    const verdict = await rescoreOne(store, s, ruleSet, opts, batchId, summary);
-    if (verdict) summary.verdicts[verdict]++;
+    if (s.run.rulesVersion === ruleSet.version && !opts.force) {
+      summary.upToDate++;
+      if (s.run.verdict) summary.verdicts[s.run.verdict]++;
+    } else if (s.run.error) {
+      summary.withoutFacts++; // could not be analysed: nothing stored to score
+      if (s.run.verdict) summary.verdicts[s.run.verdict]++;
+    } else {
+      todo.push(s);
+    }
   }
+
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), todo.length));
+  const init: RescoreInit = { ruleDirs: opts.ruleDirs, rulesVersion: ruleSet.version, lang: opts.lang ?? 'zh', dryRun: !!opts.dryRun };
+  // one session: scoring in-process is cheaper than starting a worker
+  const pool = todo.length > 1 && concurrency > 1 ? new WorkerPool<RescoreJob, RescoreResult>(WORKER_ENTRY, { size: concurrency, workerData: init }) : undefined;
+  const score = (job: RescoreJob) => (pool ? pool.run(job) : Promise.resolve(rescoreJob(job, ruleSet, init)));
+  let next = 0;
+  const lane = async () => {
+    while (next < todo.length) {
+      const s = todo[next++]!;
+      const verdict = await rescoreOne(store, s, score, opts, batchId, ruleSet.version, summary);
+      if (verdict) summary.verdicts[verdict]++;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: todo.length ? concurrency : 0 }, lane));
+  } finally {
+    await pool?.close();
+  }
+  summary.flips.sort((a, b) => `${a.relDir}/${a.name}`.localeCompare(`${b.relDir}/${b.name}`));
   if (!opts.dryRun) {
     summary.indexHtml = writeIndexHtml(await store.currentSessions(), opts.outDir);
     await store.finishBatch(batchId, 'done', { ...summary, flips: summary.flips.length });
@@ -107,48 +141,51 @@ async function rescoreLocked(store: Store, opts: RescoreOptions & { outDir: stri
 async function rescoreOne(
   store: Store,
   s: CurrentSession,
-  ruleSet: ReturnType<typeof loadRuleSet>,
+  score: (job: RescoreJob) => Promise<RescoreResult>,
   opts: RescoreOptions,
   batchId: string,
+  rulesVersion: string,
   summary: RescoreSummary,
 ): Promise<Verdict | undefined> {
   const prev = s.run;
-  if (prev.rulesVersion === ruleSet.version && !opts.force) {
-    summary.upToDate++;
-    return prev.verdict;
-  }
   const artefacts = await store.runArtefacts(prev.id);
-  const facts = artefactsToFacts(artefacts);
-  if (!facts) {
+  if (!artefacts.some((a) => a.kind === 'meta')) {
     summary.withoutFacts++;
     return prev.verdict;
   }
-  const report = buildReport(facts, ruleSet, prev.contentSha256);
+  const runId = randomUUID();
+  if (!opts.dryRun) {
+    await store.startRun({
+      id: runId, sessionKey: s.key, batchId, kind: 'rescore', parentRunId: prev.id, startedAt: new Date().toISOString(),
+      inputsSha256: prev.inputsSha256, contentSha256: prev.contentSha256, rulesVersion, model: prev.model, toolVersion: TOOL_VERSION,
+    });
+  }
+  let r: RescoreResult;
+  try {
+    r = await score({ artefacts, contentSha256: prev.contentSha256, reportDir: s.reportDir, recording: s.recording });
+  } catch (err) {
+    // one session's failure (e.g. an unwritable report folder) does not stop the others
+    const reason = errorMessage(err);
+    if (!opts.dryRun) await store.failRun(runId, reason);
+    summary.failures.push({ key: s.key, name: s.name, relDir: s.relDir, reason });
+    return prev.verdict;
+  }
   summary.rescored++;
-  if (prev.verdict && prev.verdict !== report.verdict) {
+  if (prev.verdict && prev.verdict !== r.verdict) {
     const state = (f: { status: string; severity: string }) => `${f.status}/${f.severity}`;
     const before = new Map((await store.findingsOf(prev.id)).map((f) => [f.ruleId, state(f)]));
-    const after = new Map(report.findings.map((f) => [f.ruleId, state(f)]));
+    const after = new Map(r.findings.map((f) => [f.ruleId, state(f)]));
     const changedRules = [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id)).sort();
     summary.flips.push({
-      key: s.key, sessionId: s.sessionId, name: s.name, relDir: s.relDir, from: prev.verdict, to: report.verdict,
+      key: s.key, sessionId: s.sessionId, name: s.name, relDir: s.relDir, from: prev.verdict, to: r.verdict,
       reportDir: s.reportDir, changedRules,
     });
   }
-  if (opts.dryRun) return report.verdict;
-
-  const runId = randomUUID();
-  await store.startRun({
-    id: runId, sessionKey: s.key, batchId, kind: 'rescore', parentRunId: prev.id, startedAt: new Date().toISOString(),
-    inputsSha256: prev.inputsSha256, contentSha256: prev.contentSha256, rulesVersion: ruleSet.version, model: prev.model,
-    toolVersion: TOOL_VERSION,
-  });
-  writeReport(s.reportDir, report, s.recording, opts.lang ?? 'zh');
-  const hashes = hashReportFiles(s.reportDir);
+  if (opts.dryRun) return r.verdict;
   await store.completeRun(runId, {
-    verdict: report.verdict, verdictReasons: report.verdictReasons, risk: riskScore(report), problem: prev.problem,
-    reportJsonSha256: hashes.json, reportHtmlSha256: hashes.html, findings: report.findings, artefacts,
+    verdict: r.verdict, verdictReasons: r.verdictReasons, risk: r.risk, problem: prev.problem,
+    reportJsonSha256: r.reportJsonSha256!, reportHtmlSha256: r.reportHtmlSha256!, findings: r.findings, artefacts,
     queueVerdicts: opts.queueVerdicts ?? DEFAULT_QUEUE_VERDICTS,
   });
-  return report.verdict;
+  return r.verdict;
 }

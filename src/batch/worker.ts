@@ -29,3 +29,4 @@ parentPort!.on('message', (job: AnalyzeJob) => {
     parentPort!.postMessage(reply);
   })();
 });
+parentPort!.postMessage({ type: 'ready' } satisfies WorkerReply<AnalyzeJobResult>);

@@ -47,6 +47,8 @@ export function registerBatchCommand(program: Command): void {
     .action(async (inbox: string, flags: BatchFlags) => {
       if (flags.lang !== 'zh' && flags.lang !== 'en') throw new UserError(`--lang: expected zh or en, got "${flags.lang}"`);
       const tty = !!process.stderr.isTTY && flags.progress !== false && !flags.json;
+      // the bar replaces the per-session info lines; warnings still show (set DUALREC_LOG_LEVEL for more)
+      if (tty && !process.env.DUALREC_LOG_LEVEL && !process.env.LOG_LEVEL) process.env.DUALREC_LOG_LEVEL = 'warn';
       await withStoreLockExit(async () => {
         const summary = await runBatch({
           inbox,

@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import { parseSince } from '../batch/discover.js';
 import { DEFAULT_QUEUE_VERDICTS } from '../batch/run.js';
 import { rescore, type RescoreSummary } from '../batch/rescore.js';
-import { VERDICTS_ALL, parseVerdictList, withStoreLockExit } from '../batch/cli-flags.js';
+import { VERDICTS_ALL, parsePositiveInt, parseVerdictList, withStoreLockExit } from '../batch/cli-flags.js';
 import { UserError } from '../util/errors.js';
 
 interface RescoreFlags {
@@ -16,6 +16,7 @@ interface RescoreFlags {
   dryRun?: boolean;
   force?: boolean;
   queue: string;
+  concurrency?: string;
   json?: boolean;
 }
 
@@ -30,6 +31,7 @@ export function registerRescoreCommand(program: Command): void {
     .option('--dry-run', 'show what would flip; write nothing')
     .option('--force', 're-score sessions already scored with these rules')
     .option('--queue <verdicts>', `verdicts that enter the review queue (${VERDICTS_ALL.join(',')})`, DEFAULT_QUEUE_VERDICTS.join(','))
+    .option('-j, --concurrency <n>', 'sessions scored at once (default: number of cores)')
     .option('--lang <zh|en>', 'report language', 'zh')
     .option('--json', 'print the summary as JSON')
     .action(async (flags: RescoreFlags) => {
@@ -44,8 +46,10 @@ export function registerRescoreCommand(program: Command): void {
           dryRun: flags.dryRun,
           force: flags.force,
           queueVerdicts: parseVerdictList('--queue', flags.queue),
+          concurrency: flags.concurrency ? parsePositiveInt('--concurrency', flags.concurrency) : undefined,
         });
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatRescore(summary));
+        if (summary.failures.length) process.exitCode = 3;
       });
     });
 }
@@ -61,6 +65,10 @@ export function formatRescore(s: RescoreSummary): string {
   for (const f of s.flips) {
     const where = relative(process.cwd(), f.reportDir);
     lines.push(`  ${f.from} → ${f.to}  ${f.relDir ? f.relDir + '/' : ''}${f.name}  (${f.changedRules.join(', ') || 'verdict policy'})  ${where.startsWith('..') ? f.reportDir : where}`);
+  }
+  if (s.failures.length) {
+    lines.push('could not be re-scored (their current reports stay):');
+    for (const f of s.failures) lines.push(`  ${f.relDir ? f.relDir + '/' : ''}${f.name}: ${f.reason}`);
   }
   if (s.indexHtml) {
     const r = relative(process.cwd(), s.indexHtml);

@@ -92,4 +92,15 @@ describe('WorkerPool', () => {
       await pool.close();
     }
   }, 30_000);
+
+  it('fails the jobs, instead of respawning forever, when workers cannot start', async () => {
+    const pool = new WorkerPool<number, number>(new URL('./fixtures/broken-worker.ts', import.meta.url), { size: 2, workerData: null });
+    try {
+      const r = await Promise.allSettled([pool.run(1), pool.run(2), pool.run(3)]);
+      for (const x of r) expect(x.status === 'rejected' && String((x.reason as Error).message)).toMatch(/cannot start/);
+      await expect(pool.run(4)).rejects.toThrow(/could not start/);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
 });

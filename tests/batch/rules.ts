@@ -20,12 +20,12 @@ tests:
 `;
 }
 
-// In both packs: a major (non-blocking) finding with a time on the recording, for the review page.
+// In both packs: a minor (non-blocking) finding with a time on the recording, for the review page.
 const MENTION = `id: t-cooling-off-mention
 title: 提及犹豫期（测试）
 category: prohibited
 kind: prohibited
-severity: major
+severity: minor
 source: dualrec tests
 concepts: [conduct.risk-statement-copied]
 speaker: agent
