@@ -51,7 +51,6 @@ function isUnit(ch: string | undefined): boolean {
   unitSounds ??= new Set(UNITS.map((u) => canonChar(u)));
   return /\p{Script=Han}/u.test(ch) && unitSounds.has(canonChar(ch));
 }
-const NUMERAL_RUN = new RegExp(`百分之[${NUMERAL}]+|[${NUMERAL}]+`, 'g');
 
 function decodeNumeral(run: string): string | undefined {
   const cleaned = run.replace(/两/g, '二').replace(/〇/g, '零');
@@ -93,48 +92,52 @@ export function normalize(input: string): Normalized {
   let text = chars.join('');
   if (!/[零〇一二两三四五六七八九十百千万亿]/.test(text)) return { text, orig, brk };
 
-  // Numerals → digits, rebuilding the maps for the replaced runs.
+  // Numerals → digits, rebuilding the maps for the replaced runs. A run never crosses a
+  // clause break ("百分之三，两年" is 3% and 2年).
   const outChars: string[] = [];
   const outOrig: number[] = [];
   const outBrk: boolean[] = [];
-  let last = 0;
-  for (const m of text.matchAll(NUMERAL_RUN)) {
-    const start = m.index ?? 0;
-    let run = m[0];
-    // never join numerals across a clause break ("百分之三，两年")
-    for (let j = 1; j < run.length; j++) {
-      if (brk[start + j]) {
-        run = run.slice(0, j);
-        break;
-      }
-    }
-    const percent = run.startsWith('百分之');
-    const body = percent ? run.slice(3) : run;
-    if (!percent && !isUnit(text[start + run.length])) continue;
-    // 万/亿 directly after a digit string is a unit of its own (十万元 → 100000元 is fine via nzh)
-    const digits = decodeNumeral(body);
-    if (digits === undefined) continue;
-    for (let k = last; k < start; k++) {
+  let k = 0;
+  while (k < text.length) {
+    if (!NUMERAL.includes(text[k])) {
       outChars.push(text[k]);
       outOrig.push(orig[k]);
       outBrk.push(brk[k]);
+      k++;
+      continue;
     }
-    const repl = percent ? `${digits}%` : digits;
-    for (let k = 0; k < repl.length; k++) {
-      outChars.push(repl[k]);
-      outOrig.push(orig[start]);
-      outBrk.push(k === 0 ? brk[start] : false);
+    let end = k + 1;
+    while (end < text.length && NUMERAL.includes(text[end]) && !brk[end]) end++;
+    const run = text.slice(k, end);
+    const percent = k >= 3 && text.slice(k - 3, k) === '百分之' && !brk[k] && !brk[k - 1] && !brk[k - 2];
+    const digits = percent || isUnit(text[end]) ? decodeNumeral(run) : undefined;
+    if (digits === undefined) {
+      for (let q = k; q < end; q++) {
+        outChars.push(text[q]);
+        outOrig.push(orig[q]);
+        outBrk.push(brk[q]);
+      }
+    } else {
+      let at = orig[k];
+      let first = brk[k];
+      if (percent) {
+        // drop the 百分之 already copied
+        outChars.length -= 3;
+        outOrig.length -= 3;
+        outBrk.length -= 3;
+        at = orig[k - 3];
+        first = brk[k - 3];
+      }
+      const repl = percent ? `${digits}%` : digits;
+      for (let q = 0; q < repl.length; q++) {
+        outChars.push(repl[q]);
+        outOrig.push(at);
+        outBrk.push(q === 0 ? first : false);
+      }
     }
-    last = start + run.length;
+    k = end;
   }
-  if (last === 0) return { text, orig, brk };
-  for (let k = last; k < text.length; k++) {
-    outChars.push(text[k]);
-    outOrig.push(orig[k]);
-    outBrk.push(brk[k]);
-  }
-  text = outChars.join('');
-  return { text, orig: outOrig, brk: outBrk };
+  return { text: outChars.join(''), orig: outOrig, brk: outBrk };
 }
 
 /** Normalised text only (patterns, keywords, lexicon entries). */
