@@ -121,15 +121,15 @@ function signature(facts: SessionFacts, v: VisualTimeline): Finding {
   }
   if (!windows.length) {
     return {
-      ...b, status: 'undetermined', confidence: 0.5, evidence: [{ missing: '话术中的签字提示（签字/签名/抄录）' }],
-      message: '转写文本中没有签字提示，未能定位签字时段，需人工确认是否当面签字',
+      ...b, status: 'undetermined', confidence: 0.5, evidence: [{ missing: '话术中的签字提示（签字/签名/抄录），或画面下部的纸张' }],
+      message: '转写文本中没有签字提示，画面下部也未见纸张，未能定位签字时段，需人工确认是否当面签字',
     };
   }
   const covered = v.events.filter((e) => e.kind === 'covered' && windows.some((w) => e.start < w.end && e.end > w.start));
   return {
     ...b, status: 'undetermined', confidence: 0.5,
     evidence: windows.slice(0, 3).map((w) => ({ start: w.start, end: w.end, missing: '画面下部书写的手', note: covered.length ? '该时段画面有遮挡' : undefined })),
-    message: `签字提示之后（${windows.map(range).join('，')}）未见到画面下部书写的手${covered.length ? '，且画面有遮挡' : ''}；签字可能在镜头外进行，需人工确认`,
+    message: `在可能签字的时段（${windows.slice(0, 4).map(range).join('，')}）未见到画面下部书写的手${covered.length ? '，且画面有遮挡' : ''}；签字可能在镜头外进行，需人工确认`,
   };
 }
 

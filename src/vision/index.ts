@@ -9,7 +9,7 @@ import { coveredEvents, documentEvents, EVENT_DEFAULTS, faceEvents, isCovered, t
 import { ocrEngine, type OcrEngine } from './ocr.js';
 import { boxToRect, drawRect, edgeDensity, fillRect, grow, lumaStats, meanAbsDiff, toGray, type Gray, type Rect } from './pixels.js';
 import { detect, visionRuntime, type Runtime } from './runtime.js';
-import { inWindows, planSampling, SAMPLING_DEFAULTS, windowTimes, type SamplingOptions, type TimeWindow } from './sampling.js';
+import { inWindows, mergeWindows, planSampling, SAMPLING_DEFAULTS, subtractWindows, windowTimes, type SamplingOptions, type TimeWindow } from './sampling.js';
 import { penGrip, signatureEvents, withSignText, type DenseFrame, type SignatureEvidence, type SignatureOptions } from './signature.js';
 
 export { visualFindings } from './findings.js';
@@ -32,10 +32,14 @@ export interface VisionOptions {
   /** faces below this detector score, or smaller than this fraction of the frame height, are ignored */
   minFaceScore: number;
   minFaceHeight: number;
-  /** frames this text-like (edge density) outside cue windows are OCR'd too; default 0.06 */
+  /** frames this text-like (edge density) outside cue windows are OCR'd too; default 0.022 (people ~0.015, print 0.025+) */
   ocrEdgeDensity: number;
-  /** minimum spacing of those extra OCR frames (s); default 5 */
+  /** minimum spacing of those extra OCR frames (s); default 3 */
   ocrSpacingS: number;
+  /** without a signing cue: lower halves this text-like count as paper to look for hands over; default 0.03 */
+  paperEdgeDensity: number;
+  /** …for at most this many seconds in all; default 90 */
+  maxPaperS: number;
 }
 
 export const VISION_DEFAULTS: VisionOptions = {
@@ -47,8 +51,10 @@ export const VISION_DEFAULTS: VisionOptions = {
   thumbWidth: 480,
   minFaceScore: 0.6,
   minFaceHeight: 0.08,
-  ocrEdgeDensity: 0.06,
-  ocrSpacingS: 5,
+  ocrEdgeDensity: 0.022,
+  ocrSpacingS: 3,
+  paperEdgeDensity: 0.03,
+  maxPaperS: 90,
 };
 
 export interface VisionInput {
@@ -110,15 +116,15 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
   const A = sizeFor(probe, o.analysisWidth);
   const O = sizeFor(probe, o.ocrWidth);
   const plan = planSampling(duration, input.transcript, input.signals, o.sampling);
-  const sigWindows = plan.signatureWindows;
-  const denseWindows = [...plan.signatureWindows, ...plan.cutWindows].sort((a, b) => a.start - b.start);
+  let sigWindows = plan.signatureWindows;
+  let denseWindows = [...plan.signatureWindows, ...plan.cutWindows].sort((a, b) => a.start - b.start);
   const ocrWindows = ocr ? plan.ocrWindows : [];
-  const totalWork = Math.ceil(duration * o.sampling.baselineFps) + denseWindows.reduce((n, w) => n + windowTimes(w, o.sampling.denseFps).length, 0);
+  const totalWork = () => Math.ceil(duration * o.sampling.baselineFps) + denseWindows.reduce((n, w) => n + windowTimes(w, o.sampling.denseFps).length, 0);
   let done = 0;
-  const tick = () => input.onProgress?.(++done, totalWork);
+  const tick = () => input.onProgress?.(++done, totalWork());
 
   const faceSamples: FaceSample[] = [];
-  const baseline: (FaceSample & { edge: number })[] = [];
+  const baseline: (FaceSample & { edge: number; lowerEdge: number })[] = [];
   const faceFilter = (faces: { box: [number, number, number, number]; score: number }[], h: number) =>
     faces.filter((f) => f.score >= o.minFaceScore && f.box[3] >= o.minFaceHeight * h);
 
@@ -130,8 +136,21 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
     const faces = covered ? [] : faceFilter((await detect(rt, f, { faces: true, hands: false })).faces, f.height);
     const sample = { time: f.time, boxes: faces.map((x) => boxToRect(x.box)), scores: faces.map((x) => x.score), meanLuma: st.mean, stdLuma: st.std };
     faceSamples.push(sample);
-    baseline.push({ ...sample, edge: covered ? 0 : edgeDensity(gray) });
+    baseline.push({
+      ...sample,
+      edge: covered ? 0 : edgeDensity(gray),
+      lowerEdge: covered ? 0 : edgeDensity(gray, { x: 0, y: gray.height / 2, w: gray.width, h: gray.height / 2 }),
+    });
     tick();
+  }
+
+  // no signing cue (or no transcript): look for hands where paper with print lies in the lower half
+  if (sigWindows.length === 0) {
+    sigWindows = paperWindows(baseline, duration, o);
+    if (sigWindows.length) {
+      log.info({ windows: sigWindows.length }, 'no signing cue in the transcript; looking for hands where paper is in view');
+      denseWindows = [...sigWindows, ...subtractWindows(plan.cutWindows, sigWindows)].sort((a, b) => a.start - b.start);
+    }
   }
 
   // 2. dense windows: signing (hands + faces) and scene cuts (faces)
@@ -245,6 +264,29 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
       ocrWindows: ocrWindows.map((w) => ({ start: round3(w.start), end: round3(w.end) })),
     },
   };
+}
+
+/**
+ * Stretches of ≥ 3 s whose lower half looks like printed paper (edge density), padded by 1 s, longest
+ * first, at most `maxPaperS` seconds in all: where signing could happen when no transcript says so.
+ */
+function paperWindows(baseline: { time: number; lowerEdge: number }[], duration: number, o: VisionOptions): TimeWindow[] {
+  const found: TimeWindow[] = [];
+  let from = -1;
+  baseline.forEach((b, i) => {
+    const paper = b.lowerEdge >= o.paperEdgeDensity;
+    if (paper && from < 0) from = i;
+    if ((!paper || i === baseline.length - 1) && from >= 0) {
+      const to = paper ? i : i - 1;
+      const start = baseline[from]!.time;
+      const end = baseline[to]!.time + 1 / o.sampling.baselineFps;
+      if (end - start >= 3) found.push({ start: start - 1, end: end + 1, reasons: ['signature', 'paper'] });
+      from = -1;
+    }
+  });
+  let budget = o.maxPaperS;
+  const kept = found.sort((a, b) => b.end - b.start - (a.end - a.start)).filter((w) => (budget -= w.end - w.start) >= 0);
+  return mergeWindows(kept, duration);
 }
 
 /** signatureEvents(…, undefined) notes "OCR did not look"; drop that before adding what OCR saw. */

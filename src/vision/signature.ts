@@ -137,7 +137,7 @@ export function signatureEvents(frames: DenseFrame[], signText: boolean | undefi
     const handsOnlyBefore = before === inRun[0];
     const handsStillAfter = after === inRun[inRun.length - 1];
 
-    const seen: string[] = [`手在画面下部停留 ${(end - start).toFixed(1)} 秒（签字提示前后）`];
+    const seen: string[] = [`手在画面下部停留 ${(end - start).toFixed(1)} 秒（签字时段内）`];
     const notSeen: string[] = [];
     let confidence = 0.35;
     if (writingMotion) {

@@ -136,3 +136,22 @@ describe('analyzeVision on the generated recording', () => {
     expect(JSON.stringify(fs)).not.toContain(ID_NUMBER);
   });
 });
+
+describe('analyzeVision without a transcript', () => {
+  let bare: VisualTimeline;
+  beforeAll(async () => {
+    bare = await analyzeVision({ recording: video, probe, signals, logger: rootLogger() });
+  }, 240_000);
+
+  it('still finds the signing (hands looked for where paper is in view) and the documents', () => {
+    expect(bare.analysis!.cues).toEqual([]);
+    expect(bare.analysis!.signatureWindows.some((w) => overlaps(w, { start: SIGNING.handFrom, end: SIGNING.handTo }))).toBe(true);
+    const sig = bare.events.filter((e) => e.kind === 'signature' && overlaps(e, { start: SIGNING.handFrom, end: SIGNING.handTo }));
+    expect(sig).toHaveLength(1);
+    expect(sig[0]!.confidence).toBeGreaterThanOrEqual(0.6);
+    expect(bare.events.some((e) => e.kind === 'document' && e.label === '投保提示书')).toBe(true);
+    expect(bare.events.some((e) => e.kind === 'id-card')).toBe(true);
+    // no outDir: no frames written, no paths claimed
+    expect(bare.events.every((e) => !e.frames || e.frames.length === 0)).toBe(true);
+  });
+});
