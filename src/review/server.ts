@@ -26,6 +26,7 @@ export interface ReviewServerOptions {
 }
 
 const KEY_RE = /^[0-9a-f]{32}$/;
+const REPORT_ROUTE = '/session/:key/report';
 const MEDIA_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska',
   '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.wav': 'audio/wav',
@@ -87,7 +88,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('Cache-Control', 'no-store');
     // the re-rendered report carries its own (stricter) CSP in a meta tag
-    if (!reply.getHeader('Content-Security-Policy') && !req.url.endsWith('/report')) reply.header('Content-Security-Policy', PAGE_CSP);
+    if (!reply.getHeader('Content-Security-Policy') && req.routeOptions.url !== REPORT_ROUTE) reply.header('Content-Security-Policy', PAGE_CSP);
     return payload;
   });
 
@@ -203,7 +204,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   });
 
   // The auditor's report page, re-rendered from the stored report.json with the video served from here.
-  app.get('/session/:key/report', async (req, reply) => {
+  app.get(REPORT_ROUTE, async (req, reply) => {
     const s = await sessionFor((req.params as { key: string }).key);
     const report = storedReport(s);
     if (!report) throw new HttpError(409, 'the report on disk is missing or was changed after the batch wrote it');

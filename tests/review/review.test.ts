@@ -91,7 +91,10 @@ describe('review server: access', () => {
       expect(r.status, path).toBe(401);
       expect(r.body).not.toContain('flagged');
     }
-    expect((await raw('/')).body).toContain('name="token"'); // the login form
+    const loginPage = await raw('/');
+    expect(loginPage.body).toContain('name="token"'); // the login form
+    expect(loginPage.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'/);
+    expect(loginPage.headers['x-frame-options']).toBe('DENY');
     expect((await raw('/api/queue', { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
     expect((await raw('/api/queue', { headers: { cookie: 'dualrec_review=eyJyIjoieCIsInQiOjB9.forged' } })).status).toBe(401);
     const post = await raw(`/api/sessions/${key}/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
