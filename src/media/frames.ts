@@ -2,6 +2,8 @@
 // back to back on its stdout; we cut them at width*height*3 bytes. No temp file per frame, and the
 // pipe's back-pressure keeps ffmpeg from running ahead of a slow detector.
 import { spawn } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
 import { assertReadableFile, FfmpegFailed, fileArg, mediaFailure } from './run.js';
@@ -167,8 +169,6 @@ export interface RawVideoSpec {
  * test and benchmark recordings whose picture is composed in code.
  */
 export async function encodeRawVideo(out: string, spec: RawVideoSpec, frames: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
-  const { mkdirSync, renameSync, rmSync } = await import('node:fs');
-  const { dirname, resolve, join, basename } = await import('node:path');
   mkdirSync(dirname(resolve(out)), { recursive: true });
   const tmp = join(dirname(resolve(out)), `.${basename(out)}.${process.pid}.tmp.mp4`);
   const audio = spec.silentAudio ?? true;

@@ -47,7 +47,21 @@ function copresence(facts: SessionFacts, v: VisualTimeline, o: CopresenceOptions
   const two = usable.filter((f) => f.count >= 2).length / usable.length;
   const one = usable.filter((f) => f.count === 1).length / usable.length;
   const pct = `${Math.round(two * 100)}%`;
-  evidence.unshift({ note: `${scope} ${usable.length} 个采样帧中 ${pct} 见到两张及以上人脸，${Math.round(one * 100)}% 只见到一张` });
+  // per key point: the explanations during which fewer than two faces were seen most of the time
+  const alone = (facts.transcript?.segments ?? [])
+    .filter((seg) => KEY_POINT.test(seg.text))
+    .map((seg) => {
+      const inSeg = usable.filter((f) => f.time >= seg.start && f.time < seg.end + 1);
+      return { seg, n: inSeg.length, two: inSeg.filter((f) => f.count >= 2).length };
+    })
+    .filter((x) => x.n > 0 && x.two / x.n < 0.5);
+  evidence.unshift(
+    { note: `${scope} ${usable.length} 个采样帧中 ${pct} 见到两张及以上人脸，${Math.round(one * 100)}% 只见到一张` },
+    ...alone.slice(0, 5).map((x) => ({
+      start: x.seg.start, end: x.seg.end, segmentIds: [x.seg.id], excerpt: x.seg.text,
+      note: `讲解此要点时 ${x.n} 个采样帧中仅 ${x.two} 个见到两张人脸`,
+    })),
+  );
   if (two >= o.passRatio) {
     return { ...b, status: 'pass', confidence: Math.min(0.95, two), evidence, message: `${scope}双方同框（${pct} 的采样帧见到两张及以上人脸）` };
   }

@@ -235,6 +235,24 @@ describe('visual findings', () => {
     expect(byRule(visualFindings(facts({ faces: faceRun([...Array(10).fill(2), ...Array(10).fill(0)]), events: [], analysis: analysis() })), 'visual/copresence')!.status).toBe('undetermined');
   });
 
+  it('同框 is judged while the key points are explained, and names the ones explained alone', () => {
+    const transcript = {
+      source: { kind: 'import' as const, format: 'srt' as const, file: 't.srt' },
+      segments: [
+        { id: 0, start: 0, end: 4, text: '您好' },
+        { id: 1, start: 5, end: 8, text: '请注意责任免除条款' },
+        { id: 2, start: 12, end: 15, text: '犹豫期是十五天' },
+      ],
+    };
+    // two faces during 0-10, one face from 10 on: the 犹豫期 explanation was given to nobody in frame
+    const visual = { faces: faceRun([...Array(10).fill(2), ...Array(10).fill(1)]), events: [], analysis: analysis() };
+    const f = byRule(visualFindings(facts(visual, { transcript })), 'visual/copresence')!;
+    expect(f.status).toBe('undetermined');
+    const perPoint = f.evidence.filter((e) => e.segmentIds);
+    expect(perPoint.map((e) => e.segmentIds)).toEqual([[2]]);
+    expect(perPoint[0]!.excerpt).toMatch(/犹豫期/);
+  });
+
   it('signature: pass only on a confident event; no event after a cue is undetermined, never pass', () => {
     const sig = (confidence: number) => ({ kind: 'signature' as const, start: 5, end: 9, confidence, frames: ['frames/a.jpg'] });
     const f1 = byRule(visualFindings(facts({ faces: faceRun(Array(20).fill(2)), events: [sig(0.85)], analysis: analysis() })), 'visual/signature')!;
