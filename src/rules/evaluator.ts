@@ -46,10 +46,18 @@ class Context {
   hits(rule: CompiledRule): FoundHits {
     let h = this.hitCache.get(rule.id);
     if (!h) {
-      h = findHits(rule, this.view(rule.spec.speaker as Speaker), this);
+      h = findHits(rule, this.view(rule.spec.speaker as Speaker), this, true);
       this.hitCache.set(rule.id, h);
     }
     return h;
+  }
+
+  /** hits for topic detection only: a rule that doesn't apply is searched without scripts */
+  private topicHits(rule: CompiledRule): Hit[] {
+    const full = this.hitCache.get(rule.id);
+    if (full) return full.hits;
+    if (appliesTo(rule, this.facts).state !== 'no') return this.hits(rule).hits;
+    return findHits(rule, this.view(rule.spec.speaker as Speaker), this, false).hits;
   }
 
   /**
@@ -61,7 +69,7 @@ class Context {
       const m = new Map<number, Set<string>>();
       for (const r of this.ruleSet.rules) {
         if (r.spec.kind !== 'required' || r.spec.speaker === 'customer') continue;
-        for (const h of this.hits(r).hits) {
+        for (const h of this.topicHits(r)) {
           const seg = h.view.segments[h.view.seg[h.start]];
           const k = this.index.get(seg);
           if (k === undefined) continue;
@@ -150,7 +158,7 @@ interface FoundHits {
   dismissed: Hit[];
 }
 
-function findHits(rule: CompiledRule, view: TextView, ctx: Context): FoundHits {
+function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts: boolean): FoundHits {
   const lex = ctx.ruleSet.lexicon;
   const negated: Hit[] = [];
   const dismissed: Hit[] = [];
@@ -178,7 +186,7 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context): FoundHits {
   }
   // fuzzy script alignment is the costly matcher: a required disclosure already found by words,
   // patterns or slots doesn't need it (a prohibited rule always runs everything)
-  if (rule.spec.kind !== 'required' || !kept.some((h) => !h.slotFailures && !h.uncertain)) {
+  if (withScripts && (rule.spec.kind !== 'required' || !kept.some((h) => !h.slotFailures && !h.uncertain))) {
     for (const m of rule.matches) if (m.script) keep(m, matchScript(view, m.script, m.minCoverage));
   }
   return { hits: dedupe(kept), negated, dismissed };

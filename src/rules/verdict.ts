@@ -1,11 +1,11 @@
 // Verdict from findings (rule findings and the pipeline's own, e.g. integrity.recording):
-// any critical fail → FAIL; any critical undetermined → REVIEW; else PASS. Configurable.
+// any critical fail → FAIL; any critical undetermined or major fail → REVIEW; else PASS. Configurable.
 import type { Finding, Severity, Verdict } from '../model/index.js';
 
 export interface VerdictPolicy {
   /** a fail of these severities makes the session FAIL (default: critical) */
   failOn?: Severity[];
-  /** a fail of these severities makes the session REVIEW (default: none) */
+  /** a fail of these severities makes the session REVIEW (default: major — a known problem never PASSes) */
   reviewOnFail?: Severity[];
   /** an undetermined finding of these severities makes the session REVIEW (default: critical) */
   reviewOnUndetermined?: Severity[];
@@ -18,7 +18,7 @@ export interface VerdictPolicy {
 
 export const DEFAULT_VERDICT_POLICY: Required<VerdictPolicy> = {
   failOn: ['critical'],
-  reviewOnFail: [],
+  reviewOnFail: ['major'],
   reviewOnUndetermined: ['critical'],
   minFailConfidence: 0.5,
   reviewOnFailRules: ['integrity/truncated', 'integrity/undecodable', 'integrity/unanalysable'],

@@ -147,8 +147,13 @@ export function candidateWindows(text: string, pf: Prefilter): [number, number][
   if (!pf.literals || pf.anchored) return undefined;
   if (!Number.isFinite(pf.maxLen)) return pf.literals.some((l) => text.includes(l)) ? undefined : [];
   const hits: [number, number][] = [];
+  // once the windows would cover most of the text anyway, searching it whole is cheaper
+  const enough = Math.max(8, text.length / (4 * (pf.maxLen + 1)));
   for (const lit of pf.literals) {
-    for (let i = text.indexOf(lit); i >= 0; i = text.indexOf(lit, i + 1)) hits.push([i, i + lit.length]);
+    for (let i = text.indexOf(lit); i >= 0; i = text.indexOf(lit, i + 1)) {
+      hits.push([i, i + lit.length]);
+      if (hits.length > enough) return undefined;
+    }
   }
   if (!hits.length) return [];
   const reach = pf.maxLen;
