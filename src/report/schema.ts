@@ -470,11 +470,17 @@ const rules = obj(
   ['packs', 'version'],
 );
 
-/** Findings that stop a PASS: a determined fail or an undetermined check of weight. */
+/** Findings that stop a PASS whatever the verdict policy: a critical fail or undetermined, or a major fail.
+ *  (A major undetermined may PASS: the default policy sends only critical "can't tell" to review.) */
 const BLOCKING_FINDING = {
-  type: 'object',
-  properties: { status: { enum: ['fail', 'undetermined'] }, severity: { enum: ['critical', 'major'] } },
-  required: ['status', 'severity'],
+  anyOf: [
+    {
+      type: 'object',
+      properties: { status: { enum: ['fail', 'undetermined'] }, severity: { const: 'critical' } },
+      required: ['status', 'severity'],
+    },
+    { type: 'object', properties: { status: { const: 'fail' }, severity: { const: 'major' } }, required: ['status', 'severity'] },
+  ],
 } as const;
 
 const reportProps = {
@@ -483,7 +489,7 @@ const reportProps = {
   generatedAt: str('when the report was written (ISO 8601)', { format: 'date-time' }),
   session: ref('session', 'which session'),
   verdict: oneOfStrings(
-    'CONTRACT. PASS: every applicable check passed; FAIL: a check determinably failed; REVIEW: something could not be decided (or the file could not be analysed) and a person must look. Never PASS when a critical/major check failed or is undetermined, or when `error` is set',
+    'CONTRACT. PASS: every applicable check passed; FAIL: a check determinably failed; REVIEW: something could not be decided (or the file could not be analysed) and a person must look. Never PASS when a critical check failed or is undetermined, when a major check failed, or when `error` is set',
     VERDICTS,
   ),
   verdictReasons: arrayOf('one line per reason the verdict is what it is', { type: 'string' }),
@@ -523,7 +529,7 @@ export const REPORT_JSON_SCHEMA = {
       then: { type: 'object', properties: { verdict: { const: 'REVIEW' } } },
     },
     {
-      $comment: "can't tell is never PASS: a failed or undetermined critical/major finding, or a critical integrity issue, rules PASS out",
+      $comment: "can't tell is never PASS: a failed or undetermined critical finding, a failed major finding, or a critical integrity issue, rules PASS out",
       if: {
         anyOf: [
           { type: 'object', properties: { findings: { type: 'array', contains: BLOCKING_FINDING } }, required: ['findings'] },

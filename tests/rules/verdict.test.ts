@@ -18,8 +18,12 @@ describe('decideVerdict', () => {
     expect(decideVerdict([f('a', 'pass', 'critical'), f('c', 'undetermined', 'critical')]).verdict).toBe('REVIEW');
   });
 
-  it('minor and major problems alone → PASS by default', () => {
-    expect(decideVerdict([f('a', 'fail', 'major'), f('b', 'undetermined', 'minor'), f('c', 'not_applicable', 'critical')]).verdict).toBe('PASS');
+  it('a major fail alone → REVIEW by default (a known problem never PASSes)', () => {
+    expect(decideVerdict([f('a', 'fail', 'major'), f('c', 'not_applicable', 'critical')]).verdict).toBe('REVIEW');
+  });
+
+  it('minor problems and major undetermined alone → PASS by default', () => {
+    expect(decideVerdict([f('a', 'undetermined', 'major'), f('b', 'fail', 'minor'), f('c', 'not_applicable', 'critical')]).verdict).toBe('PASS');
   });
 
   it('pipeline findings (integrity.recording) are treated like any finding', () => {
