@@ -108,10 +108,11 @@ describe('rules on the held-out set (0 % noise)', () => {
     expect(run.levels[0]!.metrics.verdict.unsafePasses).toEqual([]);
   });
 
-  // Skipped: the current rule packs miss these targets on held-out wording (measured when the set was
-  // written: verdict accuracy 0.724 — every compliant session judged FAIL —, recall 0.771, precision
-  // 0.195; the cases are listed in the report of the commit that added this set). Un-skip once the
-  // rules generalise; do not tune the rules by reading this set's wording phrase by phrase.
+  // Skipped: the current rule packs miss these targets on held-out wording. Measured when the set was
+  // written: verdict accuracy 0.724 (all 16 compliant sessions judged FAIL), lenient recall 0.771,
+  // precision 0.194 — mostly false alarms on paraphrased disclosures, substring matches for 保本, and no
+  // proxy-answer detection. `dualrec eval tests/eval-holdout --noise 0 --details` lists every case.
+  // Un-skip once the rules generalise; fix the rules for the paraphrase class, not this set's exact words.
   it.skip('reaches verdict accuracy ≥ 0.85, violation recall ≥ 0.9 and precision ≥ 0.85', () => {
     const m = run.levels[0]!.metrics;
     expect(m.verdict.accuracy ?? 0).toBeGreaterThanOrEqual(0.85);
