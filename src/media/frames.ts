@@ -203,3 +203,55 @@ export async function encodeRawVideo(out: string, spec: RawVideoSpec, frames: It
     rmSync(tmp, { force: true });
   }
 }
+
+export type CardItem =
+  | { text: string; x: number; y: number; size: number; color?: string }
+  | { box: { x: number; y: number; w: number; h: number }; color?: string };
+
+export interface TextCardSpec {
+  width: number;
+  height: number;
+  /** ffmpeg colour, e.g. "white" or "#dceefa" */
+  background: string;
+  /** a TrueType/OpenType font file with the glyphs (e.g. WenQuanYi Micro Hei for Chinese) */
+  fontFile: string;
+  /** text (x, y: top-left of the text box) and filled boxes (lines, rules) */
+  items: CardItem[];
+}
+
+/** Escapes a value for a filter option (\\ ' :) and then for the filtergraph (\\ ' [ ] , ;). */
+function filterValue(v: string): string {
+  const opt = v.replace(/[\\':]/g, (c) => `\\${c}`);
+  return opt.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Renders a card with text and boxes (a document, a form, an ID card for generated test recordings)
+ * with ffmpeg's drawtext, as one RGB frame.
+ */
+export function renderTextCard(spec: TextCardSpec): Promise<RawFrame> {
+  const filters = spec.items.map((it) =>
+    'text' in it
+      ? `drawtext=fontfile=${filterValue(spec.fontFile)}:text=${filterValue(it.text)}:expansion=none:x=${Math.round(it.x)}:y=${Math.round(it.y)}:fontsize=${Math.round(it.size)}:fontcolor=${it.color ?? 'black'}`
+      : `drawbox=x=${Math.round(it.box.x)}:y=${Math.round(it.box.y)}:w=${Math.round(it.box.w)}:h=${Math.round(it.box.h)}:color=${it.color ?? 'black'}:t=fill`,
+  );
+  const args = [
+    '-nostdin', '-hide_banner', '-loglevel', 'error',
+    '-f', 'lavfi', '-i', `color=c=${spec.background}:s=${spec.width}x${spec.height}:d=1`,
+    '-vf', [...filters, 'format=rgb24'].join(','),
+    '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+  ];
+  return new Promise((resolvePromise, reject) => {
+    const proc = spawn(FFMPEG, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: string[] = [];
+    proc.stdout.on('data', (d: Buffer) => out.push(d));
+    proc.stderr.on('data', (d: Buffer) => err.push(d.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const rgb = Buffer.concat(out);
+      if (code === 0 && rgb.length === spec.width * spec.height * 3) resolvePromise({ time: 0, width: spec.width, height: spec.height, rgb: new Uint8Array(rgb) });
+      else reject(new UserError(`ffmpeg could not render a text card (${err.join('').trim().split('\n')[0] ?? code})`));
+    });
+  });
+}

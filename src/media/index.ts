@@ -8,4 +8,4 @@ export { SAMPLE_RATE, extractAudioWav, decodeAudioFloat32, type AudioChannel, ty
 export { detectSignals, SIGNAL_DEFAULTS, SignalLogParser, type SignalOptions } from './signals.js';
 export { extractFrame, frameJpeg, type FrameOptions } from './frame.js';
 export { synthesizeClip, concatWithGap, synthGraph, type SynthSpec, type SynthSegment, type SynthVideo, type SynthAudio } from './synth.js';
-export { streamFrames, streamWindows, decodeImage, encodeRawVideo, type RawVideoSpec, frameStreamArgs, rgbToJpeg, writeFrameJpeg, type RawFrame, type FrameStreamOptions, type Window as FrameWindow } from './frames.js';
+export { streamFrames, streamWindows, decodeImage, encodeRawVideo, renderTextCard, type TextCardSpec, type CardItem, type RawVideoSpec, frameStreamArgs, rgbToJpeg, writeFrameJpeg, type RawFrame, type FrameStreamOptions, type Window as FrameWindow } from './frames.js';

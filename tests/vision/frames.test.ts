@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, encodeRawVideo, frameStreamArgs, probeMedia, rgbToJpeg, streamFrames, streamWindows, synthesizeClip, writeFrameJpeg } from '../../src/media/index.js';
+import { decodeImage, encodeRawVideo, frameStreamArgs, probeMedia, renderTextCard, rgbToJpeg, streamFrames, streamWindows, synthesizeClip, writeFrameJpeg } from '../../src/media/index.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../fixtures/media-fixtures.js';
 
@@ -119,5 +119,22 @@ describe('JPEG and raw encoding', () => {
   it('rejects frames of the wrong size', async () => {
     await expect(encodeRawVideo(join(dir, 'bad.mp4'), { width: W, height: H, fps: 5 }, [new Uint8Array(10)])).rejects.toThrow(/expected/);
     expect(existsSync(join(dir, 'bad.mp4'))).toBe(false);
+  });
+
+  it('renders text cards whose text may hold filtergraph syntax', async () => {
+    const card = await renderTextCard({
+      width: 200, height: 60, background: 'white', fontFile: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+      items: [{ text: "签名: a'b, [c]; 100%\\", x: 5, y: 5, size: 20 }, { box: { x: 0, y: 50, w: 200, h: 3 } }],
+    });
+    expect(card.rgb.length).toBe(200 * 60 * 3);
+    const dark = (y0: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) for (let x = 0; x < 200; x++) if (card.rgb[(y * 200 + x) * 3]! < 100) n++;
+      return n;
+    };
+    // ink in the text band (more than the single glyph an escaping bug would leave), the rule drawn, blank between
+    expect(dark(5, 30)).toBeGreaterThan(150);
+    expect(dark(50, 53)).toBe(600);
+    expect(dark(35, 48)).toBe(0);
   });
 });
