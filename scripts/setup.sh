@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
 
-# System packages: ffmpeg for the media stage; espeak-ng/sox make test audio; chromium and the CJK font
-# are for the report/review page tests and rendered test documents.
-need=(ffmpeg)
+# System packages: ffmpeg for the media stage; a C/C++ toolchain, because the native addons (whisper.cpp,
+# SQLite) are compiled on install; espeak-ng/sox make test audio; chromium and the CJK font are for the
+# report/review page tests and rendered test documents.
+need=(ffmpeg python3 make g++)
 if [ "$mode" = test ]; then need+=(espeak-ng sox chromium fonts-wqy-microhei); fi
 missing=()
 for pkg in "${need[@]}"; do

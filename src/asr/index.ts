@@ -7,6 +7,7 @@ export {
 export { pullModel, type PullOptions, type PullResult } from './download.js';
 export { inspectModelFile, type ModelFileInfo } from './model-file.js';
 export { WhisperCppEngine } from './whisper-engine.js';
+export { AsrEngineCache } from './engine-cache.js';
 export { EngineError, type AsrEngine, type EngineInfo, type EngineSegment, type EngineToken } from './engine.js';
 export { DEFAULT_PROMPT, DecodeOptionsSchema, type DecodeOptions } from './options.js';
 export { whisperBuildInfo, type WhisperBuildInfo } from './build-info.js';

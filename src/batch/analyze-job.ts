@@ -3,6 +3,7 @@
 // callable in-process. Any failure on the session's side becomes a report that says why.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AsrEngineCache } from '../asr/index.js';
 import type { Finding, SessionMeta, Verdict } from '../model/index.js';
 import { buildReport, errorReport, writeReport } from '../pipeline/analyze.js';
 import { collectFacts } from '../pipeline/collect.js';
@@ -51,6 +52,9 @@ export function hashReportFiles(reportDir: string): { json: string; html: string
   };
 }
 
+/** This worker's loaded whisper engines, kept across its jobs (they end with the worker's process). */
+const engines = new AsrEngineCache();
+
 export async function runAnalyzeJob(job: AnalyzeJob, ruleSet: RuleSet, settings: JobSettings): Promise<AnalyzeJobResult> {
   const { input, reportDir } = job;
   let log = sessionLogger(input.name);
@@ -60,6 +64,7 @@ export async function runAnalyzeJob(job: AnalyzeJob, ruleSet: RuleSet, settings:
       forceAsr: settings.forceAsr,
       threads: settings.threads,
       cacheDir: settings.cacheDir,
+      engines,
       logger: log,
     });
     log = sessionLogger(facts.sessionId);

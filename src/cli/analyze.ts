@@ -1,6 +1,7 @@
 // `dualrec analyze <path...>`: a recording, a session folder, or a transcript alone → report per session.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { AsrEngineCache } from '../asr/index.js';
 import { loadRuleSet } from '../rules/index.js';
 import { analyzeSession, relativeToCwd } from '../pipeline/analyze.js';
 import { resolveSessionInputs, type SessionInput } from '../pipeline/session.js';
@@ -35,20 +36,26 @@ export function registerAnalyzeCommand(program: Command): void {
       const inputs: SessionInput[] = paths.flatMap((p) => resolveSessionInputs(p));
       const outDir = resolve(flags.out);
       let problems = 0;
-      for (const input of inputs) {
-        const r = await analyzeSession(input, {
-          outDir,
-          ruleSet,
-          model: flags.model,
-          forceAsr: flags.forceAsr,
-          threads: flags.threads ? Number(flags.threads) : undefined,
-          lang: flags.lang,
-        });
-        process.stdout.write(`${r.report.verdict.padEnd(6)} ${input.name}  →  ${relativeToCwd(r.reportDir)}/report.html\n`);
-        if (r.problem) {
-          problems++;
-          process.stderr.write(`dualrec: ${r.problem}\n`);
+      const engines = new AsrEngineCache();
+      try {
+        for (const input of inputs) {
+          const r = await analyzeSession(input, {
+            outDir,
+            ruleSet,
+            engines,
+            model: flags.model,
+            forceAsr: flags.forceAsr,
+            threads: flags.threads ? Number(flags.threads) : undefined,
+            lang: flags.lang,
+          });
+          process.stdout.write(`${r.report.verdict.padEnd(6)} ${input.name}  →  ${relativeToCwd(r.reportDir)}/report.html\n`);
+          if (r.problem) {
+            problems++;
+            process.stderr.write(`dualrec: ${r.problem}\n`);
+          }
         }
+      } finally {
+        await engines.closeAll();
       }
       process.stdout.write(`${inputs.length} session(s) analysed; reports in ${relativeToCwd(outDir)}\n`);
       if (problems > 0) process.exitCode = EXIT_UNANALYSABLE;

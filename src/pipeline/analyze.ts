@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts, type Transcript } from '../model/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { renderReportHtml } from '../report/html.js';
+import { validateReport } from '../report/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { sessionLogger } from '../util/log.js';
@@ -106,6 +107,9 @@ export function errorReport(input: SessionInput, sessionId: string, reason: stri
 }
 
 export function writeReport(reportDir: string, report: Report, recording: string | undefined, lang: 'zh' | 'en' = 'zh'): void {
+  const valid = validateReport(report);
+  // A report that breaks its own schema is our bug; keep it (losing it is worse) but say so loudly.
+  if (!valid.ok) sessionLogger(report.session.id).error({ errors: valid.errors.slice(0, 5) }, 'report does not match its schema');
   const videoHref = recording && report.media?.probe.video.length ? relative(reportDir, recording) : undefined;
   // HTML first, JSON last: report.json's presence means the session's report is complete.
   writeFileAtomic(join(reportDir, 'report.html'), renderReportHtml(report, { lang, videoHref }));

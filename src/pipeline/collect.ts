@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { IntegrityIssue, SessionFacts, Transcript } from '../model/index.js';
 import { probeMedia, checkIntegrity, detectSignals, decodeIssues } from '../media/index.js';
 import { importTranscript } from '../asr/import/index.js';
-import { resolveModel, transcribeRecording } from '../asr/index.js';
+import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/index.js';
 import { applyLabelRoles } from '../speakers/labels.js';
 import { loadSessionMeta, type LoadedMeta, type SessionInput } from './session.js';
 
@@ -15,6 +15,8 @@ export interface CollectOptions {
   forceAsr?: boolean;
   cacheDir?: string;
   threads?: number;
+  /** loaded engines to reuse across sessions; without it each transcription loads its model */
+  engines?: AsrEngineCache;
   logger: Logger;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -79,6 +81,7 @@ async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: 
     silence: facts.signals?.silence,
     cacheDir: opts.cacheDir,
     logger: opts.logger,
+    engine: opts.engines?.get(model.path, opts.logger),
     onProgress: opts.onProgress ? (d, t) => opts.onProgress!('asr', d, t) : undefined,
   });
 }
