@@ -62,14 +62,17 @@ class Context {
 
   /**
    * Segment index → ids of the required rules whose disclosure starts there (whether or not the
-   * rule applies to this session): where the agent moves on to a new topic.
+   * rule applies to this session): where the agent moves on to a new topic. Only a rule's first
+   * mention starts its topic: "…这些情况下不给付身故保险金" inside the exclusions is not a return
+   * to the coverage.
    */
   topicStarts(): Map<number, Set<string>> {
     if (!this.topics) {
       const m = new Map<number, Set<string>>();
       for (const r of this.ruleSet.rules) {
         if (r.spec.kind !== 'required' || r.spec.speaker === 'customer') continue;
-        for (const h of this.topicHits(r)) {
+        const first = this.topicHits(r)[0];
+        for (const h of first ? [first] : []) {
           const seg = h.view.segments[h.view.seg[h.start]];
           const k = this.index.get(seg);
           if (k === undefined) continue;
@@ -297,8 +300,10 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
   const view = ctx.view(speaker);
   const { hits: all, dismissed } = ctx.hits(rule);
 
-  // numbers said wrong ("犹豫期10天") are a misstatement wherever they occur
-  const wrong = all.filter((h) => h.slotFailures);
+  // numbers said wrong ("犹豫期10天") are a misstatement — unless the right number was said too
+  // (then the other number is most likely about something else)
+  const rightNumber = all.some((h) => h.by === 'slot' && !h.slotFailures && !h.uncertain && h.slots && Object.keys(h.slots).length);
+  const wrong = rightNumber ? [] : all.filter((h) => h.slotFailures);
   const unsure = all.filter((h) => !h.slotFailures && h.uncertain);
   const good = all.filter((h) => !h.slotFailures && !h.uncertain);
 
@@ -418,6 +423,25 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
   return out;
 }
 
+/** transcript indices of the segments where the rule has a hit */
+const segCache = new WeakMap<Context, Map<string, Set<number>>>();
+function ruleSegments(ctx: Context, rule: CompiledRule): Set<number> {
+  let m = segCache.get(ctx);
+  if (!m) segCache.set(ctx, (m = new Map()));
+  let set = m.get(rule.id);
+  if (!set) {
+    set = new Set();
+    for (const h of ctx.hits(rule).hits) {
+      for (const s of h.view.segmentsIn(h.start, h.end)) {
+        const k = ctx.index.get(s);
+        if (k !== undefined) set.add(k);
+      }
+    }
+    m.set(rule.id, set);
+  }
+  return set;
+}
+
 function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number): ConfirmOutcome {
   const v = h.view;
   const lastSeg = v.segments[v.seg[h.end - 1]];
@@ -431,6 +455,7 @@ function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number)
     withinS,
     lex: ctx.ruleSet.lexicon,
     movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id),
+    mentions: (k) => ruleSegments(ctx, rule).has(k),
     accept: rule.confirmAccept,
     replies: ctx.replies,
   });
@@ -441,7 +466,11 @@ function confirmFinding(rule: CompiledRule, h: Hit, o: ConfirmOutcome, withinS: 
   if (o.reply) ev.push(segEvidence(o.reply, o.replyWord ? `回答：${o.replyWord}` : undefined));
   switch (o.status) {
     case 'confirmed':
-      return make(rule, 'confirm', 'pass', o.confidence, ev, o.afterHedge ? `客户先表示“${o.afterHedge.text.trim()}”，复述后确认` : `客户已确认（“${o.reply!.text.trim()}”）`, severity);
+      return make(
+        rule, 'confirm', 'pass', o.confidence, ev,
+        o.afterHedge ? `客户先表示“${o.afterHedge.text.trim()}”，复述后确认` : `客户已确认（“${o.reply!.text.trim()}”）${o.bundled ? '（与后续事项合并确认）' : ''}`,
+        severity,
+      );
     case 'refused':
       return make(rule, 'confirm', 'fail', o.confidence, ev, `客户未确认：回答“${o.reply!.text.trim()}”（${o.replyKind === 'hedge' ? '含糊/未听懂' : '否定'}）`, severity);
     case 'unknown-role':

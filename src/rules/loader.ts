@@ -87,13 +87,13 @@ function normalizeRegexLiterals(src: string, canon: boolean): string {
 }
 
 /** A rule word: "执业证|工号" lists alternatives; lexicon synonyms of each count too. */
-function keyword(word: string, lex: Lexicon, pinyin: boolean | undefined): Keyword {
+function keyword(word: string, lex: Lexicon, pinyin: boolean | undefined, slip3 = true): Keyword {
   const forms = word.split('|').map(normText).filter(Boolean);
   const all = new Set<string>();
   for (const n of forms) for (const w of [n, ...(lex.synonyms.get(n) ?? [])]) all.add(w);
   const alts: Pattern[] = [...all].map((w) => makePattern(w));
   // single characters have too many homophones: 'auto' compares sounds for 2+ characters
-  return { word, alts, pinyin: pinyin ?? 'auto' };
+  return { word, alts, pinyin: pinyin ?? 'auto', slip3 };
 }
 
 function compileSlot(y: YamlDoc, path: (string | number)[], template: string, canon: boolean): CompiledSlot {
@@ -128,7 +128,8 @@ function compileSlot(y: YamlDoc, path: (string | number)[], template: string, ca
 
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: Lexicon): CompiledMatch {
+function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: Lexicon, prohibited: boolean): CompiledMatch {
+  const kw = (w: string): Keyword => keyword(w, lex, m.pinyin, !prohibited);
   const positive = m.any || m.all || m.at_least || m.regex || m.script || m.slot;
   if (!positive) {
     throw new UserError(
@@ -151,9 +152,9 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
     }
   }
   return {
-    any: m.any?.map((w) => keyword(w, lex, m.pinyin)),
-    all: m.all?.map((w) => keyword(w, lex, m.pinyin)),
-    atLeast: m.at_least ? { n: m.at_least.n, of: m.at_least.of.map((w) => keyword(w, lex, m.pinyin)) } : undefined,
+    any: m.any?.map(kw),
+    all: m.all?.map(kw),
+    atLeast: m.at_least ? { n: m.at_least.n, of: m.at_least.of.map(kw) } : undefined,
     none: m.none?.map((w) => canonText(normText(w))).filter(Boolean),
     withinChars: m.within_chars ?? 60,
     regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r, canon)) : undefined,
@@ -183,7 +184,7 @@ function compileRule(y: YamlDoc, base: (string | number)[], raw: unknown, pack: 
     throw new UserError(`${y.file}:${lineOf(y, [...base, 'applies', 'min_age'])}: field "applies.min_age": larger than max_age`, y.file);
   }
   const matches = arr(spec.match).map((m, i) =>
-    compileMatch(y, [...base, 'match', ...(Array.isArray(spec.match) ? [i] : [])], m, lex),
+    compileMatch(y, [...base, 'match', ...(Array.isArray(spec.match) ? [i] : [])], m, lex, spec.kind === 'prohibited'),
   );
   return {
     id: spec.id,

@@ -11,6 +11,9 @@ export interface Keyword {
   alts: Pattern[];
   /** compare by pinyin too; 'auto': for alternatives of 2+ characters */
   pinyin: boolean | 'auto';
+  /** 3-character words may also match with one character dropped or inserted (required rules
+   *  only: for a prohibited word, "不会少" shrinking to "不少" would be a false alarm) */
+  slip3: boolean;
 }
 
 export interface CompiledSlot {

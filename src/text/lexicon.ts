@@ -24,6 +24,8 @@ export const LexiconFileSchema = z
     /** contrast words that start a new clause for negation purposes (但是, 可是 …) */
     conjunctions: words.optional(),
     dismissals: words.optional(),
+    /** words in the agent's question that make it cover several items ("这些您都清楚吗") */
+    bundles: words.optional(),
     questions: words.optional(),
     synonyms: z.array(words.min(2)).max(2000).optional(),
   })
@@ -46,6 +48,7 @@ export interface Lexicon {
   not_negators: string[];
   conjunctions: string[];
   dismissals: string[];
+  bundles: string[];
   questions: string[];
   /** normalised word → its synonym group (normalised, including itself) */
   synonyms: Map<string, string[]>;
@@ -67,6 +70,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     not_negators: new Set<string>(),
     conjunctions: new Set<string>(),
     dismissals: new Set<string>(),
+    bundles: new Set<string>(),
     questions: new Set<string>(),
   };
   const synonyms = new Map<string, string[]>();
@@ -100,6 +104,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     not_negators: [...lists.not_negators].sort(byLengthDesc),
     conjunctions: [...lists.conjunctions].sort(byLengthDesc),
     dismissals: [...lists.dismissals].sort(byLengthDesc),
+    bundles: [...lists.bundles].sort(byLengthDesc),
     questions: [...lists.questions].sort(byLengthDesc),
     synonyms,
     display,

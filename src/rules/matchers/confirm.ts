@@ -27,6 +27,8 @@ export interface ConfirmOutcome {
   proxySegment?: Segment;
   /** same-segment proxy: the agent's own question and answer */
   proxyText?: string;
+  /** confirmed by one answer to a question that covered several items */
+  bundled?: boolean;
   confidence: number;
 }
 
@@ -51,6 +53,8 @@ export interface ConfirmInput {
   lex: Lexicon;
   /** true when segment k starts another disclosure (the agent moved on to a new topic) */
   movesOn: (k: number) => boolean;
+  /** true when segment k mentions this same item again (a question about it) */
+  mentions?: (k: number) => boolean;
   /** rule-specific answers that count as a confirmation (sound-class forms) */
   accept?: string[];
   /** per-transcript cache of what each segment says as a reply */
@@ -98,6 +102,11 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
 
   let customerSpoke = false;
   let unclear: Segment | undefined;
+  let movedOn = false;
+  let lastAgent: SegmentReply | undefined;
+  let lastAgentIdx = -1;
+  const bundled = (): boolean =>
+    !!lastAgent && (lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0) || !!inp.mentions?.(lastAgentIdx));
   let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
   let agentAfterRefusal = false;
   let unknownAff: Segment | undefined;
@@ -110,13 +119,22 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     const info = replyOf(s, lex, inp.replies);
     const n = info.norm;
     const nc = info.canon;
-    // the agent went on to the next disclosure: whatever follows answers that one
-    if (role !== 'customer' && inp.movesOn(k)) break;
+    // the agent went on to the next disclosure before the customer answered: a later answer
+    // confirms this item only if the agent's question bundles them ("犹豫期和退保您都了解了吗")
+    if (role !== 'customer' && inp.movesOn(k)) {
+      if (customerSpoke) break;
+      movedOn = true;
+    }
+    if (role !== 'customer') {
+      lastAgent = info;
+      lastAgentIdx = k;
+    }
     // after a hedge, "不要紧，您回去再看" / "那我们先往下讲" closes the topic unanswered
     if (refusal && role !== 'customer' && lex.dismissals.some((d) => findWord(n, nc, d, lex) >= 0)) break;
     let cls = info.cls;
     if (cls.kind === 'none' && inp.accept?.some((a) => nc.includes(a))) cls = { kind: 'affirmative', word: s.text.trim() };
     if (s.lowConfidence) lowConf = true;
+    if (movedOn && role === 'customer' && !bundled()) break; // that answer is the later item's
     if (role === 'customer') {
       if (cls.kind === 'affirmative') {
         return {
@@ -128,7 +146,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
           proxy,
           proxySegment,
           proxyText,
-          confidence: s.lowConfidence ? 0.7 : refusal && !agentAfterRefusal ? 0.8 : 0.95,
+          confidence: s.lowConfidence ? 0.7 : (refusal && !agentAfterRefusal) || movedOn ? 0.8 : 0.95,
+          bundled: movedOn || undefined,
         };
       }
       if ((cls.kind === 'hedge' || cls.kind === 'negative') && !refusal) refusal = { seg: s, kind: cls.kind, word: cls.word };

@@ -24,8 +24,14 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
   const out: Occurrence[] = [];
   if (stamp.length < view.length) stamp = new Int32Array(view.length * 2);
   const gen = ++generation;
-  const taken = (a: number, b: number): boolean => {
+  // a word never spans a clause break ("确保，本产品" is not 保本), and never overlaps itself
+  const overlaps = (a: number, b: number): boolean => {
     for (let i = Math.max(0, a); i < b && i < view.length; i++) if (stamp[i] === gen) return true;
+    return false;
+  };
+  const taken = (a: number, b: number): boolean => {
+    if (overlaps(a, b)) return true;
+    for (let i = Math.max(0, a) + 1; i < b && i < view.length; i++) if (view.brk[i]) return true;
     return false;
   };
   const take = (o: Occurrence): void => {
@@ -56,7 +62,7 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
     for (const p of starts(alt)!) if (view.canon.startsWith(alt.canon, p) && !taken(p, p + len)) take({ start: p, end: p + len, k, exact: false, similarity: 0.9 });
     // words of 3+ characters: also tolerate one dropped / inserted character (4+: or misheard);
     // 3-character words don't take a plain substitution: too many real words are one character apart
-    if (len >= 3) {
+    if (len >= 4 || (len === 3 && kw.slip3)) {
       const seen = new Set<number>();
       // seeds: an intact adjacent pair of the word, or a pair around one dropped character
       const seeds: [number, number][] = [];
@@ -65,7 +71,7 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
       for (const [i, j] of seeds) {
         for (const q of view.bigramPositions(alt.fz[i], alt.fz[j])) {
           const anchor = q - i;
-          if (seen.has(anchor) || taken(anchor, anchor + len)) continue;
+          if (seen.has(anchor) || overlaps(anchor, anchor + len)) continue;
           seen.add(anchor);
           // cheap filter before aligning: enough of the word's sounds nearby
           let present = 0;
@@ -109,7 +115,11 @@ export function matchAny(view: TextView, words: Keyword[]): Hit[] {
  * (n = all of them for `all`). Greedy left to right, non-overlapping.
  */
 export function matchAtLeast(view: TextView, words: Keyword[], n: number, within: number, by: 'all' | 'at_least'): Hit[] {
-  const occ = words.flatMap((w, k) => findKeyword(view, w, k)).sort((a, b) => a.start - b.start);
+  const found = words.flatMap((w, k) => findKeyword(view, w, k));
+  // a word inside a longer word of another item doesn't count for both ("险" in "保险公司")
+  const occ = found
+    .filter((o) => !found.some((p) => p.k !== o.k && p.end - p.start > o.end - o.start && p.start <= o.start && o.end <= p.end))
+    .sort((a, b) => a.start - b.start);
   const distinct = new Set(occ.map((o) => o.k));
   if (distinct.size < n) return [];
   const hits: Hit[] = [];

@@ -51,9 +51,17 @@ export function matchRegex(view: TextView, res: RE2JS[], onCanon: boolean): Hit[
   const hits: Hit[] = [];
   const hay = onCanon ? view.canon : view.text;
   for (const re of res) {
-    for (const m of findAll(re, hay)) hits.push({ view, start: m.start, end: m.end, by: 'regex', what: re.pattern(), similarity: 1 });
+    for (const m of findAll(re, hay)) {
+      if (crossesSegments(view, m.start, m.end)) continue;
+      hits.push({ view, start: m.start, end: m.end, by: 'regex', what: re.pattern(), similarity: 1 });
+    }
   }
   return hits;
+}
+
+/** A pattern's gaps (.{0,16}) must not reach into another turn: one match, one segment. */
+export function crossesSegments(view: TextView, start: number, end: number): boolean {
+  return end > start && view.seg[start] !== view.seg[end - 1];
 }
 
 /** True when one of the exclusion patterns matches the clause(s) around the hit. */

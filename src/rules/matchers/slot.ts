@@ -4,12 +4,15 @@ import type { TextView } from '../../text/corpus.js';
 import type { CompiledMatch } from '../types.js';
 import { NUMERAL_CHARS, readNumeralBySound, soundsNumeral } from '../../text/numerals.js';
 import type { Hit } from './hit.js';
-import { findAll } from './regex.js';
+import { crossesSegments, findAll } from './regex.js';
 
 export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
   const hits: Hit[] = [];
   for (const slot of m.slots ?? []) {
     for (const mm of findAll(slot.re, m.onCanon ? view.canon : view.text, slot.names)) {
+      if (crossesSegments(view, mm.start, mm.end)) continue;
+      // "第二天" is a day, not a number of days
+      if ([...mm.groups.values()].some((g) => g && view.text[g[0] - 1] === '第')) continue;
       const slots: Record<string, number> = {};
       const failures: string[] = [];
       const unreadable: string[] = [];
