@@ -20,6 +20,8 @@ export interface JobSettings {
   forceAsr?: boolean;
   threads?: number;
   cacheDir?: string;
+  /** false: skip the picture */
+  vision?: boolean;
   lang: 'zh' | 'en';
 }
 
@@ -65,6 +67,8 @@ export async function runAnalyzeJob(job: AnalyzeJob, ruleSet: RuleSet, settings:
       threads: settings.threads,
       cacheDir: settings.cacheDir,
       engines,
+      vision: settings.vision,
+      reportDir,
       logger: log,
     });
     log = sessionLogger(facts.sessionId);

@@ -13,6 +13,7 @@ interface AnalyzeFlags {
   model?: string;
   lang: string;
   forceAsr?: boolean;
+  vision: boolean;
   threads?: string;
 }
 
@@ -28,6 +29,7 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
     .option('-m, --model <name|file>', 'whisper model for sessions without a transcript (or env DUALREC_MODEL)')
     .option('--force-asr', 'transcribe even when a transcript file is beside the recording')
+    .option('--no-vision', 'skip the picture (faster; the visual checks then say they were not done)')
     .option('--threads <n>', 'ASR threads')
     .option('--lang <zh|en>', 'report language', 'zh')
     .action(async (paths: string[], flags: AnalyzeFlags) => {
@@ -45,6 +47,7 @@ export function registerAnalyzeCommand(program: Command): void {
             engines,
             model: flags.model,
             forceAsr: flags.forceAsr,
+            vision: flags.vision,
             threads: flags.threads ? Number(flags.threads) : undefined,
             lang: flags.lang,
           });

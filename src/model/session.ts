@@ -60,4 +60,6 @@ export interface SessionFacts {
   /** dialogue facts from speakers/ (roles themselves are on the transcript's segments) */
   speakers?: SpeakerFacts;
   visual?: VisualTimeline;
+  /** why vision could not look at a recording that has a picture (then the visual checks are undetermined) */
+  visionError?: string;
 }

@@ -127,7 +127,7 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     sessionId = loaded.meta.session_id;
     log = sessionLogger(sessionId);
     contentSha256 = contentFile ? await sha256File(contentFile) : undefined;
-    const facts = await collectFacts(input, { ...opts, logger: log }, loaded);
+    const facts = await collectFacts(input, { ...opts, reportDir, logger: log }, loaded);
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, input.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');

@@ -6,6 +6,8 @@ import { probeMedia, checkIntegrity, detectSignals, decodeIssues } from '../medi
 import { importTranscript } from '../asr/import/index.js';
 import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/index.js';
 import { applyLabelRoles } from '../speakers/labels.js';
+import { analyzeVision } from '../vision/index.js';
+import { UserError } from '../util/errors.js';
 import { loadSessionMeta, type LoadedMeta, type SessionInput } from './session.js';
 
 export interface CollectOptions {
@@ -17,6 +19,10 @@ export interface CollectOptions {
   threads?: number;
   /** loaded engines to reuse across sessions; without it each transcription loads its model */
   engines?: AsrEngineCache;
+  /** false: skip the picture (visual checks then say they were not done) */
+  vision?: boolean;
+  /** the session's report folder: evidence frames go to <reportDir>/frames/ */
+  reportDir?: string;
   logger: Logger;
   onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -51,6 +57,25 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
   if (facts.transcript) {
     const withRole = applyLabelRoles(facts.transcript, meta);
     log.info({ stage: 'transcript', segments: facts.transcript.segments.length, withRole, source: facts.transcript.source.kind }, 'transcript ready');
+  }
+
+  // Vision after the transcript: its cues (签字, 出示 …) say where to look closely.
+  if (input.recording && facts.probe?.video.length && !isUndecodable(facts.integrity) && opts.vision !== false) {
+    try {
+      facts.visual = await analyzeVision({
+        recording: input.recording,
+        probe: facts.probe,
+        signals: facts.signals,
+        transcript: facts.transcript,
+        outDir: opts.reportDir,
+        logger: log,
+        onProgress: opts.onProgress ? (d, t) => opts.onProgress!('vision', d, t) : undefined,
+      });
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      facts.visionError = err.message;
+      log.warn({ stage: 'vision', reason: err.message }, 'vision could not run');
+    }
   }
   return facts;
 }

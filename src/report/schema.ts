@@ -398,11 +398,33 @@ const visualEvent = obj(
   ['kind', 'start', 'end', 'confidence'],
 );
 
+const visualAnalysis = obj(
+  'What vision did, so a reader can tell "not seen" from "not looked for".',
+  {
+    runtime: str('detector runtime, e.g. "human 3.3.6 / tfjs wasm"'),
+    ocr: obj('whether OCR ran; when not, why', { available: bool('OCR ran'), reason: str('why not') }, ['available']),
+    frames: obj(
+      'frames looked at by each pass',
+      { baseline: int('low-rate face pass', { minimum: 0 }), dense: int('cue and cut windows', { minimum: 0 }), ocr: int('OCR frames', { minimum: 0 }) },
+      ['baseline', 'dense', 'ocr'],
+    ),
+    cues: arrayOf(
+      'transcript cues that opened dense windows',
+      obj('a cue', { kind: oneOfStrings('what the line asked for', ['signature', 'document', 'id']), start: seconds('start'), end: seconds('end') }, ['kind', 'start', 'end']),
+    ),
+    signatureWindows: arrayOf('where hands were looked for', ref('interval', 'a window')),
+    ocrWindows: arrayOf('where OCR looked densely', ref('interval', 'a window')),
+    seconds: num('wall time of the vision stage, seconds', { minimum: 0 }),
+  },
+  ['runtime', 'ocr', 'frames', 'cues', 'signatureWindows', 'ocrWindows', 'seconds'],
+);
+
 const visual = obj(
   'Visual facts on the recording timeline (absent when the picture was not analysed).',
   {
     faces: arrayOf('sampled frames with face counts, in time order', ref('faceSample', 'a sample')),
     events: arrayOf('visual events', ref('visualEvent', 'an event')),
+    analysis: ref('visualAnalysis', 'what vision did'),
   },
   ['faces', 'events'],
 );
@@ -577,6 +599,7 @@ export const REPORT_JSON_SCHEMA = {
     answerLatency,
     segmentsByRole,
     visual,
+    visualAnalysis,
     faceSample,
     visualEvent,
     finding,

@@ -183,6 +183,15 @@ function camera(facts: SessionFacts, v: VisualTimeline): Finding[] {
 export function visualFindings(facts: SessionFacts, opts: Partial<CopresenceOptions> = {}): Finding[] {
   const v = facts.visual;
   const hasVideo = (facts.probe?.video.length ?? 0) > 0;
+  if (facts.recording && hasVideo && facts.visionError) {
+    // There was a picture to check and vision could not look: a person must.
+    const why = `画面分析失败（${facts.visionError}）`;
+    return [
+      { ...base('visual/copresence', '销售人员与投保人同框', 'visual.copresence', 'critical'), status: 'undetermined', confidence: 1, evidence: [], message: `${why}，无法判断同框` },
+      { ...base('visual/document-shown', '出示投保提示书、条款及免除责任说明', 'visual.document-shown', 'major'), status: 'undetermined', confidence: 1, evidence: [], message: `${why}，无法判断出示文件` },
+      { ...base('visual/signature', '投保人当面签字', 'visual.signature', 'critical'), status: 'undetermined', confidence: 1, evidence: [], message: `${why}，无法判断当面签字` },
+    ];
+  }
   if (!facts.recording || !hasVideo || !v) {
     const why = !facts.recording ? '没有录像文件' : !hasVideo ? '录像文件没有视频轨' : '未做画面分析';
     return [
