@@ -26,6 +26,8 @@ export const LexiconFileSchema = z
     dismissals: words.optional(),
     /** words in the agent's question that make it cover several items ("这些您都清楚吗") */
     bundles: words.optional(),
+    /** the agent reporting an answer for the customer ("王先生表示清楚") */
+    proxy_phrases: words.optional(),
     questions: words.optional(),
     synonyms: z.array(words.min(2)).max(2000).optional(),
   })
@@ -49,6 +51,7 @@ export interface Lexicon {
   conjunctions: string[];
   dismissals: string[];
   bundles: string[];
+  proxy_phrases: string[];
   questions: string[];
   /** normalised word → its synonym group (normalised, including itself) */
   synonyms: Map<string, string[]>;
@@ -71,6 +74,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     conjunctions: new Set<string>(),
     dismissals: new Set<string>(),
     bundles: new Set<string>(),
+    proxy_phrases: new Set<string>(),
     questions: new Set<string>(),
   };
   const synonyms = new Map<string, string[]>();
@@ -105,6 +109,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     conjunctions: [...lists.conjunctions].sort(byLengthDesc),
     dismissals: [...lists.dismissals].sort(byLengthDesc),
     bundles: [...lists.bundles].sort(byLengthDesc),
+    proxy_phrases: [...lists.proxy_phrases].sort(byLengthDesc),
     questions: [...lists.questions].sort(byLengthDesc),
     synonyms,
     display,
@@ -185,7 +190,7 @@ export function classifyReply(norm: string, lex: Lexicon): ReplyClass {
  * (是的, 清楚, 明白 …) — an agent saying it alone answers for the customer (代答). Mere
  * acknowledgements (好的, 嗯) are not counted.
  */
-const FILLERS = [...'的了啊呀嗯哦我都也很非常'].map((c) => canonText(c));
+const FILLERS = [...'的了啊呀嗯哦哈啦嘛呢我都也很非常'].map((c) => canonText(c));
 
 export function isBareAffirmative(norm: string, lex: Lexicon): boolean {
   if (!norm || norm.length > 8) return false;

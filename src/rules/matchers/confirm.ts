@@ -78,6 +78,29 @@ function replyOf(s: Segment, lex: Lexicon, cache?: Map<Segment, SegmentReply>): 
   return r;
 }
 
+const QUESTION_END = /(吗|吧|呢|么|？|\?)[\s。！!]*$/;
+
+/** "您是投保人本人是吧？" then, from the agent, "对，是本人，我们认识好多年了" */
+function answersOwnQuestion(segs: Segment[], k: number, lex: Lexicon): boolean {
+  const prev = segs[k - 1];
+  if (!prev || effectiveRole(prev) === 'customer' || !QUESTION_END.test(prev.text.trim())) return false;
+  const firstClause = segs[k].text.trim().split(/[，,。.！!？?\s]/)[0];
+  return isBareAffirmative(normText(firstClause), lex);
+}
+
+/** "您看一下，清楚吗？清楚的哈，好，那咱们往下说。": question and answer in one agent turn */
+function inlineAnswer(text: string, lex: Lexicon): boolean {
+  const qm = questionTailRe().exec(canonText(text));
+  if (!qm) return false;
+  const at = qm.index + qm[0].indexOf(qm[2], qm[1].length);
+  return isBareAffirmative(normText(text.slice(at, at + qm[2].length)), lex);
+}
+
+/** "王先生表示清楚，那咱们接着": the agent reporting an answer the customer never gave */
+function narratesAnswer(info: SegmentReply, lex: Lexicon): boolean {
+  return lex.proxy_phrases.some((p) => findWord(info.norm, info.canon, p, lex) >= 0);
+}
+
 export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   const { segs, lastIdx, lex } = inp;
   const last = segs[lastIdx];
@@ -155,7 +178,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       if (cls.kind === 'none') unclear ??= s;
       customerSpoke = true;
     } else if (role === 'agent') {
-      if (!customerSpoke && info.bare) {
+      if (!customerSpoke && (info.bare || answersOwnQuestion(segs, k, lex) || narratesAnswer(info, lex) || inlineAnswer(s.text, lex))) {
         proxy = 'yes';
         proxySegment ??= s;
       }
