@@ -9,6 +9,7 @@ import type { Hit } from './matchers/hit.js';
 import { matchAny, matchAtLeast } from './matchers/keywords.js';
 import { dismissalOf, negationOf } from './matchers/negation.js';
 import { excluded, matchRegex } from './matchers/regex.js';
+import { resetPrefilterCache } from './matchers/prefilter.js';
 import { bestPartial, matchScript } from './matchers/script.js';
 import { matchSlots } from './matchers/slot.js';
 import type { CompiledRule, RuleSet } from './types.js';
@@ -551,6 +552,7 @@ function notApplicable(rule: CompiledRule, why: string): Finding {
 
 /** Evaluate every rule of the set against one session. Never throws on odd facts. */
 export function evaluateRules(ruleSet: RuleSet, facts: SessionFacts): Finding[] {
+  resetPrefilterCache();
   const ctx = new Context(facts, ruleSet);
   const byRule: { index: number; fs: Finding[] }[] = [];
   for (const rule of ruleSet.rules) {

@@ -143,17 +143,38 @@ export function analyseRegex(source: string): Prefilter {
  * Windows [start, end) of `text` that can hold a match; undefined means "the whole text".
  * An empty list means no match is possible.
  */
+// Literal positions per searched text: the rules of one session share their literals, so each
+// is looked up once per transcript view. evaluateRules clears it per session.
+const positionCache = new Map<string, Map<string, number[]>>();
+export function resetPrefilterCache(): void {
+  positionCache.clear();
+}
+function positionsOf(text: string, lit: string): number[] {
+  let perText = positionCache.get(text);
+  if (!perText) {
+    if (positionCache.size >= 8) positionCache.clear();
+    perText = new Map();
+    positionCache.set(text, perText);
+  }
+  let ps = perText.get(lit);
+  if (!ps) {
+    ps = [];
+    for (let i = text.indexOf(lit); i >= 0; i = text.indexOf(lit, i + 1)) ps.push(i);
+    perText.set(lit, ps);
+  }
+  return ps;
+}
+
 export function candidateWindows(text: string, pf: Prefilter): [number, number][] | undefined {
   if (!pf.literals || pf.anchored) return undefined;
-  if (!Number.isFinite(pf.maxLen)) return pf.literals.some((l) => text.includes(l)) ? undefined : [];
+  if (!Number.isFinite(pf.maxLen)) return pf.literals.some((l) => positionsOf(text, l).length > 0) ? undefined : [];
   const hits: [number, number][] = [];
   // once the windows would cover most of the text anyway, searching it whole is cheaper
   const enough = Math.max(8, text.length / (4 * (pf.maxLen + 1)));
   for (const lit of pf.literals) {
-    for (let i = text.indexOf(lit); i >= 0; i = text.indexOf(lit, i + 1)) {
-      hits.push([i, i + lit.length]);
-      if (hits.length > enough) return undefined;
-    }
+    const ps = positionsOf(text, lit);
+    if (hits.length + ps.length > enough) return undefined;
+    for (const i of ps) hits.push([i, i + lit.length]);
   }
   if (!hits.length) return [];
   const reach = pf.maxLen;
