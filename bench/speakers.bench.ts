@@ -30,8 +30,7 @@ try {
   const input = {
     samples,
     sampleRate: SAMPLE_RATE,
-    regions: segs.map((s) => ({ start: Math.max(0, s.start - 0.3), end: s.end + 0.3 })),
-    cuts: segs.flatMap((s) => [s.start, s.end]),
+    segments: segs,
   };
   diarize(input); // warm-up (JIT)
   const cpu: number[] = [];

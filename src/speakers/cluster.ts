@@ -1,5 +1,6 @@
 // Acoustic diarization of mono audio without neural models:
-//   speech frames → MFCC + pitch → ~1 s chunks → k-means for k = 1..4, the count chosen by BIC
+//   speech frames → MFCC + pitch → ~1 s chunks → top-down 2-means splits of the chunks, each kept only
+//   when the halves differ by the cross-likelihood ratio of held-out speech (this sets the count, up to 4)
 //   → one GMM per speaker on frames → Viterbi re-segmentation (a speaker change must be earned).
 import type { Interval } from '../model/index.js';
 import { extractFeatures, frameAt, frameEnergyDb, MFCC_DIMS } from './features.js';
@@ -8,12 +9,13 @@ import { fitGmm, gmmLogLikelihood, kmeans, median, quantile, type Gmm } from './
 export interface DiarizeInput {
   samples: Float32Array;
   sampleRate: number;
-  /** where speech is expected (transcript segments); frames outside are not speech */
-  regions?: Interval[];
+  /**
+   * Transcript segments: speech is looked for only in them (±0.3 s), chunks never cross their edges,
+   * and their words tell which chunks say the same thing (see contentGroups).
+   */
+  segments?: { start: number; end: number; text?: string }[];
   /** known silence (from media); frames inside are not speech */
   silence?: Interval[];
-  /** chunk edges never cross these times (segment starts/ends) */
-  cuts?: number[];
   maxSpeakers?: number;
   debug?: (line: string) => void;
 }
@@ -34,6 +36,8 @@ export interface Diarization {
 }
 
 const CHUNK_FRAMES = 62; // ~1 s
+/** transcript times are loose: speech is looked for this far around each segment */
+const REGION_PAD_S = 0.3;
 const MIN_CHUNK_FRAMES = 20; // ~0.3 s
 /** log2(f0) gets this many MFCC dimensions' worth of weight when chunks are clustered */
 const F0_WEIGHT = 3;
@@ -50,9 +54,10 @@ const MAX_TRAIN_FRAMES = 4000;
  * Small clusters need more: with a chunk or two per side, what was said weighs as much as who said it.
  */
 function clrDistinct(minChunks: number): number {
-  return 2 + 3 / Math.max(1, minChunks);
+  return 1.75 + 1.5 / Math.max(1, minChunks);
 }
 const CLR_COMPONENTS = 4;
+const FRAMES_PER_COMPONENT = 150;
 /**
  * A voice needs this many chunks (about as many utterances) to be told apart: with one or two, a
  * model of it is a model of what was said, not of who said it.
@@ -61,7 +66,7 @@ const MIN_VOICE_CHUNKS = 3;
 /** a cluster needs this much speech to count as a speaker */
 const MIN_SPEAKER_S = 1.0;
 
-export function speechMask(energyDb: Float32Array, hopS: number, input: Pick<DiarizeInput, 'regions' | 'silence'>): Uint8Array {
+export function speechMask(energyDb: Float32Array, hopS: number, input: { regions?: Interval[]; silence?: Interval[] }): Uint8Array {
   const n = energyDb.length;
   const mask = new Uint8Array(n);
   if (n === 0) return mask;
@@ -102,10 +107,13 @@ function closeRuns(mask: Uint8Array, value: 0 | 1, minLen: number): void {
 interface Chunk {
   start: number;
   end: number;
+  /** chunks with the same group say (nearly) the same words */
+  group: number;
 }
 
-function makeChunks(mask: Uint8Array, cutFrames: Set<number>): Chunk[] {
+function makeChunks(mask: Uint8Array, cutFrames: Set<number>, groupAt: (frame: number, run: number) => number): Chunk[] {
   const chunks: Chunk[] = [];
+  let runs = 0;
   let i = 0;
   while (i < mask.length) {
     if (!mask[i]) {
@@ -117,8 +125,11 @@ function makeChunks(mask: Uint8Array, cutFrames: Set<number>): Chunk[] {
     // split the run [i, j) into near-equal pieces of about CHUNK_FRAMES
     const len = j - i;
     const pieces = Math.max(1, Math.round(len / CHUNK_FRAMES));
+    const run = runs++;
     for (let p = 0; p < pieces; p++) {
-      chunks.push({ start: i + Math.floor((len * p) / pieces), end: i + Math.floor((len * (p + 1)) / pieces) });
+      const start = i + Math.floor((len * p) / pieces);
+      const end = i + Math.floor((len * (p + 1)) / pieces);
+      chunks.push({ start, end, group: groupAt((start + end) >> 1, run) });
     }
     i = j;
   }
@@ -130,7 +141,9 @@ export function diarize(input: DiarizeInput): Diarization {
   const maxSpeakers = input.maxSpeakers ?? 4;
   const energy = frameEnergyDb(samples, sampleRate);
   const { hopS, count: n } = energy;
-  const mask = speechMask(energy.energyDb, hopS, input);
+  const segs = input.segments;
+  const regions = segs?.map((g) => ({ start: Math.max(0, g.start - REGION_PAD_S), end: g.end + REGION_PAD_S }));
+  const mask = speechMask(energy.energyDb, hopS, { regions, silence: input.silence });
   const feats = extractFeatures(samples, sampleRate, mask);
   const notes: string[] = [];
   const labels = new Int8Array(n).fill(-1);
@@ -157,8 +170,15 @@ export function diarize(input: DiarizeInput): Diarization {
   for (const i of speechIdx) if (feats.f0[i] > 0) logF0[i] = Math.log2(feats.f0[i]);
 
   // chunks and their vectors: mean MFCC + median log pitch
-  const cutFrames = new Set((input.cuts ?? []).map((t) => frameAt(feats, t)));
-  const chunks = makeChunks(mask, cutFrames).filter((c) => c.end - c.start >= MIN_CHUNK_FRAMES);
+  const cutFrames = new Set((segs ?? []).flatMap((g) => [frameAt(feats, g.start), frameAt(feats, g.end)]));
+  const groups = segs ? contentGroups(segs.map((g) => g.text ?? '')) : [];
+  // a chunk's content group: its segment's, or (outside segments / without text) its own speech run
+  const groupAt = (frame: number, run: number): number => {
+    const t = frame * hopS;
+    const k = segs ? segs.findIndex((g) => t >= g.start && t <= g.end) : -1;
+    return k >= 0 && segs![k].text ? groups[k] : segs ? segs.length + run : run;
+  };
+  const chunks = makeChunks(mask, cutFrames, groupAt).filter((c) => c.end - c.start >= MIN_CHUNK_FRAMES);
   const cdim = dim + 1;
   const cx = new Float64Array(chunks.length * cdim);
   const chunkF0: number[] = [];
@@ -193,7 +213,7 @@ export function diarize(input: DiarizeInput): Diarization {
 
   const choice = chooseSpeakerCount(cx, chunks, cdim, maxSpeakers, z, dim, input.debug);
   notes.push(...choice.notes);
-  let k = choice.k;
+  const k = choice.k;
   const chunkLabel = choice.assign;
 
   if (k <= 1) {
@@ -240,33 +260,32 @@ export function diarize(input: DiarizeInput): Diarization {
   }
 
   const path = viterbi(ll, m, k, speechIdx);
-  // speakers that lost all their frames are gone; renumber by amount of speech
+  // a speaker left with under half the minimum speech is dropped; the rest are numbered by speech
   const counts = new Array(k).fill(0);
   for (const c of path) counts[c]++;
-  const order = counts.map((cnt, c) => ({ cnt, c })).filter((o) => o.cnt * hopS >= MIN_SPEAKER_S / 2).sort((a, b) => b.cnt - a.cnt);
+  const kept = counts
+    .map((cnt, c) => ({ cnt, c }))
+    .filter((o) => o.cnt * hopS >= MIN_SPEAKER_S / 2)
+    .sort((a, b) => b.cnt - a.cnt);
   const remap = new Int32Array(k).fill(-1);
-  order.forEach((o, idx) => (remap[o.c] = idx));
-  const dropped = k - order.length;
-  k = order.length;
-  if (dropped > 0) notes.push(`${dropped} voice cluster(s) vanished after re-segmentation`);
+  kept.forEach((o, idx) => (remap[o.c] = idx));
+  if (kept.length < k) notes.push(`${k - kept.length} voice cluster(s) vanished after re-segmentation`);
+  const bestKept = (r: number, except?: number): number => {
+    let best = -1;
+    for (const o of kept) if (o.c !== except && (best < 0 || ll[r * k + o.c] > ll[r * k + best])) best = o.c;
+    return best;
+  };
+  const own = new Int32Array(m);
   for (let r = 0; r < m; r++) {
-    let c = remap[path[r]];
-    if (c < 0) {
-      // frame of a vanished cluster: best surviving speaker
-      let bv = -Infinity;
-      for (const o of order) if (ll[r * (order.length + dropped) + o.c] > bv) { bv = ll[r * (order.length + dropped) + o.c]; c = remap[o.c]; }
-    }
-    labels[speechIdx[r]] = c;
+    own[r] = remap[path[r]] >= 0 ? path[r] : bestKept(r);
+    labels[speechIdx[r]] = remap[own[r]];
   }
 
-  // margin: chosen speaker's log-likelihood over the best other, averaged over ±0.25 s of speech
-  const kk = order.length + dropped;
+  // margin: the chosen speaker's log-likelihood over the best other, averaged over ±0.25 s of speech
   const raw = new Float64Array(m);
   for (let r = 0; r < m; r++) {
-    const own = order[labels[speechIdx[r]]].c;
-    let other = -Infinity;
-    for (const o of order) if (o.c !== own && ll[r * kk + o.c] > other) other = ll[r * kk + o.c];
-    raw[r] = other === -Infinity ? FRAME_LL_FLOOR : ll[r * kk + own] - other;
+    const other = bestKept(r, own[r]);
+    raw[r] = other < 0 ? FRAME_LL_FLOOR : ll[r * k + own[r]] - ll[r * k + other];
   }
   const half = 15;
   let acc = 0;
@@ -278,8 +297,8 @@ export function diarize(input: DiarizeInput): Diarization {
     margin[speechIdx[r]] = acc / (hi - lo);
   }
 
-  const speechS = order.map((o) => o.cnt * hopS);
-  return { hopS, frameCount: n, labels, margin, speakerCount: k, speechS, separation: choice.minClr, notes };
+  const speechS = kept.map((o) => o.cnt * hopS);
+  return { hopS, frameCount: n, labels, margin, speakerCount: kept.length, speechS, separation: choice.minClr, notes };
 }
 
 interface CountChoice {
@@ -322,7 +341,8 @@ function chooseSpeakerCount(cx: Float64Array, chunks: Chunk[], cdim: number, max
     const next = [...others];
     let added = 0;
     for (const half of bestSplit.halves) {
-      const clr = others.length ? pairwiseClr([half, ...others], chunks, z, dim)[0] : [];
+      // untestable pairs (NaN) count as the same voice
+      const clr = others.length ? pairwiseClr([half, ...others], chunks, z, dim)[0].map((v) => (Number.isNaN(v) ? 0 : v)) : [];
       const nearest = clr.length ? clr.indexOf(Math.min(...clr)) : -1;
       if (nearest >= 0 && clr[nearest] <= clrDistinct(Math.min(half.length, others[nearest].length))) {
         debug?.(`half of ${half.length} chunks joins voice ${nearest} (CLR ${clr[nearest].toFixed(2)})`);
@@ -343,9 +363,28 @@ function chooseSpeakerCount(cx: Float64Array, chunks: Chunk[], cdim: number, max
   clusters.forEach((members, c) => members.forEach((ci) => (assign[ci] = c)));
   if (clusters.length > 1) {
     const clr = pairwiseClr(clusters, chunks, z, dim);
-    minClr = Math.min(...clr.flat());
+    minClr = Math.min(...clr.flat().filter((v) => !Number.isNaN(v)));
   }
   return { k: clusters.length, assign, notes, minClr };
+}
+
+/**
+ * Groups texts that say nearly the same thing (half or more of their characters shared): a customer
+ * answering 清楚了 ten times must not look like a voice of its own next to his 明白 and 没有.
+ */
+export function contentGroups(texts: string[]): number[] {
+  const sets = texts.map((t) => new Set(t.replace(/[\s\p{P}]/gu, '')));
+  const parent = texts.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  for (let a = 0; a < sets.length; a++) {
+    for (let b = a + 1; b < sets.length; b++) {
+      if (!sets[a].size || !sets[b].size) continue;
+      let shared = 0;
+      for (const ch of sets[a]) if (sets[b].has(ch)) shared++;
+      if (shared / (sets[a].size + sets[b].size - shared) >= 0.5) parent[find(a)] = find(b);
+    }
+  }
+  return texts.map((_, i) => find(i));
 }
 
 /** Symmetric cross-likelihood ratio per pair: each cluster's model is trained on every other chunk and tested on the rest. */
@@ -355,14 +394,22 @@ function pairwiseClr(members: number[][], chunks: Chunk[], z: Float64Array, dim:
   const models: Gmm[] = [];
   const test: number[][] = [];
   for (let c = 0; c < k; c++) {
-    const train: number[] = [];
-    const held: number[] = [];
-    members[c].forEach((ci, j) => {
-      for (let i = chunks[ci].start; i < chunks[ci].end; i++) (j % 2 ? held : train).push(i);
-    });
+    // held out by content: what a model is tested on was never said in what it was trained on
+    const order = [...new Set(members[c].map((ci) => chunks[ci].group))];
+    let train: number[] = [];
+    let held: number[] = [];
+    for (const ci of members[c]) {
+      const side = order.indexOf(chunks[ci].group) % 2 ? held : train;
+      for (let i = chunks[ci].start; i < chunks[ci].end; i++) side.push(i);
+    }
+    // long recordings: an even subsample is as good and keeps the cost flat
+    train = thin(train, MAX_TRAIN_FRAMES);
+    held = thin(held, MAX_TRAIN_FRAMES);
     const x = new Float64Array(train.length * dim);
     train.forEach((f, r) => x.set(z.subarray(f * dim, f * dim + dim), r * dim));
-    models.push(fitGmm(x, train.length, dim, CLR_COMPONENTS, { seed: 31 + c, varFloor }));
+    // few frames, few components: a small model should not learn the words instead of the voice
+    const m = Math.min(CLR_COMPONENTS, Math.max(1, Math.floor(train.length / FRAMES_PER_COMPONENT)));
+    models.push(fitGmm(x, train.length, dim, m, { seed: 31 + c, varFloor }));
     test.push(held);
   }
   // mean over a cluster's held-out frames of log p(x | own) − log p(x | other), clipped per frame
@@ -374,13 +421,20 @@ function pairwiseClr(members: number[][], chunks: Chunk[], z: Float64Array, dim:
       const side = (p: number, q: number) => {
         let t = 0;
         test[p].forEach((f, r) => (t += Math.max(-FRAME_LL_FLOOR, Math.min(FRAME_LL_FLOOR, own[p][r] - gmmLogLikelihood(models[q], z, f * dim)))));
-        return t / Math.max(1, test[p].length);
+        // nothing held out (one thing said over and over): no evidence of a different voice
+        return test[p].length ? t / test[p].length : NaN;
       };
       row.push((side(a, b) + side(b, a)) / 2);
     }
     out.push(row);
   }
   return out;
+}
+
+function thin<T>(xs: T[], max: number): T[] {
+  if (xs.length <= max) return xs;
+  const step = xs.length / max;
+  return Array.from({ length: max }, (_, i) => xs[Math.floor(i * step)]);
 }
 
 /** Best speaker path over speech frames; a change costs SWITCH_PENALTY nats, less across a pause. */

@@ -140,7 +140,6 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
   }
   const segs = transcript.segments;
   const regions = segs.map((s) => ({ start: Math.max(0, s.start - 0.3), end: s.end + 0.3 }));
-  const cuts = segs.flatMap((s) => [s.start, s.end]);
   const log = input.logger;
 
   let mix: Float32Array | undefined;
@@ -163,7 +162,7 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
     notes.push('the sidecar maps audio channels to roles, but the recording is mono');
   }
   mix ??= await decodeAudioFloat32(recording, { channel: 'mix' });
-  const d = diarize({ samples: mix, sampleRate: SAMPLE_RATE, regions, cuts, silence: input.silence });
+  const d = diarize({ samples: mix, sampleRate: SAMPLE_RATE, segments: segs, silence: input.silence });
   log?.info({ stage: 'speakers', voices: d.speakerCount, separation: round2(d.separation) }, 'voices clustered');
   notes.push(...d.notes);
   if (d.speakerCount === 0) {
