@@ -196,6 +196,29 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts:
   return { hits: dedupe(kept), negated, dismissed };
 }
 
+/** Traces of a required disclosure (`partial`): looser matches, kept only for "can't tell". */
+function findPartial(rule: CompiledRule, view: TextView): Hit[] {
+  const out: Hit[] = [];
+  for (const m of rule.partials) {
+    const found: Hit[] = [];
+    if (m.any) found.push(...matchAny(view, m.any));
+    if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all'));
+    if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least'));
+    if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
+    if (m.slots) found.push(...matchSlots(view, m));
+    if (m.script) found.push(...matchScript(view, m.script, m.minCoverage));
+    for (const h of found) {
+      if (m.none?.length) {
+        const ctxText = view.canon.slice(view.clauseStart(h.start), view.clauseEnd(Math.max(h.start, h.end - 1)));
+        if (m.none.some((w) => ctxText.includes(w))) continue;
+      }
+      if (!excluded(h, m.exclude, m.onCanon)) out.push(h);
+    }
+    if (out.length) break;
+  }
+  return out;
+}
+
 /** Overlapping hits → one (slot hits win: they carry the checked numbers; then similarity). */
 function dedupe(hits: Hit[]): Hit[] {
   const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
@@ -354,10 +377,15 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     const floor = Math.max(0.45, (rule.matches[0]?.minCoverage ?? 0.7) - 0.2);
     const scripts = rule.matches.flatMap((m) => m.script ?? []);
     const near = scripts.length ? bestPartial(view, scripts, floor) : undefined;
+    let trace: Hit[] = [];
     if (dismissed.length) {
       out.push(make(rule, '', 'fail', 0.75, [hitEvidence(dismissed[0], '提及后被略过')], `${s.title}：仅提及、未实际说明（被略过）`));
     } else if (near) {
       out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(near, '与标准话术部分相似'), missing: near.what }], `${s.title}：仅部分相似（${Math.round(near.similarity * 100)}%），需人工确认`));
+    } else if ((trace = findPartial(rule, view)).length) {
+      // part of it is there (a topic word, a number ASR may have garbled): a person should listen
+      const h = trace[0];
+      out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(h, '仅找到部分线索'), missing: missingText(rule) }], `${s.title}：仅找到部分线索（“${h.view.original(h.start, h.end)}”），可能被误识别，需人工确认`));
     } else if (low.length) {
       out.push(make(rule, '', 'undetermined', 0.35, low.slice(0, 3).map((x) => segEvidence(x, '转写置信度低')), `未找到“${s.title}”，但有 ${low.length} 段转写置信度低，可能被漏识别`));
     } else {

@@ -186,9 +186,16 @@ function compileRule(y: YamlDoc, base: (string | number)[], raw: unknown, pack: 
   const matches = arr(spec.match).map((m, i) =>
     compileMatch(y, [...base, 'match', ...(Array.isArray(spec.match) ? [i] : [])], m, lex, spec.kind === 'prohibited'),
   );
+  if (spec.partial && spec.kind !== 'required') {
+    throw new UserError(`${y.file}:${lineOf(y, [...base, 'partial'])}: rule "${spec.id}": field "partial" is only for required rules`, y.file);
+  }
+  const partials = arr(spec.partial).map((m, i) =>
+    compileMatch(y, [...base, 'partial', ...(Array.isArray(spec.partial) ? [i] : [])], m, lex, false),
+  );
   return {
     id: spec.id,
     spec,
+    partials,
     file: y.file,
     line,
     pack,

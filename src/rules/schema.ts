@@ -119,6 +119,8 @@ export const TestsSchema = z
     hit: z.array(text).optional(),
     /** texts that must not match */
     miss: z.array(text).optional(),
+    /** texts that give only a partial trace: the required rule is undetermined */
+    partial: z.array(text).optional(),
     cases: z.array(TestCaseSchema).optional(),
   })
   .strict();
@@ -137,6 +139,10 @@ export const RuleSchema = z
     applies: AppliesSchema.optional(),
     speaker: z.enum(['agent', 'customer', 'either']).default('agent'),
     match: oneOrMany(MatchSchema).optional(),
+    /** required rules: looser matches that show a disclosure was partly said (a trace of it, e.g. the
+     *  topic word with a number ASR garbled). Not found by `match` but found here → undetermined
+     *  (REVIEW), never pass; nothing found at all → fail. */
+    partial: oneOrMany(MatchSchema).optional(),
     /** prohibited rules: a match preceded by a negation ("不保本") is not a violation (default true) */
     negation: z.boolean().optional(),
     order: OrderSchema.optional(),

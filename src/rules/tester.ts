@@ -7,7 +7,7 @@ import type { CompiledRule, RuleSet } from './types.js';
 export interface RuleTestResult {
   ruleId: string;
   file: string;
-  kind: 'hit' | 'miss' | 'case';
+  kind: 'hit' | 'miss' | 'partial' | 'case';
   index: number;
   text: string;
   ok: boolean;
@@ -76,6 +76,11 @@ export function runRuleTests(ruleSet: RuleSet): RuleTestResult[] {
     (t.miss ?? []).forEach((text, i) => {
       const r = one(text);
       results.push({ ruleId: rule.id, file: rule.file, kind: 'miss', index: i, text, ok: !r.hit, expected: 'miss', got: r.hit ? `hit — ${describe(r.f)}` : 'miss' });
+    });
+    (t.partial ?? []).forEach((text, i) => {
+      const r = one(text);
+      const ok = r.f?.status === 'undetermined';
+      results.push({ ruleId: rule.id, file: rule.file, kind: 'partial', index: i, text, ok, expected: 'undetermined', got: ok ? 'undetermined' : describe(r.f) });
     });
     (t.cases ?? []).forEach((c, i) => {
       const lines = c.dialogue.map((l) => {

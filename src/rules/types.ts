@@ -51,6 +51,8 @@ export interface CompiledRule {
   /** load order (findings are reported in this order) */
   index: number;
   matches: CompiledMatch[];
+  /** `partial`: traces that make a missing required disclosure undetermined */
+  partials: CompiledMatch[];
   /** prohibited matches preceded by a negation are not violations */
   negation: boolean;
   /** confirm.accept in sound-class form */

@@ -6,11 +6,18 @@ import { NUMERAL_CHARS, readNumeralBySound, soundsNumeral } from '../../text/num
 import type { Hit } from './hit.js';
 import { crossesSegments, findAll } from './regex.js';
 
+function crossesClause(view: TextView, start: number, end: number): boolean {
+  for (let i = start + 1; i < end; i++) if (view.brk[i]) return true;
+  return false;
+}
+
 export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
   const hits: Hit[] = [];
   for (const slot of m.slots ?? []) {
     for (const mm of findAll(slot.re, m.onCanon ? view.canon : view.text, slot.names)) {
       if (crossesSegments(view, mm.start, mm.end)) continue;
+      // a gap never reaches into another clause: "已交的保费会退给您，手续费二十元" is not the premium
+      if (crossesClause(view, mm.start, mm.end)) continue;
       // "第二天" is a day, not a number of days
       if ([...mm.groups.values()].some((g) => g && view.text[g[0] - 1] === '第')) continue;
       const slots: Record<string, number> = {};
@@ -41,6 +48,12 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
           NUMERAL_CHARS.includes(c) || (i === near.length - 1 && soundsNumeral(c) && !slot.literals.includes(c));
         if (!bySound && failsCheck(v) && [...near].some(suspect)) {
           uncertain.push(`${name}=${v}（前面的“${near}”可能是被误识别的数字）`);
+          continue;
+        }
+        // a lone Chinese digit ("五天") that would pass with a 十 before it: ASR drops short
+        // syllables, and 十五 → 五 is the commonest way a right number comes out wrong
+        if (!bySound && v >= 1 && v <= 9 && failsCheck(v) && !failsCheck(10 + v) && /^[一二两三四五六七八九]$/.test(view.original(span[0], span[1]))) {
+          uncertain.push(`${name}=${v}（可能漏识别了“十”）`);
           continue;
         }
         if (c.eq !== undefined && v !== c.eq) failures.push(`${name}=${v}，应为${c.eq}`);
