@@ -2,16 +2,13 @@
 // (verdict, findings, report hashes, the facts as artefacts). Runs inside a worker thread; also
 // callable in-process. Any failure on the session's side becomes a report that says why.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AsrEngineCache } from '../asr/index.js';
 import type { Finding, SessionMeta, Verdict } from '../model/index.js';
-import { buildReport, errorReport, writeReport } from '../pipeline/analyze.js';
-import { collectFacts } from '../pipeline/collect.js';
+import { analyzeSession } from '../pipeline/analyze.js';
 import type { SessionInput } from '../pipeline/session.js';
 import type { RuleSet } from '../rules/index.js';
 import type { Artefact } from '../store/index.js';
-import { errorMessage } from '../util/errors.js';
-import { sessionLogger } from '../util/log.js';
 import { factsToArtefacts, sha256Text } from './facts.js';
 import { riskScore } from './risk.js';
 
@@ -58,54 +55,28 @@ export function hashReportFiles(reportDir: string): { json: string; html: string
 const engines = new AsrEngineCache();
 
 export async function runAnalyzeJob(job: AnalyzeJob, ruleSet: RuleSet, settings: JobSettings): Promise<AnalyzeJobResult> {
-  const { input, reportDir } = job;
-  let log = sessionLogger(input.name);
-  try {
-    const facts = await collectFacts(input, {
-      model: settings.model,
-      forceAsr: settings.forceAsr,
-      threads: settings.threads,
-      cacheDir: settings.cacheDir,
-      engines,
-      vision: settings.vision,
-      reportDir,
-      logger: log,
-    });
-    log = sessionLogger(facts.sessionId);
-    const report = buildReport(facts, ruleSet, job.contentSha256);
-    writeReport(reportDir, report, input.recording, settings.lang);
-    const hashes = hashReportFiles(reportDir);
-    const critical = facts.integrity.find((i) => i.severity === 'critical');
-    return {
-      sessionId: facts.sessionId,
-      meta: facts.meta,
-      verdict: report.verdict,
-      verdictReasons: report.verdictReasons,
-      findings: report.findings,
-      risk: riskScore(report),
-      problem: critical?.message,
-      reportJsonSha256: hashes.json,
-      reportHtmlSha256: hashes.html,
-      artefacts: factsToArtefacts(facts),
-    };
-  } catch (err) {
+  const { report, reportDir, facts, problem } = await analyzeSession(job.input, {
+    ...settings,
+    outDir: dirname(job.reportDir),
+    reportDir: job.reportDir,
+    contentSha256: job.contentSha256,
+    ruleSet,
+    engines,
     // In a batch every failure is the session's: it gets a report saying why and the batch goes on.
-    const reason = errorMessage(err).split('\n')[0] ?? 'unknown error';
-    log.warn({ reason }, 'session could not be analysed');
-    const report = errorReport(input, input.name, reason, job.contentSha256);
-    writeReport(reportDir, report, undefined, settings.lang);
-    const hashes = hashReportFiles(reportDir);
-    return {
-      sessionId: report.session.id,
-      meta: report.session.meta,
-      verdict: report.verdict,
-      verdictReasons: report.verdictReasons,
-      findings: report.findings,
-      risk: riskScore(report),
-      error: reason,
-      reportJsonSha256: hashes.json,
-      reportHtmlSha256: hashes.html,
-      artefacts: [],
-    };
-  }
+    everyErrorIsTheSessions: true,
+  });
+  const hashes = hashReportFiles(reportDir);
+  return {
+    sessionId: report.session.id,
+    meta: report.session.meta,
+    verdict: report.verdict,
+    verdictReasons: report.verdictReasons,
+    findings: report.findings,
+    risk: riskScore(report),
+    error: report.error,
+    problem: report.error ? undefined : problem,
+    reportJsonSha256: hashes.json,
+    reportHtmlSha256: hashes.html,
+    artefacts: facts ? factsToArtefacts(facts) : [],
+  };
 }

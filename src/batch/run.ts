@@ -2,13 +2,14 @@
 // each result in one transaction → index.html → summary. Crash-safe by construction: reports are
 // written atomically before the store records them, the store commits each session on its own, and
 // a re-run re-analyses whatever has no finished run whose report is still the one on disk.
+// With `queue` set the same plan is handed to BullMQ workers on other machines (src/queue) instead.
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Verdict } from '../model/index.js';
 import { loadRuleSet } from '../rules/index.js';
-import { isCurrent, openStore, storePath, type Store } from '../store/index.js';
+import { isCurrent, openStore, storePath, type SessionRecord, type Store } from '../store/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
@@ -34,6 +35,8 @@ export interface BatchOptions {
   ruleDirs?: string[];
   model?: string;
   forceAsr?: boolean;
+  /** false: skip the picture (the visual checks then say they were not done) */
+  vision?: boolean;
   /** re-analyse even unchanged sessions */
   force?: boolean;
   lang?: 'zh' | 'en';
@@ -42,6 +45,14 @@ export interface BatchOptions {
   sessionTimeoutMs?: number;
   cacheDir?: string;
   progress?: ProgressSink;
+  /** redis:// URL: hand the sessions to queue workers (`dualrec worker`) instead of analysing them here */
+  queue?: string;
+  /** BullMQ queue name (default "analyze") */
+  queueName?: string;
+  /** with `queue`: follow the workers until every job is finished, then summarise as a local batch does */
+  wait?: boolean;
+  /** with `queue`: tries per job when the fault is transient (store or Redis down, worker crash) */
+  attempts?: number;
 }
 
 export interface SessionOutcome {
@@ -51,7 +62,8 @@ export interface SessionOutcome {
   verdict?: Verdict;
   risk?: number;
   reportDir: string;
-  status: 'analysed' | 'skipped' | 'failed';
+  /** queued: handed to queue workers, not waited for */
+  status: 'analysed' | 'skipped' | 'failed' | 'queued';
   /** could not be analysed, or analysed with a critical problem, or the program failed on it */
   reason?: string;
 }
@@ -73,9 +85,40 @@ export interface BatchSummary {
   sessions: SessionOutcome[];
   /** sessions of this run that could not be (fully) processed, with the reason */
   failures: SessionOutcome[];
+  /** only when the batch went through a queue (`--queue`) */
+  queue?: QueueSummary;
 }
 
-const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+export interface QueueSummary {
+  /** the Redis URL without its password */
+  url: string;
+  name: string;
+  /** jobs added by this batch */
+  enqueued: number;
+  /** sessions whose job was already waiting or running (a batch enqueued earlier): followed, not added */
+  alreadyQueued: number;
+  /** false: the batch handed the jobs over and did not wait (sessions are `queued`) */
+  waited: boolean;
+  /** queue workers that took part (by name), when waited */
+  workers?: string[];
+}
+
+/** What a batch decided to do, before anything runs: shared by the local pool and the queue. */
+export interface BatchPlan {
+  batchId: string;
+  startedAt: string;
+  rulesVersion: string;
+  discovered: number;
+  inScope: BatchSession[];
+  todo: { s: BatchSession; fp: Fingerprint }[];
+  /** filled as sessions are skipped or finish */
+  outcomes: Map<string, SessionOutcome>;
+  reportsChanged: number;
+  abandonedRuns: number;
+  queueVerdicts: readonly Verdict[];
+}
+
+export const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
 /** Temp files from writeFileAtomic left by a killed process: `.<name>.<pid>.<hex>.tmp`. */
 export function removeStaleTempFiles(dir: string): number {
@@ -93,7 +136,7 @@ export function removeStaleTempFiles(dir: string): number {
 }
 
 /** The current run is still good when its inputs, rules, model and tool match and its report is untouched. */
-function upToDate(
+export function upToDate(
   current: { inputsSha256: string; rulesVersion: string; model: string; toolVersion: string; reportJsonSha256?: string; reportHtmlSha256?: string },
   fp: Fingerprint,
   rulesVersion: string,
@@ -144,10 +187,37 @@ async function runLocked(
   batchId: string,
   startedAt: string,
 ): Promise<BatchSummary> {
+  const plan = await planBatch(store, opts, rulesVersion, batchId, startedAt);
+  if (opts.queue) {
+    // loaded only here: a local batch never pays for BullMQ
+    const { runOnQueue } = await import('../queue/enqueue.js');
+    const queue = await runOnQueue(store, plan, { ...opts, queue: opts.queue });
+    return finishBatchRun(store, plan, opts, queue);
+  }
+  await analyseLocally(store, plan, opts);
+  return finishBatchRun(store, plan, opts);
+}
+
+/**
+ * Discovery, and the decision per session: skip (unchanged, report intact) or analyse. Sessions are
+ * recorded in the store as they are found. A local batch first marks runs left by a killed batch as
+ * abandoned; a queued one cannot (workers elsewhere may be in the middle of them): each worker does it
+ * for its own session instead.
+ */
+export async function planBatch(
+  store: Store,
+  opts: BatchOptions & { inbox: string; outDir: string },
+  rulesVersion: string,
+  batchId: string,
+  startedAt: string,
+): Promise<BatchPlan> {
   const log = rootLogger().child({ batch: batchId });
-  const abandonedRuns = await store.abandonStaleRuns();
-  const staleTemps = removeStaleTempFiles(opts.outDir);
-  if (abandonedRuns || staleTemps) log.warn({ abandonedRuns, staleTemps }, 'resuming after an interrupted run');
+  let abandonedRuns = 0;
+  if (!opts.queue) {
+    abandonedRuns = await store.abandonStaleRuns();
+    const staleTemps = removeStaleTempFiles(opts.outDir);
+    if (abandonedRuns || staleTemps) log.warn({ abandonedRuns, staleTemps }, 'resuming after an interrupted run');
+  }
 
   const discovered = discoverSessions(opts.inbox, opts.outDir);
   const inScope = opts.since ? discovered.filter((s) => !s.recordedOn || s.recordedOn >= opts.since!) : discovered;
@@ -155,7 +225,6 @@ async function runLocked(
 
   let asrModel: string | undefined;
   const modelKey = () => (asrModel ??= asrModelKey(opts.model));
-  const queueVerdicts = opts.queueVerdicts ?? DEFAULT_QUEUE_VERDICTS;
   const outcomes = new Map<string, SessionOutcome>();
   let reportsChanged = 0;
 
@@ -179,15 +248,25 @@ async function runLocked(
     }
     todo.push({ s, fp });
   }
+  return {
+    batchId, startedAt, rulesVersion, discovered: discovered.length, inScope, todo, outcomes, reportsChanged, abandonedRuns,
+    queueVerdicts: opts.queueVerdicts ?? DEFAULT_QUEUE_VERDICTS,
+  };
+}
 
+/** The plan's sessions in this process's worker-thread pool. */
+async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions & { inbox: string; outDir: string }): Promise<void> {
+  const { todo, outcomes, batchId, rulesVersion, queueVerdicts } = plan;
+  const log = rootLogger().child({ batch: batchId });
   const progress = opts.progress ?? progressSink({ tty: false });
-  progress.start(todo.length, inScope.length - todo.length);
+  progress.start(todo.length, plan.inScope.length - todo.length);
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), Math.max(1, todo.length)));
   const init: WorkerInit = {
     ruleDirs: opts.ruleDirs,
     rulesVersion,
     model: opts.model,
     forceAsr: opts.forceAsr,
+    vision: opts.vision,
     // whisper threads share the cores with the other workers
     threads: Math.max(1, Math.floor(availableParallelism() / concurrency)),
     cacheDir: opts.cacheDir,
@@ -235,46 +314,55 @@ async function runLocked(
     await pool?.close();
     progress.end();
   }
+}
 
+/** index.html, the summary, and the batch's row in the store. */
+async function finishBatchRun(
+  store: Store,
+  plan: BatchPlan,
+  opts: BatchOptions & { inbox: string; outDir: string },
+  queue?: QueueSummary,
+): Promise<BatchSummary> {
+  const { batchId, outcomes } = plan;
+  const log = rootLogger().child({ batch: batchId });
   const indexHtml = writeIndexHtml(await store.currentSessions(), opts.outDir);
   const sessions = [...outcomes.values()].sort(
     (a, b) => rank(a) - rank(b) || (b.risk ?? 0) - (a.risk ?? 0) || `${a.relDir}/${a.name}`.localeCompare(`${b.relDir}/${b.name}`),
   );
   const verdicts: Record<Verdict, number> = { FAIL: 0, REVIEW: 0, PASS: 0 };
   for (const o of sessions) if (o.verdict) verdicts[o.verdict]++;
-  const failures = sessions.filter((o) => o.status !== 'skipped' && o.reason);
+  const failures = sessions.filter((o) => o.status !== 'skipped' && o.status !== 'queued' && o.reason);
   const summary: BatchSummary = {
     batchId,
     store: store.location,
     outDir: opts.outDir,
     indexHtml,
-    discovered: discovered.length,
-    inScope: inScope.length,
+    discovered: plan.discovered,
+    inScope: plan.inScope.length,
     analysed: sessions.filter((o) => o.status === 'analysed').length,
     skipped: sessions.filter((o) => o.status === 'skipped').length,
-    reportsChanged,
-    abandonedRuns,
+    reportsChanged: plan.reportsChanged,
+    abandonedRuns: plan.abandonedRuns,
     verdicts,
     sessions,
     failures,
+    ...(queue ? { queue } : {}),
   };
-  await store.finishBatch(batchId, failures.some((f) => f.status === 'failed') ? 'failed' : 'done', {
-    ...summary,
-    sessions: undefined,
-  });
-  log.info({ analysed: summary.analysed, skipped: summary.skipped, failures: failures.length, verdicts }, 'batch finished');
+  const status = queue && !queue.waited ? 'queued' : failures.some((f) => f.status === 'failed') ? 'failed' : 'done';
+  await store.finishBatch(batchId, status, { ...summary, sessions: undefined });
+  log.info({ analysed: summary.analysed, skipped: summary.skipped, failures: failures.length, verdicts }, queue && !queue.waited ? 'batch queued' : 'batch finished');
   return summary;
 }
 
 function rank(o: SessionOutcome): number {
-  return o.status === 'failed' ? -1 : o.verdict === 'FAIL' ? 0 : o.verdict === 'REVIEW' ? 1 : 2;
+  return o.status === 'failed' ? -1 : o.status === 'queued' ? 3 : o.verdict === 'FAIL' ? 0 : o.verdict === 'REVIEW' ? 1 : 2;
 }
 
-function outcome(s: BatchSession, status: SessionOutcome['status'], verdict?: Verdict, risk?: number, reason?: string): SessionOutcome {
+export function outcome(s: BatchSession, status: SessionOutcome['status'], verdict?: Verdict, risk?: number, reason?: string): SessionOutcome {
   return { key: s.key, name: s.input.name, relDir: s.relDir, reportDir: s.reportDir, status, verdict, risk, reason };
 }
 
-function sessionRecord(s: BatchSession) {
+export function sessionRecord(s: BatchSession): SessionRecord {
   return {
     key: s.key,
     base: s.input.base,

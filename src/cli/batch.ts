@@ -5,6 +5,7 @@ import { parseSince } from '../batch/discover.js';
 import { progressSink } from '../batch/progress.js';
 import { runBatch, DEFAULT_QUEUE_VERDICTS, type BatchSummary } from '../batch/run.js';
 import { VERDICTS_ALL, parseVerdictList, parsePositiveInt, withStoreLockExit } from '../batch/cli-flags.js';
+import { DEFAULT_QUEUE_NAME, isRedisUrl } from '../queue/connection.js';
 import { UserError } from '../util/errors.js';
 
 interface BatchFlags {
@@ -15,9 +16,14 @@ interface BatchFlags {
   rules?: string[];
   model?: string;
   forceAsr?: boolean;
+  vision: boolean;
   force?: boolean;
   lang: string;
-  queue: string;
+  queue?: string;
+  reviewQueue?: string;
+  queueName: string;
+  wait?: boolean;
+  attempts?: string;
   sessionTimeout?: string;
   json?: boolean;
   progress?: boolean;
@@ -32,14 +38,19 @@ export function registerBatchCommand(program: Command): void {
     .description('analyse every recording under a folder (recursively), skipping unchanged ones; store results; write index.html')
     .argument('<inbox>', 'folder of recordings and sidecars (date sub-folders welcome: inbox/2024-05-01/…)')
     .option('-o, --out <dir>', 'where reports, index.html and the store go', 'dualrec-reports')
-    .option('--store <file>', 'SQLite store (default <out>/dualrec.sqlite, or env DUALREC_STORE)')
+    .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres://user:password@host:port/db (or env DUALREC_STORE)')
     .option('-j, --concurrency <n>', 'sessions analysed at once (default: number of cores)')
     .option('--since <date>', 'only sessions recorded on or after: YYYY-MM-DD, today, yesterday, or Nd')
     .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
     .option('-m, --model <name|file>', 'whisper model for sessions without a transcript (or env DUALREC_MODEL)')
     .option('--force-asr', 'transcribe even when a transcript file is beside the recording')
+    .option('--no-vision', 'skip the picture (faster; the visual checks then say they were not done)')
     .option('--force', 're-analyse sessions even when nothing changed')
-    .option('--queue <verdicts>', `verdicts that enter the review queue (${VERDICTS_ALL.join(',')})`, DEFAULT_QUEUE_VERDICTS.join(','))
+    .option('--queue <redis-url>', 'hand the sessions to queue workers (`dualrec worker`) through Redis: redis://host:port')
+    .option('--queue-name <name>', 'with --queue: the queue name (workers must use the same)', DEFAULT_QUEUE_NAME)
+    .option('--wait', 'with --queue: follow the workers until every session is done, then summarise')
+    .option('--attempts <n>', 'with --queue: tries per session when the fault is transient (default 3)')
+    .option('--review-queue <verdicts>', `verdicts that enter the review queue (${VERDICTS_ALL.join(',')})`, DEFAULT_QUEUE_VERDICTS.join(','))
     .option('--session-timeout <seconds>', 'give up on a session after this long (it is retried next run)')
     .option('--lang <zh|en>', 'report language', 'zh')
     .option('--no-progress', 'no progress bar even on a terminal (log lines instead)')
@@ -49,6 +60,15 @@ export function registerBatchCommand(program: Command): void {
       const tty = !!process.stderr.isTTY && flags.progress !== false && !flags.json;
       // the bar replaces the per-session info lines; warnings still show (set DUALREC_LOG_LEVEL for more)
       if (tty && !process.env.DUALREC_LOG_LEVEL && !process.env.LOG_LEVEL) process.env.DUALREC_LOG_LEVEL = 'warn';
+      // `--queue FAIL,REVIEW` was the review-queue flag before job queues: a value that is not a URL keeps that meaning
+      let jobQueue = flags.queue;
+      let reviewQueue = flags.reviewQueue ?? DEFAULT_QUEUE_VERDICTS.join(',');
+      if (jobQueue && !isRedisUrl(jobQueue)) {
+        if (/^[a-z]+:\/\//i.test(jobQueue)) throw new UserError(`--queue: expected redis://host:port (or rediss://), got "${jobQueue.split('@').pop()}"`);
+        reviewQueue = jobQueue;
+        jobQueue = undefined;
+      }
+      if (!jobQueue && (flags.wait || flags.attempts)) throw new UserError('--wait and --attempts go with --queue redis://host:port');
       await withStoreLockExit(async () => {
         const summary = await runBatch({
           inbox,
@@ -59,11 +79,16 @@ export function registerBatchCommand(program: Command): void {
           ruleDirs: flags.rules,
           model: flags.model,
           forceAsr: flags.forceAsr,
+          vision: flags.vision,
           force: flags.force,
           lang: flags.lang as 'zh' | 'en',
-          queueVerdicts: parseVerdictList('--queue', flags.queue),
+          queueVerdicts: parseVerdictList('--review-queue', reviewQueue),
           sessionTimeoutMs: flags.sessionTimeout ? parsePositiveInt('--session-timeout', flags.sessionTimeout) * 1000 : undefined,
           progress: progressSink({ tty }),
+          queue: jobQueue,
+          queueName: flags.queueName,
+          wait: flags.wait,
+          attempts: flags.attempts ? parsePositiveInt('--attempts', flags.attempts) : undefined,
         });
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
         if (summary.failures.length > 0) process.exitCode = EXIT_SOME_FAILED;
@@ -78,12 +103,24 @@ const rel = (p: string) => {
 
 export function formatSummary(s: BatchSummary, top = 10): string {
   const lines: string[] = [];
+  const q = s.queue;
+  if (q && !q.waited) {
+    lines.push(
+      `${s.inScope} session(s): ${q.enqueued + q.alreadyQueued} handed to queue "${q.name}" at ${q.url}` +
+        (q.alreadyQueued ? ` (${q.alreadyQueued} already queued by an earlier batch)` : '') +
+        `, ${s.skipped} unchanged (skipped)`,
+    );
+    lines.push(`  follow them with: dualrec batch … --queue ${q.url} --wait   (or see the store; workers log each session)`);
+    lines.push(`index (sessions finished so far): ${rel(s.indexHtml)}`);
+    return lines.join('\n') + '\n';
+  }
   lines.push(
     `${s.inScope} session(s): ${s.analysed} analysed, ${s.skipped} unchanged (skipped)` +
       (s.reportsChanged ? `, ${s.reportsChanged} report(s) changed on disk and re-made` : '') +
       (s.abandonedRuns ? `, resumed after ${s.abandonedRuns} interrupted run(s)` : ''),
   );
   lines.push(`  FAIL ${s.verdicts.FAIL}   REVIEW ${s.verdicts.REVIEW}   PASS ${s.verdicts.PASS}`);
+  if (q) lines.push(`  through queue "${q.name}" at ${q.url}: ${q.workers?.length ?? 0} worker(s) ${q.workers?.join(', ') ?? ''}`.trimEnd());
   const risky = s.sessions.filter((o) => o.verdict && o.verdict !== 'PASS').slice(0, top);
   if (risky.length) {
     lines.push('riskiest:');

@@ -16,16 +16,24 @@ import { collectFacts, type CollectOptions } from './collect.js';
 import { scoreFacts } from './score.js';
 import { loadSessionMeta, type SessionInput } from './session.js';
 
-export interface AnalyzeOptions extends Omit<CollectOptions, 'logger'> {
+export interface AnalyzeOptions extends Omit<CollectOptions, 'logger' | 'reportDir'> {
   outDir: string;
+  /** the session's report folder; default <outDir>/<file stem> */
+  reportDir?: string;
   ruleSet: RuleSet;
   lang?: 'zh' | 'en';
+  /** sha256 of the recording (or transcript) when the caller has it already */
+  contentSha256?: string;
+  /** batch: any failure (even the program's own) becomes this session's error report, never the run's */
+  everyErrorIsTheSessions?: boolean;
 }
 
 export interface AnalyzeResult {
   input: SessionInput;
   report: Report;
   reportDir: string;
+  /** what the report was built from; absent when the session could not be analysed */
+  facts?: SessionFacts;
   /** set when the session could not be (fully) analysed: the one-line reason */
   problem?: string;
 }
@@ -117,26 +125,26 @@ export function writeReport(reportDir: string, report: Report, recording: string
 }
 
 export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions): Promise<AnalyzeResult> {
-  const reportDir = join(opts.outDir, reportFolderName(input));
+  const reportDir = opts.reportDir ?? join(opts.outDir, reportFolderName(input));
   const contentFile = input.recording ?? input.transcript;
   let log: Logger = sessionLogger(input.name);
-  let contentSha256: string | undefined;
+  let contentSha256 = opts.contentSha256;
   let sessionId = input.name;
   try {
     const loaded = loadSessionMeta(input);
     sessionId = loaded.meta.session_id;
     log = sessionLogger(sessionId);
-    contentSha256 = contentFile ? await sha256File(contentFile) : undefined;
+    contentSha256 ??= contentFile ? await sha256File(contentFile) : undefined;
     const facts = await collectFacts(input, { ...opts, reportDir, logger: log }, loaded);
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, input.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');
     const critical = facts.integrity.find((i) => i.severity === 'critical');
-    return { input, report, reportDir, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
+    return { input, report, reportDir, facts, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
   } catch (err) {
-    if (!(err instanceof UserError) && !isMediaFailure(err)) throw err;
+    if (!opts.everyErrorIsTheSessions && !(err instanceof UserError) && !isMediaFailure(err)) throw err;
     // the report names the file, not the folder it sat in (the CLI line keeps the full path)
-    const fullReason = errorMessage(err);
+    const fullReason = errorMessage(err).split('\n')[0] ?? 'unknown error';
     const reason = contentFile ? fullReason.replaceAll(contentFile, basename(contentFile)) : fullReason;
     log.warn({ reason }, 'session could not be analysed');
     const report = errorReport(input, sessionId, reason, contentSha256);

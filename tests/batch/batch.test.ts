@@ -30,7 +30,7 @@ const sha = (file: string) => createHash('sha256').update(readFileSync(file)).di
 const RANK = { FAIL: 0, REVIEW: 1, PASS: 2 } as const;
 
 function batch(...args: string[]): { code: number; summary: BatchSummary; stderr: string } {
-  const r = runCli(['batch', inbox, '--out', out, '--concurrency', '2', '--rules', packs.a, '--json', ...args], { timeoutMs: 240_000 });
+  const r = runCli(['batch', inbox, '--out', out, '--concurrency', '2', '--rules', packs.a, '--json', '--no-vision', ...args], { timeoutMs: 240_000 });
   if (!r.stdout.trim().startsWith('{')) throw new Error(`batch printed no summary (exit ${r.code}): ${r.stderr.slice(-2000)}`);
   return { code: r.code, summary: JSON.parse(r.stdout) as BatchSummary, stderr: r.stderr };
 }

@@ -40,7 +40,7 @@ interface Child {
 function startBatch(): Child {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'batch', inbox, '--out', out, '--concurrency', '2', '--rules', packs.a],
+    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'batch', inbox, '--out', out, '--concurrency', '2', '--rules', packs.a, '--no-vision'],
     { cwd: ROOT, env: { ...process.env, DUALREC_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const c: Child = {

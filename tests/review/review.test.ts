@@ -64,7 +64,7 @@ beforeAll(async () => {
   const t = JSON.parse(readFileSync(tfile, 'utf8')) as { segments: { text: string }[] };
   t.segments[0]!.text = `<img src=x onerror="${PWNED}=3"></p><script>${PWNED}=4</script>您好`;
   writeFileSync(tfile, JSON.stringify(t));
-  const r = runCli(['batch', inbox, '--out', out, '--rules', packs.a, '--concurrency', '2'], { timeoutMs: 180_000 });
+  const r = runCli(['batch', inbox, '--out', out, '--rules', packs.a, '--concurrency', '2', '--no-vision'], { timeoutMs: 180_000 });
   expect([0, 3], r.stderr).toContain(r.code);
   store = openStore(join(out, 'dualrec.sqlite'));
   sessions = await store.currentSessions();
