@@ -47,12 +47,30 @@ export function findAll(re: RE2JS, hay: string, groupNames: string[] = []): Rege
   return out;
 }
 
+/**
+ * A greedy gap that ran into the next turn: the same pattern again, from the same start, inside the
+ * first turn only ("…录音录像，您同吗？" then "好的" must not lose its match to the longer one).
+ */
+export function withinSegment(view: TextView, re: RE2JS, hay: string, m: RegexMatch, groupNames: string[] = []): RegexMatch | undefined {
+  const si = view.seg[m.start];
+  const segEnd = si + 1 < view.segStart.length ? view.segStart[si + 1] : hay.length;
+  const mm = re.matcher(hay.slice(m.start, segEnd));
+  if (!mm.find() || mm.end() <= mm.start()) return undefined;
+  const groups = new Map<string, [number, number] | undefined>();
+  for (const g of groupNames) {
+    const s = mm.start(g);
+    groups.set(g, s < 0 ? undefined : [m.start + s, m.start + mm.end(g)]);
+  }
+  return { start: m.start + mm.start(), end: m.start + mm.end(), groups };
+}
+
 export function matchRegex(view: TextView, res: RE2JS[], onCanon: boolean): Hit[] {
   const hits: Hit[] = [];
   const hay = onCanon ? view.canon : view.text;
   for (const re of res) {
-    for (const m of findAll(re, hay)) {
-      if (crossesSegments(view, m.start, m.end)) continue;
+    for (const found of findAll(re, hay)) {
+      const m = crossesSegments(view, found.start, found.end) ? withinSegment(view, re, hay, found) : found;
+      if (!m) continue;
       hits.push({ view, start: m.start, end: m.end, by: 'regex', what: re.pattern(), similarity: 1 });
     }
   }

@@ -4,7 +4,7 @@ import type { TextView } from '../../text/corpus.js';
 import type { CompiledMatch } from '../types.js';
 import { NUMERAL_CHARS, readNumeralBySound, soundsNumeral } from '../../text/numerals.js';
 import type { Hit } from './hit.js';
-import { crossesSegments, findAll } from './regex.js';
+import { crossesSegments, findAll, withinSegment } from './regex.js';
 
 function crossesClause(view: TextView, start: number, end: number): boolean {
   for (let i = start + 1; i < end; i++) if (view.brk[i]) return true;
@@ -14,8 +14,10 @@ function crossesClause(view: TextView, start: number, end: number): boolean {
 export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
   const hits: Hit[] = [];
   for (const slot of m.slots ?? []) {
-    for (const mm of findAll(slot.re, m.onCanon ? view.canon : view.text, slot.names)) {
-      if (crossesSegments(view, mm.start, mm.end)) continue;
+    const hay = m.onCanon ? view.canon : view.text;
+    for (const found of findAll(slot.re, hay, slot.names)) {
+      const mm = crossesSegments(view, found.start, found.end) ? withinSegment(view, slot.re, hay, found, slot.names) : found;
+      if (!mm) continue;
       // a gap never reaches into another clause: "已交的保费会退给您，手续费二十元" is not the premium
       if (crossesClause(view, mm.start, mm.end)) continue;
       // "第二天" is a day, not a number of days
