@@ -29,6 +29,10 @@ export const LexiconFileSchema = z
     /** the agent reporting an answer for the customer ("王先生表示清楚") */
     proxy_phrases: words.optional(),
     questions: words.optional(),
+    /** words in the agent's question that make "no" the confirming answer ("没人逼您吧", "有没有疑问") */
+    inverted_questions: words.optional(),
+    /** replies that say "no" — a confirmation when the question was inverted */
+    no_answers: words.optional(),
     synonyms: z.array(words.min(2)).max(2000).optional(),
   })
   .strict();
@@ -53,6 +57,8 @@ export interface Lexicon {
   bundles: string[];
   proxy_phrases: string[];
   questions: string[];
+  inverted_questions: string[];
+  no_answers: string[];
   /** normalised word → its synonym group (normalised, including itself) */
   synonyms: Map<string, string[]>;
   /** sound-class form → the word as written */
@@ -76,6 +82,8 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     bundles: new Set<string>(),
     proxy_phrases: new Set<string>(),
     questions: new Set<string>(),
+    inverted_questions: new Set<string>(),
+    no_answers: new Set<string>(),
   };
   const synonyms = new Map<string, string[]>();
   const display = new Map<string, string>();
@@ -111,6 +119,8 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     bundles: [...lists.bundles].sort(byLengthDesc),
     proxy_phrases: [...lists.proxy_phrases].sort(byLengthDesc),
     questions: [...lists.questions].sort(byLengthDesc),
+    inverted_questions: [...lists.inverted_questions].sort(byLengthDesc),
+    no_answers: [...lists.no_answers].sort(byLengthDesc),
     synonyms,
     display,
   };
@@ -155,8 +165,14 @@ function occurrences(norm: string, canon: string, list: string[], kind: Occ['kin
  * An affirmative right after a negator ("没明白") counts as a negative even when the list
  * lacks that exact form.
  */
-export function classifyReply(norm: string, lex: Lexicon): ReplyClass {
+export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean[]): ReplyClass {
   if (!norm) return { kind: 'none' };
+  // a clause break between two positions: "没有，明白了" answers two things, "没明白" one
+  const broken = (a: number, b: number): boolean => {
+    if (!brk) return false;
+    for (let i = a + 1; i <= b && i < brk.length; i++) if (brk[i]) return true;
+    return false;
+  };
   const text = canonText(norm);
   const all = [
     ...occurrences(norm, text, lex.hedge, 'hedge', lex),
@@ -178,9 +194,26 @@ export function classifyReply(norm: string, lex: Lexicon): ReplyClass {
   };
   const affs = kept.filter((o) => o.kind === 'affirmative' && (o.end - o.start > 1 || lead(o)));
   const negated = affs.find((a) =>
-    lex.negators.some((n) => n.length <= 2 && a.start >= n.length && findWord(norm, text, n, lex, a.start - n.length) === a.start - n.length),
+    lex.negators.some((n) => n.length <= 2 && a.start >= n.length && findWord(norm, text, n, lex, a.start - n.length) === a.start - n.length && !broken(a.start - n.length, a.start)),
   );
   if (negated) return { kind: 'negative', word: norm.slice(Math.max(0, negated.start - 1), negated.end) };
+  // "不荷太明白": one stray character between 不/没 and the yes word is most likely a hedge that ASR
+  // garbled (不太 / 没太 / 不很 …), never a clear yes; "不，我明白" (a pronoun between) is not
+  let slurFrom = -1;
+  const slurred = affs.find((a) => {
+    if (a.end - a.start < 2) return false;
+    for (let d = 2; d <= 3 && a.start - d >= 0; d++) {
+      const at = a.start - d;
+      const neg = norm[at];
+      const gap = norm.slice(at + 1, a.start);
+      if ((neg === '不' || neg === '没') && !broken(at, a.start) && ![...gap].some((c) => '我你您都也就是那还不没'.includes(c)) && !lex.not_negators.some((w) => findWord(norm, text, w, lex, at) === at)) {
+        slurFrom = at;
+        return true;
+      }
+    }
+    return false;
+  });
+  if (slurred) return { kind: 'hedge', word: norm.slice(slurFrom, slurred.end) };
   if (affs.length) return { kind: 'affirmative', word: show(affs[0].word) };
   return { kind: 'none' };
 }
@@ -191,6 +224,20 @@ export function classifyReply(norm: string, lex: Lexicon): ReplyClass {
  * acknowledgements (好的, 嗯) are not counted.
  */
 const FILLERS = [...'的了啊呀嗯哦哈啦嘛呢我都也很非常'].map((c) => canonText(c));
+
+/**
+ * "没有" / "没人逼我" in answer to a question whose yes is a no ("没人逼您吧？", "有没有疑问？"):
+ * `question` and `reply` normalised. True when the question is inverted and the reply opens with a no
+ * (and holds no hedge).
+ */
+export function answersInvertedQuestion(question: string, reply: string, lex: Lexicon): boolean {
+  if (!question || !reply) return false;
+  const qc = canonText(question);
+  if (!lex.inverted_questions.some((w) => findWord(question, qc, w, lex) >= 0)) return false;
+  const rc = canonText(reply);
+  if (lex.hedge.some((w) => findWord(reply, rc, w, lex) >= 0)) return false;
+  return lex.no_answers.some((w) => findWord(reply, rc, w, lex) === 0);
+}
 
 export function isBareAffirmative(norm: string, lex: Lexicon): boolean {
   if (!norm || norm.length > 8) return false;

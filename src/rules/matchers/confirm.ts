@@ -2,8 +2,8 @@
 // seconds. A hedge or negative ("不太清楚", "没听懂", "再说一遍") is not a confirmation; the
 // agent answering his own question (代答) is flagged; with unknown roles nothing is guessed.
 import type { Segment } from '../../model/index.js';
-import { classifyReply, findWord, isBareAffirmative, type Lexicon, type ReplyClass, type ReplyKind } from '../../text/lexicon.js';
-import { normText } from '../../text/normalize.js';
+import { answersInvertedQuestion, classifyReply, findWord, isBareAffirmative, type Lexicon, type ReplyClass, type ReplyKind } from '../../text/lexicon.js';
+import { normalize, normText } from '../../text/normalize.js';
 import { canonText } from '../../text/pinyin.js';
 
 export type EffectiveRole = 'agent' | 'customer' | 'unknown';
@@ -71,8 +71,9 @@ export interface SegmentReply {
 function replyOf(s: Segment, lex: Lexicon, cache?: Map<Segment, SegmentReply>): SegmentReply {
   let r = cache?.get(s);
   if (!r) {
-    const norm = normText(s.text);
-    r = { norm, canon: canonText(norm), cls: classifyReply(norm, lex), bare: isBareAffirmative(norm, lex) };
+    const nz = normalize(s.text);
+    const norm = nz.text;
+    r = { norm, canon: canonText(norm), cls: classifyReply(norm, lex, nz.brk), bare: isBareAffirmative(norm, lex) };
     cache?.set(s, r);
   }
   return r;
@@ -99,6 +100,12 @@ function inlineAnswer(text: string, lex: Lexicon): boolean {
 /** "王先生表示清楚，那咱们接着": the agent reporting an answer the customer never gave */
 function narratesAnswer(info: SegmentReply, lex: Lexicon): boolean {
   return lex.proxy_phrases.some((p) => findWord(info.norm, info.canon, p, lex) >= 0);
+}
+
+/** the last sentence of a turn (where its question is), normalised */
+function lastSentence(text: string): string {
+  const parts = text.split(/[。！!？?]/).map((x) => x.trim()).filter(Boolean);
+  return normText(parts[parts.length - 1] ?? '');
 }
 
 export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
@@ -128,6 +135,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   let movedOn = false;
   let lastAgent: SegmentReply | undefined;
   let lastAgentIdx = -1;
+  let lastAgentText: string | undefined;
   const bundled = (): boolean =>
     !!lastAgent && (lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0) || !!inp.mentions?.(lastAgentIdx));
   let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
@@ -142,6 +150,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     const info = replyOf(s, lex, inp.replies);
     const n = info.norm;
     const nc = info.canon;
+    // the question this segment may answer: the agent's latest turn (or the disclosure itself)
+    const question = lastSentence(lastAgentText ?? last.text);
     // the agent went on to the next disclosure before the customer answered: a later answer
     // confirms this item only if the agent's question bundles them ("犹豫期和退保您都了解了吗")
     if (role !== 'customer' && inp.movesOn(k)) {
@@ -151,11 +161,16 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     if (role !== 'customer') {
       lastAgent = info;
       lastAgentIdx = k;
+      lastAgentText = s.text;
     }
     // after a hedge, "不要紧，您回去再看" / "那我们先往下讲" closes the topic unanswered
     if (refusal && role !== 'customer' && lex.dismissals.some((d) => findWord(n, nc, d, lex) >= 0)) break;
     let cls = info.cls;
     if (cls.kind === 'none' && inp.accept?.some((a) => nc.includes(a))) cls = { kind: 'affirmative', word: s.text.trim() };
+    // "没人逼您吧？" — "没有，我自己要买的": the no is the yes
+    if (role !== 'agent' && cls.kind !== 'affirmative' && cls.kind !== 'hedge') {
+      if (answersInvertedQuestion(question, n, lex)) cls = { kind: 'affirmative', word: s.text.trim() };
+    }
     if (s.lowConfidence) lowConf = true;
     if (movedOn && role === 'customer' && !bundled()) break; // that answer is the later item's
     if (role === 'customer') {
