@@ -51,17 +51,17 @@ export function findAll(re: RE2JS, hay: string, groupNames: string[] = []): Rege
  * A greedy gap that ran into the next turn: the same pattern again, from the same start, inside the
  * first turn only ("…录音录像，您同吗？" then "好的" must not lose its match to the longer one).
  */
-export function withinSegment(view: TextView, re: RE2JS, hay: string, m: RegexMatch, groupNames: string[] = []): RegexMatch | undefined {
-  const si = view.seg[m.start];
+export function withinSegment(view: TextView, re: RE2JS, hay: string, m: RegexMatch, groupNames: string[] = [], from = m.start): RegexMatch | undefined {
+  const si = view.seg[from];
   const segEnd = si + 1 < view.segStart.length ? view.segStart[si + 1] : hay.length;
-  const mm = re.matcher(hay.slice(m.start, segEnd));
+  const mm = re.matcher(hay.slice(from, segEnd));
   if (!mm.find() || mm.end() <= mm.start()) return undefined;
   const groups = new Map<string, [number, number] | undefined>();
   for (const g of groupNames) {
     const s = mm.start(g);
-    groups.set(g, s < 0 ? undefined : [m.start + s, m.start + mm.end(g)]);
+    groups.set(g, s < 0 ? undefined : [from + s, from + mm.end(g)]);
   }
-  return { start: m.start + mm.start(), end: m.start + mm.end(), groups };
+  return { start: from + mm.start(), end: from + mm.end(), groups };
 }
 
 export function matchRegex(view: TextView, res: RE2JS[], onCanon: boolean): Hit[] {

@@ -16,10 +16,15 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
   for (const slot of m.slots ?? []) {
     const hay = m.onCanon ? view.canon : view.text;
     for (const found of findAll(slot.re, hay, slot.names)) {
-      const mm = crossesSegments(view, found.start, found.end) ? withinSegment(view, slot.re, hay, found, slot.names) : found;
+      let mm = crossesSegments(view, found.start, found.end) ? withinSegment(view, slot.re, hay, found, slot.names) : found;
       if (!mm) continue;
-      // a gap never reaches into another clause: "已交的保费会退给您，手续费二十元" is not the premium
-      if (crossesClause(view, mm.start, mm.end)) continue;
+      // a gap never reaches into another clause: "已交的保费会退给您，手续费二十元" is not the premium;
+      // the last clause of the match may still hold one of its own ("保费方面，每年需要交两万元")
+      if (crossesClause(view, mm.start, mm.end)) {
+        const again = withinSegment(view, slot.re, hay, mm, slot.names, view.clauseStart(mm.end - 1));
+        if (!again || crossesClause(view, again.start, again.end)) continue;
+        mm = again;
+      }
       // "第二天" is a day, not a number of days
       if ([...mm.groups.values()].some((g) => g && view.text[g[0] - 1] === '第')) continue;
       const slots: Record<string, number> = {};
