@@ -235,6 +235,11 @@ function dedupe(hits: Hit[]): Hit[] {
   return out;
 }
 
+/** a lone two-character word matched only by sound: weak evidence that the thing was said */
+function weakHit(h: Hit): boolean {
+  return h.by === 'any' && h.end - h.start <= 2 && h.similarity < 1;
+}
+
 function hitTimes(h: Hit): TimedHit {
   return { start: h.view.timeAt(h.start, 'start'), end: h.view.timeAt(h.end - 1, 'end') };
 }
@@ -391,6 +396,10 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     } else {
       out.push(make(rule, '', 'fail', 0.9, [{ missing: missingText(rule) }], s.messages?.fail ?? `未找到：${s.title}`));
     }
+  } else if (ordered.every(weakHit)) {
+    // only a two-character word heard by sound ("面遮" for 免责): too little to call it said
+    const h = ordered[0];
+    out.push(make(rule, '', 'undetermined', 0.4, [hitEvidence(h, '仅有同音词')], `${s.title}：仅找到同音词“${h.view.original(h.start, h.end)}”，可能是误识别，需人工确认`));
   } else {
     const best = [...ordered].sort((a, b) => b.similarity - a.similarity || a.start - b.start)[0];
     const certain = roleCertain(best, speaker);
@@ -526,6 +535,12 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
     const ev = hits.slice(0, 3).map((h) => hitEvidence(h, roleCertain(h, speaker) ? undefined : '说话人角色未确定'));
     if (questionOnly) return [make(rule, '', 'undetermined', 0.5, ev, `${s.title}：出现“${ev[0].matched}”，但可能是客户提问，需人工确认`)];
     return [make(rule, '', 'fail', certain ? 0.9 : 0.7, ev, s.messages?.fail ?? `违规表述：“${ev[0].matched}”（${s.title}）`)];
+  }
+  // a garbled trace of the claim ("其实这个根款一样"): a person should listen to it
+  const trace = findPartial(rule, view).filter((h) => !(rule.negation && negationOf(h, ctx.ruleSet.lexicon).negated));
+  if (trace.length) {
+    const ev = trace.slice(0, 2).map((h) => hitEvidence(h, '疑似违规表述（部分）'));
+    return [make(rule, '', 'undetermined', 0.4, ev, `${s.title}：出现疑似表述“${ev[0].matched}”，可能被误识别，需人工确认`)];
   }
   // nothing said — but a garbled stretch could hide it
   const low = lowConfidenceIn(view);

@@ -186,11 +186,11 @@ function compileRule(y: YamlDoc, base: (string | number)[], raw: unknown, pack: 
   const matches = arr(spec.match).map((m, i) =>
     compileMatch(y, [...base, 'match', ...(Array.isArray(spec.match) ? [i] : [])], m, lex, spec.kind === 'prohibited'),
   );
-  if (spec.partial && spec.kind !== 'required') {
-    throw new UserError(`${y.file}:${lineOf(y, [...base, 'partial'])}: rule "${spec.id}": field "partial" is only for required rules`, y.file);
+  if (spec.partial && spec.kind === 'silence') {
+    throw new UserError(`${y.file}:${lineOf(y, [...base, 'partial'])}: rule "${spec.id}": field "partial" is not for silence rules`, y.file);
   }
   const partials = arr(spec.partial).map((m, i) =>
-    compileMatch(y, [...base, 'partial', ...(Array.isArray(spec.partial) ? [i] : [])], m, lex, false),
+    compileMatch(y, [...base, 'partial', ...(Array.isArray(spec.partial) ? [i] : [])], m, lex, spec.kind === 'prohibited'),
   );
   return {
     id: spec.id,

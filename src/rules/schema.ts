@@ -139,9 +139,9 @@ export const RuleSchema = z
     applies: AppliesSchema.optional(),
     speaker: z.enum(['agent', 'customer', 'either']).default('agent'),
     match: oneOrMany(MatchSchema).optional(),
-    /** required rules: looser matches that show a disclosure was partly said (a trace of it, e.g. the
-     *  topic word with a number ASR garbled). Not found by `match` but found here → undetermined
-     *  (REVIEW), never pass; nothing found at all → fail. */
+    /** looser matches that show something was partly said (a trace: the topic word with a number ASR
+     *  garbled, a claim with a word lost). Required: not found by `match` but found here →
+     *  undetermined, never pass. Prohibited: a trace (not negated) → undetermined, never pass. */
     partial: oneOrMany(MatchSchema).optional(),
     /** prohibited rules: a match preceded by a negation ("不保本") is not a violation (default true) */
     negation: z.boolean().optional(),
