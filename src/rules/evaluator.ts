@@ -374,7 +374,8 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
   if (wrong.length) {
     const h = wrong[0];
     out.push(make(rule, '', 'fail', 0.85, [hitEvidence(h, h.slotFailures!.join('；'))], `${s.messages?.fail ?? s.title}：所述数值不符（${h.slotFailures!.join('；')}）`));
-  } else if (!ordered.length && unsure.length) {
+  } else if (unsure.length && !rightNumber) {
+    // the number the rule checks may have been misheard, and no other mention says it right
     const h = unsure[0];
     out.push(make(rule, '', 'undetermined', 0.4, [hitEvidence(h, h.uncertain!.join('；'))], `${s.title}：数值可能被误识别（${h.uncertain!.join('；')}），需人工核对`));
   } else if (!ordered.length) {

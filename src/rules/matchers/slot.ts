@@ -25,6 +25,16 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
         if (!again || crossesClause(view, again.start, again.end)) continue;
         mm = again;
       }
+      // a lazy gap stopped at two characters that only sound like numerals ("签收" ~ 零千) and read
+      // as no number: look past them for the real one ("…签收回执那天起算的十五日")
+      for (let tries = 0; tries < 3; tries++) {
+        const junk = [...mm.groups.values()].find((g) => g && !/^\d/.test(view.text.slice(g[0], g[1])) && readNumeralBySound(view.text.slice(g[0], g[1])) === undefined);
+        if (!junk) break;
+        const masked = hay.slice(0, junk[0]) + '\u0001'.repeat(junk[1] - junk[0]) + hay.slice(junk[1]);
+        const again = withinSegment(view, slot.re, masked, mm, slot.names, mm.start);
+        if (!again || crossesClause(view, again.start, again.end)) break;
+        mm = again;
+      }
       // "第二天" is a day, not a number of days
       if ([...mm.groups.values()].some((g) => g && view.text[g[0] - 1] === '第')) continue;
       const slots: Record<string, number> = {};
