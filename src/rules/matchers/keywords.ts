@@ -134,12 +134,14 @@ export function matchAtLeast(view: TextView, words: Keyword[], n: number, within
       lo++;
     }
     if (counts.size >= n) {
-      // one occurrence per word, the latest of each inside the window
+      // one occurrence per word, the latest of each inside the window; every window that holds
+      // enough words is a candidate (a greedy one could pair "退保" of one turn with "犹豫期" of the
+      // next and hide the pair inside that turn when its clause is then excluded)
       const pick = new Map<number, Occurrence>();
       for (let q = lo; q <= hi; q++) pick.set(occ[q].k, occ[q]);
-      hits.push(toHit(view, [...pick.values()], by, words));
-      counts.clear();
-      lo = hi + 1;
+      const h = toHit(view, [...pick.values()], by, words);
+      const prev = hits[hits.length - 1];
+      if (!prev || prev.start !== h.start || prev.end !== h.end) hits.push(h);
     }
   }
   return hits;
