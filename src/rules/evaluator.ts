@@ -4,6 +4,7 @@ import type { Evidence, Finding, FindingStatus, Segment, SessionFacts, Severity 
 import { TextView } from '../text/corpus.js';
 import type { Normalized } from '../text/normalize.js';
 import { normText } from '../text/normalize.js';
+import { canonText } from '../text/pinyin.js';
 import { checkConfirmation, effectiveRole, type ConfirmOutcome, type SegmentReply } from './matchers/confirm.js';
 import type { Hit } from './matchers/hit.js';
 import { matchAny, matchAtLeast } from './matchers/keywords.js';
@@ -27,6 +28,7 @@ class Context {
   private readonly views = new Map<Speaker, TextView>();
   private readonly normalized = new Map<Segment, Normalized>();
   readonly replies = new Map<Segment, SegmentReply>();
+  readonly canonOf = new Map<Segment, string>();
   /** first (order-valid) hit of each evaluated rule, in seconds */
   readonly firstHit = new Map<string, TimedHit>();
   private readonly hitCache = new Map<string, FoundHits>();
@@ -481,6 +483,33 @@ function ruleSegments(ctx: Context, rule: CompiledRule): Set<number> {
   return set;
 }
 
+/** the rule's topic words (sound-class forms): its `any` words and the first item of each `all`,
+ *  3+ characters only (犹豫期, 责任免除 — not 签收, which names nothing on its own) */
+const topicCache = new WeakMap<CompiledRule, string[]>();
+function topicWords(rule: CompiledRule): string[] {
+  let t = topicCache.get(rule);
+  if (!t) {
+    const kws = rule.matches.flatMap((m) => [...(m.any ?? []), ...(m.all?.length ? [m.all[0]] : [])]);
+    t = [...new Set(kws.flatMap((k) => k.alts.filter((a) => a.text.length >= 3).map((a) => a.canon)))];
+    topicCache.set(rule, t);
+  }
+  return t;
+}
+
+/** "犹豫期和退保会有损失这个事，您清楚了吧？": a question (the turn's last sentence) that names the
+ *  item asks about it too */
+function namesTopic(rule: CompiledRule, seg: Segment | undefined, ctx: Context): boolean {
+  if (!seg) return false;
+  let canon = ctx.canonOf.get(seg);
+  if (canon === undefined) {
+    // the question is the turn's last sentence: "犹豫期后退保会有损失。您能理解吗？" asks about the loss
+    const sentences = seg.text.split(/[。！!？?]/).map((x) => x.trim()).filter(Boolean);
+    canon = canonText(normText(sentences[sentences.length - 1] ?? ''));
+    ctx.canonOf.set(seg, canon);
+  }
+  return topicWords(rule).some((w) => canon!.includes(w));
+}
+
 function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number): ConfirmOutcome {
   const v = h.view;
   const lastSeg = v.segments[v.seg[h.end - 1]];
@@ -494,7 +523,7 @@ function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number)
     withinS,
     lex: ctx.ruleSet.lexicon,
     movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id),
-    mentions: (k) => ruleSegments(ctx, rule).has(k),
+    mentions: (k) => ruleSegments(ctx, rule).has(k) || namesTopic(rule, ctx.segs[k], ctx),
     accept: rule.confirmAccept,
     replies: ctx.replies,
   });
