@@ -69,6 +69,7 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
     integrity: facts.integrity,
     transcript: facts.transcript && withoutFolders(facts.transcript),
     transcriptMissingReason: facts.transcriptMissingReason,
+    speakers: facts.speakers,
     visual: facts.visual,
     findings,
     rules: { packs: ruleSet.packs, version: ruleSet.version },

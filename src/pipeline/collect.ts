@@ -5,7 +5,7 @@ import type { IntegrityIssue, SessionFacts, Transcript } from '../model/index.js
 import { probeMedia, checkIntegrity, detectSignals, decodeIssues } from '../media/index.js';
 import { importTranscript } from '../asr/import/index.js';
 import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/index.js';
-import { applyLabelRoles } from '../speakers/labels.js';
+import { assignRoles } from '../speakers/index.js';
 import { analyzeVision } from '../vision/index.js';
 import { UserError } from '../util/errors.js';
 import { loadSessionMeta, type LoadedMeta, type SessionInput } from './session.js';
@@ -55,8 +55,17 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
 
   facts.transcript = await obtainTranscript(input, facts, opts);
   if (facts.transcript) {
-    const withRole = applyLabelRoles(facts.transcript, meta);
-    log.info({ stage: 'transcript', segments: facts.transcript.segments.length, withRole, source: facts.transcript.source.kind }, 'transcript ready');
+    log.info({ stage: 'transcript', segments: facts.transcript.segments.length, source: facts.transcript.source.kind }, 'transcript ready');
+    // Who said each line: sidecar, labels, audio channels or voices, then the words themselves.
+    facts.speakers = await assignRoles({
+      transcript: facts.transcript,
+      meta,
+      recording: facts.probe?.audio.length && !isUndecodable(facts.integrity) ? input.recording : undefined,
+      probe: facts.probe,
+      silence: facts.signals?.silence,
+      logger: log,
+    });
+    log.info({ stage: 'speakers', method: facts.speakers.method, speakers: facts.speakers.speakerCount }, 'roles assigned');
   }
 
   // Vision after the transcript: its cues (签字, 出示 …) say where to look closely.
