@@ -211,6 +211,7 @@ function refsOf(r: CompiledRule): { ref: string; field: string[] }[] {
   for (const x of r.spec.order?.after ?? []) out.push({ ref: x, field: ['order', 'after'] });
   for (const x of r.spec.order?.before ?? []) out.push({ ref: x, field: ['order', 'before'] });
   for (const x of r.spec.silence?.between ?? []) out.push({ ref: x, field: ['silence', 'between'] });
+  for (const x of r.spec.confirm?.joint_with ?? []) out.push({ ref: x, field: ['confirm', 'joint_with'] });
   return out;
 }
 
@@ -230,7 +231,8 @@ function sortRules(rules: CompiledRule[], docs: Map<CompiledRule, { y: YamlDoc; 
         throw new UserError(`${r.file}:${lineOf(d.y, [...d.base, ...field])}: rule "${r.id}": field "${field.join('.')}" refers to itself`, r.file);
       }
     }
-    deps.set(r.id, refsOf(r).map((x) => x.ref));
+    // confirm.joint_with names a sibling, not something this rule needs evaluated first
+    deps.set(r.id, refsOf(r).filter((x) => x.field[0] !== 'confirm').map((x) => x.ref));
   }
   // cycles in the order relation itself (a after b, b after a; or a before b, b before a)
   const later = new Map<string, Set<string>>(); // x → rules that must come after x

@@ -70,6 +70,9 @@ export const ConfirmSchema = z
     proxy: z.boolean().default(true),
     /** answers that also count as confirming this item (a health question is answered "没有") */
     accept: z.array(word).min(1).optional(),
+    /** disclosures that form one item with this one ("犹豫期及退保损失"): going on to one of them is
+     *  not moving on, so one question after both confirms both */
+    joint_with: z.array(ruleRef).min(1).optional(),
   })
   .strict();
 

@@ -53,6 +53,8 @@ export interface ConfirmInput {
   lex: Lexicon;
   /** true when segment k starts another disclosure (the agent moved on to a new topic) */
   movesOn: (k: number) => boolean;
+  /** true when segment k starts a disclosure that forms one item with this one (confirm.joint_with) */
+  joinsOn?: (k: number) => boolean;
   /** true when segment k mentions this same item again (a question about it) */
   mentions?: (k: number) => boolean;
   /** rule-specific answers that count as a confirmation (sound-class forms) */
@@ -133,6 +135,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   let customerSpoke = false;
   let unclear: Segment | undefined;
   let movedOn = false;
+  let joined = false;
   let lastAgent: SegmentReply | undefined;
   let lastAgentIdx = -1;
   let lastAgentText: string | undefined;
@@ -172,7 +175,11 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       if (answersInvertedQuestion(question, n, lex)) cls = { kind: 'affirmative', word: s.text.trim() };
     }
     if (s.lowConfidence) lowConf = true;
+    if (role !== 'customer' && inp.joinsOn?.(k)) joined = true;
     if (movedOn && role === 'customer' && !bundled()) break; // that answer is the later item's
+    // the agent already answered this item for the customer: the answer to the joint item's question
+    // does not make up for it
+    if (joined && proxy === 'yes' && role === 'customer') break;
     if (role === 'customer') {
       if (cls.kind === 'affirmative') {
         return {
