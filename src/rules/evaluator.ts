@@ -510,6 +510,12 @@ function namesTopic(rule: CompiledRule, seg: Segment | undefined, ctx: Context):
   return topicWords(rule).some((w) => canon!.includes(w));
 }
 
+/** another rule for the same concept ("演示利率只是演示" after "分红不保证") is the same item, not the next */
+function sameConcept(ctx: Context, rule: CompiledRule, otherId: string): boolean {
+  const other = ctx.ruleSet.rules.find((r) => r.id === otherId);
+  return !!other && other.spec.concepts.some((c) => rule.spec.concepts.includes(c));
+}
+
 function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number): ConfirmOutcome {
   const v = h.view;
   const lastSeg = v.segments[v.seg[h.end - 1]];
@@ -522,7 +528,7 @@ function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number)
     endTime: hitTimes(h).end,
     withinS,
     lex: ctx.ruleSet.lexicon,
-    movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id && !rule.spec.confirm?.joint_with?.includes(id)),
+    movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id && !rule.spec.confirm?.joint_with?.includes(id) && !sameConcept(ctx, rule, id)),
     joinsOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => !!rule.spec.confirm?.joint_with?.includes(id)),
     mentions: (k) => ruleSegments(ctx, rule).has(k) || namesTopic(rule, ctx.segs[k], ctx),
     accept: rule.confirmAccept,
