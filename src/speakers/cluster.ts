@@ -211,7 +211,7 @@ export function diarize(input: DiarizeInput): Diarization {
     for (let ci = 0; ci < chunks.length; ci++) cx[ci * cdim + q] = (cx[ci * cdim + q] - m) / s;
   }
 
-  const choice = chooseSpeakerCount(cx, chunks, cdim, maxSpeakers, z, dim, input.debug);
+    const choice = chooseSpeakerCount(cx, chunks, cdim, maxSpeakers, z, dim, input.debug);
   notes.push(...choice.notes);
   const k = choice.k;
   const chunkLabel = choice.assign;

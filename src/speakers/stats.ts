@@ -225,3 +225,4 @@ export function fitGmm(x: Float64Array, n: number, dim: number, m: number, opts:
   }
   return g;
 }
+
