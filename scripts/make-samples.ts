@@ -7,11 +7,15 @@
 // Speech is espeak-ng's Mandarin voice `cmn-latn-pinyin` fed numbered pinyin (pinyin-pro), one WAV
 // per scripted line; lines are joined with fixed gaps and the transcript gets each line's TRUE start
 // and end (measured from the samples), so importers and rules see exactly what is in the audio.
-// The picture is a plain background with the current sales stage drawn in WenQuanYi Micro Hei.
+// The picture of the two sales samples is what a compliant 双录 camera shows, composed from the photos
+// that ship in npm packages and placed on the transcript's true timings (scripts/lib/sample-video.ts):
+// agent and customer side by side throughout, the licence / 投保提示书 / 条款 / ID card held up when
+// their lines are said, and the customer signing the 投保单 on camera. The truncated sample keeps a
+// plain background with the current sales stage drawn in WenQuanYi Micro Hei.
 //
-// Deterministic: the same script gives byte-identical transcripts, meta and WAVs; the MP4s are
-// identical for the same ffmpeg/x264 build (bitexact flags, single-threaded x264, SEI removed, no
-// metadata), but may differ across ffmpeg versions.
+// Deterministic: the same script gives byte-identical transcripts, meta and WAVs, and the same video
+// frames; the MP4s are identical for the same ffmpeg/x264 build (bitexact flags, single-threaded x264,
+// SEI removed, no metadata), but may differ across ffmpeg versions.
 //
 // This is tooling, not product: it runs ffmpeg and espeak-ng itself (argv arrays, no shell).
 import { spawnSync } from 'node:child_process';
@@ -22,6 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { customPinyin, pinyin } from 'pinyin-pro';
 import { importTranscript, serializeTranscript } from '../src/asr/import/index.js';
 import { SessionMetaSchema, type Segment, type SessionMeta } from '../src/model/index.js';
+import { idCheckCharacter } from '../src/vision/documents.js';
+import { AUDIO_ENC, BITEXACT, encodeFramesWithAudio } from './lib/encode.js';
+import { composeFrame, loadPieces, planVideo, PORTRAITS, SAMPLE_VIDEO, type CardTexts, type Portrait, type Prop, type VideoPlan } from './lib/sample-video.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -66,8 +73,10 @@ type Who = 'agent' | 'customer';
 interface Line {
   who: Who;
   text: string;
-  /** sales stage shown in the picture from this line on */
+  /** sales stage shown in the picture from this line on (plain-picture samples) */
   stage?: string;
+  /** what the camera shows while this line is said (composed-picture samples, see scripts/lib/sample-video.ts) */
+  show?: Prop;
 }
 
 interface Sample {
@@ -85,22 +94,24 @@ interface Sample {
   transcript: 'json' | 'srt' | 'none';
   /** keep only this fraction of the encoded file's bytes (cuts off the moov atom at the end) */
   truncateTo?: number;
+  /** a composed picture (people, documents, signing) instead of the plain stage captions */
+  video?: { agent: Portrait; customer: Portrait; cards: CardTexts };
 }
 
-const a = (text: string, stage?: string): Line => ({ who: 'agent', text, ...(stage ? { stage } : {}) });
+const a = (text: string, stage?: string, show?: Prop): Line => ({ who: 'agent', text, ...(stage ? { stage } : {}), ...(show ? { show } : {}) });
 const c = (text: string): Line => ({ who: 'customer', text });
 
 const COMPLIANT: Line[] = [
   a('您好，现在开始录音录像。此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？', '录音录像告知'),
   c('是的，我同意。'),
-  a('我是瑞和人寿保险股份有限公司的保险代理人王明，我的执业证号是零二零零一二三四五六七，这是我的执业证，请您查看。', '代理人身份'),
+  a('我是瑞和人寿保险股份有限公司的保险代理人王明，我的执业证号是零二零零一二三四五六七，这是我的执业证，请您查看。', '代理人身份', 'license'),
   c('好的，看到了。'),
-  a('请问您是投保人本人吗？请您出示身份证件。', '投保人身份'),
+  a('请问您是投保人本人吗？请您出示身份证件。', '投保人身份', 'id'),
   c('是的，我是投保人本人，这是我的身份证。'),
-  a('您投保的产品是瑞和人寿保险股份有限公司的瑞和福满两全保险，分红型。', '产品与保险公司'),
+  a('您投保的产品是瑞和人寿保险股份有限公司的瑞和福满两全保险，分红型。', '产品与保险公司', 'notice'),
   a('本产品的保险责任包括身故保险金和满期保险金：保险期间内身故，给付身故保险金；期满生存，给付满期保险金。您清楚了吗？', '保险责任'),
   c('清楚了。'),
-  a('请您特别注意保险合同中的责任免除条款，请您仔细阅读。您明白了吗？', '责任免除'),
+  a('请您特别注意保险合同中的责任免除条款，请您仔细阅读。您明白了吗？', '责任免除', 'clauses'),
   c('明白。'),
   a('本产品每年交保费一万元，交费期间十年，保险期间二十年。请问您是否清楚？', '保费与交费期间'),
   c('清楚了。'),
@@ -116,7 +127,7 @@ const COMPLIANT: Line[] = [
   c('没有。'),
   a('过去两年内是否住院或者做过手术？'),
   c('没有。'),
-  a('请您在投保单上亲笔签名，并抄录风险提示语句。', '亲笔签名与抄录'),
+  a('请您在投保单上亲笔签名，并抄录风险提示语句。', '亲笔签名与抄录', 'form'),
   c('好的，我已经签好名并抄录完了。'),
   a('请问您对以上内容是否清楚，是否同意投保？', '确认投保'),
   c('同意。'),
@@ -127,11 +138,11 @@ const COMPLIANT: Line[] = [
 const MISSING_EXCLUSIONS: Line[] = [
   a('您好，我们现在开始录音录像。此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？', '录音录像告知'),
   c('好的，同意。'),
-  a('我是安盈人寿保险股份有限公司的代理人张丽，执业证号零三零零七六五四三二一，请您看一下我的执业证。', '代理人身份'),
+  a('我是安盈人寿保险股份有限公司的代理人张丽，执业证号零三零零七六五四三二一，请您看一下我的执业证。', '代理人身份', 'license'),
   c('好的。'),
-  a('请您确认您是投保人本人，并出示您的身份证。', '投保人身份'),
+  a('请您确认您是投保人本人，并出示您的身份证。', '投保人身份', 'id'),
   c('是的，是我本人。'),
-  a('今天为您介绍的是安盈人寿保险股份有限公司的安盈金福两全保险，分红型。', '产品与保险公司'),
+  a('今天为您介绍的是安盈人寿保险股份有限公司的安盈金福两全保险，分红型。', '产品与保险公司', 'notice'),
   a('这款产品的保障包括身故保险金和满期保险金，保险期满时被保险人生存，可以领取满期保险金。您了解了吗？', '保险责任'),
   c('了解了。'),
   a('保费是每年一万二千元，一共交十年，保障二十年。您清楚吗？', '保费与交费期间'),
@@ -145,7 +156,7 @@ const MISSING_EXCLUSIONS: Line[] = [
   c('清楚。'),
   a('请您如实告知健康情况，被保险人最近两年有没有住院或者手术？', '健康告知'),
   c('没有。'),
-  a('请您亲笔签名，再抄录一下风险提示语句。', '亲笔签名与抄录'),
+  a('请您亲笔签名，再抄录一下风险提示语句。', '亲笔签名与抄录', 'form'),
   c('好的，签好了。'),
   a('您是否同意投保？', '确认投保'),
   c('同意。'),
@@ -180,12 +191,18 @@ const AUDIO_ONLY_HEALTH: Line[] = [
   a('感谢您的配合，本次录音到此结束。'),
 ];
 
+/** A made-up resident ID number: 17 digits (region, birth date, sequence) and its GB 11643 check character. */
+function fictionalId(first17: string): string {
+  return first17 + idCheckCharacter(first17);
+}
+
 const SAMPLES: Sample[] = [
   {
     name: 'compliant-participating',
     verdict: 'PASS',
-    why: 'every required disclosure is said, in order, each confirmed by the customer; no prohibited promise',
+    why: 'every required disclosure is said in order and confirmed; no prohibited promise; on camera: both in frame, documents and ID shown, the customer signs',
     concepts: {
+      'integrity.recording': 'pass',
       'consent.recording': 'pass',
       'identity.agent': 'pass',
       'identity.customer': 'pass',
@@ -199,6 +216,9 @@ const SAMPLES: Sample[] = [
       'disclosure.benefit-uncertainty': 'pass',
       'disclosure.health-notice': 'pass',
       'prohibited.guarantee': 'pass',
+      'visual.copresence': 'pass',
+      'visual.document-shown': 'pass',
+      'visual.signature': 'pass',
     },
     meta: {
       session_id: 'SAMPLE-2024-0001',
@@ -213,6 +233,14 @@ const SAMPLES: Sample[] = [
     },
     voices: { agent: VOICES.agentA, customer: VOICES.customer },
     lines: COMPLIANT,
+    video: {
+      agent: PORTRAITS.manInSuit,
+      customer: PORTRAITS.womanRedDress,
+      cards: {
+        insurer: '瑞和人寿保险股份有限公司', product: '瑞和福满两全保险（分红型）', agentName: '王明', licenseNo: '02001234567',
+        customerName: '李秀兰', customerSex: '女', birth: '1979年3月12日', idNumber: fictionalId('31010419790312042'),
+      },
+    },
     container: 'mp4',
     transcript: 'json',
   },
@@ -227,6 +255,11 @@ const SAMPLES: Sample[] = [
       'disclosure.surrender-loss': 'pass',
       'disclosure.benefit-uncertainty': 'pass',
       'prohibited.guarantee': 'pass',
+      // the picture is compliant: the one fault is what was not said
+      'integrity.recording': 'pass',
+      'visual.copresence': 'pass',
+      'visual.document-shown': 'pass',
+      'visual.signature': 'pass',
     },
     meta: {
       session_id: 'SAMPLE-2024-0002',
@@ -241,6 +274,15 @@ const SAMPLES: Sample[] = [
     },
     voices: { agent: VOICES.agentB, customer: VOICES.customer },
     lines: MISSING_EXCLUSIONS,
+    // the picture is compliant: people in frame, licence, ID and 投保提示书 shown, signing on camera
+    video: {
+      agent: PORTRAITS.womanGreenTop,
+      customer: { ...PORTRAITS.manInSuit, flip: true },
+      cards: {
+        insurer: '安盈人寿保险股份有限公司', product: '安盈金福两全保险（分红型）', agentName: '张丽', licenseNo: '03007654321',
+        customerName: '陈建国', customerSex: '男', birth: '1971年8月9日', idNumber: fictionalId('32010219710809053'),
+      },
+    },
     container: 'mp4',
     transcript: 'json',
   },
@@ -419,15 +461,16 @@ function fontFile(): string {
   throw new Error('make-samples: font WenQuanYi Micro Hei not found (apt-get install fonts-wqy-microhei)');
 }
 
-/** Settings that keep an encode byte-identical between runs of the same ffmpeg build. */
-const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1', '-map_chapters', '-1'];
-const AUDIO_ENC = ['-c:a', 'aac', '-b:a', '32k', '-ac', '1'];
-
 /** Filter-graph text must not carry quotes, colons, commas or backslashes into drawtext. */
 function safeDrawText(s: string): string {
   if (/['\\:,;%[\]]/.test(s)) throw new Error(`make-samples: stage text "${s}" has characters drawtext would need escaped`);
   return s;
 }
+
+/** x264 quality for the composed pictures: small files (< 2 MB with the audio) with text still legible */
+const VIDEO_CRF = 30;
+/** keyframe every 10 s */
+const VIDEO_GOP_S = 10;
 
 interface Placed {
   line: Line;
@@ -464,6 +507,25 @@ function encodeVideo(wav: string, out: string, durationS: number, title: string,
   );
 }
 
+/** What the camera shows when, from the scripted lines' `show` marks and their times (one per line). */
+function videoPlanOf(s: Sample, times: { start: number; end: number }[], durationS: number): VideoPlan {
+  return planVideo(s.lines.map((l, i) => ({ who: l.who, start: times[i]!.start, end: times[i]!.end, ...(l.show ? { show: l.show } : {}) })), durationS);
+}
+
+/** The composed picture (scripts/lib/sample-video.ts) on the lines' true timings, with the speech. */
+async function encodeComposed(s: Sample, placed: Placed[], wav: string, out: string, durationS: number): Promise<void> {
+  const v = s.video!;
+  const plan = videoPlanOf(s, placed, durationS);
+  const pieces = await loadPieces(v.agent, v.customer, v.cards, fontFile());
+  const n = Math.ceil(durationS * SAMPLE_VIDEO.fps);
+  const frames = function* () {
+    for (let i = 0; i < n; i++) yield composeFrame(pieces, plan, i);
+  };
+  // the recorder's clock, burnt in (top left, clear of the cards) as 双录 systems do
+  const clock = `drawtext=fontfile=${fontFile()}:fontcolor=white:fontsize=10:x=6:y=4:box=1:boxcolor=black@0.4:boxborderw=2:text='%{pts\\:hms}'`;
+  await encodeFramesWithAudio(out, { ...SAMPLE_VIDEO, crf: VIDEO_CRF, gop: VIDEO_GOP_S * SAMPLE_VIDEO.fps, filter: clock }, frames(), wav);
+}
+
 function encodeAudioOnly(wav: string, out: string): void {
   mustRun('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', wav, '-vn', ...AUDIO_ENC, ...BITEXACT, out], `encoding ${out}`);
 }
@@ -492,7 +554,7 @@ export interface MadeSample {
   agentCpm: number;
 }
 
-function makeSample(s: Sample, outDir: string, tmp: string): MadeSample {
+async function makeSample(s: Sample, outDir: string, tmp: string): Promise<MadeSample> {
   // 1. speech, one WAV per line
   const pcms = s.lines.map((l, i) => synth(l.text, s.voices[l.who], join(tmp, `${s.name}-${i}.wav`)));
   const rate = pcms[0].rate;
@@ -518,7 +580,9 @@ function makeSample(s: Sample, outDir: string, tmp: string): MadeSample {
 
   // 3. picture + encode
   const media = join(outDir, `${s.name}.${s.container}`);
-  if (s.container === 'mp4') {
+  if (s.container === 'mp4' && s.video) {
+    await encodeComposed(s, placed, wav, media, durationS);
+  } else if (s.container === 'mp4') {
     const stages: { text: string; start: number; end: number }[] = [];
     for (const p of placed) {
       if (!p.line.stage) continue;
@@ -573,19 +637,32 @@ function writeJson(file: string, value: unknown): string {
 
 export const SAMPLE_NAMES = SAMPLES.map((s) => s.name);
 
-export function makeSamples(outDir: string, only?: string[]): MadeSample[] {
+/**
+ * The picture plan of a composed-picture sample on the given timeline (the committed transcript's
+ * segments, one per scripted line); undefined for the samples with a plain or no picture.
+ */
+export function sampleVideoPlan(name: string, segments: Pick<Segment, 'start' | 'end' | 'text'>[], durationS: number): VideoPlan | undefined {
+  const s = SAMPLES.find((x) => x.name === name);
+  if (!s?.video) return undefined;
+  if (segments.length !== s.lines.length || segments.some((seg, i) => seg.text !== s.lines[i]!.text)) throw new Error(`make-samples: the segments given are not ${name}'s lines`);
+  return videoPlanOf(s, segments, durationS);
+}
+
+export async function makeSamples(outDir: string, only?: string[]): Promise<MadeSample[]> {
   const unknown = (only ?? []).filter((n) => !SAMPLE_NAMES.includes(n));
   if (unknown.length) throw new Error(`make-samples: unknown sample(s) ${unknown.join(', ')}; known: ${SAMPLE_NAMES.join(', ')}`);
   mkdirSync(outDir, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'dualrec-samples-'));
   try {
-    return SAMPLES.filter((s) => !only || only.includes(s.name)).map((s) => makeSample(s, outDir, tmp));
+    const made: MadeSample[] = [];
+    for (const s of SAMPLES.filter((x) => !only || only.includes(x.name))) made.push(await makeSample(s, outDir, tmp));
+    return made;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   let out = join(ROOT, 'samples');
   let only: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -593,17 +670,15 @@ function main(argv: string[]): void {
     else if (argv[i] === '--only') only = (argv[++i] ?? '').split(',').filter(Boolean);
     else throw new Error(`make-samples: unknown argument ${argv[i]} (use --out DIR, --only NAME,...)`);
   }
-  for (const m of makeSamples(out, only)) {
+  for (const m of await makeSamples(out, only)) {
     const sizes = m.files.map((f) => `${f.slice(out.length + 1)} ${readFileSync(f).length}B`).join(', ');
     console.log(`${m.name}: ${m.durationS}s, ${m.segments} segments, agent ${m.agentCpm} chars/min — ${sizes}`);
   }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main(process.argv.slice(2));
-  } catch (err) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : String(err));
     process.exit(1);
-  }
+  });
 }

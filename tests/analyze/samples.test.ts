@@ -12,10 +12,11 @@ const names = readdirSync(samplesDir).filter((f) => f.endsWith('.expected.json')
 let out: string;
 let res: CliResult;
 
+// vision reads the composed sample pictures (faces, OCR, hands): allow for a busy two-core machine
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'dualrec-samples-'));
-  res = runCli(['analyze', samplesDir, '--out', out]);
-});
+  res = runCli(['analyze', samplesDir, '--out', out], { timeoutMs: 300_000 });
+}, 300_000);
 
 describe('analyze samples/', () => {
   it('analyses every sample and exits 3 only because one is broken on purpose', () => {

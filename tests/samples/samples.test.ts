@@ -1,5 +1,7 @@
 // The bundled samples: each transcript imports, its times lie inside the recording and on its speech,
-// the scripts say what the README says they say, and the committed files are what the script makes.
+// the scripts say what the README says they say, the composed pictures show the documents, the ID and
+// the signing where the transcript asks for them (and are never frozen or cut), and the committed files
+// are what the script makes.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +9,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { findTranscriptFor, importTranscript } from '../../src/asr/import/index.js';
 import { decodeAudioFloat32, SAMPLE_RATE } from '../../src/media/audio.js';
 import { probeMedia } from '../../src/media/probe.js';
+import { detectSignals } from '../../src/media/signals.js';
+import { planSampling } from '../../src/vision/sampling.js';
 import { CONCEPTS, SessionMetaSchema, type Segment } from '../../src/model/index.js';
 import { UserError } from '../../src/util/errors.js';
-import { makeSamples, SAMPLE_NAMES, toEspeakPinyin } from '../../scripts/make-samples.js';
+import { makeSamples, SAMPLE_NAMES, sampleVideoPlan, toEspeakPinyin } from '../../scripts/make-samples.js';
+import { SAMPLE_VIDEO } from '../../scripts/lib/sample-video.js';
 import { ROOT } from '../helpers/cli.js';
 
 const SAMPLES = join(ROOT, 'samples');
@@ -51,7 +56,7 @@ describe.each(WITH_TRANSCRIPT)('sample $name', ({ name, recording, format, video
     expect(probe.audio).toHaveLength(1);
     expect(probe.audio[0].channels).toBe(1);
     expect(probe.video.length).toBe(video ? 1 : 0);
-    if (video) expect(probe.video[0]).toMatchObject({ codec: 'h264', width: 320, height: 240, fps: 10 });
+    if (video) expect(probe.video[0]).toMatchObject({ codec: 'h264', width: SAMPLE_VIDEO.width, height: SAMPLE_VIDEO.height, fps: SAMPLE_VIDEO.fps });
     for (const s of t.segments) {
       expect(s.start).toBeGreaterThanOrEqual(0);
       expect(s.end).toBeGreaterThan(s.start);
@@ -136,6 +141,59 @@ describe('sample contents', () => {
   });
 });
 
+const COMPOSED = ['compliant-participating', 'missing-exclusions'] as const;
+
+describe.each(COMPOSED)('composed picture of %s', (name) => {
+  const t = importTranscript(join(SAMPLES, `${name}.transcript.json`));
+  const file = join(SAMPLES, `${name}.mp4`);
+
+  it('shows the ID, the documents and the signing while the transcript asks for them, where vision looks', async () => {
+    const probe = await probeMedia(file);
+    const plan = sampleVideoPlan(name, t.segments, probe.duration)!;
+    expect(plan).toBeDefined();
+    const vision = planSampling(probe.duration, t, undefined);
+    const up = (s: { from: number; to: number }) => ({ start: s.from + 0.8, end: s.to });
+    const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+    const seg = (re: RegExp) => t.segments.find((s) => re.test(s.text))!;
+
+    // the customer holds the ID card up while answering the request for it
+    const id = plan.showings.find((s) => s.prop === 'id')!;
+    const idReply = t.segments[t.segments.indexOf(seg(/出示.*身份证/)) + 1]!;
+    expect(idReply.speaker).toBe('customer');
+    expect(up(id).start).toBeLessThanOrEqual(idReply.start);
+    expect(up(id).end).toBeGreaterThanOrEqual(idReply.end);
+    // the 投保提示书 while the product is introduced
+    const notice = plan.showings.find((s) => s.prop === 'notice')!;
+    expect(overlap(up(notice), seg(/为您介绍的是|您投保的产品是/))).toBeGreaterThan(6);
+    // the cards vision must read are up for at least two OCR samples (every 2 s) inside its windows
+    for (const s of plan.showings.filter((x) => x.prop !== 'license')) {
+      expect(Math.max(...vision.ocrWindows.map((w) => overlap(up(s), w))), s.prop).toBeGreaterThanOrEqual(4);
+    }
+    if (name === 'compliant-participating') {
+      expect(overlap(up(plan.showings.find((s) => s.prop === 'clauses')!), seg(/责任免除/))).toBeGreaterThan(5);
+    } else {
+      expect(plan.showings.some((s) => s.prop === 'clauses')).toBe(false);
+    }
+
+    // signing: the form in view before the hand comes and after it leaves, the hand writing ≥ 4 s
+    // after the request, inside the window vision searches for hands
+    const sg = plan.signing!;
+    const request = seg(/亲笔签名/);
+    expect(sg.handFrom).toBeGreaterThan(request.start);
+    expect(sg.handTo - sg.handFrom).toBeGreaterThanOrEqual(4);
+    expect(sg.handFrom - (sg.formFrom + 1)).toBeGreaterThanOrEqual(1);
+    expect(sg.formTo - (sg.handTo + 0.5)).toBeGreaterThanOrEqual(1);
+    expect(vision.signatureWindows.some((w) => w.start <= sg.formFrom + 1 && w.end >= sg.formTo)).toBe(true);
+  });
+
+  it('is a live picture: never black, frozen or cut', async () => {
+    const signals = await detectSignals(file, await probeMedia(file), { loudness: false });
+    expect(signals.black).toEqual([]);
+    expect(signals.frozen).toEqual([]);
+    expect(signals.cuts).toEqual([]);
+  });
+});
+
 describe('make-samples script', () => {
   const out = mkdtempSync(join(tmpdir(), 'dualrec-samples-test-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -146,8 +204,8 @@ describe('make-samples script', () => {
     expect(() => toEspeakPinyin('15天')).toThrow(/write numbers/);
   });
 
-  it('regenerates the committed sidecars byte for byte (the samples come from the script)', () => {
-    makeSamples(out, ['audio-only-health']);
+  it('regenerates the committed sidecars byte for byte (the samples come from the script)', async () => {
+    await makeSamples(out, ['audio-only-health']);
     for (const f of ['audio-only-health.transcript.srt', 'audio-only-health.meta.json', 'audio-only-health.expected.json']) {
       expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(SAMPLES, f), 'utf8'));
     }
