@@ -146,4 +146,19 @@ export const MIGRATIONS: Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION decisions_append_only()`,
     ],
   },
+  {
+    version: 2,
+    name: 'store identity and lock holder',
+    sql: [
+      // store.id: queue workers refuse jobs enqueued for another store; lock.holder: who holds the batch lock.
+      `CREATE TABLE store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+      `CREATE INDEX runs_batch ON runs(batch_id)`,
+    ],
+    sqlite: [`INSERT INTO store_info (key, value) VALUES ('store.id', lower(hex(randomblob(16))))`],
+    postgres: [
+      `INSERT INTO store_info (key, value) VALUES ('store.id', md5(random()::text || clock_timestamp()::text))`,
+      // SQLite's INTEGER is 64-bit, PostgreSQL's 32: recordings over 2 GiB need BIGINT here.
+      `ALTER TABLE file_hashes ALTER COLUMN size TYPE BIGINT`,
+    ],
+  },
 ];

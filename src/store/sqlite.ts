@@ -4,14 +4,30 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Finding, Verdict } from '../model/index.js';
+import type { Finding } from '../model/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import {
+  CONSISTENCY_QUERIES,
+  CURRENT_SELECT,
+  CURRENT_SESSION_DECISION,
+  INFO_STORE_ID,
+  VERDICT_RANK,
+  decisionFromRow,
+  findingFromRow,
+  findingValues,
+  nowIso,
+  runFromRow,
+  sessionFromRow,
+  str,
+  type Row,
+} from './rows.js';
+import {
   LockedError,
   type Artefact,
   type BatchRecord,
+  type BatchStatus,
   type CurrentSession,
   type DecisionInput,
   type DecisionRecord,
@@ -25,88 +41,6 @@ import {
   type StoreLock,
   type StoredFinding,
 } from './store.js';
-
-type Row = Record<string, unknown>;
-
-const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
-const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
-const nowIso = () => new Date().toISOString();
-
-function sessionFromRow(r: Row): SessionRecord {
-  return {
-    key: String(r.key),
-    base: String(r.base),
-    name: String(r.name),
-    relDir: String(r.rel_dir),
-    sessionId: String(r.session_id),
-    recording: str(r.recording),
-    reportDir: String(r.report_dir),
-    productType: str(r.product_type),
-    productName: str(r.product_name),
-    channel: str(r.channel),
-    agentId: str(r.agent_id),
-    recordedOn: str(r.recorded_on),
-  };
-}
-
-function runFromRow(r: Row, prefix = ''): RunRecord {
-  const g = (k: string) => r[prefix + k];
-  const reasons = str(g('verdict_reasons'));
-  return {
-    id: String(g('id')),
-    sessionKey: String(g('session_key')),
-    batchId: str(g('batch_id')),
-    kind: String(g('kind')) as RunRecord['kind'],
-    parentRunId: str(g('parent_run_id')),
-    status: String(g('status')) as RunRecord['status'],
-    startedAt: String(g('started_at')),
-    finishedAt: str(g('finished_at')),
-    inputsSha256: String(g('inputs_sha256')),
-    contentSha256: str(g('content_sha256')),
-    rulesVersion: String(g('rules_version')),
-    model: String(g('model')),
-    toolVersion: String(g('tool_version')),
-    verdict: str(g('verdict')) as Verdict | undefined,
-    verdictReasons: reasons ? (JSON.parse(reasons) as string[]) : undefined,
-    risk: num(g('risk')),
-    failCount: num(g('fail_count')),
-    undeterminedCount: num(g('undetermined_count')),
-    error: str(g('error')),
-    problem: str(g('problem')),
-    reportJsonSha256: str(g('report_json_sha256')),
-    reportHtmlSha256: str(g('report_html_sha256')),
-  };
-}
-
-function decisionFromRow(r: Row): DecisionRecord {
-  return {
-    id: String(r.id),
-    seq: Number(r.seq),
-    sessionKey: String(r.session_key),
-    runId: String(r.run_id),
-    findingIdx: num(r.finding_idx),
-    ruleId: str(r.rule_id),
-    decision: String(r.decision) as DecisionRecord['decision'],
-    comment: String(r.comment),
-    reviewer: String(r.reviewer),
-    decidedAt: String(r.decided_at),
-    supersedes: str(r.supersedes),
-    supersededBy: str(r.superseded_by),
-  };
-}
-
-const RUN_COLUMNS = [
-  'id', 'session_key', 'batch_id', 'kind', 'parent_run_id', 'status', 'started_at', 'finished_at', 'inputs_sha256',
-  'content_sha256', 'rules_version', 'model', 'tool_version', 'verdict', 'verdict_reasons', 'risk', 'fail_count', 'undetermined_count', 'error', 'problem',
-  'report_json_sha256', 'report_html_sha256',
-];
-const SESSION_COLUMNS = [
-  'key', 'base', 'name', 'rel_dir', 'session_id', 'recording', 'report_dir', 'product_type', 'product_name', 'channel',
-  'agent_id', 'recorded_on',
-];
-const CURRENT_SELECT = `SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${RUN_COLUMNS.map((c) => `r.${c} AS r_${c}`).join(', ')}
-  FROM sessions s JOIN runs r ON r.id = s.current_run_id`;
-const VERDICT_RANK = `CASE r.verdict WHEN 'FAIL' THEN 0 WHEN 'REVIEW' THEN 1 ELSE 2 END`;
 
 export class SqliteStore implements Store {
   readonly location: string;
@@ -179,7 +113,7 @@ export class SqliteStore implements Store {
       .run(b.id, b.kind, b.startedAt, b.inbox ?? null, b.outDir ?? null, hostName(), process.pid, b.rulesVersion ?? null);
   }
 
-  async finishBatch(id: string, status: 'done' | 'failed', summary: unknown): Promise<void> {
+  async finishBatch(id: string, status: BatchStatus, summary: unknown): Promise<void> {
     this.db
       .prepare('UPDATE batches SET status = ?, finished_at = ?, summary = ? WHERE id = ?')
       .run(status, nowIso(), JSON.stringify(summary), id);
@@ -191,6 +125,18 @@ export class SqliteStore implements Store {
       return this.db.prepare(`UPDATE runs SET status = 'abandoned', finished_at = ? WHERE status = 'running'`).run(nowIso()).changes;
     });
     return t.immediate();
+  }
+
+  async abandonRunsOf(sessionKey: string): Promise<number> {
+    return this.db
+      .prepare(`UPDATE runs SET status = 'abandoned', finished_at = ? WHERE session_key = ? AND status = 'running'`)
+      .run(nowIso(), sessionKey).changes;
+  }
+
+  async storeId(): Promise<string> {
+    const r = this.db.prepare('SELECT value FROM store_info WHERE key = ?').get(INFO_STORE_ID) as Row | undefined;
+    if (!r) throw new Error(`${this.location}: the store has no id (migration 2 missing)`);
+    return String(r.value);
   }
 
   async cachedFileHash(path: string, size: number, mtimeMs: number): Promise<string | undefined> {
@@ -293,12 +239,7 @@ export class SqliteStore implements Store {
         `INSERT INTO findings (run_id, idx, rule_id, title, category, concepts, status, severity, confidence, message, evidence)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      c.findings.forEach((f: Finding, i) =>
-        addFinding.run(
-          runId, i, f.ruleId, f.title, f.category, JSON.stringify(f.concepts), f.status, f.severity, f.confidence, f.message,
-          JSON.stringify({ evidence: f.evidence, source: f.source }),
-        ),
-      );
+      c.findings.forEach((f: Finding, i) => addFinding.run(...findingValues(runId, i, f)));
       db.prepare(
         `UPDATE runs SET status = 'done', finished_at = ?, verdict = ?, verdict_reasons = ?, risk = ?, fail_count = ?,
            undetermined_count = ?, error = ?, problem = ?, report_json_sha256 = ?, report_html_sha256 = ? WHERE id = ?`,
@@ -341,23 +282,7 @@ export class SqliteStore implements Store {
   }
 
   async findingsOf(runId: string): Promise<StoredFinding[]> {
-    return (this.db.prepare('SELECT * FROM findings WHERE run_id = ? ORDER BY idx').all(runId) as Row[]).map((r) => {
-      const ev = JSON.parse(String(r.evidence)) as { evidence: Finding['evidence']; source?: string };
-      return {
-        runId: String(r.run_id),
-        idx: Number(r.idx),
-        ruleId: String(r.rule_id),
-        title: String(r.title),
-        category: String(r.category),
-        concepts: JSON.parse(String(r.concepts)) as string[],
-        status: String(r.status) as Finding['status'],
-        severity: String(r.severity) as Finding['severity'],
-        confidence: Number(r.confidence),
-        message: String(r.message),
-        evidence: ev.evidence,
-        source: ev.source,
-      };
-    });
+    return (this.db.prepare('SELECT * FROM findings WHERE run_id = ? ORDER BY idx').all(runId) as Row[]).map(findingFromRow);
   }
 
   async queue(opts: { includeDecided?: boolean } = {}): Promise<QueueItem[]> {
@@ -382,11 +307,7 @@ export class SqliteStore implements Store {
   }
 
   private currentDecisionStmt() {
-    return this.db.prepare(
-      `SELECT d.* FROM decisions d
-       WHERE d.session_key = ? AND d.run_id = ? AND d.finding_idx IS NULL
-         AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id)`,
-    );
+    return this.db.prepare(CURRENT_SESSION_DECISION);
   }
 
   async addDecision(d: DecisionInput): Promise<DecisionRecord> {
@@ -450,18 +371,16 @@ export class SqliteStore implements Store {
     const ic = this.db.pragma('integrity_check', { simple: true });
     if (ic !== 'ok') problems.push(`integrity_check: ${String(ic)}`);
     for (const fk of this.db.pragma('foreign_key_check') as Row[]) problems.push(`foreign key: ${JSON.stringify(fk)}`);
-    const badCurrent = this.db
-      .prepare(
-        `SELECT s.key FROM sessions s LEFT JOIN runs r ON r.id = s.current_run_id
-         WHERE s.current_run_id IS NOT NULL AND (r.id IS NULL OR r.status <> 'done' OR r.session_key <> s.key)`,
-      )
-      .all() as Row[];
-    for (const r of badCurrent) problems.push(`session ${String(r.key)}: current run is missing, not done, or not its own`);
-    const doneWithoutReport = this.db
-      .prepare(`SELECT id FROM runs WHERE status = 'done' AND (report_json_sha256 IS NULL OR verdict IS NULL)`)
-      .all() as Row[];
-    for (const r of doneWithoutReport) problems.push(`run ${String(r.id)}: done without a verdict or report hash`);
+    for (const q of CONSISTENCY_QUERIES) for (const r of this.db.prepare(q.sql).all() as Row[]) problems.push(q.problem(r));
     return problems;
+  }
+
+  /** For tests and tools: rows of one statement with `?` placeholders (same call on every backend). */
+  async query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const st = this.db.prepare(sql);
+    if (st.reader) return st.all(...params) as Row[];
+    st.run(...params);
+    return [];
   }
 
   /** For tests and tools: the raw database (read-only use). */

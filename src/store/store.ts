@@ -1,6 +1,6 @@
-// The durable store behind batch, rescore and review. SQLite (sqlite.ts) is the embedded default;
-// the interface is async and speaks in whole operations (each one transaction) so a PostgreSQL
-// backend can implement it over the same migrations (migrations.ts).
+// The durable store behind batch, rescore, review and the queue workers. SQLite (sqlite.ts) is the
+// embedded default; PostgreSQL (pg.ts) is for several machines. The interface is async and speaks in
+// whole operations (each one transaction), and both backends apply the same migrations (migrations.ts).
 import type { Finding, Verdict } from '../model/index.js';
 
 export type RunKind = 'analyze' | 'rescore';
@@ -123,6 +123,9 @@ export interface StoredFinding extends Finding {
   idx: number;
 }
 
+/** queued: `batch --queue` without --wait handed the sessions to the workers and stopped there */
+export type BatchStatus = 'done' | 'failed' | 'queued';
+
 export interface BatchRecord {
   id: string;
   kind: 'batch' | 'rescore';
@@ -154,9 +157,13 @@ export interface Store {
   acquireLock(owner: LockOwner): Promise<StoreLock>;
 
   startBatch(b: BatchRecord): Promise<void>;
-  finishBatch(id: string, status: 'done' | 'failed', summary: unknown): Promise<void>;
+  finishBatch(id: string, status: BatchStatus, summary: unknown): Promise<void>;
   /** Marks runs left `running` by a crashed process as abandoned; returns how many. Call under the lock. */
   abandonStaleRuns(): Promise<number>;
+  /** The same for one session: a queue worker taking over a job whose earlier attempt died. */
+  abandonRunsOf(sessionKey: string): Promise<number>;
+  /** Random id made when the store was created: workers check they write to the batch's store. */
+  storeId(): Promise<string>;
 
   cachedFileHash(path: string, size: number, mtimeMs: number): Promise<string | undefined>;
   rememberFileHash(path: string, size: number, mtimeMs: number, sha256: string): Promise<void>;
