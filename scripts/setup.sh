@@ -9,9 +9,10 @@ mode="${1:-demo}"
 
 # System packages: ffmpeg for the media stage; a C/C++ toolchain, because the native addons (whisper.cpp,
 # SQLite) are compiled on install; espeak-ng/sox make test audio; chromium and the CJK font are for the
-# report/review page tests and rendered test documents.
+# report/review page tests and rendered test documents; Redis and PostgreSQL are for the distributed-batch
+# tests (scripts/services.sh runs private instances of them on loopback).
 need=(ffmpeg python3 make g++)
-if [ "$mode" = test ]; then need+=(espeak-ng sox chromium fonts-wqy-microhei); fi
+if [ "$mode" = test ]; then need+=(espeak-ng sox chromium fonts-wqy-microhei redis-server postgresql); fi
 missing=()
 for pkg in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -43,6 +44,8 @@ case "$mode" in
     echo "Reports: $(pwd)/$out/<session>/report.html (and report.json)"
     ;;
   test)
+    # CI sets DUALREC_REQUIRE_SERVICES: the queue/store tests must then really run against the servers.
+    if [ -n "${DUALREC_REQUIRE_SERVICES:-}" ]; then bash scripts/services.sh start; fi
     npx vitest run
     ;;
   *) echo "usage: bash scripts/setup.sh [demo|test]" >&2; exit 2 ;;

@@ -1,7 +1,10 @@
-// Worker thread entry for the batch pool: loads the rules once, then analyses one job per message.
+// Worker thread entry for the batch pool (and the queue worker's pool): loads the rules once, then
+// analyses one job per message.
 import { parentPort, workerData } from 'node:worker_threads';
+import pino from 'pino';
 import { loadRuleSet, type RuleSet } from '../rules/index.js';
 import { errorMessage } from '../util/errors.js';
+import { rootLogger } from '../util/log.js';
 import { runAnalyzeJob, type AnalyzeJob, type AnalyzeJobResult, type JobSettings } from './analyze-job.js';
 import type { WorkerReply } from './pool.js';
 
@@ -11,18 +14,33 @@ export interface WorkerInit extends JobSettings {
   rulesVersion: string;
 }
 
+/** A job, plus fields every log line of it carries (the queue worker adds its job id). */
+export type WorkerJob = AnalyzeJob & { log?: Record<string, string> };
+
 const init = workerData as WorkerInit;
 let ruleSet: RuleSet | undefined;
 
-parentPort!.on('message', (job: AnalyzeJob) => {
+// This thread runs one job at a time, so the job's log fields can sit on the thread's root logger:
+// every session logger made during the job inherits them. Reset to the original bindings first.
+const root = rootLogger();
+const slot = root as unknown as Record<symbol, unknown>;
+const baseBindings = slot[pino.symbols.chindingsSym];
+function bindJobLog(fields: Record<string, string> | undefined): void {
+  slot[pino.symbols.chindingsSym] = baseBindings;
+  if (fields) root.setBindings(fields);
+}
+
+parentPort!.on('message', (job: WorkerJob) => {
   void (async () => {
     let reply: WorkerReply<AnalyzeJobResult>;
     try {
+      bindJobLog(job.log);
       ruleSet ??= loadRuleSet(init.ruleDirs);
       if (ruleSet.version !== init.rulesVersion) {
         throw new Error(`rule files changed while the batch was running (${init.rulesVersion} → ${ruleSet.version}); run the batch again`);
       }
-      reply = { type: 'result', result: await runAnalyzeJob(job, ruleSet, init) };
+      const { log: _fields, ...analyzeJob } = job;
+      reply = { type: 'result', result: await runAnalyzeJob(analyzeJob, ruleSet, init) };
     } catch (err) {
       reply = { type: 'error', message: errorMessage(err) };
     }

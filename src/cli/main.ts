@@ -10,6 +10,7 @@ import { registerModelsCommand } from './models.js';
 import { registerRescoreCommand } from './rescore.js';
 import { registerReviewCommand } from './review.js';
 import { registerRulesCommand } from './rules.js';
+import { registerWorkerCommand } from './worker.js';
 
 const program = new Command()
   .name('dualrec')
@@ -25,6 +26,7 @@ registerModelsCommand(program);
 registerRescoreCommand(program);
 registerReviewCommand(program);
 registerRulesCommand(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,7 +15,8 @@ interface RescoreFlags {
   lang: string;
   dryRun?: boolean;
   force?: boolean;
-  queue: string;
+  queue?: string;
+  reviewQueue: string;
   concurrency?: string;
   json?: boolean;
 }
@@ -25,12 +26,13 @@ export function registerRescoreCommand(program: Command): void {
     .command('rescore')
     .description('re-evaluate stored transcripts and visual timelines with the current rules (no ASR, no vision); report verdict flips')
     .option('-o, --out <dir>', 'the batch output folder (holds the store and the reports)', 'dualrec-reports')
-    .option('--store <file>', 'SQLite store (default <out>/dualrec.sqlite, or env DUALREC_STORE)')
+    .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)')
     .option('--since <date>', 'only sessions recorded on or after: YYYY-MM-DD, today, yesterday, or Nd')
     .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
     .option('--dry-run', 'show what would flip; write nothing')
     .option('--force', 're-score sessions already scored with these rules')
-    .option('--queue <verdicts>', `verdicts that enter the review queue (${VERDICTS_ALL.join(',')})`, DEFAULT_QUEUE_VERDICTS.join(','))
+    .option('--review-queue <verdicts>', `verdicts that enter the review queue (${VERDICTS_ALL.join(',')})`, DEFAULT_QUEUE_VERDICTS.join(','))
+    .option('--queue <verdicts>', 'the same as --review-queue (older name)')
     .option('-j, --concurrency <n>', 'sessions scored at once (default: number of cores)')
     .option('--lang <zh|en>', 'report language', 'zh')
     .option('--json', 'print the summary as JSON')
@@ -45,7 +47,7 @@ export function registerRescoreCommand(program: Command): void {
           lang: flags.lang as 'zh' | 'en',
           dryRun: flags.dryRun,
           force: flags.force,
-          queueVerdicts: parseVerdictList('--queue', flags.queue),
+          queueVerdicts: flags.queue ? parseVerdictList('--queue', flags.queue) : parseVerdictList('--review-queue', flags.reviewQueue),
           concurrency: flags.concurrency ? parsePositiveInt('--concurrency', flags.concurrency) : undefined,
         });
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatRescore(summary));

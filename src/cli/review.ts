@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { generateToken, checkTokenStrength } from '../review/auth.js';
 import { exportRows, toCsv, writeEvalSet } from '../review/export.js';
 import { startReviewServer } from '../review/server.js';
-import { openStore, storePath } from '../store/index.js';
+import { isPgUrl, openStore, storePath } from '../store/index.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError, errorMessage } from '../util/errors.js';
 
@@ -41,7 +41,7 @@ function reviewToken(flags: ServeFlags): { token: string; generated: boolean } {
 
 function existingStore(flags: StoreFlags) {
   const file = storePath({ store: flags.store, outDir: resolve(flags.out) });
-  if (!existsSync(file)) {
+  if (!isPgUrl(file) && !existsSync(file)) {
     throw new UserError(`${file}: no store here; run \`dualrec batch <inbox> --out ${flags.out}\` first, or name it with --store`, file);
   }
   return openStore(file);
@@ -54,7 +54,7 @@ export function registerReviewCommand(program: Command): void {
     .command('serve')
     .description('start the local review web server (token-protected)')
     .option('-o, --out <dir>', 'the batch output folder (holds the store and the reports)', 'dualrec-reports')
-    .option('--store <file>', 'SQLite store (default <out>/dualrec.sqlite, or env DUALREC_STORE)')
+    .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)')
     .option('--host <addr>', 'address to listen on (keep 127.0.0.1 unless behind an authenticating proxy)', '127.0.0.1')
     .option('--port <n>', 'port', '8717')
     .option('--token-file <file>', 'file holding the access token (or env DUALREC_REVIEW_TOKEN; else one is generated)')
@@ -84,7 +84,7 @@ export function registerReviewCommand(program: Command): void {
     .command('export')
     .description('export review decisions: csv or json (audit trail), or eval (labelled sessions for `dualrec eval`)')
     .option('-o, --out <dir>', 'the batch output folder (holds the store)', 'dualrec-reports')
-    .option('--store <file>', 'SQLite store (default <out>/dualrec.sqlite, or env DUALREC_STORE)')
+    .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)')
     .option('--format <csv|json|eval>', 'what to write', 'csv')
     .option('--to <path>', 'file (csv/json; default stdout) or folder (eval, required)')
     .option('--current', 'only current decisions (leave out superseded ones)')

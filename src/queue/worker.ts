@@ -1,0 +1,289 @@
+// `dualrec worker`: takes session jobs from the BullMQ queue and analyses them in a pool of worker
+// threads, writing reports to the shared folder and results to the shared store. Run one per machine
+// (or several); each takes `concurrency` jobs at a time.
+//
+// Faults, and what happens:
+// - the recording itself is broken → the job succeeds with a "could not analyse" report (no retry);
+// - a transient fault (store or Redis down, a thread crash, a timeout, a share not mounted here) → the
+//   attempt fails and BullMQ retries it with exponential backoff, on whichever worker is free;
+// - this worker dies (kill -9, machine lost) → it stops renewing its job locks; after the lock time
+//   another worker's stalled-job check puts the job back, and the next worker marks the dead attempt's
+//   run abandoned and does it again. A result already committed by the dead attempt is reused, not redone;
+// - SIGTERM → no new jobs; running ones may finish within the grace time, then are handed back.
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, hostname } from 'node:os';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { AnalyzeJobResult } from '../batch/analyze-job.js';
+import { hashReportFiles } from '../batch/analyze-job.js';
+import { asrModelKey } from '../batch/fingerprint.js';
+import { WorkerPool } from '../batch/pool.js';
+import { WORKER_ENTRY, removeStaleTempFiles } from '../batch/run.js';
+import type { WorkerInit, WorkerJob } from '../batch/worker.js';
+import { isCurrent, isPgUrl, openStore, type Store } from '../store/index.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import { rootLogger } from '../util/log.js';
+import { TOOL_VERSION } from '../util/version.js';
+import { QUEUE_PREFIX, parseQueueUrl } from './connection.js';
+import { pingRedis } from './enqueue.js';
+import { NotHereError, sessionFiles, type SessionFiles } from './files.js';
+import { JobDataSchema, type JobData, type JobResult } from './jobs.js';
+
+export interface QueueWorkerOptions {
+  /** redis:// URL */
+  queue: string;
+  queueName?: string;
+  /** the batch's store: postgres:// URL (or a SQLite file, for workers on the store's own machine) */
+  store: string;
+  /** jobs at once (default: the number of cores) */
+  concurrency?: number;
+  /** rule folders to use instead of the batch's (their version must still match the batch's) */
+  ruleDirs?: string[];
+  /** whisper model instead of the batch's --model (must be the same model) */
+  model?: string;
+  cacheDir?: string;
+  /** a worker that stops renewing a job's lock for this long is taken for dead (default 30 s) */
+  lockDurationMs?: number;
+  /** how often this worker looks for jobs of dead workers (default: the lock duration) */
+  stalledIntervalMs?: number;
+  /** SIGTERM: how long running jobs may take to finish before they are handed back (default 60 s) */
+  graceMs?: number;
+  /** shown in logs and in `batch --wait`'s summary (default host:pid) */
+  name?: string;
+  files?: SessionFiles;
+}
+
+export interface QueueWorker {
+  readonly name: string;
+  /** Stop taking jobs; running ones get `graceMs` to finish, then go back to the queue for another worker. */
+  stop(graceMs?: number): Promise<void>;
+  /** resolves once stopped */
+  readonly stopped: Promise<void>;
+}
+
+interface PoolEntry {
+  pool: WorkerPool<WorkerJob, AnalyzeJobResult>;
+  busy: number;
+  lastUsed: number;
+}
+
+const POOL_IDLE_MS = 10 * 60_000;
+
+export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorker> {
+  const name = opts.name ?? `${hostname()}:${process.pid}`;
+  const target = parseQueueUrl(opts.queue, opts.queueName);
+  const concurrency = Math.max(1, opts.concurrency ?? availableParallelism());
+  const lockDuration = opts.lockDurationMs ?? 30_000;
+  const files = opts.files ?? sessionFiles();
+  const log = rootLogger().child({ worker: name, queue: target.name });
+  if (!isPgUrl(opts.store)) {
+    log.warn({ store: opts.store }, 'SQLite store: only for workers on the machine that holds the file (never over a network mount); use postgres:// for several machines');
+  }
+
+  // Fail fast with a clear message when the store or Redis is not there at start-up.
+  const store = openStore(opts.store, { poolSize: concurrency + 2 });
+  let storeId: string;
+  try {
+    storeId = await store.storeId();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err instanceof UserError ? err : new UserError(`${store.location}: ${errorMessage(err)}`);
+  }
+  await pingRedis(target);
+
+  const pools = new Map<string, PoolEntry>();
+  const modelKeys = new Map<string, string>();
+  const active = new Set<string>();
+  let handingBack = false;
+
+  const poolFor = (d: JobData): PoolEntry => {
+    const init: WorkerInit = {
+      ruleDirs: opts.ruleDirs ?? d.settings.ruleDirs,
+      rulesVersion: d.rulesVersion,
+      model: opts.model ?? d.settings.model,
+      forceAsr: d.settings.forceAsr,
+      vision: d.settings.vision,
+      threads: Math.max(1, Math.floor(availableParallelism() / concurrency)),
+      cacheDir: opts.cacheDir,
+      lang: d.settings.lang,
+    };
+    const key = JSON.stringify([init, d.settings.sessionTimeoutMs]);
+    let e = pools.get(key);
+    if (!e) {
+      e = {
+        pool: new WorkerPool<WorkerJob, AnalyzeJobResult>(WORKER_ENTRY, { size: concurrency, workerData: init, jobTimeoutMs: d.settings.sessionTimeoutMs }),
+        busy: 0,
+        lastUsed: Date.now(),
+      };
+      pools.set(key, e);
+    }
+    return e;
+  };
+  // Pools for settings no longer in use (last night's rules) are closed after a while.
+  const sweeper = setInterval(() => {
+    for (const [k, e] of pools) {
+      if (e.busy === 0 && Date.now() - e.lastUsed > POOL_IDLE_MS) {
+        pools.delete(k);
+        void e.pool.close();
+      }
+    }
+  }, 60_000);
+  sweeper.unref();
+
+  /** The store already has this job's result (an attempt that died after committing): hand that back. */
+  const reuse = async (d: JobData): Promise<JobResult | undefined> => {
+    const cur = await store.getSession(d.session.key);
+    if (!isCurrent(cur)) return undefined;
+    const r = cur.run;
+    const same = r.inputsSha256 === d.inputsSha256 && r.rulesVersion === d.rulesVersion && r.model === d.model && r.toolVersion === d.toolVersion;
+    // with --force only a run of this very batch counts as done
+    if (!same || r.status !== 'done' || (d.force && r.batchId !== d.batchId) || !r.verdict) return undefined;
+    try {
+      const h = hashReportFiles(d.session.reportDir);
+      if (h.json !== r.reportJsonSha256 || h.html !== r.reportHtmlSha256) return undefined;
+    } catch {
+      return undefined;
+    }
+    return { sessionKey: d.session.key, sessionId: cur.sessionId, runId: r.id, verdict: r.verdict, risk: r.risk ?? 0, reason: r.error ?? r.problem, reused: true, worker: name };
+  };
+
+  const processor = async (job: Job<JobData, JobResult>, token?: string): Promise<JobResult> => {
+    const parsed = JobDataSchema.safeParse(job.data);
+    if (!parsed.success) {
+      // retrying cannot help: the data is not something this dualrec understands
+      throw new UnrecoverableError(`job data not understood by dualrec ${TOOL_VERSION}: ${z.prettifyError(parsed.error).split('\n')[0]}`);
+    }
+    const d = parsed.data;
+    const jlog = log.child({ job: job.id, session: d.session.sessionId, attempt: job.attemptsMade + 1 });
+    if (d.storeId !== storeId) throw new NotHereError(`this worker writes to store ${storeId} (${store.location}), the batch to ${d.storeId}: give every worker the batch's --store`);
+    if (d.toolVersion !== TOOL_VERSION) throw new NotHereError(`the batch ran dualrec ${d.toolVersion}, this worker is ${TOOL_VERSION}: run one version everywhere`);
+    if (d.model.startsWith('asr:')) {
+      const flag = opts.model ?? d.settings.model ?? '';
+      let mine = modelKeys.get(flag);
+      if (mine === undefined) modelKeys.set(flag, (mine = asrModelKey(flag || undefined)));
+      if (mine !== d.model) throw new NotHereError(`this worker's whisper model is ${mine}, the batch's ${d.model}: install the same model on every worker`);
+    }
+    await files.check(d);
+
+    const done = await reuse(d);
+    if (done) {
+      jlog.info({ runId: done.runId, verdict: done.verdict }, 'already in the store (an earlier attempt finished it): result reused');
+      return done;
+    }
+    removeStaleTempFiles(d.session.reportDir); // half-written files of a dead attempt (one job per session at a time)
+    const abandoned = await store.abandonRunsOf(d.session.key);
+    if (abandoned) jlog.warn({ abandoned }, 'an earlier attempt of this session died: its run is marked abandoned');
+
+    const runId = randomUUID();
+    await store.startRun({
+      id: runId, sessionKey: d.session.key, batchId: d.batchId, kind: 'analyze', startedAt: new Date().toISOString(),
+      inputsSha256: d.inputsSha256, contentSha256: d.contentSha256, rulesVersion: d.rulesVersion, model: d.model, toolVersion: d.toolVersion,
+    });
+    jlog.info({ runId }, 'session started');
+    const entry = poolFor(d);
+    entry.busy++;
+    active.add(String(job.id));
+    const opened = await files.open(d.input, d.session.reportDir);
+    let r: AnalyzeJobResult;
+    try {
+      r = await entry.pool.run({ input: opened.input, reportDir: opened.reportDir, contentSha256: d.contentSha256, log: { job: String(job.id) } });
+      await opened.publish();
+    } catch (err) {
+      if (handingBack && token) {
+        // shutting down: give the job back untouched (no attempt used up) for another worker
+        await store.abandonRunsOf(d.session.key).catch(() => undefined);
+        await job.moveToWait(token);
+        jlog.warn('handed back to the queue (worker stopping)');
+        throw new WaitingError();
+      }
+      let reason = errorMessage(err);
+      const m = /rule files changed while the batch was running \((\S+) → (\S+)\)/.exec(reason);
+      if (m) reason = `this worker's rule files are version ${m[2]}, the batch's ${m[1]}: every worker needs the batch's rules (or --rules with the same files)`;
+      await store.failRun(runId, reason).catch(() => undefined);
+      const attempts = job.opts.attempts ?? 1;
+      jlog.warn({ reason, willRetry: job.attemptsMade + 1 < attempts }, 'attempt failed');
+      throw new Error(reason);
+    } finally {
+      entry.busy--;
+      entry.lastUsed = Date.now();
+      active.delete(String(job.id));
+      await opened.dispose();
+    }
+    // Still ours? A worker that stalled past its lock may find the job already given to another.
+    if (token && !(await job.extendLock(token, lockDuration))) {
+      await store.failRun(runId, 'lost the job lock (this worker stalled too long): another worker has the session').catch(() => undefined);
+      throw new Error('lost the job lock: another worker has the session');
+    }
+    await store.completeRun(runId, {
+      verdict: r.verdict, verdictReasons: r.verdictReasons, risk: r.risk, error: r.error, problem: r.problem,
+      reportJsonSha256: r.reportJsonSha256, reportHtmlSha256: r.reportHtmlSha256, findings: r.findings, artefacts: r.artefacts,
+      queueVerdicts: d.queueVerdicts,
+    });
+    if (r.sessionId !== d.session.sessionId) await store.upsertSession({ ...d.session, sessionId: r.sessionId });
+    const reason = r.error ?? r.problem;
+    jlog.info({ runId, verdict: r.verdict, risk: r.risk, ...(reason ? { reason } : {}) }, 'session done');
+    return { sessionKey: d.session.key, sessionId: r.sessionId, runId, verdict: r.verdict, risk: r.risk, reason, worker: name };
+  };
+
+  const worker = new Worker<JobData, JobResult>(target.name, processor, {
+    connection: target.connection,
+    prefix: QUEUE_PREFIX,
+    concurrency,
+    name,
+    lockDuration,
+    stalledInterval: opts.stalledIntervalMs ?? lockDuration,
+    // a job whose workers keep dying (e.g. out of memory) fails after this many take-overs, not forever
+    maxStalledCount: 2,
+    autorun: false,
+  });
+  let lastWarn = 0;
+  worker.on('error', (err) => {
+    if (Date.now() - lastWarn > 10_000) {
+      lastWarn = Date.now();
+      log.warn({ err: errorMessage(err) }, 'queue connection problem (reconnecting)');
+    }
+  });
+  worker.on('stalled', (jobId) => log.warn({ job: jobId }, 'a worker stopped renewing this job (died?): it is back in the queue'));
+  worker.on('failed', (job, err) => {
+    if (job && err.name !== 'WaitingError' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      log.error({ job: job.id, session: (job.data as JobData | undefined)?.session?.sessionId, reason: err.message }, 'job failed for good');
+    }
+  });
+  void worker.run();
+  await worker.waitUntilReady();
+  log.info({ concurrency, store: store.location, queueUrl: target.display, lockDurationMs: lockDuration }, 'worker ready');
+
+  let stopping: Promise<void> | undefined;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  const handBack = () => {
+    if (handingBack) return;
+    handingBack = true;
+    // closing the pools ends the running analyses; their processors hand the jobs back
+    for (const e of pools.values()) void e.pool.close();
+  };
+  return {
+    name,
+    stopped,
+    async stop(graceMs = opts.graceMs ?? 60_000) {
+      if (!stopping) {
+        log.info({ running: active.size, graceMs }, active.size ? 'stopping: letting running jobs finish' : 'stopping');
+        const timer = setTimeout(handBack, graceMs);
+        stopping = (async () => {
+          try {
+            await worker.close();
+          } finally {
+            clearTimeout(timer);
+            clearInterval(sweeper);
+            await Promise.all([...pools.values()].map((e) => e.pool.close()));
+            await store.close().catch(() => undefined);
+            log.info('worker stopped');
+            resolveStopped();
+          }
+        })();
+      }
+      if (graceMs <= 0) handBack();
+      await stopping;
+    },
+  };
+}
