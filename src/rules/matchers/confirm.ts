@@ -154,7 +154,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     const n = info.norm;
     const nc = info.canon;
     // the question this segment may answer: the agent's latest turn (or the disclosure itself)
-    const question = lastSentence(lastAgentText ?? last.text);
+    const questionText = lastAgentText ?? last.text;
     // the agent went on to the next disclosure before the customer answered: a later answer
     // confirms this item only if the agent's question bundles them ("犹豫期和退保您都了解了吗")
     if (role !== 'customer' && inp.movesOn(k)) {
@@ -172,7 +172,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     if (cls.kind === 'none' && inp.accept?.some((a) => nc.includes(a))) cls = { kind: 'affirmative', word: s.text.trim() };
     // "没人逼您吧？" — "没有，我自己要买的": the no is the yes
     if (role !== 'agent' && cls.kind !== 'affirmative' && cls.kind !== 'hedge') {
-      if (answersInvertedQuestion(question, n, lex)) cls = { kind: 'affirmative', word: s.text.trim() };
+      if (answersInvertedQuestion(lastSentence(questionText), n, lex)) cls = { kind: 'affirmative', word: s.text.trim() };
     }
     if (s.lowConfidence) lowConf = true;
     if (role !== 'customer' && inp.joinsOn?.(k)) joined = true;

@@ -134,14 +134,19 @@ export function matchAtLeast(view: TextView, words: Keyword[], n: number, within
       lo++;
     }
     if (counts.size >= n) {
-      // one occurrence per word, the latest of each inside the window; every window that holds
-      // enough words is a candidate (a greedy one could pair "退保" of one turn with "犹豫期" of the
-      // next and hide the pair inside that turn when its clause is then excluded)
+      // one occurrence per word, the latest of each inside the window
       const pick = new Map<number, Occurrence>();
       for (let q = lo; q <= hi; q++) pick.set(occ[q].k, occ[q]);
       const h = toHit(view, [...pick.values()], by, words);
       const prev = hits[hits.length - 1];
       if (!prev || prev.start !== h.start || prev.end !== h.end) hits.push(h);
+      // a window across turns may pair "退保" of one turn with "犹豫期" of the next and be excluded
+      // later by its first clause: keep looking at the later windows then, so the pair inside the
+      // next turn is found too; within one turn, go on greedily after it
+      if (view.seg[h.start] === view.seg[h.end - 1]) {
+        counts.clear();
+        lo = hi + 1;
+      }
     }
   }
   return hits;

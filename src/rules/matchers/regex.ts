@@ -51,10 +51,22 @@ export function findAll(re: RE2JS, hay: string, groupNames: string[] = []): Rege
  * A greedy gap that ran into the next turn: the same pattern again, from the same start, inside the
  * first turn only ("…录音录像，您同吗？" then "好的" must not lose its match to the longer one).
  */
-export function withinSegment(view: TextView, re: RE2JS, hay: string, m: RegexMatch, groupNames: string[] = [], from = m.start): RegexMatch | undefined {
+export function withinSegment(
+  view: TextView,
+  re: RE2JS,
+  hay: string,
+  m: RegexMatch,
+  groupNames: string[] = [],
+  from = m.start,
+  /** [start, end) to blank out before searching again */
+  mask?: [number, number],
+): RegexMatch | undefined {
   const si = view.seg[from];
   const segEnd = si + 1 < view.segStart.length ? view.segStart[si + 1] : hay.length;
-  const mm = re.matcher(hay.slice(from, segEnd));
+  const local = mask && mask[0] >= from && mask[1] <= segEnd
+    ? hay.slice(from, mask[0]) + '\u0001'.repeat(mask[1] - mask[0]) + hay.slice(mask[1], segEnd)
+    : hay.slice(from, segEnd);
+  const mm = re.matcher(local);
   if (!mm.find() || mm.end() <= mm.start()) return undefined;
   const groups = new Map<string, [number, number] | undefined>();
   for (const g of groupNames) {

@@ -30,8 +30,7 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
       for (let tries = 0; tries < 3; tries++) {
         const junk = [...mm.groups.values()].find((g) => g && !/^\d/.test(view.text.slice(g[0], g[1])) && readNumeralBySound(view.text.slice(g[0], g[1])) === undefined);
         if (!junk) break;
-        const masked = hay.slice(0, junk[0]) + '\u0001'.repeat(junk[1] - junk[0]) + hay.slice(junk[1]);
-        const again = withinSegment(view, slot.re, masked, mm, slot.names, mm.start);
+        const again = withinSegment(view, slot.re, hay, mm, slot.names, mm.start, junk);
         if (!again || crossesClause(view, again.start, again.end)) break;
         mm = again;
       }
