@@ -2,7 +2,7 @@
 // clearly louder is the one whose person speaks; both loud at once is an overlap (抢话).
 import type { Interval } from '../model/index.js';
 import type { VoiceTrack } from './assign.js';
-import { frameEnergyDb } from './features.js';
+import { frameEnergyDb, HOP } from './features.js';
 import { speechMask } from './cluster.js';
 import { median } from './stats.js';
 
@@ -13,6 +13,8 @@ export interface ChannelAnalysis {
   /** typical loudness difference between the two sides while one person speaks, dB */
   separationDb: number;
   overlaps: Interval[];
+  /** speech that reaches both mics alike: a person near neither of them (voice 2, "room" in the track) */
+  roomVoices: Interval[];
   /** seconds of speech dominated by each side */
   speechS: { left: number; right: number };
 }
@@ -22,6 +24,10 @@ const MIN_SEPARATION_DB = 4;
 const MIN_OVERLAP_FRAMES = 15; // ~0.25 s
 /** dB above the crosstalk level at which the quieter side counts as speaking too */
 const OVERLAP_EXCESS_DB = 5;
+/** correlation of the two sides above which one source is heard by both mics alike */
+const ROOM_CORRELATION = 0.7;
+/** a voice near neither mic is reported from this long (~0.5 s) */
+const MIN_ROOM_FRAMES = 31;
 
 export function analyseChannels(left: Float32Array, right: Float32Array, sampleRate: number, opts: { regions?: Interval[]; silence?: Interval[] } = {}): ChannelAnalysis {
   const L = frameEnergyDb(left, sampleRate);
@@ -40,9 +46,9 @@ export function analyseChannels(left: Float32Array, right: Float32Array, sampleR
   const separationDb = absDiffs.length ? median(absDiffs) : 0;
   const labels = new Int8Array(n).fill(-1);
   const strength = new Float32Array(n);
-  const track: VoiceTrack = { hopS, labels, strength, strengthScale: Math.max(2, separationDb / 3), voices: ['left', 'right'] };
+  const track: VoiceTrack = { hopS, labels, strength, strengthScale: Math.max(2, separationDb / 3), voices: ['left', 'right', 'room'] };
   const distinct = separationDb >= MIN_SEPARATION_DB;
-  if (!distinct) return { track, distinct, separationDb, overlaps: [], speechS: { left: 0, right: 0 } };
+  if (!distinct) return { track, distinct, separationDb, overlaps: [], roomVoices: [], speechS: { left: 0, right: 0 } };
 
   // Smooth the difference over ±80 ms: syllables are longer than that, crosstalk transients are not.
   const smooth = new Float32Array(n);
@@ -76,6 +82,7 @@ export function analyseChannels(left: Float32Array, right: Float32Array, sampleR
   const rightLeak = rightLead.length ? median(rightLead) : separationDb;
 
   const both = new Uint8Array(n);
+  const room = new Uint8Array(n);
   let leftFrames = 0;
   let rightFrames = 0;
   for (let i = 0; i < n; i++) {
@@ -83,26 +90,67 @@ export function analyseChannels(left: Float32Array, right: Float32Array, sampleR
     const d = smooth[i];
     labels[i] = d >= 0 ? 0 : 1;
     strength[i] = Math.abs(d);
-    if (d >= 0) leftFrames++;
-    else rightFrames++;
-    // the quieter side is louder than the leak explains, and at its own speaking level: both talk
+    // the quieter side is louder than the leak explains, and at its own speaking level: two sources
     const rightTalksToo = d >= 0 && leftLeak - d > OVERLAP_EXCESS_DB && R.energyDb[i] > rightLevel - 10;
     const leftTalksToo = d < 0 && rightLeak + d > OVERLAP_EXCESS_DB && L.energyDb[i] > leftLevel - 10;
-    if (rightTalksToo || leftTalksToo) both[i] = 1;
+    if (rightTalksToo || leftTalksToo || Math.abs(d) < separationDb / 3) {
+      // one voice near neither mic reaches both with the same waveform; two people talking do not
+      if (channelCorrelation(left, right, i * HOP, HOP * 2) >= ROOM_CORRELATION) room[i] = 1;
+      else if (rightTalksToo || leftTalksToo) both[i] = 1;
+    }
   }
   closeGaps(both, 6);
-  const overlaps: Interval[] = [];
-  for (let i = 0; i < n; ) {
-    if (!both[i]) {
+  closeGaps(room, 10);
+  for (let i = 0; i < n; i++) {
+    if (room[i] && mask[i]) {
+      labels[i] = 2;
+      strength[i] = separationDb;
+    } else if (labels[i] === 0) leftFrames++;
+    else if (labels[i] === 1) rightFrames++;
+  }
+  const overlaps = runsOf(both, MIN_OVERLAP_FRAMES, hopS);
+  const roomVoices = runsOf(room, MIN_ROOM_FRAMES, hopS);
+  // frames of room runs too short to report go back to the louder side
+  for (let i = 0; i < n; i++) {
+    if (labels[i] === 2 && !roomVoices.some((r) => i * hopS >= r.start && i * hopS < r.end)) labels[i] = smooth[i] >= 0 ? 0 : 1;
+  }
+  return { track, distinct, separationDb, overlaps, roomVoices, speechS: { left: leftFrames * hopS, right: rightFrames * hopS } };
+}
+
+function runsOf(m: Uint8Array, minFrames: number, hopS: number): Interval[] {
+  const out: Interval[] = [];
+  for (let i = 0; i < m.length; ) {
+    if (!m[i]) {
       i++;
       continue;
     }
     let j = i;
-    while (j < n && both[j]) j++;
-    if (j - i >= MIN_OVERLAP_FRAMES) overlaps.push({ start: round3(i * hopS), end: round3(j * hopS) });
+    while (j < m.length && m[j]) j++;
+    if (j - i >= minFrames) out.push({ start: round3(i * hopS), end: round3(j * hopS) });
     i = j;
   }
-  return { track, distinct, separationDb, overlaps, speechS: { left: leftFrames * hopS, right: rightFrames * hopS } };
+  return out;
+}
+
+/** Highest normalised cross-correlation of the two sides over ±2 ms around `start`, on `len` samples. */
+function channelCorrelation(left: Float32Array, right: Float32Array, start: number, len: number): number {
+  const maxLag = 32;
+  if (start < maxLag || start + len + maxLag > Math.min(left.length, right.length)) return 0;
+  let ll = 0;
+  for (let i = 0; i < len; i++) ll += left[start + i] * left[start + i];
+  let best = 0;
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    let lr = 0;
+    let rr = 0;
+    for (let i = 0; i < len; i++) {
+      const r = right[start + i + lag];
+      lr += left[start + i] * r;
+      rr += r * r;
+    }
+    const c = lr / Math.sqrt(ll * rr + 1e-20);
+    if (c > best) best = c;
+  }
+  return best;
 }
 
 /** Fills gaps of up to `maxGap` frames between set frames (syllable breaks inside an overlap). */

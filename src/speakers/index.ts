@@ -149,10 +149,13 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
     const ch = analyseChannels(left, right, SAMPLE_RATE, { regions, silence: input.silence });
     log?.info({ stage: 'speakers', separationDb: round2(ch.separationDb), distinct: ch.distinct }, 'channels analysed');
     if (ch.distinct) {
+      if (ch.roomVoices.length) notes.push(`speech near neither microphone (heard alike on both) in ${ch.roomVoices.length} stretch(es): a third person`);
       return fromTrack(input, ch.track, 'channels', notes, {
-        speakerCount: (ch.speechS.left > 1 ? 1 : 0) + (ch.speechS.right > 1 ? 1 : 0),
+        speakerCount: (ch.speechS.left > 1 ? 1 : 0) + (ch.speechS.right > 1 ? 1 : 0) + (ch.roomVoices.length ? 1 : 0),
         overlaps: ch.overlaps,
         givenMapping: channelMapping(input.meta),
+        // the person at each microphone is the agent or the customer; the room is neither
+        candidates: ['left', 'right'],
       });
     }
     notes.push(`the two audio channels carry the same sound (${ch.separationDb.toFixed(1)} dB apart): voices told apart by sound instead`);
@@ -180,7 +183,7 @@ function channelMapping(meta: SessionMeta): RoleMapping | undefined {
     customer: c.left === 'customer' ? 'left' : 'right',
     agentConfidence: 1,
     customerConfidence: 1,
-    others: [],
+    others: ['room'],
   };
 }
 
@@ -203,7 +206,7 @@ function fromTrack(
   track: VoiceTrack,
   method: SpeakerMethod,
   notes: string[],
-  extra: { speakerCount: number; overlaps?: Interval[]; givenMapping?: RoleMapping },
+  extra: { speakerCount: number; overlaps?: Interval[]; givenMapping?: RoleMapping; candidates?: string[] },
 ): SpeakerFacts {
   const transcript = input.transcript;
   const split = splitOnVoiceChanges(transcript, track);
@@ -215,7 +218,7 @@ function fromTrack(
     if (sv.voice !== undefined) s.voice = track.voices[sv.voice];
     acoustic.set(s, acousticConfidence(track, sv));
   }
-  const mapping = extra.givenMapping ?? mapVoicesToRoles(voiceEvidence(segs));
+  const mapping = extra.givenMapping ?? mapCandidates(voiceEvidence(segs), extra.candidates);
   const single = extra.speakerCount === 1 && method === 'clustering';
   applyMapping(segs, mapping, (s) => acoustic.get(s) ?? 0, single);
   if (single) notes.push('one voice heard: its script lines are the agent\'s; its answers can\'t be told from the customer\'s and stay unknown');
@@ -285,6 +288,14 @@ function setRole(s: Segment, role: Role, confidence: number): void {
     s.role = 'unknown';
     delete s.roleConfidence;
   }
+}
+
+/** Maps voices to roles among the candidates only; every other voice is a third party. */
+function mapCandidates(evidence: ReturnType<typeof voiceEvidence>, candidates?: string[]): RoleMapping {
+  if (!candidates) return mapVoicesToRoles(evidence);
+  const allowed = new Map([...evidence].filter(([v]) => candidates.includes(v)));
+  const m = mapVoicesToRoles(allowed);
+  return { ...m, others: [...m.others, ...[...evidence.keys()].filter((v) => !candidates.includes(v))] };
 }
 
 function describeMapping(m: RoleMapping): string {

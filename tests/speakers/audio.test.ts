@@ -87,6 +87,24 @@ describe('stereo, each speaker on a channel', () => {
     expect(facts.speakerCount).toBe(2);
     expect(acc).toBeGreaterThanOrEqual(0.95);
     expect(new Set(d.transcript.segments.map((s) => s.voice))).toEqual(new Set(['left', 'right']));
+    expect(facts.thirdPartyVoices).toEqual([]);
+    expect(facts.overlaps).toEqual([]);
+  });
+
+  it('hears a third person near neither microphone as a third party', async () => {
+    const d = makeDialogue({ dir: tmp.dir, name: 'stereo-room', voices: THREE_VOICES, turns: THREE_TURNS, layout: 'stereo', channelOf: { A: 'left', C: 'right', T: 'room' }, jitterS: 0.15 });
+    const facts = await assignRoles({ transcript: d.transcript, meta: meta(), recording: d.wav });
+    const segs = d.transcript.segments;
+    console.log(`[speakers] stereo with a third person in the room: accuracy ${(roleAccuracy(d.truth, segs) * 100).toFixed(1)} % — ${describeRoles(d.truth, segs)}`);
+    expect(facts.method).toBe('channels');
+    expect(facts.speakerCount).toBe(3);
+    expect(roleAccuracy(d.truth, segs)).toBeGreaterThanOrEqual(0.95);
+    const third = d.truth.filter((t) => t.speaker === 'T');
+    const thirdS = third.reduce((s, t) => s + t.end - t.start, 0);
+    expect(overlapS(facts.thirdPartyVoices, third)).toBeGreaterThan(0.8 * thirdS);
+    expect(overlapS(facts.thirdPartyVoices, d.truth.filter((t) => t.speaker !== 'T'))).toBeLessThan(0.5);
+    // the room voice is not two people talking at once
+    expect(overlapS(facts.overlaps, third)).toBeLessThan(0.3);
   });
 
   it('follows the sidecar channel map over what the words suggest', async () => {
