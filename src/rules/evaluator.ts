@@ -176,7 +176,9 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts:
         if (m.none.some((w) => ctxText.includes(w))) continue;
       }
       if (excluded(h, m.exclude, m.onCanon)) continue;
-      if (rule.negation && negationOf(h, lex).negated) negated.push(h);
+      const neg = rule.negation ? negationOf(h, lex) : undefined;
+      if (neg?.negated) negated.push(h);
+      else if (neg?.damaged) kept.push({ ...h, damagedNegation: neg.damaged });
       else if (rule.spec.kind === 'required' && dismissalOf(h, lex)) dismissed.push(h);
       else kept.push(h);
     }
@@ -571,6 +573,10 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
     const questionOnly = !certain && hits.every((h) => /[吗么呢？?]\s*$/.test(h.view.segmentsIn(h.start, h.end).map((x) => x.text).join('')));
     const ev = hits.slice(0, 3).map((h) => hitEvidence(h, roleCertain(h, speaker) ? undefined : '说话人角色未确定'));
     if (questionOnly) return [make(rule, '', 'undetermined', 0.5, ev, `${s.title}：出现“${ev[0].matched}”，但可能是客户提问，需人工确认`)];
+    // every claim follows a character that sounds like 不/没 ("布保本"): the negation may be misheard
+    if (hits.every((h) => h.damagedNegation)) {
+      return [make(rule, '', 'undetermined', 0.45, ev, `${s.title}：出现“${ev[0].matched}”，但前面的“${hits[0].damagedNegation}”可能是被误识别的否定词，需人工确认`)];
+    }
     return [make(rule, '', 'fail', certain ? 0.9 : 0.7, ev, s.messages?.fail ?? `违规表述：“${ev[0].matched}”（${s.title}）`)];
   }
   // a garbled trace of the claim ("其实这个根款一样"): a person should listen to it

@@ -19,4 +19,6 @@ export interface Hit {
   unreadable?: string[];
   /** slot checks that would fail on a number that may have been misheard: can't tell */
   uncertain?: string[];
+  /** a prohibited claim right after a character that sounds like a negator ("布保本"): can't tell */
+  damagedNegation?: string;
 }

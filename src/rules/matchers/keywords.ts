@@ -88,7 +88,7 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
           const r = alignWindow(alt, view, anchor - 2, anchor + len + 2);
           // only an inner slip: both ends must be there, so "没有风险" can never shrink to "有风险"
           const substitutionOnly = len === 3 && r !== undefined && r.end - r.start === len && r.coverage < 1;
-          if (r && r.coverage >= (len - 1) / len - 1e-9 && r.pFirst === 0 && r.pLast === len - 1 && !substitutionOnly && !taken(r.start, r.end)) {
+          if (r && r.coverage >= (len - 1) / len - 1e-9 && r.pFirst === 0 && r.pLast === len - 1 && !substitutionOnly && !taken(r.start, r.end) && !addsNegator(alt.text, view.text.slice(r.start, r.end))) {
             take({ start: r.start, end: r.end, k, exact: false, similarity: Math.round(r.coverage * 100) / 100 });
           }
         }
@@ -96,6 +96,12 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
     }
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+const NEGATOR_CHARS = /[不没无非未别勿莫]/g;
+/** a slip must not bring in a negation the word lacks: "收益不能保证" is not 收益有保证 */
+function addsNegator(word: string, span: string): boolean {
+  return (span.match(NEGATOR_CHARS)?.length ?? 0) > (word.match(NEGATOR_CHARS)?.length ?? 0);
 }
 
 function toHit(view: TextView, occ: Occurrence[], by: Hit['by'], words: Keyword[]): Hit {

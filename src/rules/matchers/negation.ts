@@ -3,6 +3,7 @@
 // Also dismissals for required disclosures: "责任免除您回去自己看就行" is not a disclosure.
 // Compared by sound (view.canon and the lexicon's sound-class lists): ASR often writes 不 as 布.
 import { findWord, type Lexicon } from '../../text/lexicon.js';
+import { canonChar } from '../../text/pinyin.js';
 import type { Hit } from './hit.js';
 
 /** normalised text and its sound-class form, same length */
@@ -52,7 +53,13 @@ export interface NegationResult {
   negated: boolean;
   /** the words that decided it */
   cue?: string;
+  /** not negated as written, but a character right before the claim sounds like 不/没/非 ("布保本"):
+   *  the negation may have been misheard */
+  damaged?: string;
 }
+
+const NEGATOR_SOUNDS = new Set(['不', '没', '非'].map(canonChar));
+const WRITTEN_NEGATORS = '不没无非未别勿莫';
 
 export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   const v = hit.view;
@@ -73,6 +80,11 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
     return i >= 0 && i <= 3;
   });
   if (post && !rhetorical) return { negated: true, cue: lex.display.get(post) };
+  if (!rhetorical) {
+    const near = prefix.norm.slice(-2);
+    const odd = [...near].find((c) => !WRITTEN_NEGATORS.includes(c) && NEGATOR_SOUNDS.has(canonChar(c)));
+    if (odd) return { negated: false, damaged: odd };
+  }
   return { negated: false };
 }
 
