@@ -3,7 +3,7 @@
 //   when the halves differ by the cross-likelihood ratio of held-out speech (this sets the count, up to 4)
 //   → one GMM per speaker on frames → Viterbi re-segmentation (a speaker change must be earned).
 import type { Interval } from '../model/index.js';
-import { extractFeatures, frameAt, frameEnergyDb, MFCC_DIMS } from './features.js';
+import { extractFeatures, frameAt, frameEnergyDb, frameTime, MFCC_DIMS } from './features.js';
 import { fitGmm, gmmLogLikelihood, kmeans, median, quantile, type Gmm } from './stats.js';
 
 export interface DiarizeInput {
@@ -174,7 +174,7 @@ export function diarize(input: DiarizeInput): Diarization {
   const groups = segs ? contentGroups(segs.map((g) => g.text ?? '')) : [];
   // a chunk's content group: its segment's, or (outside segments / without text) its own speech run
   const groupAt = (frame: number, run: number): number => {
-    const t = frame * hopS;
+    const t = frameTime(feats, frame);
     const k = segs ? segs.findIndex((g) => t >= g.start && t <= g.end) : -1;
     return k >= 0 && segs![k].text ? groups[k] : segs ? segs.length + run : run;
   };
