@@ -53,9 +53,9 @@ afterAll(async () => {
 describe.skipIf(!ok)('two queue workers drain a batch into PostgreSQL', () => {
   it('two workers analyse 21 sessions, each exactly once, and the batch summarises them', async () => {
     expect(made.length).toBeGreaterThanOrEqual(20);
-    // both workers idle on the queue before the jobs arrive; the picture is skipped (queue mechanics only)
+    // both workers idle on the queue before the jobs arrive
     workers.push(...(await Promise.all([startWorker(setup, 'w1'), startWorker(setup, 'w2')])));
-    const batch = spawnCli(batchArgs(setup, inbox, out, packs.a, '--wait', '--no-vision'));
+    const batch = spawnCli(batchArgs(setup, inbox, out, packs.a, '--wait'));
     const end = await batch.exit;
     const s = parse(batch);
     // the broken recording could not be analysed: exit 3, as a local batch
@@ -117,7 +117,7 @@ describe.skipIf(!ok)('two queue workers drain a batch into PostgreSQL', () => {
     }
 
     // nothing changed: a third batch has nothing to hand over and ends at once
-    const again = spawnCli(batchArgs(setup, inbox, out, packs.a, '--wait', '--no-vision'));
+    const again = spawnCli(batchArgs(setup, inbox, out, packs.a, '--wait'));
     expect((await again.exit).code, again.stderr.slice(-2000)).toBe(0);
     const a = parse(again);
     expect(a).toMatchObject({ analysed: 0, skipped: made.length, queue: { enqueued: 0, alreadyQueued: 0 } });

@@ -1,14 +1,15 @@
 // Child processes for the queue tests: the real CLI (`dualrec worker`, `dualrec batch --queue`) through
 // tsx, with their pino lines collected so a test can wait for what a worker says it is doing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import { ROOT } from '../helpers/cli.js';
 import { parseQueueUrl, QUEUE_PREFIX } from '../../src/queue/connection.js';
+import { SAMPLES, type MadeSession } from '../batch/inbox.js';
 
 const TSX_LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 
@@ -101,8 +102,24 @@ export async function stop(p: Proc | undefined, ms = 30_000): Promise<{ code: nu
   return r;
 }
 
+/** The queue tests are about queue mechanics: the picture is skipped (--no-vision). */
 export function batchArgs(s: Setup, inbox: string, out: string, rules: string, ...more: string[]): string[] {
-  return ['batch', inbox, '--out', out, '--store', s.store, '--queue', s.queueUrl, '--queue-name', s.queueName, '--rules', rules, '--json', ...more];
+  return ['batch', inbox, '--out', out, '--store', s.store, '--queue', s.queueUrl, '--queue-name', s.queueName, '--rules', rules, '--no-vision', '--json', ...more];
+}
+
+/**
+ * A long recording (the compliant sample's streams looped to ~38 minutes, copied without re-encoding,
+ * with its transcript and sidecar): a job that runs for several seconds without the picture, so a
+ * test can kill or stop a worker while it is in the middle of it.
+ */
+export function addLongRecording(dir: string, name: string): MadeSession {
+  mkdirSync(dir, { recursive: true });
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '11', '-i', join(SAMPLES, 'compliant-participating.mp4'), '-c', 'copy', join(dir, `${name}.mp4`)]);
+  if (r.status !== 0) throw new Error(`ffmpeg could not make ${name}.mp4: ${r.stderr.toString()}`);
+  copyFileSync(join(SAMPLES, 'compliant-participating.transcript.json'), join(dir, `${name}.transcript.json`));
+  const meta = JSON.parse(readFileSync(join(SAMPLES, 'compliant-participating.meta.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, `${name}.meta.json`), JSON.stringify({ ...meta, session_id: `S-${name}` }));
+  return { name, dir, sample: 'compliant-participating', recording: true, sessionId: `S-${name}` };
 }
 
 export function uniqueQueueName(label: string): string {

@@ -11,9 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchSummary } from '../../src/batch/run.js';
 import { validateReportFile } from '../../src/report/schema.js';
 import { PgStore } from '../../src/store/index.js';
-import { addRecording, makeInbox, type MadeSession } from '../batch/inbox.js';
+import { makeInbox, type MadeSession } from '../batch/inbox.js';
 import { writeTestPacks } from '../batch/rules.js';
-import { batchArgs, obliterate, queueHandle, reportFolders, spawnCli, startWorker, stop, uniqueQueueName, type Proc, type Setup } from './helpers.js';
+import { addLongRecording, batchArgs, obliterate, queueHandle, reportFolders, spawnCli, startWorker, stop, uniqueQueueName, type Proc, type Setup } from './helpers.js';
 import { REDIS_URL, dropSchemas, needServices, pgStoreUrl } from './services.js';
 
 const ok = await needServices('redis', 'postgres');
@@ -54,7 +54,7 @@ describe.skipIf(!ok)('queue workers that die or are stopped', () => {
     const setup = newSetup('kill');
     const inbox = join(work, 'kill', 'inbox');
     const out = join(work, 'kill', 'out');
-    const made: MadeSession[] = [addRecording(join(inbox, '2024-05-01'), 'real', 'compliant-participating'), ...makeInbox(inbox, { recordings: 0, transcripts: 12 })];
+    const made: MadeSession[] = [addLongRecording(join(inbox, '2024-05-01'), 'real'), ...makeInbox(inbox, { recordings: 0, transcripts: 12 })];
     const w1 = await startWorker(setup, 'w1');
     const w2 = await startWorker(setup, 'w2');
     procs.push(w1, w2);
@@ -107,7 +107,7 @@ describe.skipIf(!ok)('queue workers that die or are stopped', () => {
     const setup = newSetup('term');
     const inbox = join(work, 'term', 'inbox');
     const out = join(work, 'term', 'out');
-    addRecording(join(inbox, '2024-05-01'), 'real', 'compliant-participating');
+    addLongRecording(join(inbox, '2024-05-01'), 'real');
 
     // no worker yet: the batch hands the job over and returns
     const handed = spawnCli(batchArgs(setup, inbox, out, packs.a));

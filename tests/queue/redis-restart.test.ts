@@ -8,9 +8,9 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchSummary } from '../../src/batch/run.js';
 import { PgStore } from '../../src/store/index.js';
-import { addRecording, makeInbox, type MadeSession } from '../batch/inbox.js';
+import { makeInbox, type MadeSession } from '../batch/inbox.js';
 import { writeTestPacks } from '../batch/rules.js';
-import { batchArgs, freePort, reportFolders, spawnCli, startWorker, stop, uniqueQueueName, type Proc, type Setup } from './helpers.js';
+import { addLongRecording, batchArgs, freePort, reportFolders, spawnCli, startWorker, stop, uniqueQueueName, type Proc, type Setup } from './helpers.js';
 import { dropSchemas, needServices, pgStoreUrl } from './services.js';
 
 const haveServers = await needServices('postgres');
@@ -63,7 +63,7 @@ describe.skipIf(!ok)('Redis restarted mid-batch', () => {
     const out = join(work, 'out');
     const packs = writeTestPacks(join(work, 'rules'));
     // the real recording keeps the batch busy while Redis restarts
-    const made: MadeSession[] = [addRecording(join(inbox, '2024-05-01'), 'real', 'compliant-participating'), ...makeInbox(inbox, { recordings: 0, transcripts: 20 })];
+    const made: MadeSession[] = [addLongRecording(join(inbox, '2024-05-01'), 'real'), ...makeInbox(inbox, { recordings: 0, transcripts: 20 })];
 
     procs.push(await startWorker(setup, 'w1', ['--lock-duration', '15']), await startWorker(setup, 'w2', ['--lock-duration', '15']));
     const batch = spawnCli(batchArgs(setup, inbox, out, packs.a, '--wait'));
