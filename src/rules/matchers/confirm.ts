@@ -200,7 +200,9 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       if (cls.kind === 'none') unclear ??= s;
       customerSpoke = true;
     } else if (role === 'agent') {
-      if (!customerSpoke && (info.bare || answersOwnQuestion(segs, k, lex) || narratesAnswer(info, lex) || inlineAnswer(s.text, lex))) {
+      // "(您)了解了吗？" with 您 lost is still the agent's question, not his answer
+      const bare = info.bare && !/[？?]\s*$/.test(s.text.trim()) && !/[吗么]\s*[。.！!]?\s*$/.test(s.text.trim());
+      if (!customerSpoke && (bare || answersOwnQuestion(segs, k, lex) || narratesAnswer(info, lex) || inlineAnswer(s.text, lex))) {
         proxy = 'yes';
         proxySegment ??= s;
       }
