@@ -162,6 +162,7 @@ const DualrecSegment = z.strictObject({
   speaker: z.string().max(100).optional(),
   role: z.enum(['agent', 'customer', 'unknown']).optional(),
   roleConfidence: unit.optional(),
+  voice: z.string().max(100).optional(),
   confidence: unit.optional(),
   lowConfidence: z.boolean().optional(),
 });
