@@ -242,7 +242,7 @@ export function answersInvertedQuestion(question: string, reply: string, lex: Le
   return lex.no_answers.some((w) => findWord(reply, rc, w, lex) === 0);
 }
 
-export function isBareAffirmative(norm: string, lex: Lexicon): boolean {
+export function isBareAffirmative(norm: string, lex: Lexicon, slack = 0): boolean {
   if (!norm || norm.length > 8) return false;
   if (classifyReply(norm, lex).kind !== 'affirmative') return false;
   let rest = canonText(norm);
@@ -254,5 +254,6 @@ export function isBareAffirmative(norm: string, lex: Lexicon): boolean {
     }
   }
   for (const f of FILLERS) rest = rest.split(f).join('');
-  return strong && rest.length === 0;
+  // slack: characters left over that ASR may have split off a yes ("明的明白的" for 明白的明白的)
+  return strong && rest.length <= slack && (slack === 0 || norm.length >= 2 * rest.length + 3);
 }

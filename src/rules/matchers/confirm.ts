@@ -96,7 +96,7 @@ function inlineAnswer(text: string, lex: Lexicon): boolean {
   const qm = questionTailRe().exec(canonText(text));
   if (!qm) return false;
   const at = qm.index + qm[0].indexOf(qm[2], qm[1].length);
-  return isBareAffirmative(normText(text.slice(at, at + qm[2].length)), lex);
+  return isBareAffirmative(normText(text.slice(at, at + qm[2].length)), lex, 1);
 }
 
 /** "王先生表示清楚，那咱们接着": the agent reporting an answer the customer never gave */
@@ -124,7 +124,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   // canonText keeps offsets, so the answer's place in the canonical tail is its place in `tail`
   const at = qm ? qm.index + qm[0].indexOf(qm[2], qm[1].length) : 0;
   const answerText = qm ? tail.slice(at, at + qm[2].length) : '';
-  if (qm && isBareAffirmative(normText(answerText), lex)) {
+  if (qm && isBareAffirmative(normText(answerText), lex, 1)) {
     if (lastRole === 'agent') {
       proxy = 'yes';
       proxySegment = last;
