@@ -215,7 +215,7 @@ export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean
   });
   if (slurred) return { kind: 'hedge', word: norm.slice(slurFrom, slurred.end) };
   // "太清楚。" alone: 不太清楚 with its 不 lost more likely than a yes ("太清楚了" is a yes)
-  const clipped = affs.find((a) => a.start >= 1 && '太大'.includes(norm[a.start - 1]) && norm[a.end] !== '了' && !broken(a.start - 1, a.start));
+  const clipped = affs.find((a) => a.start >= 1 && '太大'.includes(norm[a.start - 1]) && norm[a.end] !== '了' && norm[a.end - 1] !== '了' && !broken(a.start - 1, a.start));
   if (clipped) return { kind: 'none' };
   if (affs.length) return { kind: 'affirmative', word: show(affs[0].word) };
   return { kind: 'none' };

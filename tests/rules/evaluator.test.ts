@@ -243,4 +243,81 @@ describe('evaluateRules on small sessions', () => {
   it('evaluation is pure: same facts, same findings', () => {
     expect(run(COMPLIANT)).toEqual(run(COMPLIANT));
   });
+
+  describe('noise: a disclosure partly heard is "can\'t tell", one not there at all fails', () => {
+    it('a payment word with a garbled amount is undetermined; no trace at all still fails', () => {
+      const garbled = run(replace(/保险费是两万元/, ['agent', '您这份保单一年交八抢六百猿，交费期间十年，保险期间为终身。']));
+      expect(get(garbled, 'disclose-premium').status).toBe('undetermined');
+      expect(get(garbled, 'disclose-premium').evidence[0].note).toContain('部分线索');
+      const missing = run(replace(/保险费是两万元/, ['agent', '交费期间十年，保险期间为终身。']));
+      expect(get(missing, 'disclose-premium').status).toBe('fail');
+    });
+
+    it('the money unit heard by sound still reads an amount', () => {
+      const f = get(run(replace(/保险费是两万元/, ['agent', '您这份保单每年的保险费是两万辕，交费期间十年，保险期间为终身。'])), 'disclose-premium');
+      expect(f.status).toBe('pass');
+    });
+
+    it('a lone 五天 (十 dropped) is undetermined, 十天 and 5天 fail', () => {
+      const cooling = (t: string): Finding => get(run(replace(/犹豫期，在这期间/, ['agent', t])), 'disclose-cooling-off');
+      expect(cooling('收到合同之后五天内，您改变主意可以解除合同，保费全额退还。').status).toBe('undetermined');
+      expect(cooling('犹豫期为十天，犹豫期内可以退保。').status).toBe('fail');
+      expect(cooling('犹豫期5天，犹豫期内可以退保。').status).toBe('fail');
+    });
+
+    it('a two-character word heard only by sound is no proof the item was said', () => {
+      const fs = run(without(/责任免除/).map((l): Line => (/保险费/.test(l[1]) ? ['agent', `保费方面遮，${l[1]}`] : l)));
+      const f = get(fs, 'disclose-exclusions');
+      expect(f.status).toBe('undetermined');
+    });
+
+    it('a number-pattern gap never reaches into the next clause or turn', () => {
+      // "已交的保费…，手续费二十元" is not the premium
+      const fs = run(replace(/保险费是两万元/, ['agent', '已交的保费会退给您，手续费二十元由公司承担。交费期间十年，保险期间为终身。']));
+      expect(get(fs, 'disclose-premium').status).not.toBe('pass');
+      // a greedy gap that ran into the next turn is retried inside the first one
+      const consent = run(replace(/全程录音录像，您同意吗/, ['agent', '接下来的过程会全程录音录像，您同吗？']));
+      expect(get(consent, 'consent-recording').status).toBe('undetermined');
+    });
+  });
+
+  describe('noise: prohibited claims', () => {
+    it('a claim right after a character that sounds like 不 is undetermined, not a violation', () => {
+      const at = (t: string): Finding => get(run([...COMPLIANT, ['agent', t]]), 'no-guarantee');
+      expect(at('这个产品布保本，您要想清楚。').status).toBe('undetermined');
+      expect(at('这个产品不保本，您要想清楚。').status).toBe('pass');
+      expect(at('这个产品保本，您放心。').status).toBe('fail');
+    });
+
+    it('a fuzzy word never swallows a negation it does not have', () => {
+      const f = get(run([...COMPLIANT, ['agent', '收益不能保证的，账户价值可能低于您交的保费。']]), 'no-guarantee');
+      expect(f.status).toBe('pass');
+    });
+  });
+
+  describe('confirmations in natural wording', () => {
+    it('a no answers a question whose yes is a no (没人逼您吧？—没有)', () => {
+      const lines = [...COMPLIANT.filter(([, t]) => !/自愿/.test(t)), ['agent', '这个是您自己想买的，没有人逼您吧？'] as Line, ['customer', '没有，我自己要买的。'] as Line];
+      expect(get(run(lines), 'confirm-voluntary/confirm').status).toBe('pass');
+      const plain = [...COMPLIANT.filter(([, t]) => !/自愿/.test(t)), ['agent', '这个保险您是自愿购买的吗？'] as Line, ['customer', '没有。'] as Line];
+      expect(get(run(plain), 'confirm-voluntary/confirm').status).not.toBe('pass');
+    });
+
+    it('one question after 犹豫期 and the loss after it confirms both; an earlier self-answer is not made up for', () => {
+      const base = COMPLIANT.filter(([, t]) => !/犹豫期|现金价值/.test(t));
+      const joint: Line[] = [...base.slice(0, -2), ['agent', '您有十五天犹豫期，这期间可以全额退保。'], ['agent', '过了犹豫期再退，只能退现金价值，会有损失。'], ['agent', '这两块您清楚吗？'], ['customer', '清楚。'], ...base.slice(-2)];
+      const fs = run(joint);
+      expect(get(fs, 'disclose-cooling-off/confirm').status).toBe('pass');
+      expect(get(fs, 'disclose-surrender-loss/confirm').status).toBe('pass');
+      const proxied: Line[] = [...base.slice(0, -2), ['agent', '您有十五天犹豫期，这期间可以全额退保。您清楚吗？'], ['agent', '是的，清楚。'], ['agent', '过了犹豫期再退，只能退现金价值，会有损失。您清楚吗？'], ['customer', '清楚。'], ...base.slice(-2)];
+      const fp = run(proxied);
+      expect(get(fp, 'disclose-cooling-off/confirm').status).toBe('fail');
+      expect(get(fp, 'disclose-cooling-off/proxy').status).toBe('fail');
+    });
+
+    it('"(您)了解了吗？" with 您 lost is the agent asking, not answering', () => {
+      const lines = COMPLIANT.flatMap((l): Line[] => (/责任免除/.test(l[1]) ? [['agent', '请您特别留意合同里的责任免除部分，比如故意犯罪、酒后驾驶，保险公司是不赔的。'], ['agent', '了解了吗？']] : [l]));
+      expect(get(run(lines), 'disclose-exclusions/proxy').status).toBe('pass');
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRuleSet } from '../../src/rules/index.js';
-import { classifyReply, isBareAffirmative } from '../../src/text/lexicon.js';
-import { normText } from '../../src/text/normalize.js';
+import { answersInvertedQuestion, classifyReply, isBareAffirmative } from '../../src/text/lexicon.js';
+import { normalize, normText } from '../../src/text/normalize.js';
 
 // the shipped lexicon (rules/lexicon/*.yaml) is data; these tests pin how it is applied
 const lex = loadRuleSet().lexicon;
@@ -36,5 +36,34 @@ describe('reply classification', () => {
     // a mere acknowledgement is not an answer
     expect(isBareAffirmative(normText('好的'), lex)).toBe(false);
     expect(isBareAffirmative(normText('好的，下面我们看一下保费'), lex)).toBe(false);
+  });
+
+  it('a clause break separates a no from the yes after it; without one the no negates it', () => {
+    const withBreaks = (t: string): string => {
+      const n = normalize(t);
+      return classifyReply(n.text, lex, n.brk).kind;
+    };
+    expect(withBreaks('没有，都明白了。')).toBe('affirmative');
+    expect(withBreaks('不，我清楚。')).toBe('affirmative');
+    expect(withBreaks('没明白。')).toBe('negative');
+    expect(withBreaks('没有明白。')).toBe('negative');
+  });
+
+  it('a stray character between 不/没 and the yes word is a hedge, a clipped 太清楚 is no yes', () => {
+    for (const s of ['这个我不荷太明白。', '我不嗯太清楚', '没啥太懂了']) expect(kind(s), s).not.toBe('affirmative');
+    expect(kind('这个我不荷太明白。')).toBe('hedge');
+    expect(kind('太清楚。')).toBe('none');
+    expect(kind('太清楚了。')).toBe('affirmative');
+    expect(kind('不错，明白了')).toBe('affirmative'); // 不错 is not a negation
+  });
+
+  it('a no answers an inverted question as a yes, not an ordinary one', () => {
+    const q = (question: string, reply: string): boolean => answersInvertedQuestion(normText(question), normText(reply), lex);
+    expect(q('没有人强迫您买吧', '没有，是我自己要买的')).toBe(true);
+    expect(q('您对条款还有什么疑问吗', '没有。')).toBe(true);
+    expect(q('还有不明白的地方吗', '没什么了')).toBe(true);
+    expect(q('您清楚了吗', '没有。')).toBe(false);
+    expect(q('有没有疑问', '没有，不太明白')).toBe(false); // a hedge is never a yes
+    expect(q('有没有疑问', '有一点')).toBe(false);
   });
 });
