@@ -241,7 +241,7 @@ function dedupe(hits: Hit[]): Hit[] {
 
 /** a lone two-character word matched only by sound: weak evidence that the thing was said */
 function weakHit(h: Hit): boolean {
-  return h.by === 'any' && h.end - h.start <= 2 && h.similarity < 1;
+  return !!h.weak;
 }
 
 function hitTimes(h: Hit): TimedHit {

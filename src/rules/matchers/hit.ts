@@ -19,6 +19,8 @@ export interface Hit {
   unreadable?: string[];
   /** slot checks that would fail on a number that may have been misheard: can't tell */
   uncertain?: string[];
+  /** rests on a two-character word matched only by sound ("蔡项" for 财险) */
+  weak?: boolean;
   /** a prohibited claim right after a character that sounds like a negator ("布保本"): can't tell */
   damagedNegation?: string;
 }

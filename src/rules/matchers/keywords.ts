@@ -108,7 +108,10 @@ function toHit(view: TextView, occ: Occurrence[], by: Hit['by'], words: Keyword[
   const start = Math.min(...occ.map((o) => o.start));
   const end = Math.max(...occ.map((o) => o.end));
   const what = [...new Set(occ.map((o) => words[o.k].word))].join(' + ');
-  return { view, start, end, by, what, similarity: Math.min(...occ.map((o) => o.similarity)) };
+  // only a lone word: in all / at_least the other words carry the match (and clean text has sound
+  // matches of short words often enough that flagging those would send good sessions to review)
+  const weak = (by === 'any' && occ.every((o) => o.end - o.start <= 2 && !o.exact)) || undefined;
+  return { view, start, end, by, what, similarity: Math.min(...occ.map((o) => o.similarity)), weak };
 }
 
 export function matchAny(view: TextView, words: Keyword[]): Hit[] {
