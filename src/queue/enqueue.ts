@@ -153,11 +153,14 @@ async function follow(queue: Queue<JobData, JobResult>, target: QueueTarget, tra
     }
   };
 
+  const unreadable = new Map<string, number>();
   const check = async (id: string) => {
     const s = pending.get(id);
     if (!s) return;
-    const job = await queue.getJob(id);
-    if (!job) {
+    // the state first, then the job: read in the other order, a job finishing in between would show
+    // "completed" with the result it had before (none)
+    const state = await queue.getJobState(id);
+    if (state === 'unknown') {
       // gone twice in a row: Redis lost it (restarted without persistence, or the queue was emptied)
       const n = (missing.get(id) ?? 0) + 1;
       missing.set(id, n);
@@ -165,13 +168,15 @@ async function follow(queue: Queue<JobData, JobResult>, target: QueueTarget, tra
       return;
     }
     missing.delete(id);
-    const state = await job.getState();
-    if (state === 'completed') {
-      const parsed = JobResultSchema.safeParse(job.returnvalue);
-      settle(id, s, parsed.success ? { result: parsed.data } : { failure: 'the worker returned a result this dualrec does not understand' });
-    } else if (state === 'failed') {
-      settle(id, s, { failure: job.failedReason || 'failed on the workers' });
-    }
+    if (state !== 'completed' && state !== 'failed') return;
+    const job = await queue.getJob(id);
+    if (!job) return;
+    if (state === 'failed') return settle(id, s, { failure: job.failedReason || 'failed on the workers' });
+    const parsed = JobResultSchema.safeParse(job.returnvalue);
+    if (parsed.success) return settle(id, s, { result: parsed.data });
+    const n = (unreadable.get(id) ?? 0) + 1;
+    unreadable.set(id, n);
+    if (n >= 3) settle(id, s, { failure: 'the worker returned a result this dualrec does not understand (workers on another version?)' });
   };
 
   const events = new QueueEvents(target.name, { connection: target.connection, prefix: QUEUE_PREFIX });
