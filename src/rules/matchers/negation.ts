@@ -84,6 +84,10 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
     const near = prefix.norm.slice(-2);
     const odd = [...near].find((c) => !WRITTEN_NEGATORS.includes(c) && NEGATOR_SOUNDS.has(canonChar(c)));
     if (odd) return { negated: false, damaged: odd };
+    // "它不是存款，也是我们银行的理财产品": after a denial, 也 carries the 不 ASR dropped
+    const cs = v.clauseStart(hit.start);
+    const before = v.text.slice(Math.max(0, cs - 16), cs);
+    if (prefix.norm.includes('也') && /不是|并非|不属于|不同于/.test(before)) return { negated: false, damaged: '也' };
   }
   return { negated: false };
 }
