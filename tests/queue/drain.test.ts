@@ -2,16 +2,20 @@
 // that is text, 19 transcript-only sessions) into a PostgreSQL store on real servers, while `batch
 // --queue --wait` follows them. Every recording ends with exactly one report and one store row with
 // one finished run; the broken one gets its "could not analyse" report without a retry;
-// every worker line about a job names the job and the session; a third batch has nothing to do.
+// every worker line about a job names the job and the session; a third batch has nothing to do;
+// rescore, the review server and the review export work on the same PostgreSQL store.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RescoreSummary } from '../../src/batch/rescore.js';
 import type { BatchSummary } from '../../src/batch/run.js';
 import type { Report } from '../../src/model/index.js';
 import { jobId } from '../../src/queue/jobs.js';
 import { validateReportFile } from '../../src/report/schema.js';
+import { startReviewServer } from '../../src/review/server.js';
 import { PgStore } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli.js';
 import { addRecording, makeInbox, type MadeSession } from '../batch/inbox.js';
 import { writeTestPacks } from '../batch/rules.js';
 import { batchArgs, obliterate, queueHandle, reportFolders, spawnCli, startWorker, stop, uniqueQueueName, type Proc, type Setup } from './helpers.js';
@@ -26,6 +30,7 @@ const setup: Setup = { queueUrl: REDIS_URL, queueName: uniqueQueueName('drain'),
 let made: MadeSession[] = [];
 let packs: { a: string; b: string };
 const workers: Proc[] = [];
+const TOKEN = 'queue-test-token-0123456789abcdef';
 
 const parse = (p: Proc): BatchSummary => {
   if (!p.stdout.trim().startsWith('{')) throw new Error(`batch printed no summary: ${p.stderr.slice(-3000)}`);
@@ -121,6 +126,40 @@ describe.skipIf(!ok)('two queue workers drain a batch into PostgreSQL', () => {
     expect((await again.exit).code, again.stderr.slice(-2000)).toBe(0);
     const a = parse(again);
     expect(a).toMatchObject({ analysed: 0, skipped: made.length, queue: { enqueued: 0, alreadyQueued: 0 } });
+
+    // rescore and the review server work on the PostgreSQL store as on SQLite: pack B makes the
+    // exclusions rule minor, so the sessions that never say it flip FAIL → PASS
+    const rescored = runCli(['rescore', '--store', pg.url, '--out', out, '--rules', packs.b, '--json'], { timeoutMs: 180_000 });
+    expect(rescored.code, rescored.stderr.slice(-2000)).toBe(0);
+    const r = JSON.parse(rescored.stdout) as RescoreSummary;
+    expect(r.rescored).toBe(made.length - 1); // the broken recording has no stored facts
+    expect(r.withoutFacts).toBe(1);
+    expect(r.flips.length).toBeGreaterThan(0);
+    expect(r.flips.every((f) => f.from === 'FAIL' && f.to === 'PASS' && f.changedRules.includes('t-exclusions'))).toBe(true);
+
+    const reviewStore = new PgStore(pg.url);
+    const server = await startReviewServer({ store: reviewStore, token: TOKEN, port: 0 });
+    try {
+      const auth = { authorization: `Bearer ${TOKEN}`, 'x-reviewer': 'pg-bot' };
+      const queue = (await (await fetch(`${server.url}/api/queue`, { headers: auth })).json()) as { items: { key: string; runId: string; verdict: string }[] };
+      expect(queue.items.length).toBeGreaterThan(0);
+      const brokenKey = (await reviewStore.currentSessions()).find((x) => x.name === 'broken')!.key;
+      expect(queue.items.some((i) => i.key === brokenKey)).toBe(true);
+      const item = queue.items[0]!;
+      const posted = await fetch(`${server.url}/api/sessions/${item.key}/decisions`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ runId: item.runId, decision: 'rerecord', comment: '画面不清' }),
+      });
+      expect(posted.status).toBe(201);
+      const exported = runCli(['review', 'export', '--store', pg.url, '--format', 'csv']);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stdout).toContain('pg-bot');
+      expect(exported.stdout).toContain('画面不清');
+    } finally {
+      await server.close();
+      await reviewStore.close();
+    }
 
     // SIGTERM with nothing running: both workers stop cleanly
     for (const w of workers.splice(0)) {
