@@ -336,8 +336,9 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
   // numbers said wrong ("犹豫期10天") are a misstatement — unless the right number was said too
   // (then the other number is most likely about something else)
   const rightNumber = all.some((h) => h.by === 'slot' && !h.slotFailures && !h.uncertain && h.slots && Object.keys(h.slots).length);
-  const wrong = rightNumber ? [] : all.filter((h) => h.slotFailures);
   const unsure = all.filter((h) => !h.slotFailures && h.uncertain);
+  // a wrong number beside one that may be the right one misheard ("犹豫企识五天，…十天内"): can't tell
+  const wrong = rightNumber || unsure.length ? [] : all.filter((h) => h.slotFailures);
   const good = all.filter((h) => !h.slotFailures && !h.uncertain);
 
   // order constraints
