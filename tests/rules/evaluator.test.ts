@@ -278,6 +278,11 @@ describe('evaluateRules on small sessions', () => {
       // a greedy gap that ran into the next turn is retried inside the first one
       const consent = run(replace(/全程录音录像，您同意吗/, ['agent', '接下来的过程会全程录音录像，您同吗？']));
       expect(get(consent, 'consent-recording').status).toBe('undetermined');
+      // …and a cross-turn match does not hide the one inside the next turn
+      const twoTurns = COMPLIANT.flatMap((l): Line[] =>
+        /全程录音录像，您同意吗/.test(l[1]) ? [['agent', '按照要求，今天的过程要全程录音像，'], ['agent', '这个录音录像对您以后维权很关键，您同鬃意吗？']] : [l],
+      );
+      expect(get(run(twoTurns), 'consent-recording').status).toBe('undetermined');
     });
   });
 

@@ -76,14 +76,31 @@ export function withinSegment(
   return { start: from + mm.start(), end: from + mm.end(), groups };
 }
 
+/**
+ * A match that crossed turns, split back into the turns it spans: the first match inside each turn
+ * (from the match's start in the first, from the turn's start in the others). "…要全程录音像，" then
+ * "这个录音录像…您同意吗？" must not lose the second turn's match to the greedy cross-turn one.
+ */
+export function perSegment(view: TextView, re: RE2JS, hay: string, m: RegexMatch, groupNames: string[] = []): RegexMatch[] {
+  const out: RegexMatch[] = [];
+  const first = view.seg[m.start];
+  const last = view.seg[Math.max(m.start, m.end - 1)];
+  for (let si = first; si <= last; si++) {
+    const from = si === first ? m.start : view.segStart[si];
+    const r = withinSegment(view, re, hay, m, groupNames, from);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
 export function matchRegex(view: TextView, res: RE2JS[], onCanon: boolean): Hit[] {
   const hits: Hit[] = [];
   const hay = onCanon ? view.canon : view.text;
   for (const re of res) {
     for (const found of findAll(re, hay)) {
-      const m = crossesSegments(view, found.start, found.end) ? withinSegment(view, re, hay, found) : found;
-      if (!m) continue;
-      hits.push({ view, start: m.start, end: m.end, by: 'regex', what: re.pattern(), similarity: 1 });
+      for (const m of crossesSegments(view, found.start, found.end) ? perSegment(view, re, hay, found) : [found]) {
+        hits.push({ view, start: m.start, end: m.end, by: 'regex', what: re.pattern(), similarity: 1 });
+      }
     }
   }
   return hits;

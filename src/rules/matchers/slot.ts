@@ -4,7 +4,7 @@ import type { TextView } from '../../text/corpus.js';
 import type { CompiledMatch } from '../types.js';
 import { NUMERAL_CHARS, readNumeralBySound, soundsNumeral } from '../../text/numerals.js';
 import type { Hit } from './hit.js';
-import { crossesSegments, findAll, withinSegment } from './regex.js';
+import { crossesSegments, findAll, perSegment, withinSegment } from './regex.js';
 
 function crossesClause(view: TextView, start: number, end: number): boolean {
   for (let i = start + 1; i < end; i++) if (view.brk[i]) return true;
@@ -15,9 +15,10 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
   const hits: Hit[] = [];
   for (const slot of m.slots ?? []) {
     const hay = m.onCanon ? view.canon : view.text;
-    for (const found of findAll(slot.re, hay, slot.names)) {
-      let mm = crossesSegments(view, found.start, found.end) ? withinSegment(view, slot.re, hay, found, slot.names) : found;
-      if (!mm) continue;
+    const candidates = findAll(slot.re, hay, slot.names).flatMap((found) =>
+      crossesSegments(view, found.start, found.end) ? perSegment(view, slot.re, hay, found, slot.names) : [found],
+    );
+    for (let mm of candidates) {
       // a gap never reaches into another clause: "已交的保费会退给您，手续费二十元" is not the premium;
       // the last clause of the match may still hold one of its own ("保费方面，每年需要交两万元")
       if (crossesClause(view, mm.start, mm.end)) {
