@@ -127,7 +127,7 @@ describe('rules on the held-out set at 10 % simulated ASR noise (3 draws pooled)
     run = await runEval(SET_DIR, { noise: [0.1], seed: 1, repeats: 3, ruleSet: loadRuleSet() });
   });
 
-  // Measured: precision 0.934, lenient recall 0.986, no unsafe PASS. A garbled disclosure should
+  // Measured: precision 0.959, lenient recall 0.986, no unsafe PASS. A garbled disclosure should
   // go to REVIEW (undetermined), not be called missing; a garbled violation must not PASS.
   it('keeps recall ≥ 0.95 and precision ≥ 0.85, and never passes a session that should fail', () => {
     const m = run.levels[0]!.metrics;
