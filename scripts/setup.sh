@@ -44,8 +44,11 @@ case "$mode" in
     echo "Reports: $(pwd)/$out/<session>/report.html (and report.json)"
     ;;
   test)
-    # CI sets DUALREC_REQUIRE_SERVICES: the queue/store tests must then really run against the servers.
-    if [ -n "${DUALREC_REQUIRE_SERVICES:-}" ]; then bash scripts/services.sh start; fi
+    # The distributed-batch tests run against private Redis and PostgreSQL instances on loopback
+    # (scripts/services.sh); with them started, those tests must really run, never skip.
+    bash scripts/services.sh start
+    trap 'bash scripts/services.sh stop >/dev/null 2>&1 || true' EXIT
+    export DUALREC_REQUIRE_SERVICES=1
     npx vitest run
     ;;
   *) echo "usage: bash scripts/setup.sh [demo|test]" >&2; exit 2 ;;
