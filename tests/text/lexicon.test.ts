@@ -57,6 +57,13 @@ describe('reply classification', () => {
     expect(kind('不错，明白了')).toBe('affirmative'); // 不错 is not a negation
   });
 
+  it('with slack, a yes with one stray character is still a bare yes; a longer tail is not', () => {
+    expect(isBareAffirmative(normText('是抨的，了解。'), lex)).toBe(false);
+    expect(isBareAffirmative(normText('是抨的，了解。'), lex, 1)).toBe(true);
+    expect(isBareAffirmative(normText('明白，下面说保费'), lex, 1)).toBe(false);
+    expect(isBareAffirmative(normText('好的，您看'), lex, 1)).toBe(false);
+  });
+
   it('a no answers an inverted question as a yes, not an ordinary one', () => {
     const q = (question: string, reply: string): boolean => answersInvertedQuestion(normText(question), normText(reply), lex);
     expect(q('没有人强迫您买吧', '没有，是我自己要买的')).toBe(true);

@@ -75,7 +75,7 @@ function replyOf(s: Segment, lex: Lexicon, cache?: Map<Segment, SegmentReply>): 
   if (!r) {
     const nz = normalize(s.text);
     const norm = nz.text;
-    r = { norm, canon: canonText(norm), cls: classifyReply(norm, lex, nz.brk), bare: isBareAffirmative(norm, lex) };
+    r = { norm, canon: canonText(norm), cls: classifyReply(norm, lex, nz.brk), bare: isBareAffirmative(norm, lex, 1) };
     cache?.set(s, r);
   }
   return r;
