@@ -148,7 +148,27 @@ export function analyseRegex(source: string): Prefilter {
 const positionCache = new Map<string, Map<string, number[]>>();
 export function resetPrefilterCache(): void {
   positionCache.clear();
+  charIndex.clear();
 }
+// Per text, where each character occurs: a literal's candidates are the places of its rarest
+// character, checked with startsWith — cheaper than one indexOf scan of the whole text per literal.
+const charIndex = new Map<string, Map<string, number[]>>();
+function charsOf(text: string): Map<string, number[]> {
+  let m = charIndex.get(text);
+  if (!m) {
+    if (charIndex.size >= 8) charIndex.clear();
+    m = new Map();
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      const l = m.get(c);
+      if (l) l.push(i);
+      else m.set(c, [i]);
+    }
+    charIndex.set(text, m);
+  }
+  return m;
+}
+
 function positionsOf(text: string, lit: string): number[] {
   let perText = positionCache.get(text);
   if (!perText) {
@@ -159,7 +179,20 @@ function positionsOf(text: string, lit: string): number[] {
   let ps = perText.get(lit);
   if (!ps) {
     ps = [];
-    for (let i = text.indexOf(lit); i >= 0; i = text.indexOf(lit, i + 1)) ps.push(i);
+    const idx = charsOf(text);
+    let best = -1;
+    let cands: number[] | undefined;
+    for (let k = 0; k < lit.length; k++) {
+      const l = idx.get(lit[k]) ?? [];
+      if (!cands || l.length < cands.length) {
+        cands = l;
+        best = k;
+      }
+    }
+    for (const p of cands ?? []) {
+      const s = p - best;
+      if (s >= 0 && text.startsWith(lit, s)) ps.push(s);
+    }
     perText.set(lit, ps);
   }
   return ps;
