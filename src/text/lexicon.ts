@@ -255,5 +255,6 @@ export function isBareAffirmative(norm: string, lex: Lexicon, slack = 0): boolea
   }
   for (const f of FILLERS) rest = rest.split(f).join('');
   // slack: characters left over that ASR may have split off a yes ("明的明白的" for 明白的明白的)
-  return strong && rest.length <= slack && (slack === 0 || norm.length >= 2 * rest.length + 3);
+  // nothing left over is bare whatever the slack; leftovers must be few against a long enough reply
+  return strong && (rest.length === 0 || (rest.length <= slack && norm.length >= 2 * rest.length + 3));
 }

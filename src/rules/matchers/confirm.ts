@@ -180,6 +180,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     // the agent already answered this item for the customer: the answer to the joint item's question
     // does not make up for it
     if (joined && proxy === 'yes' && role === 'customer') break;
+    // nor does it clear a hedge or a no the customer gave to this item
+    if (joined && refusal && role === 'customer') break;
     if (role === 'customer') {
       if (cls.kind === 'affirmative') {
         return {
