@@ -11,11 +11,9 @@
 // Labels come from what the script says (each block is tagged with the disclosures it makes), and are
 // cross-checked against the violations each case declares, so a slip in one shows up as an error
 // here rather than as a wrong label. Nothing here reads the rules. Deterministic: same code, same files.
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { SessionMetaSchema, type Channel, type Concept, type ProductType, type Verdict } from '../model/index.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import type { Expected, LabelStatus } from './metrics.js';
+import { writeLabelledSet } from './labelled-set.js';
 import { createRng } from './random.js';
 
 /** Concepts labelled in the held-out set (visual / integrity ones cannot be told from a transcript). */
@@ -2021,32 +2019,13 @@ export function generateHoldoutSet(): HoldoutSession[] {
   return HOLDOUT_CASES.map((spec, i) => buildSession(spec, i));
 }
 
-const GENERATED = /^\d\d-[a-z0-9-]+\.(transcript|meta|expected)\.json$/;
-
 /**
  * Writes the set into `dir` (three files per session plus INDEX.md) and removes generated files of
  * sessions that no longer exist. Returns the file names written.
  */
 export function writeHoldoutSet(dir: string): string[] {
   const sessions = generateHoldoutSet();
-  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
-  const written: string[] = [];
-  for (const s of sessions) {
-    for (const [suffix, body] of [
-      ['transcript', s.transcript],
-      ['meta', s.meta],
-      ['expected', s.expected],
-    ] as const) {
-      const file = `${s.name}.${suffix}.json`;
-      writeFileAtomic(join(dir, file), json(body));
-      written.push(file);
-    }
-  }
-  writeFileAtomic(join(dir, 'INDEX.md'), indexMarkdown(sessions));
-  written.push('INDEX.md');
-  const keep = new Set(written);
-  for (const f of readdirSync(dir)) if (GENERATED.test(f) && !keep.has(f)) rmSync(join(dir, f));
-  return written;
+  return writeLabelledSet(dir, sessions, indexMarkdown(sessions));
 }
 
 function indexMarkdown(sessions: HoldoutSession[]): string {
