@@ -46,5 +46,5 @@ export function decideVerdict(findings: Finding[], policy: VerdictPolicy = {}): 
   }
   if (fails.length) return { verdict: 'FAIL', reasons: [...fails, ...reviews] };
   if (reviews.length) return { verdict: 'REVIEW', reasons: reviews };
-  return { verdict: 'PASS', reasons: [`no ${p.failOn.join('/')} failures, no ${p.reviewOnUndetermined.join('/') || 'blocking'} undetermined findings`] };
+  return { verdict: 'PASS', reasons: ['没有不通过或需人工判定的阻断项（no blocking findings）'] };
 }
