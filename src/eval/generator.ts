@@ -271,10 +271,12 @@ const UNCERTAINTY: Record<'participating' | 'universal' | 'investment-linked', P
   ],
 };
 
+// A real close asks the customer to sign in person before the voluntariness question (the
+// signature prompt is a required point of the recording, though not a labelled concept here).
 const CLOSING: Phrase[] = [
-  p('请问您是自愿购买这份保险的吗？'),
-  p('最后确认一下，这次投保是您本人自愿的吗？'),
-  p('没有人强迫您买吧？是自己愿意投保的吗？', true),
+  p('请您在投保单上亲笔签名。请问您是自愿购买这份保险的吗？'),
+  p('稍后请您本人在投保书上签字确认。最后确认一下，这次投保是您本人自愿的吗？'),
+  p('签名这里要您自己签一下。没有人强迫您买吧？是自己愿意投保的吗？', true),
 ];
 
 const QUESTIONS = ['您清楚了吗？', '这一点您明白吗？', '您了解了吗？', '关于这部分，您是否清楚？', '这个您能理解吗？', '{addr}，听明白了吗？'];
