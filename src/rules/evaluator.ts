@@ -513,6 +513,16 @@ function namesTopic(rule: CompiledRule, seg: Segment | undefined, ctx: Context):
   return topicWords(rule).some((w) => canon!.includes(w));
 }
 
+/** the rules whose topic is another item than this one's: they start topics, and are neither this
+ *  rule, nor joint with it, nor for the same concept */
+function otherTopicRules(ctx: Context, rule: CompiledRule): CompiledRule[] {
+  const ids = new Set<string>();
+  for (const set of ctx.topicStarts().values()) for (const id of set) ids.add(id);
+  return ctx.ruleSet.rules.filter(
+    (r) => ids.has(r.id) && r.id !== rule.id && !rule.spec.confirm?.joint_with?.includes(r.id) && !sameConcept(ctx, rule, r.id),
+  );
+}
+
 /** another rule for the same concept ("演示利率只是演示" after "分红不保证") is the same item, not the next */
 function sameConcept(ctx: Context, rule: CompiledRule, otherId: string): boolean {
   const other = ctx.ruleSet.rules.find((r) => r.id === otherId);
@@ -534,6 +544,7 @@ function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number)
     movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id && !rule.spec.confirm?.joint_with?.includes(id) && !sameConcept(ctx, rule, id)),
     joinsOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => !!rule.spec.confirm?.joint_with?.includes(id)),
     mentions: (k) => ruleSegments(ctx, rule).has(k) || namesTopic(rule, ctx.segs[k], ctx),
+    asksOther: (k) => otherTopicRules(ctx, rule).some((r) => namesTopic(r, ctx.segs[k], ctx)),
     accept: rule.confirmAccept,
     replies: ctx.replies,
   });

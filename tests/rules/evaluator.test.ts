@@ -320,6 +320,31 @@ describe('evaluateRules on small sessions', () => {
       expect(get(fp, 'disclose-cooling-off/proxy').status).toBe('fail');
     });
 
+    it('a 都 in a question about another item (voluntariness) does not bundle an unasked disclosure into it', () => {
+      const base = COMPLIANT.filter(([, t]) => !/现金价值|自愿/.test(t));
+      const close = (q: string): Line[] => [...base, ['agent', '过了犹豫期再退保只退现金价值，头几年退会亏一些。'], ['agent', q], ['customer', '是的。']];
+      // the question asks whether the purchase is voluntary: its yes is not the loss's confirmation
+      const other = run(close('这些都是您自己愿意投保的吗？'));
+      expect(get(other, 'confirm-voluntary/confirm').status).toBe('pass');
+      expect(get(other, 'disclose-surrender-loss/confirm').status).toBe('fail');
+      // a bundling question that asks about what was said does confirm it
+      expect(get(run(close('刚才说的这些您都清楚了吗？')), 'disclose-surrender-loss/confirm').status).toBe('pass');
+    });
+
+    it('a garbled reply with a negator to 犹豫期 is not made up for by the yes to the loss question', () => {
+      const base = COMPLIANT.filter(([, t]) => !/犹豫期|现金价值/.test(t));
+      const joint = (reply: string, q: string): Finding[] =>
+        run([...base.slice(0, -2), ['agent', '签收保单起十五天是犹豫期，这期间退保全额退还保费，您听清楚了吗？'], ['customer', reply], ['agent', `过了这十五天再退保，就只退现金价值了，会吃亏，${q}`], ['customer', '了解。'], ...base.slice(-2)]);
+      // 没咋听懂 is no known hedge, but its 没 says it may be one: a person must listen
+      const hedgy = joint('没咋听懂。', '这个您了解吗？');
+      expect(get(hedgy, 'disclose-cooling-off/confirm').status).toBe('undetermined');
+      expect(get(hedgy, 'disclose-surrender-loss/confirm').status).toBe('pass');
+      // a question that asks about both again covers it
+      expect(get(joint('没咋听懂。', '这两点您都了解了吗？'), 'disclose-cooling-off/confirm').status).toBe('pass');
+      // a garbled reply without a negator stays open: the one question after both items confirms both
+      expect(get(joint('噢。', '这个您了解吗？'), 'disclose-cooling-off/confirm').status).toBe('pass');
+    });
+
     it('"(您)了解了吗？" with 您 lost is the agent asking, not answering', () => {
       const lines = COMPLIANT.flatMap((l): Line[] => (/责任免除/.test(l[1]) ? [['agent', '请您特别留意合同里的责任免除部分，比如故意犯罪、酒后驾驶，保险公司是不赔的。'], ['agent', '了解了吗？']] : [l]));
       expect(get(run(lines), 'disclose-exclusions/proxy').status).toBe('pass');

@@ -57,6 +57,9 @@ export interface ConfirmInput {
   joinsOn?: (k: number) => boolean;
   /** true when segment k mentions this same item again (a question about it) */
   mentions?: (k: number) => boolean;
+  /** true when segment k's question names another item and not this one ("…是自己愿意投保的吗？"):
+   *  a bundling word in it (都, possibly ASR's) does not make it a question about this item */
+  asksOther?: (k: number) => boolean;
   /** rule-specific answers that count as a confirmation (sound-class forms) */
   accept?: string[];
   /** per-transcript cache of what each segment says as a reply */
@@ -104,6 +107,11 @@ function narratesAnswer(info: SegmentReply, lex: Lexicon): boolean {
   return lex.proxy_phrases.some((p) => findWord(info.norm, info.canon, p, lex) >= 0);
 }
 
+/** a reply that is neither yes nor no but has a negator in it (不/没 …): a hedge ASR may have garbled */
+function hedgeLike(r: SegmentReply, lex: Lexicon): boolean {
+  return r.cls.kind === 'none' && lex.negators.some((w) => findWord(r.norm, r.canon, w, lex) >= 0);
+}
+
 /** the last sentence of a turn (where its question is), normalised */
 function lastSentence(text: string): string {
   const parts = text.split(/[。！!？?]/).map((x) => x.trim()).filter(Boolean);
@@ -140,7 +148,9 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   let lastAgentIdx = -1;
   let lastAgentText: string | undefined;
   const bundled = (): boolean =>
-    !!lastAgent && (lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0) || !!inp.mentions?.(lastAgentIdx));
+    !!lastAgent &&
+    (!!inp.mentions?.(lastAgentIdx) ||
+      (!inp.asksOther?.(lastAgentIdx) && lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0)));
   let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
   let agentAfterRefusal = false;
   let unknownAff: Segment | undefined;
@@ -182,6 +192,9 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     if (joined && proxy === 'yes' && role === 'customer') break;
     // nor does it clear a hedge or a no the customer gave to this item
     if (joined && refusal && role === 'customer') break;
+    // nor a reply ASR garbled that still carries a negator ("没听变懂"): it may be a hedge, and the
+    // later yes answers the joint item's question — unless that question asks about both again
+    if (joined && unclear && role === 'customer' && hedgeLike(replyOf(unclear, lex, inp.replies), lex) && !bundled()) break;
     if (role === 'customer') {
       if (cls.kind === 'affirmative') {
         return {
