@@ -5,10 +5,8 @@
 // The labels come from what the generator put into each script, never from the rule packs: the
 // wording pools below were written from how sales staff actually talk, not from the rules' keywords,
 // so the set also measures whether the rules generalise. Deterministic: same code, same files.
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { CONCEPTS, SessionMetaSchema, type Channel, type ProductType, type Verdict } from '../model/index.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { writeLabelledSet } from './labelled-set.js';
 import { createRng, type Rng } from './random.js';
 import type { Expected, LabelStatus } from './metrics.js';
 
@@ -661,34 +659,13 @@ export function generateEvalSet(): GeneratedSession[] {
   return CASES.map((spec, i) => buildSession(spec, i));
 }
 
-const GENERATED = /^\d\d-[a-z0-9-]+\.(transcript|meta|expected)\.json$/;
-
 /**
- * Writes the set into `dir` (three files per session plus INDEX.md) and removes generated files
- * of sessions that no longer exist. Returns the file names written.
+ * Writes the set into `dir` (three files per session plus INDEX.md) and removes generated files of
+ * sessions that no longer exist. Returns the file names written.
  */
 export function writeEvalSet(dir: string): string[] {
   const sessions = generateEvalSet();
-  const written: string[] = [];
-  const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
-  for (const s of sessions) {
-    for (const [suffix, body] of [
-      ['transcript', s.transcript],
-      ['meta', s.meta],
-      ['expected', s.expected],
-    ] as const) {
-      const file = `${s.name}.${suffix}.json`;
-      writeFileAtomic(join(dir, file), json(body));
-      written.push(file);
-    }
-  }
-  writeFileAtomic(join(dir, 'INDEX.md'), indexMarkdown(sessions));
-  written.push('INDEX.md');
-  const keep = new Set(written);
-  for (const f of readdirSync(dir)) {
-    if (GENERATED.test(f) && !keep.has(f)) rmSync(join(dir, f));
-  }
-  return written;
+  return writeLabelledSet(dir, sessions, indexMarkdown(sessions));
 }
 
 function indexMarkdown(sessions: GeneratedSession[]): string {
