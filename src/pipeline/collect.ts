@@ -1,5 +1,5 @@
 // Builds SessionFacts for one session: metadata → media probe, integrity, signals → transcript
-// (imported, or transcribed when a model is there) → speaker roles. Checks come after, in score.ts.
+// (imported, or transcribed when a model is there) → speaker roles → vision. Checks come after, in score.ts.
 import type { Logger } from 'pino';
 import type { IntegrityIssue, SessionFacts, Transcript } from '../model/index.js';
 import { probeMedia, checkIntegrity, detectSignals, decodeIssues } from '../media/index.js';
