@@ -1,6 +1,6 @@
 // Transcript cache: keyed by the recording's content hash, the model's hash and every option that
 // changes the text, so re-running a batch (say, after a rule change) never transcribes again.
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -9,12 +9,6 @@ import { writeFileAtomic } from '../util/atomic.js';
 
 /** Bump when anything between the engine and the Transcript changes its output. */
 export const ASR_STAGE_VERSION = 1;
-
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
 
 export function cacheKey(parts: Record<string, unknown>): string {
   return createHash('sha256').update(JSON.stringify({ v: ASR_STAGE_VERSION, ...parts })).digest('hex');

@@ -9,7 +9,8 @@ import type { Interval, Transcript, TranscriptDiagnostic } from '../model/index.
 import { decodeAudioFloat32 } from '../media/index.js';
 import { UserError } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
-import { cacheKey, readCached, sha256File, writeCached } from './cache.js';
+import { cacheKey, readCached, writeCached } from './cache.js';
+import { sha256File } from '../util/hash.js';
 import { EngineError, type AsrEngine } from './engine.js';
 import { guardSegments } from './guard.js';
 import { inspectModelFile } from './model-file.js';
@@ -36,6 +37,8 @@ export interface TranscribeOptions {
   silence?: Interval[];
   /** where transcripts are cached; no cache without it */
   cacheDir?: string;
+  /** sha256 of the recording when the caller has it already (saves reading the file twice) */
+  recordingSha256?: string;
   /** give up after this many seconds (the engine is stopped) */
   timeoutS?: number;
   signal?: AbortSignal;
@@ -65,6 +68,7 @@ const OptionsSchema = z
     prompt: z.string().optional(),
     silence: z.array(IntervalSchema).optional(),
     cacheDir: z.string().min(1).optional(),
+    recordingSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     timeoutS: z.number().positive().max(7 * 24 * 3600).optional(),
     signal: z.instanceof(AbortSignal).optional(),
     onProgress: z.custom<(done: number, total: number) => void>((v) => typeof v === 'function').optional(),
@@ -135,7 +139,7 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
     if (opts.cacheDir) {
       const { threads: _threads, ...decodeKey } = decode; // thread count doesn't change the text
       key = cacheKey({
-        audio: await sha256File(file),
+        audio: opts.recordingSha256 ?? (await sha256File(file)),
         channel: opts.channel,
         model: modelHash,
         decode: decodeKey,

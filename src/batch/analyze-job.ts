@@ -9,7 +9,8 @@ import { analyzeSession } from '../pipeline/analyze.js';
 import type { SessionInput } from '../pipeline/session.js';
 import type { RuleSet } from '../rules/index.js';
 import type { Artefact } from '../store/index.js';
-import { factsToArtefacts, sha256Text } from './facts.js';
+import { sha256Text } from '../util/hash.js';
+import { factsToArtefacts } from './facts.js';
 import { riskScore } from './risk.js';
 
 export interface JobSettings {

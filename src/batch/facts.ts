@@ -1,12 +1,9 @@
 // SessionFacts ↔ stage artefacts. Each stage's output is stored once by the sha256 of its JSON, so
 // re-scoring rebuilds the facts from the store without running ffmpeg, ASR or vision again.
-import { createHash } from 'node:crypto';
+import { sha256Text } from '../util/hash.js';
 import type { SessionFacts } from '../model/index.js';
 import type { Artefact, ArtefactKind } from '../store/index.js';
 
-export function sha256Text(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function artefact(kind: ArtefactKind, value: unknown): Artefact {
   const body = JSON.stringify(value);

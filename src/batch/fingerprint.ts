@@ -3,10 +3,9 @@
 // and whose report on disk is the one the store hashed, is skipped.
 import { statSync } from 'node:fs';
 import { resolveModel } from '../asr/index.js';
-import { sha256File } from '../pipeline/analyze.js';
+import { sha256File, sha256Text } from '../util/hash.js';
 import type { SessionInput } from '../pipeline/session.js';
 import type { Store } from '../store/index.js';
-import { sha256Text } from './facts.js';
 
 export interface Fingerprint {
   /** sha256 of the recording, or of the transcript for a transcript-only session (as in report.json) */

@@ -1,7 +1,5 @@
 // One session end to end: facts → findings → verdict → report.json + report.html in its own folder.
 // A session that cannot be analysed still gets a report (verdict REVIEW) that says why.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts, type Transcript } from '../model/index.js';
@@ -9,6 +7,7 @@ import type { RuleSet } from '../rules/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { sha256File } from '../util/hash.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { sessionLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
@@ -36,12 +35,6 @@ export interface AnalyzeResult {
   facts?: SessionFacts;
   /** set when the session could not be (fully) analysed: the one-line reason */
   problem?: string;
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Folder name for a session's report: the file stem, made safe for any filesystem. */
@@ -136,7 +129,8 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     sessionId = loaded.meta.session_id;
     log = sessionLogger(sessionId);
     contentSha256 ??= contentFile ? await sha256File(contentFile) : undefined;
-    const facts = await collectFacts(input, { ...opts, reportDir, logger: log }, loaded);
+    const recordingSha256 = input.recording ? contentSha256 : undefined;
+    const facts = await collectFacts(input, { ...opts, reportDir, recordingSha256, logger: log }, loaded);
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, input.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');

@@ -16,6 +16,8 @@ export interface CollectOptions {
   /** transcribe even when a transcript file is beside the recording */
   forceAsr?: boolean;
   cacheDir?: string;
+  /** sha256 of the recording, when the caller has hashed it already */
+  recordingSha256?: string;
   threads?: number;
   /** loaded engines to reuse across sessions; without it each transcription loads its model */
   engines?: AsrEngineCache;
@@ -114,6 +116,7 @@ async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: 
     threads: opts.threads,
     silence: facts.signals?.silence,
     cacheDir: opts.cacheDir,
+    recordingSha256: opts.recordingSha256,
     logger: opts.logger,
     engine: opts.engines?.get(model.path, opts.logger),
     onProgress: opts.onProgress ? (d, t) => opts.onProgress!('asr', d, t) : undefined,

@@ -6,7 +6,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { artefactsToFacts, sha256Text } from '../batch/facts.js';
+import { artefactsToFacts } from '../batch/facts.js';
+import { sha256Text } from '../util/hash.js';
 import type { Report } from '../model/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
