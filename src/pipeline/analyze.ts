@@ -8,6 +8,7 @@ import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { sha256File } from '../util/hash.js';
+import { FfmpegFailed } from '../media/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { sessionLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
@@ -137,7 +138,7 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     const critical = facts.integrity.find((i) => i.severity === 'critical');
     return { input, report, reportDir, facts, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
   } catch (err) {
-    if (!opts.everyErrorIsTheSessions && !(err instanceof UserError) && !isMediaFailure(err)) throw err;
+    if (!opts.everyErrorIsTheSessions && !(err instanceof UserError) && !(err instanceof FfmpegFailed)) throw err;
     // the report names the file, not the folder it sat in (the CLI line keeps the full path)
     const fullReason = errorMessage(err).split('\n')[0] ?? 'unknown error';
     const reason = contentFile ? fullReason.replaceAll(contentFile, basename(contentFile)) : fullReason;
@@ -146,11 +147,6 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     writeReport(reportDir, report, undefined, opts.lang);
     return { input, report, reportDir, problem: fullReason.startsWith(contentFile ?? '\0') ? fullReason : `${contentFile}: ${fullReason}` };
   }
-}
-
-/** ffmpeg failures on a file are the file's problem, not the program's. */
-function isMediaFailure(err: unknown): boolean {
-  return err instanceof Error && /ffmpeg|ffprobe|Invalid data|moov atom/i.test(err.message);
 }
 
 export function relativeToCwd(p: string): string {
