@@ -35,6 +35,15 @@ function startWorker(entry: URL, workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+/** Stops a worker we are done with. It may still emit an error on its way out (say, its start-up
+ *  import failing after it was replaced or the pool closed): with no listener Node would rethrow
+ *  that in this thread and take the whole batch down, so it is swallowed here. */
+function retire(worker: Worker): Promise<number> {
+  worker.removeAllListeners();
+  worker.on('error', () => {});
+  return worker.terminate();
+}
+
 export class WorkerPool<J, R> {
   private slots: Slot<J, R>[] = [];
   private waiting: Pending<J, R>[] = [];
@@ -82,8 +91,7 @@ export class WorkerPool<J, R> {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     const cur = this.finishCurrent(slot);
-    slot.worker.removeAllListeners();
-    void slot.worker.terminate();
+    void retire(slot.worker);
     if (!slot.ready && !this.closed) this.broken = `a worker could not start: ${reason}`;
     if (this.closed || this.broken) {
       this.slots.splice(i, 1);
@@ -125,8 +133,7 @@ export class WorkerPool<J, R> {
     await Promise.all(
       this.slots.map(async (s) => {
         this.finishCurrent(s)?.reject(new Error('pool closed'));
-        s.worker.removeAllListeners();
-        await s.worker.terminate();
+        await retire(s.worker);
       }),
     );
     this.slots = [];
