@@ -439,6 +439,7 @@ const evidence = obj(
     matched: str('the part of the excerpt that matched, verbatim'),
     similarity: unit('similarity / coverage for fuzzy matches'),
     missing: str('what was expected and not found'),
+    example: str("the rule's example sentence nearest to the matched text, when a rule matched by similarity to its examples"),
     frames: arrayOf('evidence frames, paths relative to the report folder', { type: 'string' }),
     note: str('anything else, in words'),
   },

@@ -23,6 +23,12 @@ export const LexiconFileSchema = z
     not_negators: words.optional(),
     /** contrast words that start a new clause for negation purposes (但是, 可是 …) */
     conjunctions: words.optional(),
+    /** frames that forbid or warn against what follows in their clause (切勿, 不得, 请不要, 警惕 …) */
+    cautions: words.optional(),
+    /** words after a claim, in its sentence, that judge it wrong (是误导, 这种说法不对 …) */
+    judgements: words.optional(),
+    /** words that call the benefit uncertain (不确定, 可能为零, 仅供参考 …): a claim in their sentence is a caution */
+    uncertainty: words.optional(),
     dismissals: words.optional(),
     /** words in the agent's question that make it cover several items ("这些您都清楚吗") */
     bundles: words.optional(),
@@ -53,6 +59,9 @@ export interface Lexicon {
   post_negators: string[];
   not_negators: string[];
   conjunctions: string[];
+  cautions: string[];
+  judgements: string[];
+  uncertainty: string[];
   dismissals: string[];
   bundles: string[];
   proxy_phrases: string[];
@@ -78,6 +87,9 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     post_negators: new Set<string>(),
     not_negators: new Set<string>(),
     conjunctions: new Set<string>(),
+    cautions: new Set<string>(),
+    judgements: new Set<string>(),
+    uncertainty: new Set<string>(),
     dismissals: new Set<string>(),
     bundles: new Set<string>(),
     proxy_phrases: new Set<string>(),
@@ -115,6 +127,9 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     post_negators: [...lists.post_negators].sort(byLengthDesc),
     not_negators: [...lists.not_negators].sort(byLengthDesc),
     conjunctions: [...lists.conjunctions].sort(byLengthDesc),
+    cautions: [...lists.cautions].sort(byLengthDesc),
+    judgements: [...lists.judgements].sort(byLengthDesc),
+    uncertainty: [...lists.uncertainty].sort(byLengthDesc),
     dismissals: [...lists.dismissals].sort(byLengthDesc),
     bundles: [...lists.bundles].sort(byLengthDesc),
     proxy_phrases: [...lists.proxy_phrases].sort(byLengthDesc),
