@@ -124,6 +124,7 @@ const segment = obj(
     speaker: str('speaker label as the source gave it (e.g. WhisperX "SPEAKER_00")'),
     role: oneOfStrings('who said it: agent, customer or unknown (decided by the speaker stage or given by the source)', ROLES),
     roleConfidence: unit('confidence in `role`'),
+    roleFromTurns: bool('the role was inferred from the words and turn-taking alone (no labels or voices)'),
     voice: str('the voice the speaker stage heard for this segment (cluster "spk1", channel "left", or the label); third parties keep role "unknown"'),
     confidence: unit('confidence in the text (mean token probability, or derived from avg_logprob)'),
     lowConfidence: bool('true when the text is too uncertain for a rule to decide on it'),

@@ -14,6 +14,7 @@ import { resetPrefilterCache } from './matchers/prefilter.js';
 import { bestPartial, matchScript } from './matchers/script.js';
 import { matchSlots } from './matchers/slot.js';
 import { matchExamples } from './matchers/examples.js';
+import { mentionKind } from './matchers/mention.js';
 import type { CompiledRule, RuleSet } from './types.js';
 
 type Speaker = 'agent' | 'customer' | 'either';
@@ -169,12 +170,15 @@ interface FoundHits {
   hits: Hit[];
   negated: Hit[];
   dismissed: Hit[];
+  /** statement rules: the item only named in a recap, an announcement or a question */
+  mentioned: Hit[];
 }
 
 function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts: boolean): FoundHits {
   const lex = ctx.ruleSet.lexicon;
   const negated: Hit[] = [];
   const dismissed: Hit[] = [];
+  const mentioned: Hit[] = [];
   const kept: Hit[] = [];
   const keep = (m: CompiledRule['matches'][number], found: Hit[]): void => {
     for (const h of found) {
@@ -187,6 +191,7 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts:
       if (neg?.negated) negated.push(h);
       else if (neg?.damaged) kept.push({ ...h, damagedNegation: neg.damaged });
       else if (rule.spec.kind === 'required' && dismissalOf(h, lex)) dismissed.push(h);
+      else if (rule.spec.statement && mentionKind(h, lex) !== 'statement') mentioned.push(h);
       else kept.push(h);
     }
   };
@@ -196,7 +201,7 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts:
   if (withScripts && (rule.spec.kind !== 'required' || !kept.some((h) => !h.slotFailures && !h.uncertain))) {
     for (const m of rule.matches) if (m.script) keep(m, matchScript(view, m.script, m.minCoverage));
   }
-  return { hits: dedupe(kept), negated, dismissed };
+  return { hits: dedupe(kept), negated, dismissed, mentioned };
 }
 
 /** What one match block finds (all matchers but the costly script alignment). */
@@ -338,7 +343,7 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     return out;
   }
   const view = ctx.view(speaker);
-  const { hits: all, dismissed } = ctx.hits(rule);
+  const { hits: all, dismissed, mentioned } = ctx.hits(rule);
 
   // numbers said wrong ("犹豫期10天") are a misstatement — unless the right number was said too
   // (then the other number is most likely about something else)
@@ -398,6 +403,11 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     let trace: Hit[] = [];
     if (dismissed.length) {
       out.push(make(rule, '', 'fail', 0.75, [hitEvidence(dismissed[0], '提及后被略过')], `${s.title}：仅提及、未实际说明（被略过）`));
+    } else if (mentioned.length) {
+      // named in a recap or a question ("我已经向您说明了…责任免除…，您是否清楚？") but never explained
+      // where the words could be found: it may have been said in words the rule doesn't know
+      const h = mentioned[0];
+      out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(h, '仅在回顾或提问中提及'), missing: missingText(rule) }], `${s.title}：只在回顾或提问中提及（“${h.view.original(h.start, h.end)}”），未找到实际说明，需人工确认`));
     } else if (near) {
       out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(near, '与标准话术部分相似'), missing: near.what }], `${s.title}：仅部分相似（${Math.round(near.similarity * 100)}%），需人工确认`));
     } else if ((trace = findPartial(rule, view, ctx.ruleSet)).length) {

@@ -154,6 +154,9 @@ export const RuleSchema = z
      *  garbled, a claim with a word lost). Required: not found by `match` but found here →
      *  undetermined, never pass. Prohibited: a trace (not negated) → undetermined, never pass. */
     partial: oneOrMany(MatchSchema).optional(),
+    /** required rules: the item must be stated — a mention in a recap, an announcement or a question
+     *  that only names it ("我已经向您说明了…责任免除…，您是否清楚？") does not count (then undetermined) */
+    statement: z.boolean().optional(),
     /** prohibited rules: a match preceded by a negation ("不保本") is not a violation (default true) */
     negation: z.boolean().optional(),
     order: OrderSchema.optional(),
