@@ -210,7 +210,7 @@ function blockHits(m: CompiledRule['matches'][number], view: TextView, ruleSet: 
   if (m.any) found.push(...matchAny(view, m.any));
   if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all', m.scope));
   if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least', m.scope));
-  if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
+  if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon, m.scope));
   if (m.slots) found.push(...matchSlots(view, m));
   if (m.examples) found.push(...matchExamples(view, m.examples, ruleSet.idf, { checkPolarity: prohibited, lex: ruleSet.lexicon }));
   return found;

@@ -56,7 +56,7 @@ function afterContrast(p: Span, lex: Lexicon): Span {
 /** what comes before the first contrast word: a caution after "但是" does not reach back */
 function beforeContrast(p: Span, lex: Lexicon): Span {
   let first = p.norm.length;
-  for (const c of lex.conjunctions) {
+  for (const c of lex.contrasts) {
     const i = findWord(p.norm, p.canon, c, lex);
     if (i >= 0 && i < first) first = i;
   }
@@ -112,7 +112,9 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   }
   const caution = unnegatedFrame(wide, lex);
   if (caution) return { negated: true, cue: lex.display.get(caution) ?? caution, how: 'caution' };
-  const n = countNegators(prefix, lex);
+  // an all / at_least match: a negator between its words counts too ("本金不一定能全额拿回")
+  const gaps = gapsOf(hit);
+  const n = countNegators(prefix, lex) + gaps.reduce((k, g) => k + countNegators(g, lex), 0);
   if (n % 2 === 1) return { negated: true, cue: prefix.norm, how: 'negator' };
 
   // after the claim: the rest of its clause, then the rest of the sentence up to a contrast word
@@ -141,6 +143,20 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   const beforeClause = v.text.slice(Math.max(0, cs - 16), cs);
   if (prefix.norm.includes('也') && /不是|并非|不属于|不同于/.test(beforeClause)) return { negated: false, damaged: '也' };
   return { negated: false };
+}
+
+/** the text between the words of an all / at_least match */
+function gapsOf(hit: Hit): Span[] {
+  if (!hit.parts || hit.parts.length < 2) return [];
+  const v = hit.view;
+  const parts = [...hit.parts].sort((a, b) => a.start - b.start);
+  const out: Span[] = [];
+  for (let i = 1; i < parts.length; i++) {
+    const a = parts[i - 1].end;
+    const b = parts[i].start;
+    if (b > a) out.push({ norm: v.text.slice(a, b), canon: v.canon.slice(a, b) });
+  }
+  return out;
 }
 
 /** a caution frame in the clause before the claim ("请勿", "不得", "切勿", "警惕"), not itself denied */
