@@ -168,8 +168,10 @@ function unnegatedFrame(span: Span, lex: Lexicon): string | undefined {
 export function dismissalOf(hit: Hit, lex: Lexicon): string | undefined {
   const v = hit.view;
   const seg = v.seg[hit.start];
+  // up to the end of the sentence ("免责的那些条款，合同后面都写着呢，内容比较多，您回去自己翻一下就行")
   let end = hit.end;
-  while (end < v.length && end < hit.end + 14 && v.seg[end] === seg) end++;
+  const sentenceEnd = Math.min(v.sentenceEnd(Math.max(hit.start, hit.end - 1)), hit.end + 36);
+  while (end < sentenceEnd && (v.seg[end] === seg || !v.tbrk[end])) end++;
   const start = Math.max(v.clauseStart(hit.start), hit.start - 6);
   const ctx: Span = { norm: v.text.slice(start, hit.start) + '|' + v.text.slice(hit.end, end), canon: v.canon.slice(start, hit.start) + '|' + v.canon.slice(hit.end, end) };
   return has(ctx, lex.dismissals, lex);
