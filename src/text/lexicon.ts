@@ -294,7 +294,7 @@ function declaration(norm: string, canon: string, kept: Occ[], lex: Lexicon, bro
           k.start >= i &&
           k.start - from <= 8 &&
           !broken(i, k.start) &&
-          !/[不没未]/.test(norm.slice(Math.max(i, k.start - 2), k.start)),
+          !/[不没未]/.test(norm.slice(i, k.start)),
       );
       if (aff) return aff;
     }

@@ -138,7 +138,29 @@ export function normalize(input: string): Normalized {
     while (end < text.length && NUMERAL.includes(text[end]) && !brk[end]) end++;
     const run = text.slice(k, end);
     const percent = k >= 3 && text.slice(k - 3, k) === '百分之' && !brk[k] && !brk[k - 1] && !brk[k - 2];
-    const digits = percent || isUnit(text[end]) ? decodeNumeral(run) : undefined;
+    // "每年两万，交五年": a run that ends in a magnitude (两万, 三千) is an amount with no unit after
+    // it; 万 and 亿 stay as the unit ("两万" → "2万", as "两万元" reads "2万元")
+    const amount = !percent && !isUnit(text[end]) && run.length >= 2 && /[百千万亿]$/.test(run) && /^[一二两三四五六七八九十]/.test(run);
+    if (amount && /[万亿]$/.test(run) && run.length >= 2) {
+      const head = decodeNumeral(run.slice(0, -1));
+      if (head !== undefined) {
+        for (let q = 0; q < head.length; q++) {
+          outChars.push(head[q]);
+          outOrig.push(orig[k]);
+          outBrk.push(q === 0 ? brk[k] : false);
+          outSbrk.push(q === 0 ? sbrk[k] : false);
+          outCbrk.push(q === 0 ? cbrk[k] : false);
+        }
+        outChars.push(run[run.length - 1]);
+        outOrig.push(orig[end - 1]);
+        outBrk.push(false);
+        outSbrk.push(false);
+        outCbrk.push(false);
+        k = end;
+        continue;
+      }
+    }
+    const digits = percent || amount || isUnit(text[end]) ? decodeNumeral(run) : undefined;
     if (digits === undefined) {
       for (let q = k; q < end; q++) {
         outChars.push(text[q]);

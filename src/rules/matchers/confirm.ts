@@ -112,6 +112,24 @@ function hedgeLike(r: SegmentReply, lex: Lexicon): boolean {
   return r.cls.kind === 'none' && lex.negators.some((w) => findWord(r.norm, r.canon, w, lex) >= 0);
 }
 
+/** how far after a disclosure a recap question naming it can still confirm it */
+const MAX_RECAP_S = 120;
+
+/** a reply that is only an acknowledgement (好的, 嗯, 哦) */
+function isAcknowledgement(info: SegmentReply, lex: Lexicon): boolean {
+  if (info.norm.length > 6) return false;
+  let rest = info.canon;
+  for (const w of lex.acknowledgements) rest = rest.split(w).join('');
+  return rest.replace(/[\ue000-\uf8ff]/g, (c) => (FILLER_SET.has(c) ? '' : c)).length === 0;
+}
+const FILLER_SET = new Set([...'啊呀哦噢吧嘛呢了的'].map((c) => canonText(c)));
+
+/** a line that asks something: a question mark or particle at its end, or a question word in it */
+function isQuestion(text: string, info: SegmentReply, lex: Lexicon): boolean {
+  if (QUESTION_END.test(text.trim())) return true;
+  return lex.question_markers.some((w) => findWord(info.norm, info.canon, w, lex) >= 0);
+}
+
 /** the last sentence of a turn (where its question is), normalised */
 function lastSentence(text: string): string {
   const parts = text.split(/[。！!？?]/).map((x) => x.trim()).filter(Boolean);
@@ -147,6 +165,9 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   }
 
   let customerSpoke = false;
+  // the customer answered a later item's question meanwhile: from then on only a question that names
+  // this item again ("以上责任免除、犹豫期和退保的内容，您是否都清楚了？") can confirm it
+  let answeredOther = false;
   let unclear: Segment | undefined;
   let movedOn = false;
   let joined = false;
@@ -156,7 +177,13 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   // Real scripts explain several points and ask once ("以上内容我都向您说明清楚了吗？"): the agent's last
   // line before the answer covers every point since the customer last spoke unless it asks about
   // another item only ("犹豫期您清楚吗？" after the exclusions)
-  const bundled = (): boolean => !!lastAgent && (!!inp.mentions?.(lastAgentIdx) || !inp.asksOther?.(lastAgentIdx));
+  // (the line must ask: "请您在风险提示栏抄一下这句" then "抄好了" answers the request, not the block)
+  const bundled = (): boolean =>
+    !!lastAgent &&
+    (!!inp.mentions?.(lastAgentIdx) ||
+      (!answeredOther &&
+        isQuestion(lastAgentText ?? '', lastAgent, lex) &&
+        (!inp.asksOther?.(lastAgentIdx) || lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0))));
   // "关于这部分，您是否清楚？" after several items points at the last one: whether it covers the earlier
   // ones can't be told (a bundling word — 以上, 都, 这些 — or naming the item settles it)
   const onlyLast = (): boolean =>
@@ -202,7 +229,23 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     }
     if (s.lowConfidence) lowConf = true;
     if (role !== 'customer' && inp.joinsOn?.(k)) joined = true;
-    if (movedOn && role === 'customer' && !bundled()) break; // that answer is the later item's
+    // the customer asking back ("那要是过了这十五天，能拿回多少？") answers nothing yet: the yes may come
+    // a few turns later, after the agent explains; and "哦，好吧" to a line that asked nothing is only
+    // listening
+    const asks = role === 'customer' && cls.kind !== 'affirmative' && isQuestion(s.text, info, lex);
+    const questionBefore = isQuestion(questionText, lastAgent ?? replyOf(last, lex, inp.replies), lex);
+    if (role === 'customer' && cls.kind === 'affirmative' && !questionBefore && isAcknowledgement(info, lex)) continue;
+    if (asks) {
+      if (cls.kind === 'hedge' && !refusal) refusal = { seg: s, kind: cls.kind, word: cls.word };
+      else unclear ??= s;
+      continue;
+    }
+    if (movedOn && role === 'customer' && !bundled()) {
+      // that answer is the later item's; a question naming this item may still come, not too far on
+      answeredOther = true;
+      if (s.start - Math.max(inp.endTime, last.end) > MAX_RECAP_S) break;
+      continue;
+    }
     // the agent already answered this item himself and went on: a later yes is to the later item
     if (movedOn && proxy === 'yes' && role === 'customer') break;
     // the agent already answered this item for the customer: the answer to the joint item's question
