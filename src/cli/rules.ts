@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { loadRuleSet, runRuleTests } from '../rules/index.js';
+import { displayPath, readScanFile, scanFiles } from '../rules/corpus-file.js';
+import { scanSentences, scoreScan, type ConceptScore, type ScannedSentence } from '../rules/scan.js';
 
 function rel(p: string): string {
   const r = relative(process.cwd(), p);
@@ -55,6 +57,42 @@ export function registerRulesCommand(program: Command): void {
     });
 
   rules
+    .command('scan')
+    .description(
+      'run every rule over every sentence of texts (published documents saved as .txt/.md, transcripts, or the labelled corpus tests/corpus/*.yaml) and list what fired where; with labels, score each concept',
+    )
+    .argument('<paths...>', 'files or folders to scan')
+    .option('--rules <dir...>', 'rule pack folders (default: the shipped rules/)')
+    .option('--all', 'list every sentence, not only those where a rule fired (plain text) or the rules were wrong (labelled corpus)')
+    .option('--json', 'print JSON: every sentence with what fired, and the scores')
+    .action((paths: string[], flags: { rules?: string[]; all?: boolean; json?: boolean }) => {
+      const rs = loadRuleSet(flags.rules);
+      const sentences = scanFiles(paths).flatMap((f) => readScanFile(f));
+      const scanned = scanSentences(rs, sentences);
+      const labelled = scanned.some((x) => x.label);
+      const score = labelled ? scoreScan(rs, scanned) : undefined;
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ rules: rs.version, sentences: scanned, score }, null, 2)}\n`);
+        return;
+      }
+      const wrong = new Set(score?.misses.map((m) => m.sentence) ?? []);
+      const why = new Map<ScannedSentence, string[]>();
+      for (const m of score?.misses ?? []) why.set(m.sentence, [...(why.get(m.sentence) ?? []), m.why]);
+      for (const x of scanned) {
+        const show = flags.all || (x.label ? wrong.has(x) : x.fires.length > 0);
+        if (!show) continue;
+        const tag = x.label ? ` [${x.label}${x.concepts.length ? ` ${x.concepts.join(',')}` : ''}${x.speaker === 'customer' ? ' customer' : ''}]` : '';
+        process.stdout.write(`${displayPath(x.file)}:${x.line}${tag} ${x.text}\n`);
+        for (const w of why.get(x) ?? []) process.stdout.write(`    ✗ ${w}\n`);
+        for (const f of x.fires) {
+          process.stdout.write(`    → ${f.ruleId} ${f.status}${f.matched ? ` “${f.matched}”` : ''}${f.example ? `  (nearest example: ${f.example})` : ''}\n`);
+        }
+      }
+      process.stdout.write(`${scanned.length} sentences from ${new Set(scanned.map((x) => x.file)).size} file(s); ${scanned.filter((x) => x.fires.length).length} with a rule firing\n`);
+      if (score) process.stdout.write(formatScore(score.concepts, score.replies));
+    });
+
+  rules
     .command('list')
     .description('list the rules: id, severity, kind, concepts, applies-when, title')
     .argument('[dirs...]', 'rule pack folders or files (default: the shipped rules/)')
@@ -82,4 +120,28 @@ export function registerRulesCommand(program: Command): void {
       for (const r of rows) process.stdout.write(`${cols.map((c, i) => pad(r[c], w[i])).join('  ').trimEnd()}\n`);
       process.stdout.write(`${rows.length} rules, packs: ${rs.packs.join(', ')}, version ${rs.version}\n`);
     });
+}
+
+const pctOf = (a: number, b: number): string => (b ? `${((100 * a) / b).toFixed(0)}% (${a}/${b})` : '—');
+
+/** The per-concept table of a labelled scan: what a rule author looks at first. */
+function formatScore(concepts: ConceptScore[], replies: Record<string, Record<string, number>>): string {
+  const rows = concepts.map((c) => ({
+    concept: c.concept,
+    found: pctOf(c.statesFound, c.states),
+    'omits fired': pctOf(c.omitsFired, c.omits),
+    caught: pctOf(c.violatesCaught, c.violates),
+    'caution fired': pctOf(c.cautionsFired, c.cautions),
+    'caution suspect': pctOf(c.cautionsSuspect, c.cautions),
+  }));
+  const cols = ['concept', 'found', 'omits fired', 'caught', 'caution fired', 'caution suspect'] as const;
+  const w = cols.map((c) => Math.max(width(c), ...rows.map((r) => width(r[c]))));
+  let out = `\n${cols.map((c, i) => pad(c, w[i])).join('  ')}\n`;
+  for (const r of rows) out += `${cols.map((c, i) => pad(r[c], w[i])).join('  ')}\n`;
+  const rl = Object.entries(replies);
+  if (rl.length) {
+    out += '\ncustomer replies (label → read as):\n';
+    for (const [label, kinds] of rl) out += `  ${label}: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')}\n`;
+  }
+  return out;
 }

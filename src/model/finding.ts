@@ -54,6 +54,8 @@ export interface Evidence {
   missing?: string;
   /** evidence frames, paths relative to the report folder */
   frames?: string[];
+  /** the rule's example sentence nearest to the matched text (example matcher): why it matched */
+  example?: string;
   note?: string;
 }
 

@@ -24,6 +24,10 @@ export interface Segment {
   role?: Role;
   /** 0..1 confidence in `role` */
   roleConfidence?: number;
+  /** the role was inferred from the words and the turn-taking alone (no labels, channels or voices):
+   *  a short answer after the agent's question is taken for the customer's, which cannot rule out the
+   *  agent answering himself in the same voice */
+  roleFromTurns?: boolean;
   /** the voice speakers/ heard for this segment (cluster "spk1", channel "left", or the label); third parties keep role "unknown" */
   voice?: string;
   /** 0..1 confidence in the text (mean token probability, or derived from avg_logprob) */

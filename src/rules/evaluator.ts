@@ -1,7 +1,7 @@
 // Evaluates a RuleSet against one session's facts. Pure: same facts + rules → same findings.
 // Per transcript it builds the normalised text + pinyin views once; every rule shares them.
 import type { Evidence, Finding, FindingStatus, Segment, SessionFacts, Severity } from '../model/index.js';
-import { TextView } from '../text/corpus.js';
+import { differentSpeaker, TextView } from '../text/corpus.js';
 import type { Normalized } from '../text/normalize.js';
 import { normText } from '../text/normalize.js';
 import { canonText } from '../text/pinyin.js';
@@ -13,6 +13,8 @@ import { excluded, matchRegex } from './matchers/regex.js';
 import { resetPrefilterCache } from './matchers/prefilter.js';
 import { bestPartial, matchScript } from './matchers/script.js';
 import { matchSlots } from './matchers/slot.js';
+import { matchExamples } from './matchers/examples.js';
+import { mentionKind } from './matchers/mention.js';
 import type { CompiledRule, RuleSet } from './types.js';
 
 type Speaker = 'agent' | 'customer' | 'either';
@@ -91,7 +93,13 @@ class Context {
   view(speaker: Speaker): TextView {
     let v = this.views.get(speaker);
     if (!v) {
-      v = new TextView(this.segs.filter((s) => eligible(s, speaker)), this.normalized);
+      // a segment left out of this view (another speaker's) between two segments ends a turn
+      const adjacent = (a: Segment, b: Segment): boolean => this.index.get(b) === (this.index.get(a) ?? -2) + 1;
+      v = new TextView(
+        this.segs.filter((s) => eligible(s, speaker)),
+        this.normalized,
+        (a, b) => !adjacent(a, b) || differentSpeaker(a, b),
+      );
       this.views.set(speaker, v);
     }
     return v;
@@ -162,12 +170,15 @@ interface FoundHits {
   hits: Hit[];
   negated: Hit[];
   dismissed: Hit[];
+  /** statement rules: the item only named in a recap, an announcement or a question */
+  mentioned: Hit[];
 }
 
 function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts: boolean): FoundHits {
   const lex = ctx.ruleSet.lexicon;
   const negated: Hit[] = [];
   const dismissed: Hit[] = [];
+  const mentioned: Hit[] = [];
   const kept: Hit[] = [];
   const keep = (m: CompiledRule['matches'][number], found: Hit[]): void => {
     for (const h of found) {
@@ -180,36 +191,36 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts:
       if (neg?.negated) negated.push(h);
       else if (neg?.damaged) kept.push({ ...h, damagedNegation: neg.damaged });
       else if (rule.spec.kind === 'required' && dismissalOf(h, lex)) dismissed.push(h);
+      else if (rule.spec.statement && mentionKind(h, lex) !== 'statement') mentioned.push(h);
       else kept.push(h);
     }
   };
-  for (const m of rule.matches) {
-    const found: Hit[] = [];
-    if (m.any) found.push(...matchAny(view, m.any));
-    if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all'));
-    if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least'));
-    if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
-    if (m.slots) found.push(...matchSlots(view, m));
-    keep(m, found);
-  }
+  for (const m of rule.matches) keep(m, blockHits(m, view, ctx.ruleSet, rule.spec.kind === 'prohibited'));
   // fuzzy script alignment is the costly matcher: a required disclosure already found by words,
   // patterns or slots doesn't need it (a prohibited rule always runs everything)
   if (withScripts && (rule.spec.kind !== 'required' || !kept.some((h) => !h.slotFailures && !h.uncertain))) {
     for (const m of rule.matches) if (m.script) keep(m, matchScript(view, m.script, m.minCoverage));
   }
-  return { hits: dedupe(kept), negated, dismissed };
+  return { hits: dedupe(kept), negated, dismissed, mentioned };
+}
+
+/** What one match block finds (all matchers but the costly script alignment). */
+function blockHits(m: CompiledRule['matches'][number], view: TextView, ruleSet: RuleSet, prohibited: boolean): Hit[] {
+  const found: Hit[] = [];
+  if (m.any) found.push(...matchAny(view, m.any));
+  if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all', m.scope));
+  if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least', m.scope));
+  if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
+  if (m.slots) found.push(...matchSlots(view, m));
+  if (m.examples) found.push(...matchExamples(view, m.examples, ruleSet.idf, { checkPolarity: prohibited, lex: ruleSet.lexicon }));
+  return found;
 }
 
 /** Traces of a required disclosure (`partial`): looser matches, kept only for "can't tell". */
-function findPartial(rule: CompiledRule, view: TextView): Hit[] {
+function findPartial(rule: CompiledRule, view: TextView, ruleSet: RuleSet): Hit[] {
   const out: Hit[] = [];
   for (const m of rule.partials) {
-    const found: Hit[] = [];
-    if (m.any) found.push(...matchAny(view, m.any));
-    if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all'));
-    if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least'));
-    if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
-    if (m.slots) found.push(...matchSlots(view, m));
+    const found = blockHits(m, view, ruleSet, rule.spec.kind === 'prohibited');
     if (m.script) found.push(...matchScript(view, m.script, m.minCoverage));
     for (const h of found) {
       if (m.none?.length) {
@@ -260,7 +271,8 @@ function hitEvidence(h: Hit, note?: string): Evidence {
     excerpt: segs.map((s) => s.text).join(' '),
     matched: h.view.original(h.start, h.end),
   };
-  if (h.by === 'script') ev.similarity = h.similarity;
+  if (h.by === 'script' || h.by === 'example') ev.similarity = h.similarity;
+  if (h.by === 'example') ev.example = h.what;
   const notes = [note, h.unreadable ? `数值未能识别（${h.unreadable.join('、')}），未核对` : undefined, h.slots && Object.keys(h.slots).length ? Object.entries(h.slots).map(([k, v]) => `${k}=${v}`).join(', ') : undefined].filter(Boolean);
   if (notes.length) ev.note = notes.join('；');
   return ev;
@@ -331,7 +343,7 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     return out;
   }
   const view = ctx.view(speaker);
-  const { hits: all, dismissed } = ctx.hits(rule);
+  const { hits: all, dismissed, mentioned } = ctx.hits(rule);
 
   // numbers said wrong ("犹豫期10天") are a misstatement — unless the right number was said too
   // (then the other number is most likely about something else)
@@ -391,9 +403,14 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     let trace: Hit[] = [];
     if (dismissed.length) {
       out.push(make(rule, '', 'fail', 0.75, [hitEvidence(dismissed[0], '提及后被略过')], `${s.title}：仅提及、未实际说明（被略过）`));
+    } else if (mentioned.length) {
+      // named in a recap or a question ("我已经向您说明了…责任免除…，您是否清楚？") but never explained
+      // where the words could be found: it may have been said in words the rule doesn't know
+      const h = mentioned[0];
+      out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(h, '仅在回顾或提问中提及'), missing: missingText(rule) }], `${s.title}：只在回顾或提问中提及（“${h.view.original(h.start, h.end)}”），未找到实际说明，需人工确认`));
     } else if (near) {
       out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(near, '与标准话术部分相似'), missing: near.what }], `${s.title}：仅部分相似（${Math.round(near.similarity * 100)}%），需人工确认`));
-    } else if ((trace = findPartial(rule, view)).length) {
+    } else if ((trace = findPartial(rule, view, ctx.ruleSet)).length) {
       // part of it is there (a topic word, a number ASR may have garbled): a person should listen
       const h = trace[0];
       out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(h, '仅找到部分线索'), missing: missingText(rule) }], `${s.title}：仅找到部分线索（“${h.view.original(h.start, h.end)}”），可能被误识别，需人工确认`));
@@ -592,7 +609,7 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
     return [make(rule, '', 'fail', certain ? 0.9 : 0.7, ev, s.messages?.fail ?? `违规表述：“${ev[0].matched}”（${s.title}）`)];
   }
   // a garbled trace of the claim ("其实这个根款一样"): a person should listen to it
-  const trace = findPartial(rule, view).filter((h) => !(rule.negation && negationOf(h, ctx.ruleSet.lexicon).negated));
+  const trace = findPartial(rule, view, ctx.ruleSet).filter((h) => !(rule.negation && negationOf(h, ctx.ruleSet.lexicon).negated));
   if (trace.length) {
     const ev = trace.slice(0, 2).map((h) => hitEvidence(h, '疑似违规表述（部分）'));
     return [make(rule, '', 'undetermined', 0.4, ev, `${s.title}：出现疑似表述“${ev[0].matched}”，可能被误识别，需人工确认`)];

@@ -14,6 +14,8 @@ import { PROJECT_ROOT } from '../util/version.js';
 import { MatchSchema, RuleSchema, type MatchSpec, type RuleSpec } from './schema.js';
 import type { CompiledMatch, CompiledRule, CompiledSlot, Keyword, RuleSet } from './types.js';
 import { lineOf, parseYaml, registerKnownKeys, validate, type YamlDoc } from './yamlfile.js';
+import { buildIdf, compileExample, finishExamples } from './matchers/examples.js';
+import type { IdfModel } from '../text/similarity.js';
 
 export const DEFAULT_RULES_DIR = join(PROJECT_ROOT, 'rules');
 const LEXICON_DIR = 'lexicon';
@@ -93,7 +95,7 @@ function keyword(word: string, lex: Lexicon, pinyin: boolean | undefined, slip3 
   for (const n of forms) for (const w of [n, ...(lex.synonyms.get(n) ?? [])]) all.add(w);
   const alts: Pattern[] = [...all].map((w) => makePattern(w));
   // single characters have too many homophones: 'auto' compares sounds for 2+ characters
-  return { word, alts, pinyin: pinyin ?? 'auto', slip3 };
+  return { word, alts, pinyin: pinyin ?? 'auto', slip3, soundTwoNeedsOne: !slip3 };
 }
 
 function compileSlot(y: YamlDoc, path: (string | number)[], template: string, canon: boolean): CompiledSlot {
@@ -130,10 +132,10 @@ const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.is
 
 function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: Lexicon, prohibited: boolean): CompiledMatch {
   const kw = (w: string): Keyword => keyword(w, lex, m.pinyin, !prohibited);
-  const positive = m.any || m.all || m.at_least || m.regex || m.script || m.slot;
+  const positive = m.any || m.all || m.at_least || m.regex || m.script || m.slot || m.examples;
   if (!positive) {
     throw new UserError(
-      `${y.file}:${lineOf(y, base)}: field "${base.join('.')}": needs at least one of any, all, at_least, regex, script, slot`,
+      `${y.file}:${lineOf(y, base)}: field "${base.join('.')}": needs at least one of any, all, at_least, regex, script, slot, examples`,
       y.file,
     );
   }
@@ -156,7 +158,9 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
     all: m.all?.map(kw),
     atLeast: m.at_least ? { n: m.at_least.n, of: m.at_least.of.map(kw) } : undefined,
     none: m.none?.map((w) => canonText(normText(w))).filter(Boolean),
-    withinChars: m.within_chars ?? 60,
+    withinChars: m.within_chars ?? (m.scope ? 200 : 60),
+    scope: m.scope,
+    examples: m.examples ? { examples: m.examples.map(compileExample), minSimilarity: m.min_similarity ?? 0.6 } : undefined,
     regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r, canon)) : undefined,
     exclude: m.exclude ? arr(m.exclude).map((r, i) => compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r, canon)) : undefined,
     onCanon: canon,
@@ -280,6 +284,20 @@ function sortRules(rules: CompiledRule[], docs: Map<CompiledRule, { y: YamlDoc; 
   return out;
 }
 
+/** The example matcher's IDF background: every example and test text of the loaded rules. Weights
+ *  then say what is distinctive among insurance-sales sentences, not among texts in general. */
+function exampleBackground(rules: CompiledRule[], lex: Lexicon): IdfModel {
+  const blocks = rules.flatMap((r) => [...r.matches, ...r.partials]).flatMap((m) => (m.examples ? [m.examples] : []));
+  const texts: string[] = blocks.flatMap((b) => b.examples.map((e) => e.text));
+  for (const r of rules) {
+    const t = r.spec.tests;
+    texts.push(...(t?.hit ?? []), ...(t?.miss ?? []), ...(t?.partial ?? []));
+  }
+  const idf = buildIdf(texts);
+  for (const b of blocks) finishExamples(b, idf, lex);
+  return idf;
+}
+
 export function loadLexicon(files: string[]): Lexicon {
   const parsed: LexiconFile[] = [];
   for (const f of files) {
@@ -349,11 +367,13 @@ export function loadRuleSet(dirs?: string[]): RuleSet {
   if (!found.rules.length) throw new UserError(`${roots.join(', ')}: no rule files (*.yaml) found`, roots[0]);
   // disabled rules still take part in validation (a reference to one is not an error)
   const sorted = sortRules(rules, docs).filter((r) => r.spec.enabled);
+  const idf = exampleBackground(rules, lexicon);
   return {
     version: hash.digest('hex').slice(0, 16),
     packs: [...packs].sort(),
     rules: sorted,
     lexicon,
+    idf,
     files: found.rules.map((r) => r.path),
   };
 }

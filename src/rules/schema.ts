@@ -27,8 +27,16 @@ export const MatchSchema = z
     at_least: z.object({ n: z.number().int().min(1), of: z.array(word).min(1) }).strict().optional(),
     /** a match whose clause contains any of these words is discarded */
     none: z.array(word).min(1).optional(),
-    /** how close the words of all / at_least must be, in characters (default 60) */
+    /** how close the words of all / at_least must be, in characters (default 60; 200 with `scope`) */
     within_chars: z.number().int().min(1).max(2000).optional(),
+    /** the words of all / at_least must be in one sentence (or one clause) — the unit real wording
+     *  keeps together however long it is ("因下列情形之一……本公司不承担给付保险金的责任") */
+    scope: z.enum(['sentence', 'clause']).optional(),
+    /** example sentences: a sentence of the transcript similar enough to one of them matches
+     *  (TF-IDF cosine over characters and sounds); the report names the nearest example */
+    examples: z.array(text).min(1).max(500).optional(),
+    /** similarity an example match needs, 0..1 (default 0.6) */
+    min_similarity: z.number().min(0.2).max(1).optional(),
     /** compare by sound as well, tolerating homophones (default: words of 2+ chars, and all regex/slot patterns) */
     pinyin: z.boolean().optional(),
     /** RE2 (linear-time) regular expressions over the normalised text */
@@ -146,6 +154,9 @@ export const RuleSchema = z
      *  garbled, a claim with a word lost). Required: not found by `match` but found here →
      *  undetermined, never pass. Prohibited: a trace (not negated) → undetermined, never pass. */
     partial: oneOrMany(MatchSchema).optional(),
+    /** required rules: the item must be stated — a mention in a recap, an announcement or a question
+     *  that only names it ("我已经向您说明了…责任免除…，您是否清楚？") does not count (then undetermined) */
+    statement: z.boolean().optional(),
     /** prohibited rules: a match preceded by a negation ("不保本") is not a violation (default true) */
     negation: z.boolean().optional(),
     order: OrderSchema.optional(),

@@ -1,7 +1,8 @@
 // Runs every rule's own test cases (like ESLint's RuleTester): `tests.hit` texts must match,
 // `tests.miss` texts must not, `tests.cases` dialogues must give the expected statuses.
-import type { Finding, FindingStatus, Segment, SessionFacts } from '../model/index.js';
+import type { Finding, FindingStatus, Segment } from '../model/index.js';
 import { evaluateRules } from './evaluator.js';
+import { factsForLines as factsFor, matchOnly } from './single-text.js';
 import type { CompiledRule, RuleSet } from './types.js';
 
 export interface RuleTestResult {
@@ -13,36 +14,6 @@ export interface RuleTestResult {
   ok: boolean;
   expected: string;
   got: string;
-}
-
-function factsFor(lines: { role: Segment['role']; text: string }[]): SessionFacts {
-  let t = 0;
-  const segments: Segment[] = lines.map((l, id) => {
-    // ~4 characters a second, a short pause between turns
-    const dur = Math.max(1, l.text.length / 4);
-    const s: Segment = { id, start: t, end: t + dur, text: l.text, role: l.role };
-    t += dur + 0.5;
-    return s;
-  });
-  return {
-    sessionId: 'rule-test',
-    // the tester checks matching, not applicability: metadata that every rule applies to is not
-    // expressible, so rules are evaluated with their applies-when removed (see below)
-    meta: { session_id: 'rule-test', product: { type: 'other' }, channel: 'agent', policyholder: {}, agent: {} },
-    metaFromSidecar: true,
-    integrity: [],
-    transcript: { segments, source: { kind: 'import', format: 'dualrec-json', file: 'rule-test' } },
-  };
-}
-
-/** The rule alone, without applicability, order or confirmation: does the text match? */
-function matchOnly(rule: CompiledRule, withParts: boolean): RuleSet['rules'][number] {
-  const spec = { ...rule.spec, applies: undefined, order: withParts ? rule.spec.order : undefined };
-  if (!withParts) {
-    spec.confirm = undefined;
-    spec.speech_rate = undefined;
-  }
-  return { ...rule, spec };
 }
 
 function statusOf(findings: Finding[], ruleId: string, part: string): FindingStatus | 'absent' {

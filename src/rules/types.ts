@@ -3,6 +3,8 @@ import type { RE2JS } from 're2js';
 import type { Pattern } from '../text/corpus.js';
 import type { Lexicon } from '../text/lexicon.js';
 import type { RuleSpec } from './schema.js';
+import type { ExampleBlock } from './matchers/examples.js';
+import type { IdfModel } from '../text/similarity.js';
 
 export interface Keyword {
   /** the word as written in the rule */
@@ -14,6 +16,9 @@ export interface Keyword {
   /** 3-character words may also match with one character dropped or inserted (required rules
    *  only: for a prohibited word, "不会少" shrinking to "不少" would be a false alarm) */
   slip3: boolean;
+  /** a two-character word matched by sound must keep one of its characters as written (prohibited
+   *  words: 包装 sounds like 包赚, 保专 too — a violation needs more than a coincidence of sounds) */
+  soundTwoNeedsOne?: boolean;
 }
 
 export interface CompiledSlot {
@@ -37,6 +42,9 @@ export interface CompiledMatch {
   onCanon: boolean;
   script?: Pattern[];
   minCoverage: number;
+  /** all / at_least words must share a sentence / clause */
+  scope?: 'sentence' | 'clause';
+  examples?: ExampleBlock;
   slots?: CompiledSlot[];
   check?: Record<string, { min?: number; max?: number; eq?: number }>;
 }
@@ -66,5 +74,7 @@ export interface RuleSet {
   /** rules in evaluation order (a rule after the rules its order constraints name) */
   rules: CompiledRule[];
   lexicon: Lexicon;
+  /** IDF background of the example matcher (every example and test text of the loaded rules) */
+  idf: IdfModel;
   files: string[];
 }

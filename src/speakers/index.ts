@@ -20,7 +20,7 @@ export { analyseChannels } from './channels.js';
 export { textCues } from './text.js';
 
 /** Bump when the roles or facts produced for the same input change (part of a stage cache key). */
-export const SPEAKERS_STAGE_VERSION = 1;
+export const SPEAKERS_STAGE_VERSION = 2;
 
 /** Below this a role is not given: the segment is 'unknown' and role-dependent rules answer undetermined. */
 export const MIN_ROLE_CONFIDENCE = 0.6;
@@ -309,16 +309,60 @@ function describeMapping(m: RoleMapping): string {
 // ---------------------------------------------------------------- text only
 
 /**
- * No labels and no usable audio: a line that reads like the sales script is given to the agent with
- * modest confidence; answers stay unknown, because the agent answering himself (代答) reads the same.
+ * No labels and no usable audio (whisper.cpp output without diarisation): roles from the words and
+ * the turn-taking of a two-person session. The agent carries the script and asks; a short line right
+ * after the agent's question or statement is the customer's answer; a first-person declaration
+ * ("本人已阅读…") is the customer's. Confidence stays modest and every such role is marked
+ * `roleFromTurns`, because the agent answering himself in the same voice reads the same.
  */
 function fromText(transcript: Transcript, notes: string[]): SpeakerFacts {
-  for (const s of transcript.segments) {
-    const conf = isScriptLine(s.text) ? Math.min(TEXT_ONLY_CAP, 0.45 + 0.08 * textCues(s.text).agent) : 0;
-    setRole(s, conf > 0 ? 'agent' : 'unknown', conf);
+  const segs = [...transcript.segments].sort((a, b) => a.start - b.start || a.id - b.id);
+  let prev: { seg: Segment; role: Role } | undefined;
+  let byTurns = 0;
+  for (const s of segs) {
+    const c = textCues(s.text);
+    const len = compactLength(s.text);
+    const agentScore = c.agent + (len >= 24 ? 1 : 0) + (len >= 40 ? 1 : 0);
+    const gap = prev ? s.start - prev.seg.end : Infinity;
+    let role: Role = 'unknown';
+    let conf = 0;
+    if (c.customer >= 3 && !c.question) {
+      role = 'customer';
+      conf = 0.7;
+    } else if (agentScore >= 3 && !c.shortAnswer) {
+      role = 'agent';
+      conf = Math.min(TEXT_ONLY_CAP + 0.1, 0.6 + 0.04 * agentScore);
+    } else if (len <= SHORT_TURN_CHARS && prev && gap <= ANSWER_GAP_S && (prev.role === 'agent' || (prev.role === 'customer' && gap <= 2))) {
+      // a short line after the agent: the other person answering (or acknowledging)
+      const prevQuestion = prev.role === 'agent' && textCues(prev.seg.text).question;
+      role = 'customer';
+      conf = prevQuestion && c.shortAnswer ? 0.75 : prevQuestion || c.shortAnswer ? 0.7 : 0.62;
+    } else if (agentScore >= 2) {
+      role = 'agent';
+      conf = 0.62;
+    }
+    setRole(s, role, conf);
+    if (s.role !== 'unknown') {
+      s.roleFromTurns = true;
+      byTurns++;
+    }
+    prev = { seg: s, role: s.role ?? 'unknown' };
   }
-  notes.push('roles from the words alone: script lines go to the agent, answers stay unknown');
+  notes.push(
+    byTurns
+      ? 'roles from the words and the turn-taking alone (no labels or voices): script lines and questions are the agent\'s, short lines right after them the customer\'s; the agent answering himself in the same voice cannot be ruled out'
+      : 'roles from the words alone: no line could be given a role',
+  );
   return buildFacts({ method: 'text', segments: transcript.segments, speakerCount: null, notes });
+}
+
+/** a line this short (Han characters and letters) right after the agent is taken for an answer */
+const SHORT_TURN_CHARS = 14;
+/** an answer comes within this many seconds of the line it answers */
+const ANSWER_GAP_S = 8;
+
+function compactLength(text: string): number {
+  return [...text].filter((ch) => /[\p{Script=Han}A-Za-z0-9]/u.test(ch)).length;
 }
 
 /** A line that reads as the sales script by its words alone (several script terms, not an answer). */

@@ -16,6 +16,14 @@ export class TextView {
   readonly seg: Int32Array;
   /** 1 where a clause break (punctuation, space, segment boundary) precedes the character */
   readonly brk: Uint8Array;
+  /** 1 where a sentence break precedes the character: 。！？； inside a segment; at a segment
+   *  boundary, the previous segment's final punctuation, a change of speaker, or a pause */
+  readonly sbrk: Uint8Array;
+  /** 1 where a clause break that ends a negation's or caution's reach precedes the character
+   *  (see Normalized.cbrk); segment boundaries count, unless the sentence runs on */
+  readonly cbrk: Uint8Array;
+  /** 1 where another speaker's turn (or a segment left out of this view) precedes the character */
+  readonly tbrk: Uint8Array;
   /** offset into the original segment text for each character */
   readonly orig: Int32Array;
   readonly segStart: number[];
@@ -25,6 +33,8 @@ export class TextView {
   constructor(
     readonly segments: Segment[],
     normalized?: Map<Segment, Normalized>,
+    /** true when `next` is not the same speaker's continuation of `prev` (default: labels or roles differ) */
+    turnBreak: (prev: Segment, next: Segment) => boolean = differentSpeaker,
   ) {
     const parts: string[] = [];
     const canon: string[] = [];
@@ -32,9 +42,13 @@ export class TextView {
     const fz: number[] = [];
     const seg: number[] = [];
     const brk: number[] = [];
+    const sbrk: number[] = [];
+    const cbrk: number[] = [];
+    const tbrk: number[] = [];
     const orig: number[] = [];
     this.segStart = [];
     let offset = 0;
+    let prevNorm: Normalized | undefined;
     segments.forEach((s, si) => {
       let n = normalized?.get(s);
       if (!n) {
@@ -43,6 +57,14 @@ export class TextView {
       }
       this.segStart.push(offset);
       parts.push(n.text);
+      const prev = si > 0 ? segments[si - 1] : undefined;
+      const prevN = prevNorm;
+      const prevEndsClause = !!prev && /[，,：:；;。！？!?…\s]\s*$/u.test(prev.text);
+      prevNorm = n;
+      const newTurn = !prev || turnBreak(prev, s);
+      // a segment that ended without punctuation may be a sentence ASR cut in two: it goes on
+      // unless the speaker changed or paused
+      const newSentence = newTurn || !!prevN?.endsSentence || s.start - prev!.end >= SENTENCE_PAUSE_S;
       for (let k = 0; k < n.text.length; k++) {
         const id = syllableId(n.text[k]);
         canon.push(canonChar(n.text[k]));
@@ -50,6 +72,10 @@ export class TextView {
         fz.push(fuzzyId(id));
         seg.push(si);
         brk.push(k === 0 || n.brk[k] ? 1 : 0);
+        sbrk.push((k === 0 && newSentence) || n.sbrk[k] ? 1 : 0);
+        // a segment boundary inside a sentence ASR cut in two keeps the clause going
+        cbrk.push((k === 0 && (newSentence || prevEndsClause)) || n.cbrk[k] ? 1 : 0);
+        tbrk.push(k === 0 && newTurn ? 1 : 0);
         orig.push(n.orig[k]);
       }
       offset += n.text.length;
@@ -60,6 +86,9 @@ export class TextView {
     this.fz = Int32Array.from(fz);
     this.seg = Int32Array.from(seg);
     this.brk = Uint8Array.from(brk);
+    this.sbrk = Uint8Array.from(sbrk);
+    this.cbrk = Uint8Array.from(cbrk);
+    this.tbrk = Uint8Array.from(tbrk);
     this.orig = Int32Array.from(orig);
   }
 
@@ -128,6 +157,48 @@ export class TextView {
     return q;
   }
 
+  /** start of the negation scope clause that contains p (see cbrk) */
+  scopeStart(p: number): number {
+    let q = p;
+    while (q > 0 && !this.cbrk[q]) q--;
+    return q;
+  }
+
+  /** end (exclusive) of the negation scope clause that contains p */
+  scopeEnd(p: number): number {
+    let q = p + 1;
+    while (q < this.length && !this.cbrk[q]) q++;
+    return q;
+  }
+
+  /** start of the sentence that contains p */
+  sentenceStart(p: number): number {
+    let q = p;
+    while (q > 0 && !this.sbrk[q]) q--;
+    return q;
+  }
+
+  /** end (exclusive) of the sentence that contains p */
+  sentenceEnd(p: number): number {
+    let q = p + 1;
+    while (q < this.length && !this.sbrk[q]) q++;
+    return q;
+  }
+
+  /** start of the speaker's turn that contains p */
+  turnStart(p: number): number {
+    let q = p;
+    while (q > 0 && !this.tbrk[q]) q--;
+    return q;
+  }
+
+  /** end (exclusive) of the speaker's turn that contains p */
+  turnEnd(p: number): number {
+    let q = p + 1;
+    while (q < this.length && !this.tbrk[q]) q++;
+    return q;
+  }
+
   /** the original text of the match [start, end), verbatim (segments joined by a space) */
   original(start: number, end: number): string {
     if (end <= start) return '';
@@ -145,6 +216,17 @@ export class TextView {
     out.push(this.segments[b].text.slice(0, lastOrigEnd(end - 1)));
     return out.join(' ');
   }
+}
+
+/** A pause this long between two segments ends a sentence even without punctuation. */
+export const SENTENCE_PAUSE_S = 1.2;
+
+/** Two segments belong to different turns when their labels or roles say different speakers. */
+export function differentSpeaker(prev: Segment, next: Segment): boolean {
+  if (prev.speaker !== undefined && next.speaker !== undefined) return prev.speaker !== next.speaker;
+  const a = prev.role ?? 'unknown';
+  const b = next.role ?? 'unknown';
+  return a !== b && a !== 'unknown' && b !== 'unknown';
 }
 
 /** Pattern text with pinyin ids, ready for matching. */

@@ -23,7 +23,21 @@ export const LexiconFileSchema = z
     not_negators: words.optional(),
     /** contrast words that start a new clause for negation purposes (但是, 可是 …) */
     conjunctions: words.optional(),
+    /** frames that forbid or warn against what follows in their clause (切勿, 不得, 请不要, 警惕 …) */
+    cautions: words.optional(),
+    /** words after a claim, in its sentence, that judge it wrong (是误导, 这种说法不对 …) */
+    judgements: words.optional(),
+    /** words that call the benefit uncertain (不确定, 可能为零, 仅供参考 …): a claim in their sentence is a caution */
+    uncertainty: words.optional(),
     dismissals: words.optional(),
+    /** the start of a first-person statement ("本人已阅读…", "我知道…"): with an affirmative word in
+     *  its clause the reply is a yes whatever content words it restates */
+    declaration_openers: words.optional(),
+    /** words that make a clause a recap or an announcement of what is (or was) explained, not the
+     *  explanation ("我已经向您说明了…", "下面给您介绍…") */
+    recap_markers: words.optional(),
+    /** words that make a sentence a question ("是否", "有没有", "清楚吗") */
+    question_markers: words.optional(),
     /** words in the agent's question that make it cover several items ("这些您都清楚吗") */
     bundles: words.optional(),
     /** the agent reporting an answer for the customer ("王先生表示清楚") */
@@ -53,7 +67,13 @@ export interface Lexicon {
   post_negators: string[];
   not_negators: string[];
   conjunctions: string[];
+  cautions: string[];
+  judgements: string[];
+  uncertainty: string[];
   dismissals: string[];
+  declaration_openers: string[];
+  recap_markers: string[];
+  question_markers: string[];
   bundles: string[];
   proxy_phrases: string[];
   questions: string[];
@@ -78,7 +98,13 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     post_negators: new Set<string>(),
     not_negators: new Set<string>(),
     conjunctions: new Set<string>(),
+    cautions: new Set<string>(),
+    judgements: new Set<string>(),
+    uncertainty: new Set<string>(),
     dismissals: new Set<string>(),
+    declaration_openers: new Set<string>(),
+    recap_markers: new Set<string>(),
+    question_markers: new Set<string>(),
     bundles: new Set<string>(),
     proxy_phrases: new Set<string>(),
     questions: new Set<string>(),
@@ -115,7 +141,13 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     post_negators: [...lists.post_negators].sort(byLengthDesc),
     not_negators: [...lists.not_negators].sort(byLengthDesc),
     conjunctions: [...lists.conjunctions].sort(byLengthDesc),
+    cautions: [...lists.cautions].sort(byLengthDesc),
+    judgements: [...lists.judgements].sort(byLengthDesc),
+    uncertainty: [...lists.uncertainty].sort(byLengthDesc),
     dismissals: [...lists.dismissals].sort(byLengthDesc),
+    declaration_openers: [...lists.declaration_openers].sort(byLengthDesc),
+    recap_markers: [...lists.recap_markers].sort(byLengthDesc),
+    question_markers: [...lists.question_markers].sort(byLengthDesc),
     bundles: [...lists.bundles].sort(byLengthDesc),
     proxy_phrases: [...lists.proxy_phrases].sort(byLengthDesc),
     questions: [...lists.questions].sort(byLengthDesc),
@@ -185,6 +217,8 @@ export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean
   const hedge = kept.find((o) => o.kind === 'hedge');
   const show = (w: string): string => lex.display.get(w) ?? w;
   if (hedge) return { kind: 'hedge', word: show(hedge.word) };
+  const declared = declaration(norm, text, kept, lex, broken);
+  if (declared) return { kind: 'affirmative', word: show(declared.word) };
   const neg = kept.find((o) => o.kind === 'negative');
   if (neg) return { kind: 'negative', word: show(neg.word) };
   // a one-character yes (是, 对, 行) is an answer only at the start: "其实是我儿子让我买的" is not
@@ -219,6 +253,27 @@ export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean
   if (clipped) return { kind: 'none' };
   if (affs.length) return { kind: 'affirmative', word: show(affs[0].word) };
   return { kind: 'none' };
+}
+
+/** "本人已阅读…了解…不确定性" / "我知道这个是保险，不是存款": an opener, then (same clause, within a
+ *  few characters) an affirmative word that no negator touches */
+function declaration(norm: string, canon: string, kept: Occ[], lex: Lexicon, broken: (a: number, b: number) => boolean): Occ | undefined {
+  for (const o of lex.declaration_openers) {
+    for (let i = findWord(norm, canon, o, lex); i >= 0; i = findWord(norm, canon, o, lex, i + 1)) {
+      const from = i + o.length;
+      const aff = kept.find(
+        (k) =>
+          k.kind === 'affirmative' &&
+          k.end - k.start > 1 &&
+          k.start >= i &&
+          k.start - from <= 8 &&
+          !broken(i, k.start) &&
+          !/[不没未]/.test(norm.slice(Math.max(i, k.start - 2), k.start)),
+      );
+      if (aff) return aff;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -37,7 +37,20 @@ export interface Normalized {
   orig: number[];
   /** for each UTF-16 unit of `text`: true when a clause break (punctuation/space) precedes it */
   brk: boolean[];
+  /** for each UTF-16 unit of `text`: true when a sentence end (。！？； or a line break) precedes it */
+  sbrk: boolean[];
+  /** for each UTF-16 unit of `text`: true when a clause break that ends a negation's or caution's
+   *  reach precedes it — commas, colons, spaces, sentence ends; not 、 quotes or brackets, which a
+   *  frame reaches across ("切勿将本产品与存款、理财产品混淆", "不得宣传“保本保息”") */
+  cbrk: boolean[];
+  /** the input ends with sentence-final punctuation (the next segment starts a new sentence) */
+  endsSentence: boolean;
 }
+
+// Sentence-final punctuation: a caution frame ("切勿…") or a negator governs up to here, not beyond.
+const SENTENCE_END = /^[。！？!?；;…\n\r]$/u;
+// Inside a clause: enumeration commas, quotes, brackets and title marks.
+const INSIDE_CLAUSE = /^[、“”‘’"'（）()《》〈〉【】\[\]「」『』·/／]$/u;
 
 const NUMERAL = '零〇一二两三四五六七八九十百千万亿';
 // A numeral run is converted only when a unit follows (or 百分之 precedes), so words such as
@@ -73,36 +86,51 @@ export function normalize(input: string): Normalized {
   const chars: string[] = [];
   const orig: number[] = [];
   const brk: boolean[] = [];
+  const sbrk: boolean[] = [];
+  const cbrk: boolean[] = [];
   let pendingBreak = false;
+  let pendingSentence = false;
+  let pendingClause = false;
   let i = 0;
   for (const c of input) {
     const n = normChar(c);
     if (n === '') {
       pendingBreak = true;
+      if (SENTENCE_END.test(c)) pendingSentence = true;
+      if (!INSIDE_CLAUSE.test(c)) pendingClause = true;
     } else {
       for (const u of n) {
         chars.push(u);
         orig.push(i);
         brk.push(pendingBreak);
+        sbrk.push(pendingSentence);
+        cbrk.push(pendingClause);
         pendingBreak = false;
+        pendingSentence = false;
+        pendingClause = false;
       }
     }
     i += c.length;
   }
+  const endsSentence = pendingSentence;
   let text = chars.join('');
-  if (!/[零〇一二两三四五六七八九十百千万亿]/.test(text)) return { text, orig, brk };
+  if (!/[零〇一二两三四五六七八九十百千万亿]/.test(text)) return { text, orig, brk, sbrk, cbrk, endsSentence };
 
   // Numerals → digits, rebuilding the maps for the replaced runs. A run never crosses a
   // clause break ("百分之三，两年" is 3% and 2年).
   const outChars: string[] = [];
   const outOrig: number[] = [];
   const outBrk: boolean[] = [];
+  const outSbrk: boolean[] = [];
+  const outCbrk: boolean[] = [];
   let k = 0;
   while (k < text.length) {
     if (!NUMERAL.includes(text[k])) {
       outChars.push(text[k]);
       outOrig.push(orig[k]);
       outBrk.push(brk[k]);
+      outSbrk.push(sbrk[k]);
+      outCbrk.push(cbrk[k]);
       k++;
       continue;
     }
@@ -116,28 +144,38 @@ export function normalize(input: string): Normalized {
         outChars.push(text[q]);
         outOrig.push(orig[q]);
         outBrk.push(brk[q]);
+        outSbrk.push(sbrk[q]);
+        outCbrk.push(cbrk[q]);
       }
     } else {
       let at = orig[k];
       let first = brk[k];
+      let firstS = sbrk[k];
+      let firstC = cbrk[k];
       if (percent) {
         // drop the 百分之 already copied
         outChars.length -= 3;
         outOrig.length -= 3;
         outBrk.length -= 3;
+        outSbrk.length -= 3;
+        outCbrk.length -= 3;
         at = orig[k - 3];
         first = brk[k - 3];
+        firstS = sbrk[k - 3];
+        firstC = cbrk[k - 3];
       }
       const repl = percent ? `${digits}%` : digits;
       for (let q = 0; q < repl.length; q++) {
         outChars.push(repl[q]);
         outOrig.push(at);
         outBrk.push(q === 0 ? first : false);
+        outSbrk.push(q === 0 ? firstS : false);
+        outCbrk.push(q === 0 ? firstC : false);
       }
     }
     k = end;
   }
-  return { text: outChars.join(''), orig: outOrig, brk: outBrk };
+  return { text: outChars.join(''), orig: outOrig, brk: outBrk, sbrk: outSbrk, cbrk: outCbrk, endsSentence };
 }
 
 /** Normalised text only (patterns, keywords, lexicon entries). */

@@ -125,6 +125,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   let proxy: ConfirmOutcome['proxy'] = 'no';
   let proxySegment: Segment | undefined;
   let proxyText: string | undefined;
+  // a yes inside a line whose role came from turn-taking: the customer's or the agent's own, can't tell
+  let inlineUnknown: Segment | undefined;
 
   // "…您清楚吗？清楚的。" inside the agent's own segment
   const tail = last.text.slice(inp.tailFrom);
@@ -133,7 +135,11 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   const at = qm ? qm.index + qm[0].indexOf(qm[2], qm[1].length) : 0;
   const answerText = qm ? tail.slice(at, at + qm[2].length) : '';
   if (qm && isBareAffirmative(normText(answerText), lex, 1)) {
-    if (lastRole === 'agent') {
+    // roles from the words alone: the customer's short answer may have been merged into the agent's line
+    if (lastRole === 'agent' && last.roleFromTurns) {
+      proxy = 'unknown';
+      inlineUnknown = last;
+    } else if (lastRole === 'agent') {
       proxy = 'yes';
       proxySegment = last;
       proxyText = tail.slice(qm.index, qm.index + qm[0].length);
@@ -147,19 +153,22 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   let lastAgent: SegmentReply | undefined;
   let lastAgentIdx = -1;
   let lastAgentText: string | undefined;
-  const bundled = (): boolean =>
-    !!lastAgent &&
-    (!!inp.mentions?.(lastAgentIdx) ||
-      (!inp.asksOther?.(lastAgentIdx) && lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0)));
+  // Real scripts explain several points and ask once ("以上内容我都向您说明清楚了吗？"): the agent's last
+  // line before the answer covers every point since the customer last spoke unless it asks about
+  // another item only ("犹豫期您清楚吗？" after the exclusions)
+  const bundled = (): boolean => !!lastAgent && (!!inp.mentions?.(lastAgentIdx) || !inp.asksOther?.(lastAgentIdx));
   let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
   let agentAfterRefusal = false;
   let unknownAff: Segment | undefined;
   let unknownRefusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
   let lowConf = false;
-  const limit = inp.endTime + inp.withinS;
+  // the answer may come after a long list the agent reads on: the window runs from the end of the
+  // agent's speech, not from the first words of the disclosure
+  let limit = Math.max(inp.endTime, last.end) + inp.withinS;
   for (let k = lastIdx + 1; k < segs.length && segs[k].start <= limit; k++) {
     const s = segs[k];
     const role = effectiveRole(s);
+    if (role === 'agent' && !customerSpoke) limit = Math.max(limit, s.end + inp.withinS);
     const info = replyOf(s, lex, inp.replies);
     const n = info.norm;
     const nc = info.canon;
@@ -217,9 +226,16 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     } else if (role === 'agent') {
       // "(您)了解了吗？" with 您 lost is still the agent's question, not his answer
       const bare = info.bare && !/[？?]\s*$/.test(s.text.trim()) && !/[吗么]\s*[。.！!]?\s*$/.test(s.text.trim());
-      if (!customerSpoke && (bare || answersOwnQuestion(segs, k, lex) || narratesAnswer(info, lex) || inlineAnswer(s.text, lex))) {
-        proxy = 'yes';
-        proxySegment ??= s;
+      const narrated = narratesAnswer(info, lex);
+      if (!customerSpoke && (bare || answersOwnQuestion(segs, k, lex) || narrated || inlineAnswer(s.text, lex))) {
+        // with roles from turn-taking only a narrated answer ("客户表示清楚") is surely the agent's
+        if (s.roleFromTurns && !narrated) {
+          if (proxy === 'no') proxy = 'unknown';
+          inlineUnknown ??= s;
+        } else {
+          proxy = 'yes';
+          proxySegment ??= s;
+        }
       }
       if (refusal) agentAfterRefusal = true;
     } else {
@@ -240,6 +256,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   if (refusal) {
     return { status: 'refused', reply: refusal.seg, replyKind: refusal.kind, replyWord: refusal.word, proxy, proxySegment, proxyText, confidence: 0.85 };
   }
+  unknownAff ??= inlineUnknown;
   if (unknownAff || unknownRefusal) {
     const s = unknownAff ?? unknownRefusal!.seg;
     return { status: 'unknown-role', reply: s, replyKind: unknownAff ? 'affirmative' : unknownRefusal!.kind, proxy: proxy === 'yes' ? 'yes' : 'unknown', proxySegment, proxyText, confidence: 0.4 };

@@ -59,7 +59,11 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
     const usePinyin = kw.pinyin === true || (kw.pinyin === 'auto' && len >= 2);
     if (!usePinyin || len < 2) continue;
     // homophones: same sound-class string
-    for (const p of starts(alt)!) if (view.canon.startsWith(alt.canon, p) && !taken(p, p + len)) take({ start: p, end: p + len, k, exact: false, similarity: 0.9 });
+    for (const p of starts(alt)!) {
+      if (!view.canon.startsWith(alt.canon, p) || taken(p, p + len)) continue;
+      if (len === 2 && kw.soundTwoNeedsOne && view.text[p] !== alt.text[0] && view.text[p + 1] !== alt.text[1]) continue;
+      take({ start: p, end: p + len, k, exact: false, similarity: 0.9 });
+    }
     // words of 3+ characters: also tolerate one dropped / inserted character (4+: or misheard);
     // 3-character words don't take a plain substitution: too many real words are one character apart
     if (len >= 4 || (len === 3 && kw.slip3)) {
@@ -123,7 +127,16 @@ export function matchAny(view: TextView, words: Keyword[]): Hit[] {
  * Windows of at most `within` characters holding at least `n` different rule words
  * (n = all of them for `all`). Greedy left to right, non-overlapping.
  */
-export function matchAtLeast(view: TextView, words: Keyword[], n: number, within: number, by: 'all' | 'at_least'): Hit[] {
+export function matchAtLeast(
+  view: TextView,
+  words: Keyword[],
+  n: number,
+  within: number,
+  by: 'all' | 'at_least',
+  scope?: 'sentence' | 'clause',
+): Hit[] {
+  // with a scope, the words must also share one sentence (or clause) of the view
+  const unitOf = scope === 'sentence' ? (p: number) => view.sentenceStart(p) : scope === 'clause' ? (p: number) => view.scopeStart(p) : undefined;
   const found = words.flatMap((w, k) => findKeyword(view, w, k));
   // a word inside a longer word of another item doesn't count for both ("险" in "保险公司")
   const occ = found
@@ -136,7 +149,7 @@ export function matchAtLeast(view: TextView, words: Keyword[], n: number, within
   const counts = new Map<number, number>();
   for (let hi = 0; hi < occ.length; hi++) {
     counts.set(occ[hi].k, (counts.get(occ[hi].k) ?? 0) + 1);
-    while (occ[hi].end - occ[lo].start > within) {
+    while (occ[hi].end - occ[lo].start > within || (unitOf && unitOf(occ[lo].start) !== unitOf(occ[hi].start))) {
       const c = counts.get(occ[lo].k)! - 1;
       if (c) counts.set(occ[lo].k, c);
       else counts.delete(occ[lo].k);

@@ -36,11 +36,15 @@ function has(span: Span, list: string[], lex: Lexicon): string | undefined {
   return list.find((w) => findWord(span.norm, span.canon, w, lex) >= 0);
 }
 
-/** The text before the hit that can still negate it: same clause, after the last contrast word. */
+/** The text before the hit that can still negate it: same scope clause, after the last contrast word. */
 function prefixOf(hit: Hit, lex: Lexicon, max: number): Span {
   const v = hit.view;
-  const from = Math.max(v.clauseStart(hit.start), hit.start - max);
-  let p: Span = { norm: v.text.slice(from, hit.start), canon: v.canon.slice(from, hit.start) };
+  const from = Math.max(v.scopeStart(hit.start), v.sentenceStart(hit.start), hit.start - max);
+  return afterContrast({ norm: v.text.slice(from, hit.start), canon: v.canon.slice(from, hit.start) }, lex);
+}
+
+/** what follows the last contrast word (但是, 其实 …): a new assertion starts there */
+function afterContrast(p: Span, lex: Lexicon): Span {
   for (const c of lex.conjunctions) {
     let last = -1;
     for (let i = findWord(p.norm, p.canon, c, lex); i >= 0; i = findWord(p.norm, p.canon, c, lex, i + 1)) last = i;
@@ -49,10 +53,34 @@ function prefixOf(hit: Hit, lex: Lexicon, max: number): Span {
   return p;
 }
 
+/** what comes before the first contrast word: a caution after "但是" does not reach back */
+function beforeContrast(p: Span, lex: Lexicon): Span {
+  let first = p.norm.length;
+  for (const c of lex.conjunctions) {
+    const i = findWord(p.norm, p.canon, c, lex);
+    if (i >= 0 && i < first) first = i;
+  }
+  return { norm: p.norm.slice(0, first), canon: p.canon.slice(0, first) };
+}
+
+/** a lexicon word in the span that is not itself negated ("有风险" in "没有风险" is not a caution) */
+function unnegated(span: Span, list: string[], lex: Lexicon): string | undefined {
+  for (const w of list) {
+    for (let i = findWord(span.norm, span.canon, w, lex); i >= 0; i = findWord(span.norm, span.canon, w, lex, i + 1)) {
+      const before = span.norm.slice(Math.max(0, i - 1), i);
+      if (!before || !WRITTEN_NEGATORS.includes(before)) return w;
+    }
+  }
+  return undefined;
+}
+
 export interface NegationResult {
   negated: boolean;
   /** the words that decided it */
   cue?: string;
+  /** how: a negator in the clause, a caution frame (切勿 / 不得 / 误导 …), the claim denied after it,
+   *  or the sentence saying the thing is uncertain */
+  how?: 'negator' | 'caution' | 'post' | 'uncertain';
   /** not negated as written, but a character right before the claim sounds like 不/没/非 ("布保本"):
    *  the negation may have been misheard */
   damaged?: string;
@@ -60,36 +88,64 @@ export interface NegationResult {
 
 const NEGATOR_SOUNDS = new Set(['不', '没', '非'].map(canonChar));
 const WRITTEN_NEGATORS = '不没无非未别勿莫';
+/** how far back a plain negator (不, 没有, 并非) reaches inside its clause */
+const NEGATOR_REACH = 10;
+/** how far back a caution frame (切勿, 不得, 请不要 …) reaches inside its clause */
+const CAUTION_REACH = 40;
 
+/**
+ * Is the claim at `hit` denied, warned against or called uncertain by its clause or sentence?
+ * "本产品不保本" (negator), "切勿把本产品视同储蓄或与定期存款简单对比" (caution frame over the clause,
+ * across 、 and quotes), "保本是不可能的" (denied after), "非保证部分可能为零，不能按保证收益理解"
+ * (negator), "有人说跟存款一样，这是误导" (judged after, same sentence), "分红是不确定的，…" (the
+ * sentence calls it uncertain). A contrast word (但是 …) starts a new assertion; a rhetorical
+ * question ("哪有不保本的") asserts.
+ */
 export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   const v = hit.view;
-  const prefix = prefixOf(hit, lex, 6);
-  const wide = prefixOf(hit, lex, 12);
-  const n = countNegators(prefix, lex);
-  const rhetorical = has(wide, lex.rhetorical, lex);
-  if (n % 2 === 1) {
+  const prefix = prefixOf(hit, lex, NEGATOR_REACH);
+  const wide = prefixOf(hit, lex, CAUTION_REACH);
+  const rhetorical = has(prefixOf(hit, lex, 12), lex.rhetorical, lex);
+  if (rhetorical) {
     // "哪有不保本的" / "难道不保本吗": a rhetorical negative asserts the claim
-    if (rhetorical) return { negated: false, cue: lex.display.get(rhetorical) };
-    return { negated: true, cue: prefix.norm };
+    return { negated: false, cue: lex.display.get(rhetorical) };
   }
-  const clauseEnd = v.clauseEnd(Math.max(hit.start, hit.end - 1));
-  const to = Math.min(clauseEnd, hit.end + 10);
-  const suffix: Span = { norm: v.text.slice(hit.end, to), canon: v.canon.slice(hit.end, to) };
+  const caution = unnegatedFrame(wide, lex);
+  if (caution) return { negated: true, cue: lex.display.get(caution) ?? caution, how: 'caution' };
+  const n = countNegators(prefix, lex);
+  if (n % 2 === 1) return { negated: true, cue: prefix.norm, how: 'negator' };
+
+  // after the claim: the rest of its clause, then the rest of the sentence up to a contrast word
+  const clauseEnd = v.scopeEnd(Math.max(hit.start, hit.end - 1));
+  const sentenceEnd = Math.min(v.sentenceEnd(Math.max(hit.start, hit.end - 1)), hit.end + CAUTION_REACH);
+  const suffix: Span = { norm: v.text.slice(hit.end, Math.min(clauseEnd, hit.end + 12)), canon: v.canon.slice(hit.end, Math.min(clauseEnd, hit.end + 12)) };
   const post = lex.post_negators.find((p) => {
     const i = findWord(suffix.norm, suffix.canon, p, lex);
-    return i >= 0 && i <= 3;
+    return i >= 0 && i <= 4;
   });
-  if (post && !rhetorical) return { negated: true, cue: lex.display.get(post) };
-  if (!rhetorical) {
-    const near = prefix.norm.slice(-2);
-    const odd = [...near].find((c) => !WRITTEN_NEGATORS.includes(c) && NEGATOR_SOUNDS.has(canonChar(c)));
-    if (odd) return { negated: false, damaged: odd };
-    // "它不是存款，也是我们银行的理财产品": after a denial, 也 carries the 不 ASR dropped
-    const cs = v.clauseStart(hit.start);
-    const before = v.text.slice(Math.max(0, cs - 16), cs);
-    if (prefix.norm.includes('也') && /不是|并非|不属于|不同于/.test(before)) return { negated: false, damaged: '也' };
-  }
+  if (post) return { negated: true, cue: lex.display.get(post), how: 'post' };
+  const rest = beforeContrast({ norm: v.text.slice(hit.end, sentenceEnd), canon: v.canon.slice(hit.end, sentenceEnd) }, lex);
+  const judged = has(rest, lex.judgements, lex);
+  if (judged) return { negated: true, cue: lex.display.get(judged), how: 'caution' };
+  // the sentence around the claim calls it uncertain, with no contrast word between
+  const sentenceStart = Math.max(v.sentenceStart(hit.start), hit.start - CAUTION_REACH);
+  const before = afterContrast({ norm: v.text.slice(sentenceStart, hit.start), canon: v.canon.slice(sentenceStart, hit.start) }, lex);
+  const uncertain = unnegated(before, lex.uncertainty, lex) ?? unnegated(rest, lex.uncertainty, lex);
+  if (uncertain) return { negated: true, cue: lex.display.get(uncertain), how: 'uncertain' };
+
+  const near = prefix.norm.slice(-2);
+  const odd = [...near].find((c) => !WRITTEN_NEGATORS.includes(c) && NEGATOR_SOUNDS.has(canonChar(c)));
+  if (odd) return { negated: false, damaged: odd };
+  // "它不是存款，也是我们银行的理财产品": after a denial, 也 carries the 不 ASR dropped
+  const cs = v.clauseStart(hit.start);
+  const beforeClause = v.text.slice(Math.max(0, cs - 16), cs);
+  if (prefix.norm.includes('也') && /不是|并非|不属于|不同于/.test(beforeClause)) return { negated: false, damaged: '也' };
   return { negated: false };
+}
+
+/** a caution frame in the clause before the claim ("请勿", "不得", "切勿", "警惕"), not itself denied */
+function unnegatedFrame(span: Span, lex: Lexicon): string | undefined {
+  return unnegated(span, lex.cautions, lex);
 }
 
 /** A required disclosure waved away in the same breath ("责任免除就不念了，您回去看"). */

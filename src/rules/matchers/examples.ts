@@ -1,0 +1,157 @@
+// The example matcher: a rule lists real-shaped example sentences; a sentence of the transcript
+// matches when it is similar enough to one of them (TF-IDF cosine over sound-class bigrams, see
+// text/similarity). Paraphrases a regex would miss still land near an example, and the report can
+// show which example a sentence was taken for.
+import type { TextView } from '../../text/corpus.js';
+import { findWord, type Lexicon } from '../../text/lexicon.js';
+import { normText } from '../../text/normalize.js';
+import { canonText } from '../../text/pinyin.js';
+import { cosine, IdfModel, sentenceTerms, type TermVector } from '../../text/similarity.js';
+import type { Hit } from './hit.js';
+
+export interface CompiledExample {
+  /** as written in the rule */
+  text: string;
+  norm: string;
+  canon: string;
+  vector?: TermVector;
+  /** the example itself denies or warns (so a denial in the sentence is not a reversal) */
+  cautious: boolean;
+}
+
+export interface ExampleBlock {
+  examples: CompiledExample[];
+  minSimilarity: number;
+}
+
+/** Background for IDF: every example and test sentence of the loaded rules. */
+export function buildIdf(texts: Iterable<string>): IdfModel {
+  const idf = new IdfModel();
+  for (const t of texts) {
+    const n = normText(t);
+    if (n) idf.add(sentenceTerms(n, canonText(n)));
+  }
+  return idf;
+}
+
+export function compileExample(text: string): CompiledExample {
+  const norm = normText(text);
+  return { text, norm, canon: canonText(norm), cautious: false };
+}
+
+/** Vectors and polarity once the IDF background is known (after every rule has loaded). */
+export function finishExamples(block: ExampleBlock, idf: IdfModel, lex: Lexicon): void {
+  for (const e of block.examples) {
+    e.vector = idf.vector(sentenceTerms(e.norm, e.canon));
+    e.cautious = polarity(e.norm, e.canon, lex) !== 0;
+  }
+}
+
+/** A unit of matching: a sentence, or a piece of a long run-on one. */
+export interface Unit {
+  start: number;
+  end: number;
+  vector: TermVector;
+}
+
+/** Longer sentences are cut at clause breaks into pieces of about this many characters. */
+const MAX_UNIT = 80;
+
+const unitCache = new WeakMap<TextView, WeakMap<IdfModel, Unit[]>>();
+
+/** The sentences of a view (cut when they run on), with their term vectors. Cached per view. */
+export function unitsOf(view: TextView, idf: IdfModel): Unit[] {
+  let byIdf = unitCache.get(view);
+  if (!byIdf) unitCache.set(view, (byIdf = new WeakMap()));
+  let units = byIdf.get(idf);
+  if (units) return units;
+  units = [];
+  const add = (a: number, b: number): void => {
+    if (b - a < 4) return;
+    units!.push({ start: a, end: b, vector: idf.vector(sentenceTerms(view.text.slice(a, b), view.canon.slice(a, b))) });
+  };
+  let s = 0;
+  while (s < view.length) {
+    const e = view.sentenceEnd(s);
+    if (e - s <= MAX_UNIT) add(s, e);
+    else {
+      // a run-on sentence (no punctuation from ASR): pieces of whole clauses, overlapping by one clause
+      let a = s;
+      while (a < e) {
+        let b = a;
+        let lastClause = a;
+        while (b < e && b - a < MAX_UNIT) {
+          b = view.clauseEnd(b);
+          if (b - a <= MAX_UNIT) lastClause = b;
+        }
+        const cut = lastClause > a ? lastClause : Math.min(e, a + MAX_UNIT);
+        add(a, cut);
+        if (cut >= e) break;
+        // next piece starts at the last clause of this one, so a sentence cut there is whole once
+        const back = view.clauseStart(cut - 1);
+        a = back > a ? back : cut;
+      }
+    }
+    s = e;
+  }
+  byIdf.set(idf, units);
+  return units;
+}
+
+/** 1 when the text denies or warns (a caution frame, an uncertainty word, an odd number of negators), else 0. */
+function polarity(norm: string, canon: string, lex: Lexicon): number {
+  const present = (list: string[]): boolean =>
+    list.some((w) => {
+      for (let i = findWord(norm, canon, w, lex); i >= 0; i = findWord(norm, canon, w, lex, i + 1)) {
+        const before = norm.slice(Math.max(0, i - 1), i);
+        if (!before || !'不没无非未'.includes(before)) return true;
+      }
+      return false;
+    });
+  if (present(lex.cautions) || present(lex.judgements) || present(lex.uncertainty)) return 1;
+  let masked = norm;
+  let maskedCanon = canon;
+  for (const w of lex.not_negators) {
+    for (let i = findWord(masked, maskedCanon, w, lex); i >= 0; i = findWord(masked, maskedCanon, w, lex)) {
+      const blank = '\u0000'.repeat(w.length);
+      masked = masked.slice(0, i) + blank + masked.slice(i + w.length);
+      maskedCanon = maskedCanon.slice(0, i) + blank + maskedCanon.slice(i + w.length);
+    }
+  }
+  let n = 0;
+  for (const w of lex.negators) {
+    for (let i = findWord(masked, maskedCanon, w, lex); i >= 0; i = findWord(masked, maskedCanon, w, lex)) {
+      n++;
+      const blank = '\u0000'.repeat(w.length);
+      masked = masked.slice(0, i) + blank + masked.slice(i + w.length);
+      maskedCanon = maskedCanon.slice(0, i) + blank + maskedCanon.slice(i + w.length);
+    }
+  }
+  return n % 2;
+}
+
+export interface ExampleMatchOptions {
+  /** prohibited rules: a sentence that denies or warns where its example asserts is not a match */
+  checkPolarity: boolean;
+  lex: Lexicon;
+}
+
+/** Units similar enough to one of the block's examples. */
+export function matchExamples(view: TextView, block: ExampleBlock, idf: IdfModel, opts: ExampleMatchOptions): Hit[] {
+  const out: Hit[] = [];
+  for (const u of unitsOf(view, idf)) {
+    let best: CompiledExample | undefined;
+    let bestSim = 0;
+    for (const e of block.examples) {
+      const sim = e.vector ? cosine(u.vector, e.vector) : 0;
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = e;
+      }
+    }
+    if (!best || bestSim < block.minSimilarity) continue;
+    if (opts.checkPolarity && !best.cautious && polarity(view.text.slice(u.start, u.end), view.canon.slice(u.start, u.end), opts.lex) !== 0) continue;
+    out.push({ view, start: u.start, end: u.end, by: 'example', what: best.text, similarity: Math.round(bestSim * 100) / 100 });
+  }
+  return out;
+}
