@@ -305,6 +305,7 @@ const GUARANTEES_NEGATED = [
   '我不能向您保证收益，过去的业绩也不代表将来。',
   '这不是稳赚不赔的产品，也不是零风险的。',
 ] as const;
+/** deposit-confusion lines; the first also promises principal and interest back (a guarantee too) */
 const DEPOSIT_CONFUSION = [
   '其实这个跟存款一样，到期本金利息一起拿回来。',
   '您就当是在我们银行存了个五年定期，利息还比定期高一些。',
@@ -645,7 +646,9 @@ function labelFor(spec: CaseSpec, product: Product): Expected {
   else if (omit.size === 0) concepts['confirmation.customer'] = 'pass';
   concepts['conduct.speech-rate'] = spec.rushed ? 'fail' : 'pass';
   concepts['conduct.proxy-answer'] = proxied ? 'fail' : 'pass';
-  concepts['prohibited.guarantee'] = (spec.guarantees?.length ?? 0) > 0 ? 'fail' : 'pass';
+  // "到期本金利息一起拿回来" promises the money back in full: a guarantee as well as a deposit comparison
+  const depositPromises = (spec.deposit ?? []).includes(0);
+  concepts['prohibited.guarantee'] = (spec.guarantees?.length ?? 0) > 0 || depositPromises ? 'fail' : 'pass';
   concepts['prohibited.deposit-confusion'] = (spec.deposit?.length ?? 0) > 0 ? 'fail' : 'pass';
 
   const ordered: Partial<Record<(typeof CONCEPTS)[number], LabelStatus>> = {};

@@ -25,6 +25,8 @@ export const CONCEPTS = [
   'disclosure.suitability',
   'disclosure.not-deposit',
   'confirmation.customer',
+  /** the customer says the purchase is voluntary (insurers' practice, not in the regulation's list) */
+  'confirmation.voluntary',
   'conduct.risk-statement-copied',
   'conduct.speech-rate',
   'conduct.proxy-answer',

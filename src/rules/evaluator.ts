@@ -210,7 +210,7 @@ function blockHits(m: CompiledRule['matches'][number], view: TextView, ruleSet: 
   if (m.any) found.push(...matchAny(view, m.any));
   if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all', m.scope));
   if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least', m.scope));
-  if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon));
+  if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon, m.scope));
   if (m.slots) found.push(...matchSlots(view, m));
   if (m.examples) found.push(...matchExamples(view, m.examples, ruleSet.idf, { checkPolarity: prohibited, lex: ruleSet.lexicon }));
   return found;
@@ -306,7 +306,7 @@ function make(
   const s = rule.spec;
   const meta = {
     '': { title: s.title, category: s.category, concepts: s.concepts as string[] },
-    confirm: { title: `${s.title}：客户确认`, category: 'confirmation', concepts: ['confirmation.customer'] },
+    confirm: { title: `${s.title}：客户确认`, category: 'confirmation', concepts: (s.confirm?.concepts as string[] | undefined) ?? ['confirmation.customer'] },
     proxy: { title: `${s.title}：代答检查`, category: 'conduct', concepts: ['conduct.proxy-answer'] },
     rate: { title: `${s.title}：语速`, category: 'conduct', concepts: ['conduct.speech-rate'] },
     order: { title: `${s.title}：顺序`, category: s.category, concepts: s.concepts as string[] },
@@ -452,11 +452,13 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
         if (proxied) {
           const ev = proxied.o.proxySegment ? segEvidence(proxied.o.proxySegment, '业务员自问自答') : hitEvidence(proxied.h);
           if (proxied.o.proxyText) ev.matched = proxied.o.proxyText;
-          out.push(make(rule, 'proxy', 'fail', 0.8, [hitEvidence(proxied.h), ev], `疑似代答：业务员替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`, c.severity));
+          out.push(make(rule, 'proxy', 'fail', 0.8, [hitEvidence(proxied.h), ev], `疑似代答：业务员替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`, 'critical'));
         } else if (o.proxy === 'unknown' || o.status === 'unknown-role') {
           out.push(make(rule, 'proxy', 'undetermined', 0.3, [hitEvidence(h)], '说话人角色未确定，无法判断是否代答', c.severity));
         } else {
-          out.push(make(rule, 'proxy', 'pass', 0.85, [], '未见代答', c.severity));
+          // roles inferred from turn-taking can't rule out the agent answering in the same voice: say so
+          const byTurns = o.reply?.roleFromTurns;
+          out.push(make(rule, 'proxy', 'pass', byTurns ? 0.6 : 0.85, [], byTurns ? '未见代答（说话人由话轮推断，无声纹或标签可排除同一人代答）' : '未见代答', c.severity));
         }
       }
     }

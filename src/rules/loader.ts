@@ -64,9 +64,18 @@ function discover(dir: string, found: Found, packRoot: string): void {
   }
 }
 
-function compileRe(y: YamlDoc, path: (string | number)[], src: string, canon: boolean): RE2JS {
+/** "@deposit" in a regex → (?:存款|定期|…), the lexicon class's words */
+function expandClassRefs(y: YamlDoc, path: (string | number)[], src: string, lex?: Lexicon): string {
+  return src.replace(/@([a-z][a-z0-9_]*)/g, (_, name: string) => {
+    const words = lex?.classes.get(name);
+    if (!words) throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": unknown word class "@${name}" (classes are defined in rules/lexicon/*.yaml under "classes:")`, y.file);
+    return `(?:${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+  });
+}
+
+function compileRe(y: YamlDoc, path: (string | number)[], src: string, canon: boolean, lex?: Lexicon): RE2JS {
   try {
-    return RE2JS.compile(normalizeRegexLiterals(src, canon));
+    return RE2JS.compile(normalizeRegexLiterals(expandClassRefs(y, path, src, lex), canon));
   } catch (err) {
     const line = lineOf(y, path);
     const why = err instanceof Error ? err.message : String(err);
@@ -90,7 +99,11 @@ function normalizeRegexLiterals(src: string, canon: boolean): string {
 
 /** A rule word: "执业证|工号" lists alternatives; lexicon synonyms of each count too. */
 function keyword(word: string, lex: Lexicon, pinyin: boolean | undefined, slip3 = true): Keyword {
-  const forms = word.split('|').map(normText).filter(Boolean);
+  const forms = word
+    .split('|')
+    .flatMap((f) => (/^@[a-z][a-z0-9_]*$/.test(f.trim()) ? (lex.classes.get(f.trim().slice(1)) ?? [f]) : [f]))
+    .map(normText)
+    .filter(Boolean);
   const all = new Set<string>();
   for (const n of forms) for (const w of [n, ...(lex.synonyms.get(n) ?? [])]) all.add(w);
   const alts: Pattern[] = [...all].map((w) => makePattern(w));
@@ -131,7 +144,14 @@ function compileSlot(y: YamlDoc, path: (string | number)[], template: string, ca
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: Lexicon, prohibited: boolean): CompiledMatch {
-  const kw = (w: string): Keyword => keyword(w, lex, m.pinyin, !prohibited);
+  const kw = (w: string): Keyword => {
+    for (const ref of w.split('|').map((f) => f.trim()).filter((f) => f.startsWith('@'))) {
+      if (!lex.classes.has(ref.slice(1))) {
+        throw new UserError(`${y.file}:${lineOf(y, base)}: field "${base.join('.')}": unknown word class "${ref}" (classes are defined in rules/lexicon/*.yaml under "classes:")`, y.file);
+      }
+    }
+    return keyword(w, lex, m.pinyin, !prohibited);
+  };
   const positive = m.any || m.all || m.at_least || m.regex || m.script || m.slot || m.examples;
   if (!positive) {
     throw new UserError(
@@ -161,8 +181,8 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
     withinChars: m.within_chars ?? (m.scope ? 200 : 60),
     scope: m.scope,
     examples: m.examples ? { examples: m.examples.map(compileExample), minSimilarity: m.min_similarity ?? 0.6 } : undefined,
-    regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r, canon)) : undefined,
-    exclude: m.exclude ? arr(m.exclude).map((r, i) => compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r, canon)) : undefined,
+    regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r, canon, lex)) : undefined,
+    exclude: m.exclude ? arr(m.exclude).map((r, i) => compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r, canon, lex)) : undefined,
     onCanon: canon,
     script: m.script ? arr(m.script).map((s) => makePattern(s)) : undefined,
     minCoverage: m.min_coverage ?? 0.7,

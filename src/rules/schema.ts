@@ -78,6 +78,8 @@ export const ConfirmSchema = z
     proxy: z.boolean().default(true),
     /** answers that also count as confirming this item (a health question is answered "没有") */
     accept: z.array(word).min(1).optional(),
+    /** the concepts the confirmation answers for (default confirmation.customer) */
+    concepts: z.array(z.enum(CONCEPTS)).min(1).optional(),
     /** disclosures that form one item with this one ("犹豫期及退保损失"): going on to one of them is
      *  not moving on, so one question after both confirms both */
     joint_with: z.array(ruleRef).min(1).optional(),

@@ -319,25 +319,38 @@ function fromText(transcript: Transcript, notes: string[]): SpeakerFacts {
   const segs = [...transcript.segments].sort((a, b) => a.start - b.start || a.id - b.id);
   let prev: { seg: Segment; role: Role } | undefined;
   let byTurns = 0;
+  // with punctuation in the transcript, a line that ends without any is a sentence ASR cut in two;
+  // without punctuation anywhere, only a line that follows at once (no pause) continues the last
+  const punctuated = segs.filter((x) => /[。！？!?，,；;]\s*$/.test(x.text)).length >= segs.length * 0.3;
   for (const s of segs) {
     const c = textCues(s.text);
     const len = compactLength(s.text);
-    const agentScore = c.agent + (len >= 24 ? 1 : 0) + (len >= 40 ? 1 : 0);
+    const agentScore = c.agent + (len >= 24 ? 1 : 0) + (len >= 40 ? 1 : 0) + (c.request ? 2 : 0);
     const gap = prev ? s.start - prev.seg.end : Infinity;
+    // a sentence ASR cut in two: the line before ends mid-sentence and this one follows at once
+    const cut = punctuated ? !/[。！？!?…]\s*$/.test(prev?.seg.text ?? '。') : gap < 0.15;
+    const continues = !!prev && prev.role !== 'unknown' && cut && gap <= 1;
     let role: Role = 'unknown';
     let conf = 0;
-    if (c.customer >= 3 && !c.question) {
+    if (continues) {
+      role = prev!.role;
+      conf = prev!.seg.roleConfidence ?? 0.62;
+    } else if (c.customer >= 3 && !c.question) {
       role = 'customer';
       conf = 0.7;
+    } else if (c.answerFirst && !c.question && prev?.role === 'agent' && gap <= ANSWER_GAP_S && (textCues(prev.seg.text).question || textCues(prev.seg.text).request)) {
+      // "听清楚了，就是费用先扣了一部分…": an answer to the agent's question that goes on to restate
+      role = 'customer';
+      conf = 0.68;
     } else if (agentScore >= 3 && !c.shortAnswer) {
       role = 'agent';
       conf = Math.min(TEXT_ONLY_CAP + 0.1, 0.6 + 0.04 * agentScore);
-    } else if (len <= SHORT_TURN_CHARS && prev && gap <= ANSWER_GAP_S && (prev.role === 'agent' || (prev.role === 'customer' && gap <= 2))) {
+    } else if (len <= SHORT_TURN_CHARS && !c.request && !(c.addressesYou && !c.shortAnswer && !c.answerFirst) && (c.agent === 0 || c.shortAnswer) && prev && gap <= ANSWER_GAP_S && (prev.role === 'agent' || (prev.role === 'customer' && gap <= 2))) {
       // a short line after the agent: the other person answering (or acknowledging)
-      const prevQuestion = prev.role === 'agent' && textCues(prev.seg.text).question;
+      const prevQuestion = prev.role === 'agent' && (textCues(prev.seg.text).question || textCues(prev.seg.text).request);
       role = 'customer';
       conf = prevQuestion && c.shortAnswer ? 0.75 : prevQuestion || c.shortAnswer ? 0.7 : 0.62;
-    } else if (agentScore >= 2) {
+    } else if (agentScore >= 2 || (c.addressesYou && !c.shortAnswer)) {
       role = 'agent';
       conf = 0.62;
     }

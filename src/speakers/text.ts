@@ -16,6 +16,9 @@ const CONFIRM_QUESTION = /(吗|么|是否|对吧|好吧|可以吧|是吧|清楚�
 /** Short answers that confirm or acknowledge. */
 const SHORT_ANSWER = /^(是的?|是我|对的?|没错|清楚了?|明白了?|了解了?|知道了?|理解|同意|愿意|可以|没问题|确认|懂了|听懂了|好的?|嗯+|行|有的?|没有)/;
 
+/** The agent asking the customer to do or say something ("请您出示身份证", "说一下您的名字"). */
+const REQUEST = /(请|麻烦您|麻烦你|您把|你把|您拿|你拿|说一下|报一下|念一下|读一下|抄一下|签一下|看一下|您看|您说|签个|在这签|在这儿签|您在这|你在这)/;
+
 /** The customer's own statements: copying the risk statement, confirming as 本人. */
 const CUSTOMER_STATEMENT = /^(本人|我本人|我已|我已经|我确认|我同意|我愿意|我是投保人)/;
 
@@ -28,6 +31,12 @@ export interface TextCues {
   question: boolean;
   /** a short confirming / acknowledging answer */
   shortAnswer: boolean;
+  /** asks the other person to do or say something */
+  request: boolean;
+  /** opens with a short answer before going on ("听清楚了，就是…") */
+  answerFirst: boolean;
+  /** speaks to the other person as 您 (the agent's register; customers say 你 or nothing) */
+  addressesYou: boolean;
 }
 
 function compact(text: string): string {
@@ -50,7 +59,11 @@ export function textCues(text: string): TextCues {
     customer += 3;
     agent = Math.max(0, agent - 2);
   }
-  return { agent, customer, question, shortAnswer };
+  const request = REQUEST.test(plain) && !CUSTOMER_STATEMENT.test(plain);
+  const firstClause = compact(text.trim().split(/[，,。.！!？?；;\s]/)[0] ?? '');
+  const answerFirst = firstClause.length > 0 && firstClause.length <= 6 && SHORT_ANSWER.test(firstClause) && !CONFIRM_QUESTION.test(firstClause);
+  const addressesYou = plain.includes('您');
+  return { agent, customer, question, shortAnswer, request, answerFirst, addressesYou };
 }
 
 export interface TurnLike {

@@ -23,6 +23,8 @@ export const LexiconFileSchema = z
     not_negators: words.optional(),
     /** contrast words that start a new clause for negation purposes (但是, 可是 …) */
     conjunctions: words.optional(),
+    /** strong contrast words (但是, 不过 …): a judgement or uncertainty after a claim reaches only up to them */
+    contrasts: words.optional(),
     /** frames that forbid or warn against what follows in their clause (切勿, 不得, 请不要, 警惕 …) */
     cautions: words.optional(),
     /** words after a claim, in its sentence, that judge it wrong (是误导, 这种说法不对 …) */
@@ -38,6 +40,9 @@ export const LexiconFileSchema = z
     recap_markers: words.optional(),
     /** words that make a sentence a question ("是否", "有没有", "清楚吗") */
     question_markers: words.optional(),
+    /** words in the agent's question that point at one item ("这部分", "这一点"): after several items,
+     *  the answer may be to the last one only */
+    singular_refs: words.optional(),
     /** words in the agent's question that make it cover several items ("这些您都清楚吗") */
     bundles: words.optional(),
     /** the agent reporting an answer for the customer ("王先生表示清楚") */
@@ -48,6 +53,9 @@ export const LexiconFileSchema = z
     /** replies that say "no" — a confirmation when the question was inverted */
     no_answers: words.optional(),
     synonyms: z.array(words.min(2)).max(2000).optional(),
+    /** named word classes a rule refers to as "@name" in any / all / at_least words and in regexes
+     *  ("@deposit": 存款, 定期, 储蓄 …) — one place to extend a vocabulary every rule shares */
+    classes: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'class names use a-z, 0-9 and _'), words.min(1)).optional(),
   })
   .strict();
 export type LexiconFile = z.infer<typeof LexiconFileSchema>;
@@ -67,6 +75,7 @@ export interface Lexicon {
   post_negators: string[];
   not_negators: string[];
   conjunctions: string[];
+  contrasts: string[];
   cautions: string[];
   judgements: string[];
   uncertainty: string[];
@@ -75,12 +84,15 @@ export interface Lexicon {
   recap_markers: string[];
   question_markers: string[];
   bundles: string[];
+  singular_refs: string[];
   proxy_phrases: string[];
   questions: string[];
   inverted_questions: string[];
   no_answers: string[];
   /** normalised word → its synonym group (normalised, including itself) */
   synonyms: Map<string, string[]>;
+  /** class name → its words (normalised, longest first) */
+  classes: Map<string, string[]>;
   /** sound-class form → the word as written */
   display: Map<string, string>;
 }
@@ -98,6 +110,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     post_negators: new Set<string>(),
     not_negators: new Set<string>(),
     conjunctions: new Set<string>(),
+    contrasts: new Set<string>(),
     cautions: new Set<string>(),
     judgements: new Set<string>(),
     uncertainty: new Set<string>(),
@@ -106,12 +119,14 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     recap_markers: new Set<string>(),
     question_markers: new Set<string>(),
     bundles: new Set<string>(),
+    singular_refs: new Set<string>(),
     proxy_phrases: new Set<string>(),
     questions: new Set<string>(),
     inverted_questions: new Set<string>(),
     no_answers: new Set<string>(),
   };
   const synonyms = new Map<string, string[]>();
+  const classes = new Map<string, Set<string>>();
   const display = new Map<string, string>();
   for (const f of files) {
     for (const key of Object.keys(lists) as (keyof typeof lists)[]) {
@@ -122,6 +137,14 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
         lists[key].add(c);
         if (!display.has(c)) display.set(c, n);
       }
+    }
+    for (const [name, ws] of Object.entries(f.classes ?? {})) {
+      const set = classes.get(name) ?? new Set<string>();
+      for (const w of ws) {
+        const n = normText(w);
+        if (n) set.add(n);
+      }
+      classes.set(name, set);
     }
     for (const group of f.synonyms ?? []) {
       const g = [...new Set(group.map(normText).filter(Boolean))];
@@ -141,6 +164,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     post_negators: [...lists.post_negators].sort(byLengthDesc),
     not_negators: [...lists.not_negators].sort(byLengthDesc),
     conjunctions: [...lists.conjunctions].sort(byLengthDesc),
+    contrasts: [...lists.contrasts].sort(byLengthDesc),
     cautions: [...lists.cautions].sort(byLengthDesc),
     judgements: [...lists.judgements].sort(byLengthDesc),
     uncertainty: [...lists.uncertainty].sort(byLengthDesc),
@@ -149,11 +173,13 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     recap_markers: [...lists.recap_markers].sort(byLengthDesc),
     question_markers: [...lists.question_markers].sort(byLengthDesc),
     bundles: [...lists.bundles].sort(byLengthDesc),
+    singular_refs: [...lists.singular_refs].sort(byLengthDesc),
     proxy_phrases: [...lists.proxy_phrases].sort(byLengthDesc),
     questions: [...lists.questions].sort(byLengthDesc),
     inverted_questions: [...lists.inverted_questions].sort(byLengthDesc),
     no_answers: [...lists.no_answers].sort(byLengthDesc),
     synonyms,
+    classes: new Map([...classes].map(([k, v]) => [k, [...v].sort(byLengthDesc)])),
     display,
   };
 }

@@ -16,7 +16,7 @@ export function sentenceTerms(norm: string, canon: string): string[] {
     const c = canon[i];
     if (/[0-9.%]/.test(norm[i])) {
       if (chars[chars.length - 1] !== NUMBER) chars.push(NUMBER);
-    } else if (/[\p{Script=Han}a-z]/u.test(c)) chars.push(c);
+    } else if (/[\p{Script=Han}a-z]/u.test(norm[i])) chars.push(c);
   }
   const terms: string[] = [];
   for (let i = 0; i < chars.length; i++) {

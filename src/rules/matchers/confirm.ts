@@ -157,6 +157,13 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   // line before the answer covers every point since the customer last spoke unless it asks about
   // another item only ("犹豫期您清楚吗？" after the exclusions)
   const bundled = (): boolean => !!lastAgent && (!!inp.mentions?.(lastAgentIdx) || !inp.asksOther?.(lastAgentIdx));
+  // "关于这部分，您是否清楚？" after several items points at the last one: whether it covers the earlier
+  // ones can't be told (a bundling word — 以上, 都, 这些 — or naming the item settles it)
+  const onlyLast = (): boolean =>
+    !!lastAgent &&
+    !inp.mentions?.(lastAgentIdx) &&
+    lex.singular_refs.some((w) => findWord(lastAgent!.norm, lastAgent!.canon, w, lex) >= 0) &&
+    !lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0);
   let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
   let agentAfterRefusal = false;
   let unknownAff: Segment | undefined;
@@ -196,6 +203,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     if (s.lowConfidence) lowConf = true;
     if (role !== 'customer' && inp.joinsOn?.(k)) joined = true;
     if (movedOn && role === 'customer' && !bundled()) break; // that answer is the later item's
+    // the agent already answered this item himself and went on: a later yes is to the later item
+    if (movedOn && proxy === 'yes' && role === 'customer') break;
     // the agent already answered this item for the customer: the answer to the joint item's question
     // does not make up for it
     if (joined && proxy === 'yes' && role === 'customer') break;
@@ -205,6 +214,9 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     // later yes answers the joint item's question — unless that question asks about both again
     if (joined && unclear && role === 'customer' && hedgeLike(replyOf(unclear, lex, inp.replies), lex) && !bundled()) break;
     if (role === 'customer') {
+      if (cls.kind === 'affirmative' && movedOn && !refusal && onlyLast()) {
+        return { status: 'unclear', reply: s, replyKind: cls.kind, replyWord: cls.word, proxy, proxySegment, proxyText, confidence: 0.45, bundled: true };
+      }
       if (cls.kind === 'affirmative') {
         return {
           status: 'confirmed',

@@ -21,6 +21,8 @@ export interface Hit {
   uncertain?: string[];
   /** rests on a two-character word matched only by sound ("蔡项" for 财险) */
   weak?: boolean;
+  /** all / at_least: where each word matched (a negator between them negates the claim) */
+  parts?: { start: number; end: number }[];
   /** a prohibited claim right after a character that sounds like a negator ("布保本"): can't tell */
   damagedNegation?: string;
 }

@@ -115,7 +115,8 @@ function toHit(view: TextView, occ: Occurrence[], by: Hit['by'], words: Keyword[
   // only a lone word: in all / at_least the other words carry the match (and clean text has sound
   // matches of short words often enough that flagging those would send good sessions to review)
   const weak = (by === 'any' && occ.every((o) => o.end - o.start <= 2 && !o.exact)) || undefined;
-  return { view, start, end, by, what, similarity: Math.min(...occ.map((o) => o.similarity)), weak };
+  const parts = occ.length > 1 ? occ.map((o) => ({ start: o.start, end: o.end })) : undefined;
+  return { view, start, end, by, what, similarity: Math.min(...occ.map((o) => o.similarity)), weak, parts };
 }
 
 export function matchAny(view: TextView, words: Keyword[]): Hit[] {

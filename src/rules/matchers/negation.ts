@@ -56,7 +56,7 @@ function afterContrast(p: Span, lex: Lexicon): Span {
 /** what comes before the first contrast word: a caution after "但是" does not reach back */
 function beforeContrast(p: Span, lex: Lexicon): Span {
   let first = p.norm.length;
-  for (const c of lex.conjunctions) {
+  for (const c of lex.contrasts) {
     const i = findWord(p.norm, p.canon, c, lex);
     if (i >= 0 && i < first) first = i;
   }
@@ -112,7 +112,9 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   }
   const caution = unnegatedFrame(wide, lex);
   if (caution) return { negated: true, cue: lex.display.get(caution) ?? caution, how: 'caution' };
-  const n = countNegators(prefix, lex);
+  // an all / at_least match: a negator between its words counts too ("本金不一定能全额拿回")
+  const gaps = gapsOf(hit);
+  const n = countNegators(prefix, lex) + gaps.reduce((k, g) => k + countNegators(g, lex), 0);
   if (n % 2 === 1) return { negated: true, cue: prefix.norm, how: 'negator' };
 
   // after the claim: the rest of its clause, then the rest of the sentence up to a contrast word
@@ -143,6 +145,20 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   return { negated: false };
 }
 
+/** the text between the words of an all / at_least match */
+function gapsOf(hit: Hit): Span[] {
+  if (!hit.parts || hit.parts.length < 2) return [];
+  const v = hit.view;
+  const parts = [...hit.parts].sort((a, b) => a.start - b.start);
+  const out: Span[] = [];
+  for (let i = 1; i < parts.length; i++) {
+    const a = parts[i - 1].end;
+    const b = parts[i].start;
+    if (b > a) out.push({ norm: v.text.slice(a, b), canon: v.canon.slice(a, b) });
+  }
+  return out;
+}
+
 /** a caution frame in the clause before the claim ("请勿", "不得", "切勿", "警惕"), not itself denied */
 function unnegatedFrame(span: Span, lex: Lexicon): string | undefined {
   return unnegated(span, lex.cautions, lex);
@@ -152,8 +168,10 @@ function unnegatedFrame(span: Span, lex: Lexicon): string | undefined {
 export function dismissalOf(hit: Hit, lex: Lexicon): string | undefined {
   const v = hit.view;
   const seg = v.seg[hit.start];
+  // up to the end of the sentence ("免责的那些条款，合同后面都写着呢，内容比较多，您回去自己翻一下就行")
   let end = hit.end;
-  while (end < v.length && end < hit.end + 14 && v.seg[end] === seg) end++;
+  const sentenceEnd = Math.min(v.sentenceEnd(Math.max(hit.start, hit.end - 1)), hit.end + 36);
+  while (end < sentenceEnd && (v.seg[end] === seg || !v.tbrk[end])) end++;
   const start = Math.max(v.clauseStart(hit.start), hit.start - 6);
   const ctx: Span = { norm: v.text.slice(start, hit.start) + '|' + v.text.slice(hit.end, end), canon: v.canon.slice(start, hit.start) + '|' + v.canon.slice(hit.end, end) };
   return has(ctx, lex.dismissals, lex);

@@ -93,17 +93,36 @@ export function perSegment(view: TextView, re: RE2JS, hay: string, m: RegexMatch
   return out;
 }
 
-export function matchRegex(view: TextView, res: RE2JS[], onCanon: boolean): Hit[] {
+export function matchRegex(view: TextView, res: RE2JS[], onCanon: boolean, scope?: 'clause' | 'sentence'): Hit[] {
   const hits: Hit[] = [];
   const hay = onCanon ? view.canon : view.text;
   for (const re of res) {
     for (const found of findAll(re, hay)) {
       for (const m of crossesSegments(view, found.start, found.end) ? perSegment(view, re, hay, found) : [found]) {
-        hits.push({ view, start: m.start, end: m.end, by: 'regex', what: re.pattern(), similarity: 1 });
+        for (const u of scope ? perUnit(view, re, hay, m, scope) : [m]) {
+          hits.push({ view, start: u.start, end: u.end, by: 'regex', what: re.pattern(), similarity: 1 });
+        }
       }
     }
   }
   return hits;
+}
+
+/**
+ * With a scope, a match must stay inside one clause (or sentence): one whose gap ran across a break
+ * is searched for again inside each clause it spans ("演示，不代表以后实际能" is no "演示…实际能" claim).
+ */
+function perUnit(view: TextView, re: RE2JS, hay: string, m: RegexMatch, scope: 'clause' | 'sentence'): RegexMatch[] {
+  const startOf = (p: number): number => (scope === 'clause' ? view.scopeStart(p) : view.sentenceStart(p));
+  const endOf = (p: number): number => (scope === 'clause' ? view.scopeEnd(p) : view.sentenceEnd(p));
+  if (startOf(m.start) === startOf(Math.max(m.start, m.end - 1))) return [m];
+  const out: RegexMatch[] = [];
+  for (let a = startOf(m.start); a < m.end; a = endOf(a)) {
+    const b = endOf(a);
+    const mm = re.matcher(hay.slice(a, b));
+    if (mm.find() && mm.end() > mm.start()) out.push({ start: a + mm.start(), end: a + mm.end(), groups: new Map() });
+  }
+  return out;
 }
 
 /** A pattern's gaps (.{0,16}) must not reach into another turn: one match, one segment. */
