@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as OpenCC from 'opencc-js';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PARTS, ScriptError, isRequired, loadScript, loadSources, type LabelledConcept, type Part } from '../../scripts/lib/real-sessions/schema.js';
+import { PARTS, ScriptError, isRequired, loadScript, loadSources, turnRole, turnText, type LabelledConcept, type Part } from '../../scripts/lib/real-sessions/schema.js';
 import { renderPart, writePart, violations, type RenderedSession } from '../../scripts/lib/real-sessions/render.js';
 import { RATES, TURN_PAUSE, spokenWeight, timeTurns } from '../../scripts/lib/real-sessions/segments.js';
 import { detectTranscriptFormat, importTranscript } from '../../src/asr/import/index.js';
@@ -112,7 +112,7 @@ describe.each(PARTS)('%s part', (part) => {
       const all = texts.join('');
       if (s.render.speakers) {
         // every segment carries a label, and the sidecar maps the labels to the script's roles in order
-        const roles = timeTurns(s.turns, s.render, s.id).map((g) => g.role);
+        const roles = timeTurns(s.turns, s.render, s.id).map((g) => (g.role === 'other' ? 'none' : g.role));
         expect(t.segments.map((g) => meta.roles?.speakers?.[g.speaker ?? ''] ?? 'none'), s.id).toEqual(roles);
       } else {
         expect(t.segments.every((g) => g.speaker === undefined), `${s.id} has speaker labels`).toBe(true);
@@ -143,8 +143,8 @@ describe.each(PARTS)('%s part', (part) => {
       }
       s.turns.forEach((turn, k) => {
         const mine = segs.filter((g) => g.turn === k);
-        const role = 'agent' in turn ? 'agent' : 'customer';
-        const weight = spokenWeight(('agent' in turn ? turn.agent : turn.customer));
+        const role = turnRole(turn);
+        const weight = spokenWeight(turnText(turn));
         const spoken = mine.reduce((a, g) => a + (g.end - g.start), 0);
         if (turn.rate !== undefined || weight < 8) return; // set on purpose, or too short for a rate
         const rate = weight / spoken;

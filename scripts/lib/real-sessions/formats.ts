@@ -25,7 +25,7 @@ function json(v: unknown): string {
 }
 
 export function speakerLabels(render: RenderSpec): Record<Role, string> {
-  return render.labels ?? { agent: 'SPEAKER_00', customer: 'SPEAKER_01' };
+  return { agent: 'SPEAKER_00', customer: 'SPEAKER_01', other: 'SPEAKER_02', ...render.labels };
 }
 
 /** whisper.cpp `-oj`: offsets in milliseconds, no speakers, the run's parameters around it. */

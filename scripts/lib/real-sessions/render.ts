@@ -40,6 +40,7 @@ function renderScript(script: Script & { labels: Labels }): RenderedSession {
     policyholder: meta.policyholder,
     insured_is_policyholder: meta.insured_is_policyholder,
     agent: meta.agent,
+    // a third voice (a relative) has no role a sidecar can name: it stays out of the map
     ...(roles ? { roles: { speakers: { [roles.agent]: 'agent', [roles.customer]: 'customer' } } } : {}),
   };
   const expected = {

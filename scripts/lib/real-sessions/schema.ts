@@ -73,11 +73,23 @@ export function isRequired(concept: LabelledConcept, s: { channel: Channel; type
 const id = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'lowercase a-z, 0-9 and single dashes');
 const chars = (max: number) => z.string().trim().min(1).max(max);
 
+const timing = { rate: z.number().min(1).max(15).optional(), pause: z.number().min(0).max(30).optional() };
+/** A turn by the agent, the customer, or someone else in the room (a relative speaking up). */
 const Turn = z.union([
-  z.strictObject({ agent: chars(2000), rate: z.number().min(1).max(15).optional(), pause: z.number().min(0).max(30).optional() }),
-  z.strictObject({ customer: chars(2000), rate: z.number().min(1).max(15).optional(), pause: z.number().min(0).max(30).optional() }),
+  z.strictObject({ agent: chars(2000), ...timing }),
+  z.strictObject({ customer: chars(2000), ...timing }),
+  z.strictObject({ other: chars(2000), ...timing }),
 ]);
 export type Turn = z.infer<typeof Turn>;
+export type Role = 'agent' | 'customer' | 'other';
+
+export function turnRole(t: Turn): Role {
+  return 'agent' in t ? 'agent' : 'customer' in t ? 'customer' : 'other';
+}
+
+export function turnText(t: Turn): string {
+  return 'agent' in t ? t.agent : 'customer' in t ? t.customer : t.other;
+}
 
 const Render = z
   .strictObject({
@@ -87,7 +99,7 @@ const Render = z
     punctuation: z.boolean().default(true),
     split_sentences: z.boolean().default(false),
     /** the labels a diarizer gave each voice; SPEAKER_00 is not always the agent */
-    labels: z.strictObject({ agent: chars(40), customer: chars(40) }).optional(),
+    labels: z.strictObject({ agent: chars(40), customer: chars(40), other: chars(40).optional() }).optional(),
   })
   .refine((r) => !(r.speakers && (r.format === 'whispercpp' || r.format === 'openai')), {
     message: 'whispercpp and openai transcripts never carry speakers (set speakers: false)',
@@ -193,8 +205,8 @@ export function loadScript(file: string, part: Part, sources: Sources): Script &
     if (!known) fail(`sources[${i}]`, `unknown source "${src}" (add it to sources.yaml)`);
     else if (known.part !== part) fail(`sources[${i}]`, `source "${src}" belongs to the ${known.part} part; the parts share no source`);
   });
-  const who = new Set(s.turns.map((t) => ('agent' in t ? 'agent' : 'customer')));
-  if (who.size < 2) fail('turns', 'needs both agent and customer turns');
+  const who = new Set(s.turns.map(turnRole));
+  if (!who.has('agent') || !who.has('customer')) fail('turns', 'needs both agent and customer turns');
 
   const facts = { channel: s.meta.channel, type: s.meta.product.type, termYears: s.meta.product.term_years, age: s.meta.policyholder.age };
   const concepts: Labels['concepts'] = {};

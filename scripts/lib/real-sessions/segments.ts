@@ -3,9 +3,9 @@
 // pauses, optionally without punctuation or in traditional characters. Seeded: same script, same output.
 import * as OpenCC from 'opencc-js';
 import { createRng, type Rng } from '../../../src/eval/random.js';
-import type { RenderSpec, Turn } from './schema.js';
+import { turnRole, turnText, type RenderSpec, type Role, type Turn } from './schema.js';
 
-export type Role = 'agent' | 'customer';
+export type { Role };
 
 export interface TimedSegment {
   start: number;
@@ -17,7 +17,7 @@ export interface TimedSegment {
 }
 
 /** Characters per second a speaker reads at (Han characters; digits count as one each). */
-export const RATES: Record<Role, [number, number]> = { agent: [4, 5.5], customer: [3, 4.5] };
+export const RATES: Record<Role, [number, number]> = { agent: [4, 5.5], customer: [3, 4.5], other: [3, 4.5] };
 /** Silence between two turns, seconds. */
 export const TURN_PAUSE: [number, number] = [0.3, 1.5];
 /** A segment holds whole sentences up to about this many characters. */
@@ -148,8 +148,8 @@ export function timeTurns(turns: Turn[], render: RenderSpec, seed: string): Time
   const out: TimedSegment[] = [];
   let t = 0.8 + rng.next() * 1.2;
   turns.forEach((turn, index) => {
-    const role: Role = 'agent' in turn ? 'agent' : 'customer';
-    const text = 'agent' in turn ? turn.agent : turn.customer;
+    const role = turnRole(turn);
+    const text = turnText(turn);
     if (index > 0) t += turn.pause ?? between(rng, TURN_PAUSE);
     else if (turn.pause !== undefined) t = turn.pause;
     const rate = turn.rate !== undefined ? turn.rate * (0.97 + rng.next() * 0.06) : between(rng, RATES[role]);
