@@ -5,6 +5,7 @@
 // The labels come from what the generator put into each script, never from the rule packs: the
 // wording pools below were written from how sales staff actually talk, not from the rules' keywords,
 // so the set also measures whether the rules generalise. Deterministic: same code, same files.
+import { verdictFromLabels } from './concept-severity.js';
 import { CONCEPTS, SessionMetaSchema, type Channel, type ProductType, type Verdict } from '../model/index.js';
 import { writeLabelledSet } from './labelled-set.js';
 import { createRng, type Rng } from './random.js';
@@ -637,7 +638,9 @@ function labelFor(spec: CaseSpec, product: Product): Expected {
   }
   const hedgedUnclear = (spec.hedge ?? []).some((h) => !h.clarified);
   const proxied = (spec.proxy ?? []).length > 0;
-  const unconfirmed = (spec.noConfirm ?? []).length > 0;
+  // the closing's voluntariness question is insurers' practice, not the regulation's: leaving it out
+  // is no violation (src/eval/concept-severity.ts)
+  const unconfirmed = (spec.noConfirm ?? []).some((s) => s !== 'closing');
   const confirmationFails = hedgedUnclear || proxied || unconfirmed;
   // A whole step left out takes its confirmation with it: whether that is a missing confirmation or
   // only a missing disclosure is a matter of reading, so confirmation is left unlabelled there —
@@ -653,7 +656,8 @@ function labelFor(spec: CaseSpec, product: Product): Expected {
 
   const ordered: Partial<Record<(typeof CONCEPTS)[number], LabelStatus>> = {};
   for (const c of LABELLED_CONCEPTS) if (concepts[c]) ordered[c] = concepts[c];
-  const verdict: Verdict = Object.values(ordered).includes('fail') ? 'FAIL' : 'PASS';
+  // only minor fails (the customer identity check) keep a PASS
+  const verdict: Verdict = verdictFromLabels(ordered);
   return { verdict, concepts: ordered, case: spec.description };
 }
 
@@ -690,7 +694,7 @@ function indexMarkdown(sessions: GeneratedSession[]): string {
     '- `prohibited.guarantee` / `prohibited.deposit-confusion`: `fail` only for real promises; negated',
     '  statements (不保本, 不能保证收益, 不是存款) are compliant.',
     '- Visual and integrity concepts are not labelled: a transcript cannot tell them.',
-    '- `verdict`: `FAIL` when any concept is `fail`, else `PASS`.',
+    '- `verdict`: `FAIL` when a concept that is not minor is `fail` (src/eval/concept-severity.ts), else `PASS`.',
     '',
     '| session | case | expected | violations |',
     '|---|---|---|---|',

@@ -11,6 +11,7 @@
 // Labels come from what the script says (each block is tagged with the disclosures it makes), and are
 // cross-checked against the violations each case declares, so a slip in one shows up as an error
 // here rather than as a wrong label. Nothing here reads the rules. Deterministic: same code, same files.
+import { verdictFromLabels } from './concept-severity.js';
 import { SessionMetaSchema, type Channel, type Concept, type ProductType, type Verdict } from '../model/index.js';
 import type { Expected, LabelStatus } from './metrics.js';
 import { writeLabelledSet } from './labelled-set.js';
@@ -34,6 +35,7 @@ export const HOLDOUT_CONCEPTS = [
   'disclosure.not-deposit',
   'disclosure.signature',
   'confirmation.customer',
+  'confirmation.voluntary',
   'conduct.speech-rate',
   'conduct.proxy-answer',
   'prohibited.guarantee',
@@ -60,7 +62,7 @@ type Said =
   | 'disclosure.signature';
 
 /** Concepts about how the session went, set per case (default pass). */
-type Behaviour = 'confirmation.customer' | 'conduct.speech-rate' | 'conduct.proxy-answer' | 'prohibited.guarantee' | 'prohibited.deposit-confusion';
+type Behaviour = 'confirmation.customer' | 'confirmation.voluntary' | 'conduct.speech-rate' | 'conduct.proxy-answer' | 'prohibited.guarantee' | 'prohibited.deposit-confusion';
 
 /** Whether a disclosure is required for this product and channel. */
 function required(c: Said, type: ProductType, channel: Channel): boolean {
@@ -1485,8 +1487,9 @@ export const HOLDOUT_CASES: CaseSpec[] = [
         with: blk('closing', [], A('好，那今天就先录到这儿，回头保单下来了我给您送过来，谢谢张哥。'), C('好，辛苦了。')),
       },
     ],
-    behaviour: { 'confirmation.customer': 'fail' },
-    violations: ['confirmation.customer'],
+    // the voluntariness question is insurers' practice, not in the regulation's list: no violation
+    unlabelled: [{ concept: 'confirmation.voluntary', why: 'the voluntariness question is insurers\' practice (not in 54号 第七条); its absence is no violation' }],
+    violations: [],
   },
   {
     slug: 'hedge-surrender-moved-on',
@@ -1565,8 +1568,8 @@ export const HOLDOUT_CASES: CaseSpec[] = [
         ),
       },
     ],
-    behaviour: { 'confirmation.customer': 'fail' },
-    violations: ['confirmation.customer'],
+    behaviour: { 'confirmation.voluntary': 'fail' },
+    violations: ['confirmation.voluntary'],
   },
 
   // ---- the agent answers for the customer
@@ -1959,6 +1962,8 @@ function buildSession(spec: CaseSpec, index: number): HoldoutSession {
   for (const c of ['conduct.speech-rate', 'conduct.proxy-answer', 'prohibited.guarantee', 'prohibited.deposit-confusion'] as const) {
     concepts[c] = behaviour[c] ?? 'pass';
   }
+  // the voluntariness question is insurers' practice: labelled only where a case is about it
+  if (behaviour['confirmation.voluntary']) concepts['confirmation.voluntary'] = behaviour['confirmation.voluntary'];
   const notes: string[] = [];
   if (!('confirmation.customer' in concepts)) {
     notes.push('confirmation.customer unlabelled: a required disclosure is missing, so whether its confirmation is missing too reads either way');
@@ -1979,7 +1984,8 @@ function buildSession(spec: CaseSpec, index: number): HoldoutSession {
 
   const ordered: Partial<Record<Concept, LabelStatus>> = {};
   for (const c of HOLDOUT_CONCEPTS) if (concepts[c]) ordered[c] = concepts[c];
-  const verdict: Verdict = fails.length > 0 ? 'FAIL' : 'PASS';
+  // only minor fails (a customer identity check left out) keep a PASS: src/eval/concept-severity.ts
+  const verdict: Verdict = verdictFromLabels(ordered);
   const expected: Expected = { verdict, concepts: ordered, case: spec.case, ...(notes.length ? { notes } : {}) };
 
   const name = `${String(index + 1).padStart(2, '0')}-${spec.slug}`;
@@ -2007,6 +2013,7 @@ function buildSession(spec: CaseSpec, index: number): HoldoutSession {
 function isBehaviour(c: HoldoutConcept): c is Behaviour {
   return (
     c === 'confirmation.customer' ||
+    c === 'confirmation.voluntary' ||
     c === 'conduct.speech-rate' ||
     c === 'conduct.proxy-answer' ||
     c === 'prohibited.guarantee' ||
@@ -2063,7 +2070,7 @@ function indexMarkdown(sessions: HoldoutSession[]): string {
     '  (保证领取二十年), and the customer asking “这就是存款吧” and being corrected are compliant.',
     '- A concept a reader could fairly label either way is left out of that expected.json (see its `notes`).',
     '- Visual and integrity concepts are not labelled: a transcript cannot tell them.',
-    '- `verdict`: `FAIL` when any concept is `fail`, else `PASS`.',
+    '- `verdict`: `FAIL` when a concept that is not minor is `fail` (src/eval/concept-severity.ts: the customer identity check and the voluntariness question are insurers\' practice), else `PASS`.',
     '',
     '| session | channel | product | age | case | expected | violations |',
     '|---|---|---|---|---|---|---|',

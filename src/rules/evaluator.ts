@@ -148,9 +148,10 @@ export function appliesTo(rule: CompiledRule, facts: SessionFacts): Applies {
     }
   }
   if (a.term_over_years !== undefined) {
+    // no term given: taken as a long-term product — 双录 itself is required for products over one
+    // year (保监发〔2017〕54号 第六条), so a recording without a term is most likely one of those
     const t = meta.product.term_years;
-    if (t === undefined) unknown.push('保险期间未知');
-    else if (!(t > a.term_over_years)) return { state: 'no', why: `保险期间${t}年` };
+    if (t !== undefined && !(t > a.term_over_years)) return { state: 'no', why: `保险期间${t}年` };
   }
   if (a.region) {
     if (!meta.region) unknown.push('地区未知');

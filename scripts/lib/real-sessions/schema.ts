@@ -7,40 +7,17 @@ import { basename } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHANNELS, PRODUCT_TYPES, type Channel, type ProductType } from '../../../src/model/index.js';
+import { CONCEPT_SEVERITY } from '../../../src/eval/concept-severity.js';
 
 export const FORMATS = ['whispercpp', 'whisperx', 'openai', 'srt', 'vtt', 'dualrec'] as const;
 export type Format = (typeof FORMATS)[number];
 export const PARTS = ['dev', 'holdout'] as const;
 export type Part = (typeof PARTS)[number];
 
-type Severity = 'critical' | 'major' | 'minor';
-
-/** The labelling table: every concept a real-wording session is labelled on, with its severity. */
-export const LABELLED_CONCEPTS = {
-  'identity.agent': 'critical',
-  'consent.recording': 'critical',
-  'consent.fixed-notice': 'minor',
-  'identity.customer': 'minor',
-  'disclosure.insurer-product': 'critical',
-  'disclosure.coverage': 'critical',
-  'disclosure.exclusions': 'critical',
-  'disclosure.premium': 'critical',
-  'disclosure.term': 'critical',
-  'disclosure.cooling-off': 'critical',
-  'disclosure.surrender-loss': 'critical',
-  'disclosure.benefit-uncertainty': 'critical',
-  'conduct.risk-statement-copied': 'major',
-  'disclosure.fees': 'major',
-  'disclosure.not-deposit': 'critical',
-  'disclosure.health-notice': 'major',
-  'disclosure.signature': 'major',
-  'disclosure.suitability': 'major',
-  'confirmation.customer': 'critical',
-  'conduct.proxy-answer': 'critical',
-  'conduct.speech-rate': 'minor',
-  'prohibited.guarantee': 'critical',
-  'prohibited.deposit-confusion': 'critical',
-} as const satisfies Record<string, Severity>;
+/** The labelling table (src/eval/concept-severity.ts): every concept a real-wording session is labelled
+ *  on, with its severity (confirmation.voluntary is practice and not labelled in these sessions). */
+const { 'confirmation.voluntary': _voluntary, ...LABELLED } = CONCEPT_SEVERITY;
+export const LABELLED_CONCEPTS = LABELLED;
 export type LabelledConcept = keyof typeof LABELLED_CONCEPTS;
 const CONCEPT_NAMES = Object.keys(LABELLED_CONCEPTS) as [LabelledConcept, ...LabelledConcept[]];
 
