@@ -514,6 +514,8 @@ function topicWords(rule: CompiledRule): string[] {
   if (!t) {
     const kws = rule.matches.flatMap((m) => [...(m.any ?? []), ...(m.all?.length ? [m.all[0]] : [])]);
     t = [...new Set(kws.flatMap((k) => k.alts.filter((a) => a.text.length >= 3).map((a) => a.canon)))];
+    // the names the rule gives its item ("免责", "犹豫期"): a question using one asks about it
+    for (const n of rule.spec.confirm?.names ?? []) t.push(canonText(normText(n)));
     topicCache.set(rule, t);
   }
   return t;

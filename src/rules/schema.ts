@@ -78,6 +78,9 @@ export const ConfirmSchema = z
     proxy: z.boolean().default(true),
     /** answers that also count as confirming this item (a health question is answered "没有") */
     accept: z.array(word).min(1).optional(),
+    /** the words a question uses to name this item ("免责", "犹豫期"): a later question naming it asks
+     *  about it again, so the customer's yes to that question confirms it */
+    names: z.array(word).min(1).optional(),
     /** the concepts the confirmation answers for (default confirmation.customer) */
     concepts: z.array(z.enum(CONCEPTS)).min(1).optional(),
     /** disclosures that form one item with this one ("犹豫期及退保损失"): going on to one of them is

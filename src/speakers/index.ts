@@ -342,6 +342,14 @@ function fromText(transcript: Transcript, notes: string[]): SpeakerFacts {
       // "听清楚了，就是费用先扣了一部分…": an answer to the agent's question that goes on to restate
       role = 'customer';
       conf = 0.68;
+    } else if (c.question && c.firstPerson && !c.addressesYou && !c.request && len <= 30 && prev?.role === 'agent' && gap <= ANSWER_GAP_S) {
+      // "那我要是交了几年不想交了，能退多少钱？": the customer asking back about his own case
+      role = 'customer';
+      conf = 0.65;
+    } else if (prev?.role === 'customer' && textCues(prev.seg.text).question && !c.shortAnswer && (c.agent >= 1 || len >= 12)) {
+      // the answer to the customer's question is the agent's
+      role = 'agent';
+      conf = 0.65;
     } else if (agentScore >= 3 && !c.shortAnswer) {
       role = 'agent';
       conf = Math.min(TEXT_ONLY_CAP + 0.1, 0.6 + 0.04 * agentScore);

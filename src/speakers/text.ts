@@ -37,6 +37,8 @@ export interface TextCues {
   answerFirst: boolean;
   /** speaks to the other person as 您 (the agent's register; customers say 你 or nothing) */
   addressesYou: boolean;
+  /** speaks of himself (我) */
+  firstPerson: boolean;
 }
 
 function compact(text: string): string {
@@ -63,7 +65,8 @@ export function textCues(text: string): TextCues {
   const firstClause = compact(text.trim().split(/[，,。.！!？?；;\s]/)[0] ?? '');
   const answerFirst = firstClause.length > 0 && firstClause.length <= 6 && SHORT_ANSWER.test(firstClause) && !CONFIRM_QUESTION.test(firstClause);
   const addressesYou = plain.includes('您');
-  return { agent, customer, question, shortAnswer, request, answerFirst, addressesYou };
+  const firstPerson = /我(?!们)/.test(plain);
+  return { agent, customer, question, shortAnswer, request, answerFirst, addressesYou, firstPerson };
 }
 
 export interface TurnLike {
