@@ -183,11 +183,8 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts:
   const kept: Hit[] = [];
   const keep = (m: CompiledRule['matches'][number], found: Hit[]): void => {
     for (const h of found) {
-      if (m.none?.length) {
-        const ctxText = view.canon.slice(view.clauseStart(h.start), view.clauseEnd(Math.max(h.start, h.end - 1)));
-        if (m.none.some((w) => ctxText.includes(w))) continue;
-      }
-      if (excluded(h, m.exclude, m.onCanon)) continue;
+      if (m.none?.length && noneWordIn(m, h, view)) continue;
+      if (excluded(h, m.exclude, m.onCanon, m.scope)) continue;
       const neg = rule.negation ? negationOf(h, lex) : undefined;
       if (neg?.negated) negated.push(h);
       else if (neg?.damaged) kept.push({ ...h, damagedNegation: neg.damaged });
@@ -203,6 +200,15 @@ function findHits(rule: CompiledRule, view: TextView, ctx: Context, withScripts:
     for (const m of rule.matches) if (m.script) keep(m, matchScript(view, m.script, m.minCoverage));
   }
   return { hits: dedupe(kept), negated, dismissed, mentioned };
+}
+
+/** A `none` word in the hit's clause — or its sentence, for a block with `scope: sentence`. */
+function noneWordIn(m: CompiledRule['matches'][number], h: Hit, view: TextView): boolean {
+  const last = Math.max(h.start, h.end - 1);
+  const a = m.scope === 'sentence' ? view.sentenceStart(h.start) : view.clauseStart(h.start);
+  const b = m.scope === 'sentence' ? view.sentenceEnd(last) : view.clauseEnd(last);
+  const ctxText = view.canon.slice(a, b);
+  return m.none!.some((w) => ctxText.includes(w));
 }
 
 /** What one match block finds (all matchers but the costly script alignment). */
@@ -224,11 +230,8 @@ function findPartial(rule: CompiledRule, view: TextView, ruleSet: RuleSet): Hit[
     const found = blockHits(m, view, ruleSet, rule.spec.kind === 'prohibited');
     if (m.script) found.push(...matchScript(view, m.script, m.minCoverage));
     for (const h of found) {
-      if (m.none?.length) {
-        const ctxText = view.canon.slice(view.clauseStart(h.start), view.clauseEnd(Math.max(h.start, h.end - 1)));
-        if (m.none.some((w) => ctxText.includes(w))) continue;
-      }
-      if (!excluded(h, m.exclude, m.onCanon)) out.push(h);
+      if (m.none?.length && noneWordIn(m, h, view)) continue;
+      if (!excluded(h, m.exclude, m.onCanon, m.scope)) out.push(h);
     }
     if (out.length) break;
   }

@@ -131,11 +131,12 @@ export function crossesSegments(view: TextView, start: number, end: number): boo
 }
 
 /** True when one of the exclusion patterns matches the clause(s) around the hit. */
-export function excluded(hit: Hit, res: RE2JS[] | undefined, onCanon: boolean): boolean {
+export function excluded(hit: Hit, res: RE2JS[] | undefined, onCanon: boolean, scope?: 'clause' | 'sentence'): boolean {
   if (!res?.length) return false;
   const v = hit.view;
-  const from = v.clauseStart(hit.start);
-  const to = v.clauseEnd(Math.max(hit.start, hit.end - 1));
+  // with `scope: sentence` the exclusion looks at the whole sentence ("等待期内确诊的，…不承担保险责任")
+  const from = scope === 'sentence' ? v.sentenceStart(hit.start) : v.clauseStart(hit.start);
+  const to = scope === 'sentence' ? v.sentenceEnd(Math.max(hit.start, hit.end - 1)) : v.clauseEnd(Math.max(hit.start, hit.end - 1));
   const ctx = (onCanon ? v.canon : v.text).slice(from, to);
   return res.some((re) => re.matcher(ctx).find());
 }
