@@ -530,8 +530,16 @@ function namesTopic(rule: CompiledRule, seg: Segment | undefined, ctx: Context):
   if (!seg) return false;
   let canon = ctx.canonOf.get(seg);
   if (canon === undefined) {
-    // the question is the turn's last sentence: "犹豫期后退保会有损失。您能理解吗？" asks about the loss
-    const sentences = seg.text.split(/[。！!？?]/).map((x) => x.trim()).filter(Boolean);
+    // the question is the turn's last sentence: "犹豫期后退保会有损失。您能理解吗？" asks about the loss;
+    // a sentence ASR cut across segments ("对的。保障、免责、" | "分红不确定…，这些您都清楚了吗？") starts
+    // in an earlier segment of the same speaker
+    let text = seg.text;
+    for (let k = (ctx.index.get(seg) ?? 0) - 1, n = 0; k >= 0 && n < 3; k--, n++) {
+      const p = ctx.segs[k];
+      if (effectiveRole(p) !== effectiveRole(seg) || /[。！!？?…]\s*$/.test(p.text)) break;
+      text = p.text + text;
+    }
+    const sentences = text.split(/[。！!？?]/).map((x) => x.trim()).filter(Boolean);
     canon = canonText(normText(sentences[sentences.length - 1] ?? ''));
     ctx.canonOf.set(seg, canon);
   }

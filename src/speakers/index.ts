@@ -13,6 +13,7 @@ import { diarize, type Diarization } from './cluster.js';
 import { buildFacts, mergeIntervals } from './facts.js';
 import { labelRoles } from './labels.js';
 import { mapVoicesToRoles, textCues, voiceEvidence, type RoleMapping } from './text.js';
+import { rolesFromTurns } from './turns.js';
 
 export { applyLabelRoles, labelRoles } from './labels.js';
 export { diarize, type Diarization } from './cluster.js';
@@ -29,8 +30,6 @@ export const MIN_ROLE_CONFIDENCE = 0.6;
 const LABEL_TRUST = 0.95;
 /** With one voice heard, the script lines are the agent's, but not with full confidence. */
 const SINGLE_VOICE_CAP = 0.75;
-/** Text alone never gives more than this. */
-const TEXT_ONLY_CAP = 0.7;
 /** Third-party speech shorter than this is not reported. */
 const MIN_THIRD_PARTY_S = 0.5;
 
@@ -309,81 +308,17 @@ function describeMapping(m: RoleMapping): string {
 // ---------------------------------------------------------------- text only
 
 /**
- * No labels and no usable audio (whisper.cpp output without diarisation): roles from the words and
- * the turn-taking of a two-person session. The agent carries the script and asks; a short line right
- * after the agent's question or statement is the customer's answer; a first-person declaration
- * ("本人已阅读…") is the customer's. Confidence stays modest and every such role is marked
- * `roleFromTurns`, because the agent answering himself in the same voice reads the same.
+ * No labels and no usable audio (whisper.cpp output without diarisation): roles from the words and the
+ * turn-taking of a two-person session (speakers/turns.ts), each marked `roleFromTurns`.
  */
 function fromText(transcript: Transcript, notes: string[]): SpeakerFacts {
-  const segs = [...transcript.segments].sort((a, b) => a.start - b.start || a.id - b.id);
-  let prev: { seg: Segment; role: Role } | undefined;
-  let byTurns = 0;
-  // with punctuation in the transcript, a line that ends without any is a sentence ASR cut in two;
-  // without punctuation anywhere, only a line that follows at once (no pause) continues the last
-  const punctuated = segs.filter((x) => /[。！？!?，,；;]\s*$/.test(x.text)).length >= segs.length * 0.3;
-  for (const s of segs) {
-    const c = textCues(s.text);
-    const len = compactLength(s.text);
-    const agentScore = c.agent + (len >= 24 ? 1 : 0) + (len >= 40 ? 1 : 0) + (c.request ? 2 : 0);
-    const gap = prev ? s.start - prev.seg.end : Infinity;
-    // a sentence ASR cut in two: the line before ends mid-sentence and this one follows at once
-    const cut = punctuated ? !/[。！？!?…]\s*$/.test(prev?.seg.text ?? '。') : gap < 0.15;
-    const continues = !!prev && prev.role !== 'unknown' && cut && gap <= 1;
-    let role: Role = 'unknown';
-    let conf = 0;
-    if (continues) {
-      role = prev!.role;
-      conf = prev!.seg.roleConfidence ?? 0.62;
-    } else if (c.customer >= 3 && !c.question) {
-      role = 'customer';
-      conf = 0.7;
-    } else if (c.answerFirst && !c.question && prev?.role === 'agent' && gap <= ANSWER_GAP_S && (textCues(prev.seg.text).question || textCues(prev.seg.text).request)) {
-      // "听清楚了，就是费用先扣了一部分…": an answer to the agent's question that goes on to restate
-      role = 'customer';
-      conf = 0.68;
-    } else if (c.question && c.firstPerson && !c.addressesYou && !c.request && len <= 30 && prev?.role === 'agent' && gap <= ANSWER_GAP_S) {
-      // "那我要是交了几年不想交了，能退多少钱？": the customer asking back about his own case
-      role = 'customer';
-      conf = 0.65;
-    } else if (prev?.role === 'customer' && textCues(prev.seg.text).question && !c.shortAnswer && (c.agent >= 1 || len >= 12)) {
-      // the answer to the customer's question is the agent's
-      role = 'agent';
-      conf = 0.65;
-    } else if (agentScore >= 3 && !c.shortAnswer) {
-      role = 'agent';
-      conf = Math.min(TEXT_ONLY_CAP + 0.1, 0.6 + 0.04 * agentScore);
-    } else if (len <= SHORT_TURN_CHARS && !c.request && !(c.addressesYou && !c.shortAnswer && !c.answerFirst) && (c.agent === 0 || c.shortAnswer) && prev && gap <= ANSWER_GAP_S && (prev.role === 'agent' || (prev.role === 'customer' && gap <= 2))) {
-      // a short line after the agent: the other person answering (or acknowledging)
-      const prevQuestion = prev.role === 'agent' && (textCues(prev.seg.text).question || textCues(prev.seg.text).request);
-      role = 'customer';
-      conf = prevQuestion && c.shortAnswer ? 0.75 : prevQuestion || c.shortAnswer ? 0.7 : 0.62;
-    } else if (agentScore >= 2 || (c.addressesYou && !c.shortAnswer)) {
-      role = 'agent';
-      conf = 0.62;
-    }
-    setRole(s, role, conf);
-    if (s.role !== 'unknown') {
-      s.roleFromTurns = true;
-      byTurns++;
-    }
-    prev = { seg: s, role: s.role ?? 'unknown' };
-  }
+  const byTurns = rolesFromTurns(transcript.segments, setRole);
   notes.push(
     byTurns
       ? 'roles from the words and the turn-taking alone (no labels or voices): script lines and questions are the agent\'s, short lines right after them the customer\'s; the agent answering himself in the same voice cannot be ruled out'
       : 'roles from the words alone: no line could be given a role',
   );
   return buildFacts({ method: 'text', segments: transcript.segments, speakerCount: null, notes });
-}
-
-/** a line this short (Han characters and letters) right after the agent is taken for an answer */
-const SHORT_TURN_CHARS = 14;
-/** an answer comes within this many seconds of the line it answers */
-const ANSWER_GAP_S = 8;
-
-function compactLength(text: string): number {
-  return [...text].filter((ch) => /[\p{Script=Han}A-Za-z0-9]/u.test(ch)).length;
 }
 
 /** A line that reads as the sales script by its words alone (several script terms, not an answer). */

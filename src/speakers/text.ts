@@ -14,7 +14,10 @@ const SCRIPT_TERMS = [
 const CONFIRM_QUESTION = /(吗|么|是否|对吧|好吧|可以吧|是吧|清楚不|明白不|同意不)\s*[？?]?\s*$|[？?]\s*$/;
 
 /** Short answers that confirm or acknowledge. */
-const SHORT_ANSWER = /^(是的?|是我|对的?|没错|清楚了?|明白了?|了解了?|知道了?|理解|同意|愿意|可以|没问题|确认|懂了|听懂了|好的?|嗯+|行|有的?|没有)/;
+const SHORT_ANSWER = /^(是的?|是我|对的?|没错|清楚了?|明白了?|了解了?|知道了?|理解|同意|愿意|可以|没问题|确认|懂了|听懂了|听清楚了?|听明白了?|都清楚了?|好的?|嗯+|行|有的?|没有)/;
+
+/** The customer saying he has not understood or is unsure ("这个现金价值我还是不太懂"). */
+const CUSTOMER_DOUBT = /(不太懂|没听懂|没太懂|不太明白|没听明白|不太清楚|什么意思|啥意思|再说一遍|再讲一遍|没跟上|还得想想|再想想|商量)/;
 
 /** The agent asking the customer to do or say something ("请您出示身份证", "说一下您的名字"). */
 const REQUEST = /(请|麻烦您|麻烦你|您把|你把|您拿|你拿|说一下|报一下|念一下|读一下|抄一下|签一下|看一下|您看|您说|签个|在这签|在这儿签|您在这|你在这)/;
@@ -39,6 +42,8 @@ export interface TextCues {
   addressesYou: boolean;
   /** speaks of himself (我) */
   firstPerson: boolean;
+  /** says he has not understood, or wants to think it over */
+  doubt: boolean;
 }
 
 function compact(text: string): string {
@@ -66,7 +71,8 @@ export function textCues(text: string): TextCues {
   const answerFirst = firstClause.length > 0 && firstClause.length <= 6 && SHORT_ANSWER.test(firstClause) && !CONFIRM_QUESTION.test(firstClause);
   const addressesYou = plain.includes('您');
   const firstPerson = /我(?!们)/.test(plain);
-  return { agent, customer, question, shortAnswer, request, answerFirst, addressesYou, firstPerson };
+  const doubt = CUSTOMER_DOUBT.test(plain) && !addressesYou;
+  return { agent, customer, question, shortAnswer, request, answerFirst, addressesYou, firstPerson, doubt };
 }
 
 export interface TurnLike {

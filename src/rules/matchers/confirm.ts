@@ -236,8 +236,11 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     const questionBefore = isQuestion(questionText, lastAgent ?? replyOf(last, lex, inp.replies), lex);
     if (role === 'customer' && cls.kind === 'affirmative' && !questionBefore && isAcknowledgement(info, lex)) continue;
     if (asks) {
-      if (cls.kind === 'hedge' && !refusal) refusal = { seg: s, kind: cls.kind, word: cls.word };
-      else unclear ??= s;
+      // after the agent went on, the customer's question is about the later item
+      if (!movedOn) {
+        if (cls.kind === 'hedge' && !refusal) refusal = { seg: s, kind: cls.kind, word: cls.word };
+        else unclear ??= s;
+      }
       continue;
     }
     if (movedOn && role === 'customer' && !bundled()) {

@@ -63,7 +63,8 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
         const near = view.text.slice(Math.max(0, span[0] - 2), span[0]);
         const suspect = (c: string, i: number): boolean =>
           NUMERAL_CHARS.includes(c) || (i === near.length - 1 && soundsNumeral(c) && !slot.literals.includes(c));
-        if (!bySound && failsCheck(v) && [...near].some(suspect)) {
+        // (only a one-digit number: a misheard numeral before "10日" would make it 710, no number of days)
+        if (!bySound && v < 10 && failsCheck(v) && [...near].some(suspect)) {
           uncertain.push(`${name}=${v}（前面的“${near}”可能是被误识别的数字）`);
           continue;
         }
