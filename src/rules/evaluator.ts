@@ -449,7 +449,9 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
       const outcomes = useHits.slice(0, 5).map((h) => ({ h, o: confirmAfter(rule, h, ctx, c.within_s) }));
       const rank = (o: ConfirmOutcome): number =>
         o.status === 'confirmed' ? 3 : o.status === 'unknown-role' || o.status === 'low-confidence' || o.status === 'unclear' ? 2 : 1;
-      const { h, o } = outcomes.sort((a, b) => rank(b.o) - rank(a.o))[0];
+      // the disclosure the agent answered for the customer is not confirmed by a yes to a later mention
+      const proxiedUnconfirmed = outcomes.find((x) => x.o.proxy === 'yes' && x.o.status !== 'confirmed');
+      const { h, o } = proxiedUnconfirmed ?? outcomes.sort((a, b) => rank(b.o) - rank(a.o))[0];
       out.push(confirmFinding(rule, h, o, c.within_s, c.severity));
       if (c.proxy) {
         const proxied = outcomes.find((x) => x.o.proxy === 'yes');

@@ -235,6 +235,9 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     const asks = role === 'customer' && cls.kind !== 'affirmative' && isQuestion(s.text, info, lex);
     const questionBefore = isQuestion(questionText, lastAgent ?? replyOf(last, lex, inp.replies), lex);
     if (role === 'customer' && cls.kind === 'affirmative' && !questionBefore && isAcknowledgement(info, lex)) continue;
+    // the agent already answered for the customer ("这块我就不再一条条问您了"): only an answer to a real
+    // question makes up for it, not "好，我抄好了" to the next request
+    if (role === 'customer' && proxy === 'yes' && !questionBefore) continue;
     if (asks) {
       // after the agent went on, the customer's question is about the later item
       if (!movedOn) {
