@@ -24,7 +24,8 @@ export const CONCEPT_SEVERITY = {
   'disclosure.not-deposit': 'critical',
   'disclosure.health-notice': 'major',
   'disclosure.signature': 'major',
-  'disclosure.suitability': 'major',
+  // suitability is a general duty of the sale (2023 办法), not a content of the recording in 54号 第七条
+  'disclosure.suitability': 'minor',
   'confirmation.customer': 'critical',
   // asked and not answered yes (a customer who still wants to think it over): major; a session that
   // never asks is insurers' practice left undone and is not labelled
