@@ -152,6 +152,9 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
     }
     return keyword(w, lex, m.pinyin, !prohibited);
   };
+  // in all / at_least a two-character word heard only by sound must keep one character as written:
+  // the other words make the match, and a coincidence of sounds (蔡项 for 财险) should not
+  const kwAll = (w: string): Keyword => ({ ...kw(w), soundTwoNeedsOne: true });
   const positive = m.any || m.all || m.at_least || m.regex || m.script || m.slot || m.examples;
   if (!positive) {
     throw new UserError(
@@ -175,8 +178,8 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
   }
   return {
     any: m.any?.map(kw),
-    all: m.all?.map(kw),
-    atLeast: m.at_least ? { n: m.at_least.n, of: m.at_least.of.map(kw) } : undefined,
+    all: m.all?.map(kwAll),
+    atLeast: m.at_least ? { n: m.at_least.n, of: m.at_least.of.map(kwAll) } : undefined,
     none: m.none?.map((w) => canonText(normText(w))).filter(Boolean),
     withinChars: m.within_chars ?? (m.scope ? 200 : 60),
     scope: m.scope,

@@ -178,12 +178,13 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   // line before the answer covers every point since the customer last spoke unless it asks about
   // another item only ("犹豫期您清楚吗？" after the exclusions)
   // (the line must ask: "请您在风险提示栏抄一下这句" then "抄好了" answers the request, not the block)
+  // (a question with no bundling word and naming nothing — "您清楚吗？" after several items — may be about
+  // the last item only: see `generic`)
   const bundled = (): boolean =>
     !!lastAgent &&
     (!!inp.mentions?.(lastAgentIdx) ||
-      (!answeredOther &&
-        isQuestion(lastAgentText ?? '', lastAgent, lex) &&
-        (!inp.asksOther?.(lastAgentIdx) || lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0))));
+      (!answeredOther && isQuestion(lastAgentText ?? '', lastAgent, lex) && lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0)));
+  const generic = (): boolean => !!lastAgent && !answeredOther && isQuestion(lastAgentText ?? '', lastAgent, lex) && !inp.asksOther?.(lastAgentIdx);
   // "关于这部分，您是否清楚？" after several items points at the last one: whether it covers the earlier
   // ones can't be told (a bundling word — 以上, 都, 这些 — or naming the item settles it)
   const onlyLast = (): boolean =>
@@ -246,7 +247,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       }
       continue;
     }
-    if (movedOn && role === 'customer' && !bundled()) {
+    if (movedOn && role === 'customer' && !bundled() && !(generic() && cls.kind === 'affirmative')) {
       // that answer is the later item's; a question naming this item may still come, not too far on
       answeredOther = true;
       if (s.start - Math.max(inp.endTime, last.end) > MAX_RECAP_S) break;
@@ -263,7 +264,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     // later yes answers the joint item's question — unless that question asks about both again
     if (joined && unclear && role === 'customer' && hedgeLike(replyOf(unclear, lex, inp.replies), lex) && !bundled()) break;
     if (role === 'customer') {
-      if (cls.kind === 'affirmative' && movedOn && !refusal && onlyLast()) {
+      if (cls.kind === 'affirmative' && movedOn && !refusal && (onlyLast() || !bundled())) {
         return { status: 'unclear', reply: s, replyKind: cls.kind, replyWord: cls.word, proxy, proxySegment, proxyText, confidence: 0.45, bundled: true };
       }
       if (cls.kind === 'affirmative') {
