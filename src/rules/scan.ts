@@ -14,8 +14,9 @@ import type { CorpusLabel, CorpusSentence } from './corpus-file.js';
 export interface ScanFire {
   ruleId: string;
   kind: 'required' | 'prohibited';
-  /** required: found (pass) or only a trace (undetermined); prohibited: violation (fail) or can't tell */
-  status: 'found' | 'trace' | 'violation' | 'suspect';
+  /** required: found (pass), found with a wrong figure (fail: "十天的犹豫期"), or only a trace
+   *  (undetermined); prohibited: violation (fail) or can't tell */
+  status: 'found' | 'misstated' | 'trace' | 'violation' | 'suspect';
   matched?: string;
   /** the rule's example nearest to the sentence, when the example matcher decided */
   example?: string;
@@ -35,6 +36,8 @@ function fireOf(rule: CompiledRule, f: Finding): ScanFire | undefined {
   }
   if (rule.spec.kind !== 'required') return undefined;
   if (f.status === 'pass') return { ruleId: rule.id, kind: 'required', status: 'found', matched: ev?.matched, example: ev?.example };
+  // said with a wrong figure ("十天的犹豫期"): found, and flagged for the figure
+  if (f.status === 'fail' && ev?.matched) return { ruleId: rule.id, kind: 'required', status: 'misstated', matched: ev.matched };
   // a trace (partial match) marks the sentence as "can't tell"; a missing one is silence, not a fire
   if (f.status === 'undetermined' && ev?.matched) return { ruleId: rule.id, kind: 'required', status: 'trace', matched: ev.matched, example: ev?.example };
   return undefined;
@@ -122,7 +125,7 @@ export function scoreScan(ruleSet: RuleSet, scanned: readonly ScannedSentence[])
       const s = score(c);
       if (x.label === 'states') {
         s.states++;
-        if (firedFor(x, c, 'required', ['found'])) s.statesFound++;
+        if (firedFor(x, c, 'required', ['found', 'misstated'])) s.statesFound++;
         else misses.push({ sentence: x, why: `${c}: stated, not found` });
       } else if (x.label === 'omits') {
         s.omits++;

@@ -48,7 +48,8 @@ export interface Normalized {
 }
 
 // Sentence-final punctuation: a caution frame ("切勿…") or a negator governs up to here, not beyond.
-const SENTENCE_END = /^[。！？!?；;…\n\r]$/u;
+// (；separates the items of one sentence's list in formal text: a clause break, not a sentence end)
+const SENTENCE_END = /^[。！？!?…\n\r]$/u;
 // Inside a clause: enumeration commas, quotes, brackets and title marks.
 const INSIDE_CLAUSE = /^[、“”‘’"'（）()《》〈〉【】\[\]「」『』·/／]$/u;
 

@@ -103,9 +103,10 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
 }
 
 const NEGATOR_CHARS = /[不没无非未别勿莫]/g;
-/** a slip must not bring in a negation the word lacks: "收益不能保证" is not 收益有保证 */
+/** a slip must not bring in a negation the word lacks ("收益不能保证" is not 收益有保证), nor drop one
+ *  it has ("每年都有" is not 都没有) */
 function addsNegator(word: string, span: string): boolean {
-  return (span.match(NEGATOR_CHARS)?.length ?? 0) > (word.match(NEGATOR_CHARS)?.length ?? 0);
+  return (span.match(NEGATOR_CHARS)?.length ?? 0) !== (word.match(NEGATOR_CHARS)?.length ?? 0);
 }
 
 function toHit(view: TextView, occ: Occurrence[], by: Hit['by'], words: Keyword[]): Hit {

@@ -112,6 +112,9 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   }
   const caution = unnegatedFrame(wide, lex);
   if (caution) return { negated: true, cue: lex.display.get(caution) ?? caution, how: 'caution' };
+  // a caution that heads a list ("以下行为均属于销售误导：夸大收益；把保险说成银行存款…") covers its items
+  const heading = listHeading(hit, lex);
+  if (heading) return { negated: true, cue: lex.display.get(heading) ?? heading, how: 'caution' };
   // an all / at_least match: a negator between its words counts too ("本金不一定能全额拿回")
   const gaps = gapsOf(hit);
   const n = countNegators(prefix, lex) + gaps.reduce((k, g) => k + countNegators(g, lex), 0);
@@ -143,6 +146,23 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   const beforeClause = v.text.slice(Math.max(0, cs - 16), cs);
   if (prefix.norm.includes('也') && /不是|并非|不属于|不同于/.test(beforeClause)) return { negated: false, damaged: '也' };
   return { negated: false };
+}
+
+/** A caution or judgement word before a colon earlier in the hit's sentence, with no contrast word
+ *  after it: a heading whose list the hit is an item of. */
+function listHeading(hit: Hit, lex: Lexicon): string | undefined {
+  const v = hit.view;
+  const s = v.sentenceStart(hit.start);
+  const seg = v.segments[v.seg[hit.start]];
+  // the colon is punctuation, so it is only in the original text: look for it there
+  for (let p = hit.start - 1; p > s; p--) {
+    if (!v.cbrk[p] || v.seg[p] !== v.seg[hit.start]) continue;
+    const between = seg.text.slice(v.orig[p - 1] + 1, v.orig[p]);
+    if (!/[：:]/.test(between)) continue;
+    const head: Span = { norm: v.text.slice(s, p), canon: v.canon.slice(s, p) };
+    return unnegated(head, lex.cautions, lex) ?? has(head, lex.judgements, lex);
+  }
+  return undefined;
 }
 
 /** the text between the words of an all / at_least match */
