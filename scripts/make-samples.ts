@@ -313,13 +313,12 @@ const SAMPLES: Sample[] = [
     verdict: 'FAIL',
     why: 'the agent promises "这个产品保本，收益稳赚不赔" (prohibited.guarantee); a telesales call, audio only',
     concepts: {
-      // telesales is recorded as audio by rule: no picture is not an integrity fault here
+      // telesales is recorded as audio by rule: no picture is not an integrity fault here, and no
+      // consent question belongs to it (54号 第五条); a one-year product has no cooling-off period or
+      // surrender loss to explain
       'integrity.recording': 'pass',
-      'consent.recording': 'pass',
       'disclosure.coverage': 'pass',
       'disclosure.exclusions': 'pass',
-      'disclosure.cooling-off': 'pass',
-      'disclosure.surrender-loss': 'pass',
       'disclosure.health-notice': 'pass',
       'prohibited.guarantee': 'fail',
     },

@@ -580,6 +580,7 @@ function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number)
     joinsOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => !!rule.spec.confirm?.joint_with?.includes(id)),
     mentions: (k) => ruleSegments(ctx, rule).has(k) || namesTopic(rule, ctx.segs[k], ctx),
     asksOther: (k) => otherTopicRules(ctx, rule).some((r) => namesTopic(r, ctx.segs[k], ctx)),
+    othersNamed: (k) => otherTopicRules(ctx, rule).filter((r) => namesTopic(r, ctx.segs[k], ctx)).length,
     accept: rule.confirmAccept,
     replies: ctx.replies,
   });

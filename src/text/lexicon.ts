@@ -262,7 +262,7 @@ export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean
   let slurFrom = -1;
   const slurred = affs.find((a) => {
     if (a.end - a.start < 2) return false;
-    for (let d = 2; d <= 3 && a.start - d >= 0; d++) {
+    for (let d = 2; d <= 4 && a.start - d >= 0; d++) {
       const at = a.start - d;
       const neg = norm[at];
       const gap = norm.slice(at + 1, a.start);

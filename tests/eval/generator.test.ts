@@ -1,3 +1,4 @@
+import { CONCEPT_SEVERITY } from '../../src/eval/concept-severity.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,8 @@ describe('eval set generator', () => {
       expect(s.meta).toMatchObject({ roles: { speakers: { A: 'agent', C: 'customer' } } });
       expect(s.transcript.segments.length).toBeGreaterThan(10);
       // the verdict follows from the concepts
-      const anyFail = Object.values(s.expected.concepts).includes('fail');
+      // a fail makes the session FAIL unless it is minor (insurers' practice: src/eval/concept-severity.ts)
+      const anyFail = Object.entries(s.expected.concepts).some(([c, v]) => v === 'fail' && (CONCEPT_SEVERITY as Record<string, string>)[c] !== 'minor');
       expect(s.expected.verdict).toBe(anyFail ? 'FAIL' : 'PASS');
     }
   });
@@ -76,7 +78,7 @@ describe('eval set generator', () => {
   });
 
   it('puts real promises only where the label says so, and negated ones only in compliant sessions', () => {
-    const realPromise = /保本|稳赚|保证您每年收益|零风险|只会多不会少/;
+    const realPromise = /保本|稳赚|保证您每年收益|零风险|只会多不会少|本金利息一起拿回来/;
     const negation = /不保本|不是稳赚不赔|也不是零风险|不能向您保证/;
     for (const s of sessions) {
       const agent = s.transcript.segments.filter((x) => x.speaker === 'A').map((x) => x.text);

@@ -1,5 +1,6 @@
 // The held-out labelled set (tests/eval-holdout/, src/eval/holdout.ts): written without reading the
 // rule packs, so the rules' figures on it say how they do on wording they were not tuned to.
+import { CONCEPT_SEVERITY } from '../../src/eval/concept-severity.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,8 @@ describe('held-out set', () => {
       expect(SessionMetaSchema.safeParse(s.meta).success, s.name).toBe(true);
       expect(ExpectedSchema.safeParse(s.expected).success, s.name).toBe(true);
       expect(s.expected.case, s.name).toBeTruthy();
-      const anyFail = Object.values(s.expected.concepts).includes('fail');
+      // a fail makes the session FAIL unless it is minor (insurers' practice: src/eval/concept-severity.ts)
+      const anyFail = Object.entries(s.expected.concepts).some(([c, v]) => v === 'fail' && (CONCEPT_SEVERITY as Record<string, string>)[c] !== 'minor');
       expect(s.expected.verdict, s.name).toBe(anyFail ? 'FAIL' : 'PASS');
     }
     const violated = (c: string) => sessions.filter((s) => (s.expected.concepts as Record<string, string>)[c] === 'fail').length;

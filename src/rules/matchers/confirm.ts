@@ -60,6 +60,8 @@ export interface ConfirmInput {
   /** true when segment k's question names another item and not this one ("…是自己愿意投保的吗？"):
    *  a bundling word in it (都, possibly ASR's) does not make it a question about this item */
   asksOther?: (k: number) => boolean;
+  /** how many other items segment k's question names */
+  othersNamed?: (k: number) => number;
   /** rule-specific answers that count as a confirmation (sound-class forms) */
   accept?: string[];
   /** per-transcript cache of what each segment says as a reply */
@@ -183,7 +185,11 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
   const bundled = (): boolean =>
     !!lastAgent &&
     (!!inp.mentions?.(lastAgentIdx) ||
-      (!answeredOther && isQuestion(lastAgentText ?? '', lastAgent, lex) && lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0)));
+      (!answeredOther &&
+        isQuestion(lastAgentText ?? '', lastAgent, lex) &&
+        lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0) &&
+        // "是自己愿意投保的都吗？" names one other item: its 都 does not make it a block question
+        (inp.othersNamed?.(lastAgentIdx) ?? 0) !== 1));
   const generic = (): boolean => !!lastAgent && !answeredOther && isQuestion(lastAgentText ?? '', lastAgent, lex) && !inp.asksOther?.(lastAgentIdx);
   // "关于这部分，您是否清楚？" after several items points at the last one: whether it covers the earlier
   // ones can't be told (a bundling word — 以上, 都, 这些 — or naming the item settles it)
