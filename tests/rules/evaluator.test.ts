@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/index.js';
 import { decideVerdict, evaluateRules, loadRuleSet } from '../../src/rules/index.js';
@@ -214,14 +217,30 @@ describe('evaluateRules on small sessions', () => {
     expect(get(run(COMPLIANT), 'disclose-exclusions/rate').status).toBe('pass');
   });
 
-  it('order: consent after the product explanation is an order failure', () => {
-    const consent = COMPLIANT.slice(1, 3);
-    const rest = [COMPLIANT[0], ...COMPLIANT.slice(3)];
-    const idx = rest.findIndex((l) => l[1].includes('保险责任'));
-    const lines = [...rest.slice(0, idx + 2), ...consent, ...rest.slice(idx + 2)];
-    const f = get(run(lines), 'consent-recording/order');
-    expect(f.status).toBe('fail');
-    expect(f.message).toContain('disclose-coverage');
+  it('order: a rule that must come before another fails its order part when it comes after', () => {
+    // the shipped packs leave order to the regulation (no order is prescribed there); a pack may add one
+    const dir = mkdtempSync(join(tmpdir(), 'dualrec-order-'));
+    writeFileSync(
+      join(dir, 'order.yaml'),
+      [
+        'rules:',
+        '  - { id: consent-first, title: 先征得同意, category: consent, severity: critical, source: 测试, concepts: [consent.recording], match: { any: [全程录音录像] }, order: { before: [coverage-later], severity: major } }',
+        '  - { id: coverage-later, title: 再说明保险责任, category: disclosure, severity: critical, source: 测试, concepts: [disclosure.coverage], match: { any: [保险责任] } }',
+      ].join('\n'),
+    );
+    try {
+      const pack = loadRuleSet([dir]);
+      const consent = COMPLIANT.slice(1, 3);
+      const rest = [COMPLIANT[0], ...COMPLIANT.slice(3)];
+      const idx = rest.findIndex((l) => l[1].includes('保险责任'));
+      const late = [...rest.slice(0, idx + 2), ...consent, ...rest.slice(idx + 2)];
+      const f = get(evaluateRules(pack, facts(late)), 'consent-first/order');
+      expect(f.status).toBe('fail');
+      expect(f.message).toContain('coverage-later');
+      expect(get(evaluateRules(pack, facts(COMPLIANT)), 'consent-first/order').status).toBe('pass');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('silence inside the disclosure stage', () => {
@@ -280,7 +299,7 @@ describe('evaluateRules on small sessions', () => {
       expect(get(consent, 'consent-recording').status).toBe('undetermined');
       // …and a cross-turn match does not hide the one inside the next turn
       const twoTurns = COMPLIANT.flatMap((l): Line[] =>
-        /全程录音录像，您同意吗/.test(l[1]) ? [['agent', '按照要求，今天的过程要全程录音像，'], ['agent', '这个录音录像对您以后维权很关键，您同鬃意吗？']] : [l],
+        /全程录音录像，您同意吗/.test(l[1]) ? [['agent', '按照要求，今天的过程要全程录音像，'], ['agent', '这个录音录像是监管的要求，您同鬃意吗？']] : [l],
       );
       expect(get(run(twoTurns), 'consent-recording').status).toBe('undetermined');
     });
