@@ -204,6 +204,41 @@ export function findWord(norm: string, canon: string, key: string, lex: Lexicon,
   return canon.indexOf(key, from);
 }
 
+interface ListMatcher {
+  /** words of 2+ characters, sound-class form, as one alternation (longest first) */
+  multi?: RegExp;
+  /** single characters, compared as written */
+  singles: Map<string, string>;
+}
+const listMatchers = new WeakMap<string[], ListMatcher>();
+
+/**
+ * A word of `list` that occurs in the text (norm and its sound-class form), or undefined — the same
+ * answer as trying findWord with each word, in one pass over the text (the rules ask this of every
+ * hit's clause, so it is on the hot path).
+ */
+export function firstWord(norm: string, canon: string, list: string[], lex: Lexicon): string | undefined {
+  let m = listMatchers.get(list);
+  if (!m) {
+    const singles = new Map<string, string>();
+    const multi: string[] = [];
+    for (const w of list) {
+      const shown = lex.display.get(w);
+      if (shown !== undefined && shown.length === 1) singles.set(shown, w);
+      else multi.push(w);
+    }
+    m = { singles, multi: multi.length ? new RegExp(multi.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')) : undefined };
+    listMatchers.set(list, m);
+  }
+  const hit = m.multi?.exec(canon);
+  if (hit) return hit[0];
+  if (m.singles.size) for (const c of norm) {
+    const w = m.singles.get(c);
+    if (w !== undefined) return w;
+  }
+  return undefined;
+}
+
 function occurrences(norm: string, canon: string, list: string[], kind: Occ['kind'], lex: Lexicon): Occ[] {
   const out: Occ[] = [];
   for (const w of list) {

@@ -2,7 +2,7 @@
 // seconds. A hedge or negative ("不太清楚", "没听懂", "再说一遍") is not a confirmation; the
 // agent answering his own question (代答) is flagged; with unknown roles nothing is guessed.
 import type { Segment } from '../../model/index.js';
-import { answersInvertedQuestion, classifyReply, findWord, isBareAffirmative, type Lexicon, type ReplyClass, type ReplyKind } from '../../text/lexicon.js';
+import { answersInvertedQuestion, classifyReply, findWord, firstWord, isBareAffirmative, type Lexicon, type ReplyClass, type ReplyKind } from '../../text/lexicon.js';
 import { normalize, normText } from '../../text/normalize.js';
 import { canonText } from '../../text/pinyin.js';
 
@@ -106,7 +106,7 @@ function inlineAnswer(text: string, lex: Lexicon): boolean {
 
 /** "王先生表示清楚，那咱们接着": the agent reporting an answer the customer never gave */
 function narratesAnswer(info: SegmentReply, lex: Lexicon): boolean {
-  return lex.proxy_phrases.some((p) => findWord(info.norm, info.canon, p, lex) >= 0);
+  return firstWord(info.norm, info.canon, lex.proxy_phrases, lex) !== undefined;
 }
 
 /** a reply that is neither yes nor no but has a negator in it (不/没 …): a hedge ASR may have garbled */
@@ -129,7 +129,7 @@ const FILLER_SET = new Set([...'啊呀哦噢吧嘛呢了的'].map((c) => canonTe
 /** a line that asks something: a question mark or particle at its end, or a question word in it */
 function isQuestion(text: string, info: SegmentReply, lex: Lexicon): boolean {
   if (QUESTION_END.test(text.trim())) return true;
-  return lex.question_markers.some((w) => findWord(info.norm, info.canon, w, lex) >= 0);
+  return firstWord(info.norm, info.canon, lex.question_markers, lex) !== undefined;
 }
 
 /** the last sentence of a turn (where its question is), normalised */
@@ -187,7 +187,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     (!!inp.mentions?.(lastAgentIdx) ||
       (!answeredOther &&
         isQuestion(lastAgentText ?? '', lastAgent, lex) &&
-        lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0) &&
+        firstWord(lastAgent!.norm, lastAgent!.canon, lex.bundles, lex) !== undefined &&
         // "是自己愿意投保的都吗？" names one other item: its 都 does not make it a block question
         (inp.othersNamed?.(lastAgentIdx) ?? 0) !== 1));
   const generic = (): boolean => !!lastAgent && !answeredOther && isQuestion(lastAgentText ?? '', lastAgent, lex) && !inp.asksOther?.(lastAgentIdx);
@@ -197,7 +197,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     !!lastAgent &&
     !inp.mentions?.(lastAgentIdx) &&
     lex.singular_refs.some((w) => findWord(lastAgent!.norm, lastAgent!.canon, w, lex) >= 0) &&
-    !lex.bundles.some((b) => findWord(lastAgent!.norm, lastAgent!.canon, b, lex) >= 0);
+    !firstWord(lastAgent!.norm, lastAgent!.canon, lex.bundles, lex) !== undefined;
   let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
   let agentAfterRefusal = false;
   let unknownAff: Segment | undefined;
@@ -227,7 +227,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       lastAgentText = s.text;
     }
     // after a hedge, "不要紧，您回去再看" / "那我们先往下讲" closes the topic unanswered
-    if (refusal && role !== 'customer' && lex.dismissals.some((d) => findWord(n, nc, d, lex) >= 0)) break;
+    if (refusal && role !== 'customer' && firstWord(n, nc, lex.dismissals, lex) !== undefined) break;
     let cls = info.cls;
     if (cls.kind === 'none' && inp.accept?.some((a) => nc.includes(a))) cls = { kind: 'affirmative', word: s.text.trim() };
     // "没人逼您吧？" — "没有，我自己要买的": the no is the yes

@@ -6,7 +6,7 @@ import type { TextView } from '../../text/corpus.js';
 import { findWord, type Lexicon } from '../../text/lexicon.js';
 import { normText } from '../../text/normalize.js';
 import { canonText } from '../../text/pinyin.js';
-import { cosine, IdfModel, sentenceTerms, type TermVector } from '../../text/similarity.js';
+import { IdfModel, sentenceTerms, type TermVector } from '../../text/similarity.js';
 import type { Hit } from './hit.js';
 
 export interface CompiledExample {
@@ -22,7 +22,16 @@ export interface CompiledExample {
 export interface ExampleBlock {
   examples: CompiledExample[];
   minSimilarity: number;
+  /** term → (example index, weight): a sentence is scored against the examples it shares terms with */
+  postings?: Map<string, [number, number][]>;
+  /** the examples' distinctive sound bigrams as numbers: a sentence with fewer than two of them is
+   *  not similar enough to bother scoring (most of a session) */
+  anchors?: Set<number>;
 }
+
+const bigramKey = (s: string, i: number): number => s.charCodeAt(i) * 65536 + s.charCodeAt(i + 1);
+/** below this IDF a bigram is too common among insurance sentences to anchor a match */
+const ANCHOR_IDF = 1.5;
 
 /** Background for IDF: every example and test sentence of the loaded rules. */
 export function buildIdf(texts: Iterable<string>): IdfModel {
@@ -41,17 +50,40 @@ export function compileExample(text: string): CompiledExample {
 
 /** Vectors and polarity once the IDF background is known (after every rule has loaded). */
 export function finishExamples(block: ExampleBlock, idf: IdfModel, lex: Lexicon): void {
-  for (const e of block.examples) {
+  const postings = new Map<string, [number, number][]>();
+  block.examples.forEach((e, i) => {
     e.vector = idf.vector(sentenceTerms(e.norm, e.canon));
     e.cautious = polarity(e.norm, e.canon, lex) !== 0;
+    for (const [t, w] of e.vector.terms) {
+      let l = postings.get(t);
+      if (!l) postings.set(t, (l = []));
+      l.push([i, w]);
+    }
+  });
+  block.postings = postings;
+  const anchors = new Set<number>();
+  for (const e of block.examples) {
+    for (let i = 0; i + 1 < e.canon.length; i++) {
+      if (idf.idf(`b${e.canon[i]}${e.canon[i + 1]}`) >= ANCHOR_IDF) anchors.add(bigramKey(e.canon, i));
+    }
   }
+  block.anchors = anchors;
+}
+
+/** at least two of the block's anchor bigrams in [a, b) of the sound-class text */
+function anchored(canon: string, a: number, b: number, anchors: Set<number> | undefined): boolean {
+  if (!anchors) return true;
+  let n = 0;
+  for (let i = a; i + 1 < b; i++) if (anchors.has(bigramKey(canon, i)) && ++n >= 2) return true;
+  return false;
 }
 
 /** A unit of matching: a sentence, or a piece of a long run-on one. */
 export interface Unit {
   start: number;
   end: number;
-  vector: TermVector;
+  /** built on first use: most sentences share too little with any example to be scored */
+  vector?: TermVector;
 }
 
 /** Longer sentences are cut at clause breaks into pieces of about this many characters. */
@@ -68,7 +100,7 @@ export function unitsOf(view: TextView, idf: IdfModel): Unit[] {
   units = [];
   const add = (a: number, b: number): void => {
     if (b - a < 4) return;
-    units!.push({ start: a, end: b, vector: idf.vector(sentenceTerms(view.text.slice(a, b), view.canon.slice(a, b))) });
+    units!.push({ start: a, end: b });
   };
   let s = 0;
   while (s < view.length) {
@@ -139,11 +171,25 @@ export interface ExampleMatchOptions {
 /** Units similar enough to one of the block's examples. */
 export function matchExamples(view: TextView, block: ExampleBlock, idf: IdfModel, opts: ExampleMatchOptions): Hit[] {
   const out: Hit[] = [];
+  const dots = new Float64Array(block.examples.length);
   for (const u of unitsOf(view, idf)) {
+    if (!anchored(view.canon, u.start, u.end, block.anchors)) continue;
+    u.vector ??= idf.vector(sentenceTerms(view.text.slice(u.start, u.end), view.canon.slice(u.start, u.end)));
+    // dot products through the postings: only the examples sharing a term with the sentence
+    dots.fill(0);
+    let any = false;
+    for (const [t, w] of u.vector.terms) {
+      const l = block.postings?.get(t);
+      if (!l) continue;
+      any = true;
+      for (const [i, ew] of l) dots[i] += w * ew;
+    }
+    if (!any) continue;
     let best: CompiledExample | undefined;
     let bestSim = 0;
-    for (const e of block.examples) {
-      const sim = e.vector ? cosine(u.vector, e.vector) : 0;
+    for (let i = 0; i < dots.length; i++) {
+      const e = block.examples[i];
+      const sim = dots[i] && e.vector?.norm && u.vector.norm ? dots[i] / (e.vector.norm * u.vector.norm) : 0;
       if (sim > bestSim) {
         bestSim = sim;
         best = e;

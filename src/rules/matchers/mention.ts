@@ -2,7 +2,7 @@
 // disclosed: a recap ("我已经向您说明了保险责任、责任免除…，请问您是否清楚？"), an announcement ("然后再跟您
 // 说犹豫期和退保这几块"), or a question that only names the item ("请问您对责任免除条款是否清楚？").
 // Rules that ask for a statement (`statement: true`) don't count such mentions as the disclosure.
-import { findWord, type Lexicon } from '../../text/lexicon.js';
+import { firstWord, type Lexicon } from '../../text/lexicon.js';
 import type { Hit } from './hit.js';
 
 export type MentionKind = 'statement' | 'recap' | 'question';
@@ -25,7 +25,7 @@ function inQuestion(hit: Hit, lex: Lexicon): boolean {
   const norm = v.text.slice(a, b);
   const canon = v.canon.slice(a, b);
   if (/[吗呢么]$/.test(norm)) return true;
-  return lex.question_markers.some((w) => findWord(norm, canon, w, lex) >= 0);
+  return firstWord(norm, canon, lex.question_markers, lex) !== undefined;
 }
 
 export function mentionKind(hit: Hit, lex: Lexicon): MentionKind {
@@ -34,7 +34,7 @@ export function mentionKind(hit: Hit, lex: Lexicon): MentionKind {
   const b = v.scopeEnd(Math.max(hit.start, hit.end - 1));
   const norm = v.text.slice(a, b);
   const canon = v.canon.slice(a, b);
-  if (lex.recap_markers.some((w) => findWord(norm, canon, w, lex) >= 0)) return 'recap';
+  if (firstWord(norm, canon, lex.recap_markers, lex) !== undefined) return 'recap';
   // a bare name of the item in a question asks about it; a question that carries the content
   // ("犹豫期从签收次日起算十五天，这个您了解吗？") still states it
   if (hit.by === 'any' && inQuestion(hit, lex)) return 'question';

@@ -2,7 +2,7 @@
 // "这个产品保本", "哪有不保本的" (rhetorical), "不是不保本" (double negative) make it.
 // Also dismissals for required disclosures: "责任免除您回去自己看就行" is not a disclosure.
 // Compared by sound (view.canon and the lexicon's sound-class lists): ASR often writes 不 as 布.
-import { findWord, type Lexicon } from '../../text/lexicon.js';
+import { findWord, firstWord, type Lexicon } from '../../text/lexicon.js';
 import { canonChar } from '../../text/pinyin.js';
 import type { Hit } from './hit.js';
 
@@ -33,7 +33,7 @@ function countNegators(span: Span, lex: Lexicon): number {
 }
 
 function has(span: Span, list: string[], lex: Lexicon): string | undefined {
-  return list.find((w) => findWord(span.norm, span.canon, w, lex) >= 0);
+  return firstWord(span.norm, span.canon, list, lex);
 }
 
 /** The text before the hit that can still negate it: same scope clause, after the last contrast word. */

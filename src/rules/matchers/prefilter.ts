@@ -7,6 +7,9 @@
 export interface Prefilter {
   /** every match contains one of these (null: no guarantee) */
   literals: string[] | null;
+  /** other sets with the same guarantee (each part of a concatenation that must be there): at run
+   *  time the set whose literals occur least in the text gives the fewest windows */
+  alternatives?: string[][];
   /** longest possible match, in characters (Infinity when unbounded) */
   maxLen: number;
   /** the regex uses anchors / word boundaries: windows would change its meaning */
@@ -16,6 +19,8 @@ export interface Prefilter {
 interface Node {
   req: string[] | null;
   max: number;
+  /** every requirement of a concatenation's parts, not only the most selective */
+  all?: string[][];
 }
 
 class Parser {
@@ -61,7 +66,7 @@ class Parser {
     const withReq = parts.filter((p) => p.req);
     // the most selective requirement: the one whose shortest literal is longest
     const best = withReq.sort((a, b) => Math.min(...b.req!.map((x) => x.length)) - Math.min(...a.req!.map((x) => x.length)))[0];
-    return { req: best ? best.req : null, max: parts.reduce((n, p) => n + p.max, 0) };
+    return { req: best ? best.req : null, max: parts.reduce((n, p) => n + p.max, 0), all: withReq.map((p) => p.req!) };
   }
 
   parseQuantifier(): { min: number; max: number } | undefined {
@@ -133,7 +138,7 @@ export function analyseRegex(source: string): Prefilter {
     const p = new Parser(source);
     const n = p.parseAlt();
     if (p.i !== source.length) return { literals: null, maxLen: Infinity, anchored: true };
-    return { literals: n.req, maxLen: n.max, anchored: p.anchored };
+    return { literals: n.req, maxLen: n.max, anchored: p.anchored, alternatives: n.all && n.all.length > 1 ? n.all : undefined };
   } catch {
     return { literals: null, maxLen: Infinity, anchored: true };
   }
@@ -200,6 +205,21 @@ function positionsOf(text: string, lit: string): number[] {
 
 export function candidateWindows(text: string, pf: Prefilter): [number, number][] | undefined {
   if (!pf.literals || pf.anchored) return undefined;
+  if (pf.alternatives) {
+    // the rarest requirement in this text: "(这些|一些)(情况|情形).{0,40}(不赔|…)" looks around 不赔, not 这些
+    let best = pf.literals;
+    let bestCount = Infinity;
+    for (const set of pf.alternatives) {
+      let n = 0;
+      for (const lit of set) n += positionsOf(text, lit).length;
+      if (n < bestCount) {
+        bestCount = n;
+        best = set;
+      }
+    }
+    if (best !== pf.literals) pf = { ...pf, literals: best, alternatives: undefined };
+    if (!pf.literals) return undefined;
+  }
   if (!Number.isFinite(pf.maxLen)) return pf.literals.some((l) => positionsOf(text, l).length > 0) ? undefined : [];
   const hits: [number, number][] = [];
   // once the windows would cover most of the text anyway, searching it whole is cheaper
