@@ -13,7 +13,7 @@ import { excluded, matchRegex } from './matchers/regex.js';
 import { resetPrefilterCache } from './matchers/prefilter.js';
 import { bestPartial, matchScript } from './matchers/script.js';
 import { matchSlots } from './matchers/slot.js';
-import { matchExamples } from './matchers/examples.js';
+import { matchExamples, nearestExample } from './matchers/examples.js';
 import { mentionKind } from './matchers/mention.js';
 import type { CompiledRule, RuleSet } from './types.js';
 
@@ -282,6 +282,14 @@ function hitEvidence(h: Hit, note?: string): Evidence {
   return ev;
 }
 
+/** The rule's example nearest to the hit's sentence, so a reviewer sees what it was taken for
+ *  (a hit by the example matcher already names its example). */
+function withExample(rule: CompiledRule, ctx: Context, h: Hit, ev: Evidence): Evidence {
+  if (ev.example) return ev;
+  const near = nearestExample(rule, h, ctx.ruleSet.idf);
+  return near ? { ...ev, example: near } : ev;
+}
+
 function segEvidence(s: Segment, note?: string): Evidence {
   return { start: round2(s.start), end: round2(s.end), segmentIds: [s.id], excerpt: s.text, matched: s.text, note };
 }
@@ -431,7 +439,7 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     const best = [...ordered].sort((a, b) => b.similarity - a.similarity || a.start - b.start)[0];
     const certain = roleCertain(best, speaker);
     const conf = best.similarity * (certain ? 0.95 : 0.75);
-    out.push(make(rule, '', 'pass', conf, [hitEvidence(best, certain ? undefined : '说话人角色未确定')], s.messages?.pass ?? `已告知：${s.title}`));
+    out.push(make(rule, '', 'pass', conf, [withExample(rule, ctx, best, hitEvidence(best, certain ? undefined : '说话人角色未确定'))], s.messages?.pass ?? `已告知：${s.title}`));
   }
   if (orderFinding) out.push(orderFinding);
   const useHits = ordered.length ? ordered : [];
@@ -619,7 +627,7 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
     const certain = hits.some((h) => roleCertain(h, speaker));
     // an unattributed question ("这个保本吗？") may be the customer asking: let a person decide
     const questionOnly = !certain && hits.every((h) => /[吗么呢？?]\s*$/.test(h.view.segmentsIn(h.start, h.end).map((x) => x.text).join('')));
-    const ev = hits.slice(0, 3).map((h) => hitEvidence(h, roleCertain(h, speaker) ? undefined : '说话人角色未确定'));
+    const ev = hits.slice(0, 3).map((h) => withExample(rule, ctx, h, hitEvidence(h, roleCertain(h, speaker) ? undefined : '说话人角色未确定')));
     if (questionOnly) return [make(rule, '', 'undetermined', 0.5, ev, `${s.title}：出现“${ev[0].matched}”，但可能是客户提问，需人工确认`)];
     // every claim follows a character that sounds like 不/没 ("布保本"): the negation may be misheard
     if (hits.every((h) => h.damagedNegation)) {

@@ -162,6 +162,34 @@ function polarity(norm: string, canon: string, lex: Lexicon): number {
   return n % 2;
 }
 
+/** below this similarity the nearest example explains nothing and is not shown */
+const SHOWN_SIMILARITY = 0.25;
+
+/** The rule's example nearest to the sentence a hit is in, when it is near enough to explain it. */
+export function nearestExample(rule: { matches: { examples?: ExampleBlock }[] }, hit: Hit, idf: IdfModel): string | undefined {
+  const blocks = rule.matches.flatMap((m) => (m.examples ? [m.examples] : []));
+  if (!blocks.length) return undefined;
+  const v = hit.view;
+  const a = v.sentenceStart(hit.start);
+  const b = Math.min(v.sentenceEnd(Math.max(hit.start, hit.end - 1)), a + 120);
+  const vec = idf.vector(sentenceTerms(v.text.slice(a, b), v.canon.slice(a, b)));
+  let best: string | undefined;
+  let bestSim = SHOWN_SIMILARITY;
+  for (const block of blocks) {
+    for (const e of block.examples) {
+      if (!e.vector?.norm || !vec.norm) continue;
+      let dot = 0;
+      for (const [t, w] of vec.terms) dot += w * (e.vector.terms.get(t) ?? 0);
+      const sim = dot / (e.vector.norm * vec.norm);
+      if (sim > bestSim) {
+        bestSim = sim;
+        best = e.text;
+      }
+    }
+  }
+  return best;
+}
+
 export interface ExampleMatchOptions {
   /** prohibited rules: a sentence that denies or warns where its example asserts is not a match */
   checkPolarity: boolean;
