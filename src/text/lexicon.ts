@@ -29,6 +29,8 @@ export const LexiconFileSchema = z
     cautions: words.optional(),
     /** words after a claim, in its sentence, that judge it wrong (是误导, 这种说法不对 …) */
     judgements: words.optional(),
+    /** reporting words before a quotation ("承认说过“…”", "承诺“…”的"): a claim inside the quotes is reported, not made */
+    reported_speech: words.optional(),
     /** words that call the benefit uncertain (不确定, 可能为零, 仅供参考 …): a claim in their sentence is a caution */
     uncertainty: words.optional(),
     dismissals: words.optional(),
@@ -78,6 +80,7 @@ export interface Lexicon {
   contrasts: string[];
   cautions: string[];
   judgements: string[];
+  reported_speech: string[];
   uncertainty: string[];
   dismissals: string[];
   declaration_openers: string[];
@@ -113,6 +116,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     contrasts: new Set<string>(),
     cautions: new Set<string>(),
     judgements: new Set<string>(),
+    reported_speech: new Set<string>(),
     uncertainty: new Set<string>(),
     dismissals: new Set<string>(),
     declaration_openers: new Set<string>(),
@@ -167,6 +171,7 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     contrasts: [...lists.contrasts].sort(byLengthDesc),
     cautions: [...lists.cautions].sort(byLengthDesc),
     judgements: [...lists.judgements].sort(byLengthDesc),
+    reported_speech: [...lists.reported_speech].sort(byLengthDesc),
     uncertainty: [...lists.uncertainty].sort(byLengthDesc),
     dismissals: [...lists.dismissals].sort(byLengthDesc),
     declaration_openers: [...lists.declaration_openers].sort(byLengthDesc),

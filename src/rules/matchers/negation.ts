@@ -3,7 +3,8 @@
 // Also dismissals for required disclosures: "责任免除您回去自己看就行" is not a disclosure.
 // Compared by sound (view.canon and the lexicon's sound-class lists): ASR often writes 不 as 布.
 import { findWord, firstWord, type Lexicon } from '../../text/lexicon.js';
-import { canonChar } from '../../text/pinyin.js';
+import { canonChar, canonText } from '../../text/pinyin.js';
+import { normText } from '../../text/normalize.js';
 import type { Hit } from './hit.js';
 
 /** normalised text and its sound-class form, same length */
@@ -112,6 +113,8 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   }
   const caution = unnegatedFrame(wide, lex);
   if (caution) return { negated: true, cue: lex.display.get(caution) ?? caution, how: 'caution' };
+  const reported = reportedQuote(hit, lex);
+  if (reported) return { negated: true, cue: reported, how: 'caution' };
   // a caution that heads a list ("以下行为均属于销售误导：夸大收益；把保险说成银行存款…") covers its items
   const heading = listHeading(hit, lex);
   if (heading) return { negated: true, cue: lex.display.get(heading) ?? heading, how: 'caution' };
@@ -163,6 +166,20 @@ function listHeading(hit: Hit, lex: Lexicon): string | undefined {
     return unnegated(head, lex.cautions, lex) ?? has(head, lex.judgements, lex);
   }
   return undefined;
+}
+
+/** The hit inside a quotation that a reporting word introduces ("业务员承认说过“有病看病、没病养老”"):
+ *  someone's words cited, not the speaker's claim. Quotes live only in the original text. */
+function reportedQuote(hit: Hit, lex: Lexicon): string | undefined {
+  const v = hit.view;
+  const seg = v.segments[v.seg[hit.start]];
+  const at = v.orig[hit.start];
+  const before = seg.text.slice(Math.max(0, at - 40), at);
+  const open = Math.max(before.lastIndexOf('“'), before.lastIndexOf('「'), before.lastIndexOf('『'));
+  if (open < 0 || /[”」』]/.test(before.slice(open + 1))) return undefined;
+  const lead = canonText(normText(before.slice(Math.max(0, open - 6), open)));
+  const w = lex.reported_speech.find((r) => lead.endsWith(r) || lead.slice(0, -1).endsWith(r));
+  return w && (lex.display.get(w) ?? w);
 }
 
 /** the text between the words of an all / at_least match */
