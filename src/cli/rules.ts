@@ -131,10 +131,11 @@ function formatScore(concepts: ConceptScore[], replies: Record<string, Record<st
     found: pctOf(c.statesFound, c.states),
     'omits fired': pctOf(c.omitsFired, c.omits),
     caught: pctOf(c.violatesCaught, c.violates),
+    'flagged (any rule)': pctOf(c.violatesFlagged, c.violates),
     'caution fired': pctOf(c.cautionsFired, c.cautions),
     'caution suspect': pctOf(c.cautionsSuspect, c.cautions),
   }));
-  const cols = ['concept', 'found', 'omits fired', 'caught', 'caution fired', 'caution suspect'] as const;
+  const cols = ['concept', 'found', 'omits fired', 'caught', 'flagged (any rule)', 'caution fired', 'caution suspect'] as const;
   const w = cols.map((c) => Math.max(width(c), ...rows.map((r) => width(r[c]))));
   let out = `\n${cols.map((c, i) => pad(c, w[i])).join('  ')}\n`;
   for (const r of rows) out += `${cols.map((c, i) => pad(r[c], w[i])).join('  ')}\n`;

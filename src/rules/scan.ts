@@ -82,6 +82,8 @@ export interface ConceptScore {
   /** `violates`: a prohibited rule of the concept fired (violation or suspect) */
   violates: number;
   violatesCaught: number;
+  /** `violates` flagged by any prohibited rule, whatever its concept: the session fails either way */
+  violatesFlagged: number;
   /** `cautions` + `neutral`: any prohibited rule fired (violation only; suspect counted apart) */
   cautions: number;
   cautionsFired: number;
@@ -104,7 +106,7 @@ export function scoreScan(ruleSet: RuleSet, scanned: readonly ScannedSentence[])
   const score = (c: string): ConceptScore => {
     let s = byConcept.get(c);
     if (!s) {
-      s = { concept: c, states: 0, statesFound: 0, omits: 0, omitsFired: 0, violates: 0, violatesCaught: 0, cautions: 0, cautionsFired: 0, cautionsSuspect: 0 };
+      s = { concept: c, states: 0, statesFound: 0, omits: 0, omitsFired: 0, violates: 0, violatesCaught: 0, violatesFlagged: 0, cautions: 0, cautionsFired: 0, cautionsSuspect: 0 };
       byConcept.set(c, s);
     }
     return s;
@@ -138,6 +140,7 @@ export function scoreScan(ruleSet: RuleSet, scanned: readonly ScannedSentence[])
         s.violates++;
         if (firedFor(x, c, 'prohibited', ['violation', 'suspect'])) s.violatesCaught++;
         else misses.push({ sentence: x, why: `${c}: violation not caught` });
+        if (x.fires.some((f) => f.kind === 'prohibited' && (f.status === 'violation' || f.status === 'suspect'))) s.violatesFlagged++;
       }
     }
     if (x.label === 'cautions' || x.label === 'neutral') {
