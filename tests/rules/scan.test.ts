@@ -50,7 +50,7 @@ describe('dualrec rules scan', () => {
     const r = runCli(['rules', 'scan', file, '--all']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/disclosure\.cooling-off\s+100% \(1\/1\)\s+0% \(0\/1\)/);
-    expect(r.stdout).toMatch(/prohibited\.deposit-confusion\s+—\s+—\s+100% \(1\/1\)\s+0% \(0\/1\)/);
+    expect(r.stdout).toMatch(/prohibited\.deposit-confusion\s+—\s+—\s+100% \(1\/1\)\s+100% \(1\/1\)\s+0% \(0\/1\)/);
     expect(r.stdout).toMatch(/hedges: hedge 1/);
     const json = JSON.parse(runCli(['rules', 'scan', file, '--json']).stdout) as { sentences: { label: string; fires: { ruleId: string }[] }[] };
     expect(json.sentences.find((s) => s.label === 'violates')!.fires.map((f) => f.ruleId)).toContain('no-deposit-confusion');
