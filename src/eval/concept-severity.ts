@@ -3,7 +3,8 @@
 // with insurers' practice beyond it as minor. The labelled sets derive their expected verdicts from it
 // (a session whose only faults are minor stays PASS); docs/rules.md shows the same table with the rules
 // that check each concept. The rule packs carry their own severities: tests/rules/severity-table.test.ts
-// keeps the two in step.
+// keeps the two in step. Fees and the health notice are items of the same article (2023 办法 第二十六–二十七条)
+// as coverage and premium, so critical like them.
 import type { Concept, Severity } from '../model/index.js';
 
 export const CONCEPT_SEVERITY = {
@@ -20,9 +21,9 @@ export const CONCEPT_SEVERITY = {
   'disclosure.surrender-loss': 'critical',
   'disclosure.benefit-uncertainty': 'critical',
   'conduct.risk-statement-copied': 'major',
-  'disclosure.fees': 'major',
+  'disclosure.fees': 'critical',
   'disclosure.not-deposit': 'critical',
-  'disclosure.health-notice': 'major',
+  'disclosure.health-notice': 'critical',
   'disclosure.signature': 'major',
   // suitability is a general duty of the sale (2023 办法), not a content of the recording in 54号 第七条
   'disclosure.suitability': 'minor',

@@ -278,6 +278,15 @@ const CLOSING: Phrase[] = [
   p('签名这里要您自己签一下。没有人强迫您买吧？是自己愿意投保的吗？', true),
 ];
 
+// For participating, universal and investment-linked products the policyholder also copies the risk
+// statement by hand (新型产品信息披露办法; a major point in the regulation's table): the close asks for it.
+// Same length and flags as CLOSING, so the seeded choices stay the same.
+const CLOSING_NEW_TYPE: Phrase[] = [
+  p('请您在投保单上亲笔签名，并在风险提示栏抄录这句风险提示语。请问您是自愿购买这份保险的吗？'),
+  p('稍后请您本人在投保书上签字确认，风险提示语也请您亲笔抄写一遍。最后确认一下，这次投保是您本人自愿的吗？'),
+  p('签名这里要您自己签一下，这句风险提示您照着抄一遍。没有人强迫您买吧？是自己愿意投保的吗？', true),
+];
+
 const QUESTIONS = ['您清楚了吗？', '这一点您明白吗？', '您了解了吗？', '关于这部分，您是否清楚？', '这个您能理解吗？', '{addr}，听明白了吗？'];
 
 const YES = ['清楚。', '明白了。', '好的，清楚了。', '了解。', '是的，我清楚。', '嗯，明白。', '知道了。', '没问题，我了解了。', '可以，理解。', '听明白了。'];
@@ -461,7 +470,7 @@ function spokenLength(text: string): number {
 }
 
 function poolFor(step: Step, product: Product): Phrase[] {
-  if (step === 'closing') return CLOSING;
+  if (step === 'closing') return product.type === 'participating' || product.type === 'universal' || product.type === 'investment-linked' ? CLOSING_NEW_TYPE : CLOSING;
   if (step === 'fees') return FEES[product.chargesFees ? 'charges' : 'none'];
   if (step === 'benefit-uncertainty') {
     if (product.type === 'participating' || product.type === 'universal' || product.type === 'investment-linked') {
