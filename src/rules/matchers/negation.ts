@@ -177,8 +177,10 @@ function reportedQuote(hit: Hit, lex: Lexicon): string | undefined {
   const before = seg.text.slice(Math.max(0, at - 40), at);
   const open = Math.max(before.lastIndexOf('“'), before.lastIndexOf('「'), before.lastIndexOf('『'));
   if (open < 0 || /[”」』]/.test(before.slice(open + 1))) return undefined;
-  const lead = canonText(normText(before.slice(Math.max(0, open - 6), open)));
-  const w = lex.reported_speech.find((r) => lead.endsWith(r) || lead.slice(0, -1).endsWith(r));
+  // the reporting words end right before the quote, or a few characters before it with the topic between
+  // ("业务员说储蓄险「比定存好」")
+  const lead = canonText(normText(before.slice(Math.max(0, open - 10), open)));
+  const w = lex.reported_speech.find((r) => lead.endsWith(r) || lead.slice(0, -1).endsWith(r) || (r.length >= 3 && lead.includes(r)));
   return w && (lex.display.get(w) ?? w);
 }
 
