@@ -365,6 +365,24 @@ function cleanFilter(f: StatsFilter): StatsFilter {
   return out;
 }
 
+const GROUP_COLUMNS = ['sessions', 'fail', 'review', 'pass', 'fail_rate'];
+/** The columns of each exported table, in order (also for an empty table). */
+export const STATS_COLUMNS: Record<StatsTable, string[]> = {
+  days: ['day', ...GROUP_COLUMNS],
+  weeks: ['week', ...GROUP_COLUMNS],
+  agents: ['agent', ...GROUP_COLUMNS],
+  regions: ['region', ...GROUP_COLUMNS],
+  channels: ['channel', ...GROUP_COLUMNS],
+  products: ['product_type', ...GROUP_COLUMNS],
+  rules: [
+    'rule_id', 'title', 'severity', 'flagged', 'fail', 'undetermined', 'failing_sessions', 'confirmed', 'overturned', 'decided', 'pending',
+    'precision', 'precision_low', 'precision_high', 'recent_decided', 'recent_overturn_rate', 'before_decided', 'before_overturn_rate', 'drift',
+    'drifting',
+  ],
+  latency: ['days', 'sessions'],
+  backlog: ['days', 'sessions'],
+};
+
 const pct = (x: number | null) => (x === null ? '' : (Math.round(x * 10000) / 10000).toString());
 
 /** One table of the stats as rows of plain cells (CSV export, `rules stats` table). */
