@@ -61,6 +61,10 @@ export class SqliteStore implements Store {
       // NORMAL in WAL mode survives a killed process; only a power cut may lose the last commits.
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
+      // Reads of a big store (the dashboard's statistics scan sessions ⋈ runs ⋈ findings) go through
+      // memory-mapped pages and a larger cache instead of a read() per 4 KiB page.
+      this.db.pragma('cache_size = -32768');
+      this.db.pragma('mmap_size = 268435456');
       this.migrate();
     } catch (err) {
       this.db.close();
