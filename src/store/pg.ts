@@ -13,7 +13,6 @@ import { MIGRATIONS } from './migrations.js';
 import {
   CONSISTENCY_QUERIES,
   CURRENT_SELECT,
-  CURRENT_SESSION_DECISION,
   INFO_LOCK_HOLDER,
   INFO_STORE_ID,
   VERDICT_RANK,
@@ -428,10 +427,21 @@ export class PgStore implements Store {
        ${ORDER_CURRENT}`,
       args,
     );
+    // the current session-level decisions of all these runs in one query (not one per row)
+    const current = new Map<string, Row>();
+    if (rows.length) {
+      const ds = await this.q(
+        `SELECT d.* FROM decisions d
+         WHERE d.run_id = ANY(?::text[]) AND d.finding_idx IS NULL
+           AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id)`,
+        [rows.map((r) => String(r.r_id))],
+      );
+      for (const d of ds) current.set(`${String(d.session_key)}\u0000${String(d.run_id)}`, d);
+    }
     const items: QueueItem[] = [];
     for (const r of rows) {
       const session: CurrentSession = { ...sessionFromRow(r), run: runFromRow(r, 'r_') };
-      const [d] = await this.q(CURRENT_SESSION_DECISION, [session.key, session.run.id]);
+      const d = current.get(`${session.key}\u0000${session.run.id}`);
       const decision = d ? decisionFromRow(d) : undefined;
       if (decision && !opts.includeDecided) continue;
       items.push({ session, enteredAt: String(r.q_entered_at), decision });
