@@ -375,6 +375,7 @@ export function sessionRecord(s: BatchSession): SessionRecord {
     productName: s.meta?.product.name,
     channel: s.meta?.channel,
     agentId: s.meta?.agent.id,
+    region: s.meta?.region,
     recordedOn: s.recordedOn,
   };
 }

@@ -1,9 +1,12 @@
 // `dualrec rules check|test|list [DIR...]`: validate rule packs, run their own test cases, list rules.
 import type { Command } from 'commander';
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { loadRuleSet, runRuleTests } from '../rules/index.js';
 import { displayPath, readScanFile, scanFiles } from '../rules/corpus-file.js';
 import { scanSentences, scoreScan, type ConceptScore, type ScannedSentence } from '../rules/scan.js';
+import { computeStats, isPgUrl, openStore, storePath, type RuleStats, type StatsFilter } from '../store/index.js';
+import { UserError } from '../util/errors.js';
 
 function rel(p: string): string {
   const r = relative(process.cwd(), p);
@@ -93,6 +96,45 @@ export function registerRulesCommand(program: Command): void {
     });
 
   rules
+    .command('stats')
+    .description(
+      "each rule's measured quality from reviewers' decisions: findings flagged, confirmed, overturned, pending; implied precision (confirmed / decided) with its count; overturn drift (last 4 weeks vs before)",
+    )
+    .option('-o, --out <dir>', 'the batch output folder (holds the store)', 'dualrec-reports')
+    .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)')
+    .option('--json', 'print JSON (the same objects as the review server\'s /api/stats `rules`)')
+    .option('--from <day>', 'sessions recorded on or after YYYY-MM-DD')
+    .option('--to <day>', 'sessions recorded on or before YYYY-MM-DD')
+    .option('--agent <id>', 'only this agent')
+    .option('--region <code>', 'only this region (branch)')
+    .option('--channel <channel>', 'only this channel')
+    .option('--product <type>', 'only this product type')
+    .option('--as-of <time>', 'measure drift and ages as of this ISO time (default now)')
+    .action(async (flags: StatsFlags) => {
+      const filter = statsFilterFromFlags(flags);
+      let asOf: Date | undefined;
+      if (flags.asOf !== undefined) {
+        asOf = new Date(flags.asOf);
+        if (Number.isNaN(asOf.getTime())) throw new UserError(`--as-of: not a date/time: "${flags.asOf}"`);
+      }
+      const file = storePath({ store: flags.store, outDir: resolve(flags.out) });
+      if (!isPgUrl(file) && !existsSync(file)) {
+        throw new UserError(`${file}: no store here; run \`dualrec batch <inbox> --out ${flags.out}\` first, or name it with --store`, file);
+      }
+      const store = openStore(file);
+      try {
+        const st = await computeStats(store, { filter, asOf });
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify({ asOf: st.asOf, driftWeeks: st.driftWeeks, filter: st.filter, rules: st.rules }, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(formatRuleStats(st.rules, st.driftWeeks));
+      } finally {
+        await store.close();
+      }
+    });
+
+  rules
     .command('list')
     .description('list the rules: id, severity, kind, concepts, applies-when, title')
     .argument('[dirs...]', 'rule pack folders or files (default: the shipped rules/)')
@@ -144,5 +186,54 @@ function formatScore(concepts: ConceptScore[], replies: Record<string, Record<st
     out += '\ncustomer replies (label → read as):\n';
     for (const [label, kinds] of rl) out += `  ${label}: ${Object.entries(kinds).map(([k, n]) => `${k} ${n}`).join(', ')}\n`;
   }
+  return out;
+}
+
+interface StatsFlags {
+  out: string;
+  store?: string;
+  json?: boolean;
+  from?: string;
+  to?: string;
+  agent?: string;
+  region?: string;
+  channel?: string;
+  product?: string;
+  asOf?: string;
+}
+
+function statsFilterFromFlags(f: StatsFlags): StatsFilter {
+  for (const [flag, v] of [['--from', f.from], ['--to', f.to]] as const) {
+    if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new UserError(`${flag}: expected YYYY-MM-DD, got "${v}"`);
+  }
+  return { from: f.from, to: f.to, agentId: f.agent, region: f.region, channel: f.channel, productType: f.product };
+}
+
+const ratio = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(0)}%`);
+
+/** The `rules stats` table: one line per rule, most failing sessions first (as the dashboard). */
+export function formatRuleStats(rules: RuleStats[], driftWeeks: number): string {
+  const rows = rules.map((r) => ({
+    rule: r.ruleId,
+    'fail sessions': String(r.failingSessions),
+    flagged: String(r.flagged),
+    confirmed: String(r.confirmed),
+    overturned: String(r.overturned),
+    pending: String(r.pending),
+    precision: r.precision === null ? '—' : `${ratio(r.precision)} of ${r.decided}`,
+    '95% CI': r.precisionLow === null ? '—' : `${ratio(r.precisionLow)}–${ratio(r.precisionHigh)}`,
+    [`overturned last ${driftWeeks}w`]: r.recent.decided ? `${ratio(r.recent.overturnRate)} of ${r.recent.decided}` : '—',
+    before: r.before.decided ? `${ratio(r.before.overturnRate)} of ${r.before.decided}` : '—',
+    drift: r.drift === null ? '—' : `${r.drift >= 0 ? '+' : ''}${(100 * r.drift).toFixed(0)} pt${r.drifting ? ' DRIFTING' : ''}`,
+  }));
+  if (!rows.length) return 'no flagged findings in the store yet\n';
+  const cols = Object.keys(rows[0]!);
+  const w = cols.map((c) => Math.max(width(c), ...rows.map((r) => width(r[c as keyof typeof r]!))));
+  let out = `${cols.map((c, i) => pad(c, w[i]!)).join('  ').trimEnd()}\n`;
+  for (const r of rows) out += `${cols.map((c, i) => pad(r[c as keyof typeof r]!, w[i]!)).join('  ').trimEnd()}\n`;
+  const decided = rules.reduce((t, r) => t + r.decided, 0);
+  const drifting = rules.filter((r) => r.drifting).map((r) => r.ruleId);
+  out += `${rules.length} rule(s) with flagged findings; ${decided} finding decision(s)`;
+  out += drifting.length ? `; overturns rising: ${drifting.join(', ')}\n` : '\n';
   return out;
 }

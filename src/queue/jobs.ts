@@ -32,6 +32,7 @@ export const JobDataSchema = z.object({
     productName: opt,
     channel: opt,
     agentId: opt,
+    region: opt,
     recordedOn: opt,
   }),
   input: z.object({ base: z.string(), name: z.string(), recording: opt, transcript: opt, meta: opt }),

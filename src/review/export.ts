@@ -90,6 +90,11 @@ export function toCsv(rows: ExportRow[]): string {
   return '\uFEFF' + [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
+/** Any table as CSV (same cells, BOM and formula defusing as the decisions export). */
+export function tableCsv(cols: readonly string[], rows: Record<string, unknown>[]): string {
+  return '\uFEFF' + [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+}
+
 /** What a reviewer's decision on a finding says about its concepts. */
 export function labelFor(decision: DecisionRecord['decision'], status: StoredFinding['status']): LabelStatus | undefined {
   if (decision === 'confirm') return 'fail';

@@ -2,7 +2,7 @@
 // the only script is /static/review.js; per-page data sits in a JSON block (jsonForScript).
 import type { Segment } from '../model/index.js';
 import { html, jsonForScript, type SafeHtml } from '../report/escape.js';
-import type { CurrentSession, DecisionRecord, QueueItem, StoredFinding } from '../store/index.js';
+import type { CurrentSession, DecisionRecord, QueueFilter, QueueItem, StoredFinding } from '../store/index.js';
 
 const DECISION_LABEL: Record<DecisionRecord['decision'], string> = {
   confirm: '确认违规 confirm violation',
@@ -19,21 +19,21 @@ export function fmtTime(s: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-function layout(title: string, reviewer: string | undefined, body: SafeHtml): string {
+export function layout(title: string, reviewer: string | undefined, body: SafeHtml, scripts: readonly string[] = ['/static/review.js']): string {
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${title} · dualrec review</title><link rel="stylesheet" href="/static/review.css"></head>
+<title>${title} · dualrec review</title><link rel="stylesheet" href="/static/review.css">${scripts.includes('/static/dashboard.js') ? html`<link rel="stylesheet" href="/static/dashboard.css">` : ''}</head>
 <body>
-<header class="bar"><a href="/">双录人工复核 Review queue</a>${
+<header class="bar"><a href="/">双录人工复核 Review queue</a>${reviewer ? html`<a href="/dashboard">质检看板 Dashboard</a>` : ''}${
     reviewer
       ? html`<span class="who">复核人 reviewer: <b>${reviewer}</b> · <a href="/api/decisions.csv">导出 CSV</a> · <a href="/api/decisions.json">JSON</a>
 <form method="post" action="/logout"><button type="submit">退出 log out</button></form></span>`
       : ''
   }</header>
 <main>${body}</main>
-<script src="/static/review.js"></script>
-</body></html>
+${scripts.map((src) => html`<script src="${src}"></script>
+`)}</body></html>
 `.value;
 }
 
@@ -55,14 +55,37 @@ ${opts.error ? html`<p class="err" role="alert">${opts.error}</p>` : ''}
 
 export type QueueView = 'open' | 'decided' | 'all';
 
-export function queuePage(items: QueueItem[], reviewer: string, view: QueueView): string {
-  const tab = (v: QueueView, label: string) => html`<a href="/?show=${v}"${v === view ? html` aria-current="page"` : ''}>${label}</a>`;
+/** URL query names of the queue filter (the dashboard's drill-down links use the same). */
+export const QUEUE_FILTER_PARAMS: [keyof QueueFilter, string, string][] = [
+  ['agentId', 'agent', '业务员 agent'],
+  ['region', 'region', '地区 region'],
+  ['channel', 'channel', '渠道 channel'],
+  ['productType', 'product', '产品 product'],
+  ['verdict', 'verdict', '结论 verdict'],
+  ['from', 'from', '自 from'],
+  ['to', 'to', '至 to'],
+  ['ruleId', 'rule', '规则 rule'],
+];
+
+export function queueFilterQuery(f: QueueFilter): string {
+  const q = new URLSearchParams();
+  for (const [k, name] of QUEUE_FILTER_PARAMS) if (f[k] !== undefined) q.set(name, String(f[k]));
+  return q.toString();
+}
+
+export function queuePage(items: QueueItem[], reviewer: string, view: QueueView, filter: QueueFilter = {}): string {
+  const fq = queueFilterQuery(filter);
+  const tab = (v: QueueView, label: string) =>
+    html`<a href="/?show=${v}${fq ? `&${fq}` : ''}"${v === view ? html` aria-current="page"` : ''}>${label}</a>`;
+  const chips = QUEUE_FILTER_PARAMS.filter(([k]) => filter[k] !== undefined).map(
+    ([k, name, label]) => html`<span class="chip" data-filter="${name}">${label}: <b>${String(filter[k])}</b></span> `,
+  );
   const rows = items.map(
     ({ session: s, enteredAt, decision }) => html`<tr data-key="${s.key}">
 <td class="v v-${s.run.verdict ?? 'REVIEW'}">${s.run.verdict ?? ''}</td>
 <td>${(s.run.risk ?? 0).toFixed(1)}</td>
 <td><a class="open" href="/session/${s.key}">${s.sessionId}</a><div class="muted">${s.relDir ? `${s.relDir}/` : ''}${s.name}</div></td>
-<td>${s.productType ?? ''}</td><td>${s.channel ?? ''}</td><td>${s.agentId ?? ''}</td><td>${s.recordedOn ?? ''}</td>
+<td>${s.productType ?? ''}</td><td>${s.channel ?? ''}</td><td>${s.agentId ?? ''}${s.region ? html`<div class="muted">${s.region}</div>` : ''}</td><td>${s.recordedOn ?? ''}</td>
 <td>${s.run.failCount ?? 0} / ${s.run.undeterminedCount ?? 0}</td>
 <td class="muted">${enteredAt.slice(0, 16).replace('T', ' ')}</td>
 <td>${decision ? html`<span class="decision">${DECISION_LABEL[decision.decision]}</span><div class="muted">${decision.reviewer}</div>` : html`<span class="muted">待复核 open</span>`}</td>
@@ -73,6 +96,7 @@ export function queuePage(items: QueueItem[], reviewer: string, view: QueueView)
     reviewer,
     html`<h1>复核队列 Review queue <span class="muted">(${items.length})</span></h1>
 <nav class="tabs">${tab('open', '待复核 open')}${tab('decided', '已复核 decided')}${tab('all', '全部 all')}</nav>
+${chips.length ? html`<p id="queue-filter">筛选 filtered by ${chips}<a href="/?show=${view}">清除 clear</a></p>` : ''}
 <table id="queue"><thead><tr><th>结论</th><th>风险 risk</th><th>会话 session</th><th>产品</th><th>渠道</th><th>业务员</th><th>日期</th><th>不通过/待定</th><th>入队 entered</th><th>复核 decision</th></tr></thead>
 <tbody>${rows}</tbody></table>
 ${items.length ? '' : html`<p class="muted">队列为空 Nothing to review.</p>`}`,

@@ -11,12 +11,25 @@ import { sha256Text } from '../util/hash.js';
 import type { Report } from '../model/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
-import { DECISION_KINDS, isCurrent, type CurrentSession, type Store } from '../store/index.js';
+import {
+  DECISION_KINDS,
+  STATS_COLUMNS,
+  STATS_TABLES,
+  computeStats,
+  isCurrent,
+  statsTable,
+  type CurrentSession,
+  type QueueFilter,
+  type StatsFilter,
+  type StatsTable,
+  type Store,
+} from '../store/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { REVIEW_CSS, REVIEW_JS } from './assets.js';
 import { CookieSigner, cleanReviewer, clearCookieHeader, readCookie, tokenMatches } from './auth.js';
-import { exportRows, toCsv } from './export.js';
+import { DASHBOARD_CSS, DASHBOARD_JS, chartJsSource, dashboardPage } from './dashboard.js';
+import { exportRows, tableCsv, toCsv } from './export.js';
 import { loginPage, messagePage, queuePage, sessionPage, type QueueView } from './pages.js';
 
 export interface ReviewServerOptions {
@@ -62,6 +75,53 @@ declare module 'fastify' {
   interface FastifyRequest {
     reviewer?: string;
   }
+}
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+const VERDICTS = ['FAIL', 'REVIEW', 'PASS'] as const;
+
+/** One optional text parameter of a filter: 1–100 characters, no control characters. */
+function param(q: Record<string, unknown>, name: string): string | undefined {
+  const v = q[name];
+  if (v === undefined || v === '') return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (typeof v !== 'string' || v.length > 100 || /[\u0000-\u001f\u007f]/.test(v)) throw new HttpError(400, `${name}: 1–100 characters`);
+  return v;
+}
+
+function dayParam(q: Record<string, unknown>, name: string): string | undefined {
+  const v = param(q, name);
+  if (v !== undefined && (!DAY_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))) throw new HttpError(400, `${name}: expected YYYY-MM-DD`);
+  return v;
+}
+
+/** ?from&to&agent&region&channel&product (dashboard, /api/stats, the queue). */
+function statsFilterOf(q: Record<string, unknown>): StatsFilter {
+  return {
+    from: dayParam(q, 'from'),
+    to: dayParam(q, 'to'),
+    agentId: param(q, 'agent'),
+    region: param(q, 'region'),
+    channel: param(q, 'channel'),
+    productType: param(q, 'product'),
+  };
+}
+
+/** The stats filter plus ?verdict&rule: the queue's filter (drill-down links from the dashboard). */
+function queueFilterOf(q: Record<string, unknown>): QueueFilter {
+  const verdict = param(q, 'verdict');
+  if (verdict !== undefined && !(VERDICTS as readonly string[]).includes(verdict)) throw new HttpError(400, 'verdict: FAIL, REVIEW or PASS');
+  const f: QueueFilter = { ...statsFilterOf(q), verdict: verdict as QueueFilter['verdict'], ruleId: param(q, 'rule') };
+  for (const k of Object.keys(f) as (keyof QueueFilter)[]) if (f[k] === undefined) delete f[k];
+  return f;
+}
+
+function asOfOf(q: Record<string, unknown>): Date | undefined {
+  const v = param(q, 'asOf');
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new HttpError(400, 'asOf: an ISO date/time');
+  return d;
 }
 
 function wantsHtml(req: FastifyRequest): boolean {
@@ -159,6 +219,10 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
 
   app.get('/static/review.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(REVIEW_CSS));
   app.get('/static/review.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(REVIEW_JS));
+  app.get('/static/dashboard.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(DASHBOARD_CSS));
+  app.get('/static/dashboard.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(DASHBOARD_JS));
+  // Chart.js (MIT) from node_modules, served from here: no CDN, and the CSP's script-src 'self' covers it.
+  app.get('/static/chart.umd.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(chartJsSource()));
 
   app.get('/login', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
@@ -184,9 +248,28 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   app.get('/', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const view: QueueView = q.show === 'decided' || q.show === 'all' ? q.show : 'open';
-    const all = await store.queue({ includeDecided: view !== 'open' });
+    const filter = queueFilterOf(q);
+    const all = await store.queue({ includeDecided: view !== 'open', filter });
     const items = view === 'decided' ? all.filter((i) => i.decision) : all;
-    return reply.type('text/html; charset=utf-8').send(queuePage(items, req.reviewer!, view));
+    return reply.type('text/html; charset=utf-8').send(queuePage(items, req.reviewer!, view, filter));
+  });
+
+  app.get('/dashboard', async (req, reply) => {
+    const q = req.query as Record<string, unknown>;
+    const filter = statsFilterOf(q);
+    const stats = await computeStats(store, { filter, asOf: asOfOf(q) });
+    const distinct = async (col: string) =>
+      (await store.query(`SELECT DISTINCT ${col} AS v FROM sessions WHERE current_run_id IS NOT NULL AND ${col} IS NOT NULL ORDER BY ${col} LIMIT 5000`))
+        .map((r) => String(r.v))
+        .sort();
+    const choices = {
+      agents: await distinct('agent_id'),
+      regions: await distinct('region'),
+      channels: await distinct('channel'),
+      products: await distinct('product_type'),
+    };
+    const period = q.period === 'week' ? 'week' : 'day';
+    return reply.type('text/html; charset=utf-8').send(dashboardPage({ stats, period, reviewer: req.reviewer!, choices, asOf: param(q, 'asOf') }));
   });
 
   app.get('/session/:key', async (req, reply) => {
@@ -250,11 +333,11 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
 
   app.get('/api/queue', async (req) => {
     const q = req.query as Record<string, unknown>;
-    const items = await store.queue({ includeDecided: q.all === '1' || q.all === 'true' });
+    const items = await store.queue({ includeDecided: q.all === '1' || q.all === 'true', filter: queueFilterOf(q) });
     return {
       items: items.map(({ session: s, enteredAt, decision }) => ({
         key: s.key, sessionId: s.sessionId, name: s.name, relDir: s.relDir, verdict: s.run.verdict, risk: s.run.risk,
-        productType: s.productType, channel: s.channel, agentId: s.agentId, recordedOn: s.recordedOn, runId: s.run.id,
+        productType: s.productType, channel: s.channel, agentId: s.agentId, region: s.region, recordedOn: s.recordedOn, runId: s.run.id,
         enteredAt, decision,
       })),
     };
@@ -290,6 +373,22 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
     });
     log.info({ session: s.key, decision: rec.decision, finding: rec.findingIdx ?? 'session', seq: rec.seq }, 'review decision recorded');
     return reply.code(201).send(rec);
+  });
+
+  // The dashboard's figures: per day, week, agent, region, channel, product and rule (same filter parameters).
+  app.get('/api/stats', async (req) => {
+    const q = req.query as Record<string, unknown>;
+    return computeStats(store, { filter: statsFilterOf(q), asOf: asOfOf(q) });
+  });
+  app.get('/api/stats.csv', async (req, reply) => {
+    const q = req.query as Record<string, unknown>;
+    const table = (q.table ?? 'rules') as StatsTable;
+    if (!(STATS_TABLES as readonly unknown[]).includes(table)) throw new HttpError(400, `table: one of ${STATS_TABLES.join(', ')}`);
+    const st = await computeStats(store, { filter: statsFilterOf(q), asOf: asOfOf(q) });
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="dualrec-stats-${table}.csv"`)
+      .send(tableCsv(STATS_COLUMNS[table], statsTable(st, table)));
   });
 
   app.get('/api/decisions.json', async (req) => {

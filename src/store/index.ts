@@ -22,3 +22,4 @@ export function storePath(opts: { store?: string; outDir: string }): string {
 export function openStore(location: string, opts: { poolSize?: number } = {}): Store & { raw?: SqliteStore['raw'] } {
   return isPgUrl(location) ? new PgStore(location, opts) : new SqliteStore(location);
 }
+export * from './stats.js';

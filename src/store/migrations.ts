@@ -161,4 +161,23 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE file_hashes ALTER COLUMN size TYPE BIGINT`,
     ],
   },
+  {
+    version: 3,
+    name: 'session region; indexes for the QA dashboard and rule statistics',
+    sql: [
+      // The sidecar's region (branch / 分支机构 code), beside agent, channel and product, for FAIL rates per branch.
+      `ALTER TABLE sessions ADD COLUMN region TEXT`,
+      // Dashboard filters and the findings → current run join (stats over 100,000 sessions).
+      `CREATE INDEX sessions_current_run ON sessions(current_run_id)`,
+      // (dimension, day, current run): a filter or GROUP BY on one dimension reads the index alone, then runs by key.
+      `CREATE INDEX sessions_recorded_on ON sessions(recorded_on, current_run_id)`,
+      `CREATE INDEX sessions_agent ON sessions(agent_id, recorded_on, current_run_id)`,
+      `CREATE INDEX sessions_region ON sessions(region, recorded_on, current_run_id)`,
+      `CREATE INDEX sessions_channel ON sessions(channel, recorded_on, current_run_id)`,
+      `CREATE INDEX sessions_product ON sessions(product_type, recorded_on, current_run_id)`,
+      // A finding's current decision: decisions by (run, finding) without the session key.
+      `CREATE INDEX decisions_finding ON decisions(run_id, finding_idx)`,
+      `CREATE INDEX queue_run ON queue(run_id)`,
+    ],
+  },
 ];

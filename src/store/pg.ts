@@ -13,7 +13,6 @@ import { MIGRATIONS } from './migrations.js';
 import {
   CONSISTENCY_QUERIES,
   CURRENT_SELECT,
-  CURRENT_SESSION_DECISION,
   INFO_LOCK_HOLDER,
   INFO_STORE_ID,
   VERDICT_RANK,
@@ -21,6 +20,7 @@ import {
   findingFromRow,
   findingValues,
   nowIso,
+  queueFilterWhere,
   runFromRow,
   sessionFromRow,
   str,
@@ -35,6 +35,7 @@ import {
   type DecisionInput,
   type DecisionRecord,
   type LockOwner,
+  type QueueFilter,
   type QueueItem,
   type RunCompletion,
   type RunRecord,
@@ -311,15 +312,15 @@ export class PgStore implements Store {
     const now = nowIso();
     await this.q(
       `INSERT INTO sessions (key, base, name, rel_dir, session_id, recording, report_dir, product_type, product_name, channel,
-         agent_id, recorded_on, first_seen_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         agent_id, recorded_on, region, first_seen_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET name = excluded.name, rel_dir = excluded.rel_dir, session_id = excluded.session_id,
          recording = excluded.recording, report_dir = excluded.report_dir, product_type = excluded.product_type,
          product_name = excluded.product_name, channel = excluded.channel, agent_id = excluded.agent_id,
-         recorded_on = excluded.recorded_on, updated_at = excluded.updated_at`,
+         recorded_on = excluded.recorded_on, region = excluded.region, updated_at = excluded.updated_at`,
       [
         s.key, s.base, s.name, s.relDir, s.sessionId, s.recording ?? null, s.reportDir, s.productType ?? null, s.productName ?? null,
-        s.channel ?? null, s.agentId ?? null, s.recordedOn ?? null, now, now,
+        s.channel ?? null, s.agentId ?? null, s.recordedOn ?? null, s.region ?? null, now, now,
       ],
     );
   }
@@ -416,17 +417,31 @@ export class PgStore implements Store {
     return (await this.q('SELECT * FROM findings WHERE run_id = ? ORDER BY idx', [runId])).map(findingFromRow);
   }
 
-  async queue(opts: { includeDecided?: boolean } = {}): Promise<QueueItem[]> {
+  async queue(opts: { includeDecided?: boolean; filter?: QueueFilter } = {}): Promise<QueueItem[]> {
     // A session is queued while its current run is one that entered the queue.
+    const { where, args } = queueFilterWhere(opts.filter);
     const rows = await this.q(
       `${CURRENT_SELECT.replace('FROM sessions s', ', q.entered_at AS q_entered_at FROM sessions s')}
        JOIN queue q ON q.session_key = s.key AND q.run_id = s.current_run_id
+       ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
        ${ORDER_CURRENT}`,
+      args,
     );
+    // the current session-level decisions of all these runs in one query (not one per row)
+    const current = new Map<string, Row>();
+    if (rows.length) {
+      const ds = await this.q(
+        `SELECT d.* FROM decisions d
+         WHERE d.run_id = ANY(?::text[]) AND d.finding_idx IS NULL
+           AND NOT EXISTS (SELECT 1 FROM decisions n WHERE n.supersedes = d.id)`,
+        [rows.map((r) => String(r.r_id))],
+      );
+      for (const d of ds) current.set(`${String(d.session_key)}\u0000${String(d.run_id)}`, d);
+    }
     const items: QueueItem[] = [];
     for (const r of rows) {
       const session: CurrentSession = { ...sessionFromRow(r), run: runFromRow(r, 'r_') };
-      const [d] = await this.q(CURRENT_SESSION_DECISION, [session.key, session.run.id]);
+      const d = current.get(`${session.key}\u0000${session.run.id}`);
       const decision = d ? decisionFromRow(d) : undefined;
       if (decision && !opts.includeDecided) continue;
       items.push({ session, enteredAt: String(r.q_entered_at), decision });
@@ -453,7 +468,7 @@ export class PgStore implements Store {
         [d.sessionKey, d.runId, d.findingIdx ?? null],
       );
       const [n] = await q('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM decisions');
-      const rec: DecisionRecord = { ...d, id: randomUUID(), seq: Number(n!.n), ruleId, decidedAt: nowIso(), supersedes: str(prev?.id) };
+      const rec: DecisionRecord = { ...d, id: randomUUID(), seq: Number(n!.n), ruleId, decidedAt: d.decidedAt ?? nowIso(), supersedes: str(prev?.id) };
       await q(
         `INSERT INTO decisions (id, seq, session_key, run_id, finding_idx, rule_id, decision, comment, reviewer, decided_at, supersedes)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -1,6 +1,6 @@
 // Row ↔ record mapping and the SQL fragments both backends share (same schema, same column names).
 import type { Finding, Verdict } from '../model/index.js';
-import type { DecisionRecord, RunRecord, SessionRecord, StoredFinding } from './store.js';
+import type { DecisionRecord, QueueFilter, RunRecord, SessionRecord, StoredFinding } from './store.js';
 
 export type Row = Record<string, unknown>;
 
@@ -21,6 +21,7 @@ export function sessionFromRow(r: Row): SessionRecord {
     productName: str(r.product_name),
     channel: str(r.channel),
     agentId: str(r.agent_id),
+    region: str(r.region),
     recordedOn: str(r.recorded_on),
   };
 }
@@ -78,7 +79,7 @@ export const RUN_COLUMNS = [
 ];
 export const SESSION_COLUMNS = [
   'key', 'base', 'name', 'rel_dir', 'session_id', 'recording', 'report_dir', 'product_type', 'product_name', 'channel',
-  'agent_id', 'recorded_on',
+  'agent_id', 'recorded_on', 'region',
 ];
 export const CURRENT_SELECT = `SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${RUN_COLUMNS.map((c) => `r.${c} AS r_${c}`).join(', ')}
   FROM sessions s JOIN runs r ON r.id = s.current_run_id`;
@@ -131,3 +132,32 @@ export const CONSISTENCY_QUERIES: { sql: string; problem: (r: Row) => string }[]
 /** Store-wide facts kept in store_info. */
 export const INFO_STORE_ID = 'store.id';
 export const INFO_LOCK_HOLDER = 'lock.holder';
+
+/** WHERE conditions (over `s` sessions and `r` current runs) for a queue filter, with their arguments. */
+export function queueFilterWhere(f: QueueFilter = {}): { where: string[]; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  const eq = (col: string, v: string | undefined) => {
+    if (v === undefined) return;
+    where.push(`${col} = ?`);
+    args.push(v);
+  };
+  eq('s.agent_id', f.agentId);
+  eq('s.region', f.region);
+  eq('s.channel', f.channel);
+  eq('s.product_type', f.productType);
+  eq('r.verdict', f.verdict);
+  if (f.from !== undefined) {
+    where.push('s.recorded_on >= ?');
+    args.push(f.from);
+  }
+  if (f.to !== undefined) {
+    where.push('s.recorded_on <= ?');
+    args.push(f.to);
+  }
+  if (f.ruleId !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM findings f WHERE f.run_id = r.id AND f.rule_id = ? AND f.status IN ('fail', 'undetermined'))`);
+    args.push(f.ruleId);
+  }
+  return { where, args };
+}

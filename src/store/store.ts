@@ -28,6 +28,8 @@ export interface SessionRecord {
   productName?: string;
   channel?: string;
   agentId?: string;
+  /** the sidecar's region (branch / 分支机构 code) */
+  region?: string;
   /** YYYY-MM-DD: from the sidecar, else the date folder, else the file's mtime */
   recordedOn?: string;
 }
@@ -99,6 +101,8 @@ export interface DecisionInput {
   decision: DecisionKind;
   comment: string;
   reviewer: string;
+  /** when it was decided (ISO-8601); absent: now. For imports, tests and benchmarks: the review server never sets it. */
+  decidedAt?: string;
 }
 
 export interface DecisionRecord extends DecisionInput {
@@ -109,6 +113,20 @@ export interface DecisionRecord extends DecisionInput {
   supersedes?: string;
   /** set when a later decision on the same subject replaced this one */
   supersededBy?: string;
+}
+
+/** Narrows the review queue (all given fields must match); the dashboard's drill-down links use it. */
+export interface QueueFilter {
+  agentId?: string;
+  region?: string;
+  channel?: string;
+  productType?: string;
+  verdict?: Verdict;
+  /** recorded on or after / on or before (YYYY-MM-DD) */
+  from?: string;
+  to?: string;
+  /** sessions whose current run has a failing (or undetermined) finding of this rule */
+  ruleId?: string;
 }
 
 export interface QueueItem {
@@ -182,10 +200,13 @@ export interface Store {
   runArtefacts(runId: string): Promise<Artefact[]>;
   findingsOf(runId: string): Promise<StoredFinding[]>;
 
-  queue(opts?: { includeDecided?: boolean }): Promise<QueueItem[]>;
+  queue(opts?: { includeDecided?: boolean; filter?: QueueFilter }): Promise<QueueItem[]>;
   /** Appends a decision; it supersedes the current decision on the same subject. */
   addDecision(d: DecisionInput): Promise<DecisionRecord>;
   decisions(opts?: { sessionKey?: string; includeSuperseded?: boolean }): Promise<DecisionRecord[]>;
+
+  /** Rows of one read-only statement written with `?` placeholders in the SQL both backends share (stats). */
+  query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
 
   /** PRAGMA-level and referential checks; an empty list means consistent. */
   checkConsistency(): Promise<string[]>;
