@@ -4,6 +4,7 @@ import { basename, join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts, type Transcript } from '../model/index.js';
 import type { RuleSet } from '../rules/index.js';
+import { maskReport } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -46,7 +47,9 @@ export function reportFolderName(input: SessionInput): string {
 
 export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256?: string): Report {
   const { findings, verdict, reasons } = scoreFacts(facts, ruleSet);
-  return {
+  // Masked here, so report.json, report.html and the findings the store keeps for the review queue
+  // never hold a full ID, phone or bank-card number (the store's facts keep the verbatim transcript).
+  return maskReport({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'dualrec', version: TOOL_VERSION },
     generatedAt: new Date().toISOString(),
@@ -67,7 +70,7 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
     visual: facts.visual,
     findings,
     rules: { packs: ruleSet.packs, version: ruleSet.version },
-  };
+  });
 }
 
 /** Reports travel (mail, review queue): they name files, never the folders they sat in. */
@@ -77,7 +80,7 @@ function withoutFolders(t: Transcript): Transcript {
 
 /** The report for a session that could not be analysed at all. */
 export function errorReport(input: SessionInput, sessionId: string, reason: string, contentSha256?: string): Report {
-  return {
+  return maskReport({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'dualrec', version: TOOL_VERSION },
     generatedAt: new Date().toISOString(),
@@ -106,7 +109,7 @@ export function errorReport(input: SessionInput, sessionId: string, reason: stri
         message: `无法分析该会话：${reason}`,
       },
     ],
-  };
+  });
 }
 
 export function writeReport(reportDir: string, report: Report, recording: string | undefined, lang: 'zh' | 'en' = 'zh'): void {

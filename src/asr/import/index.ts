@@ -112,7 +112,9 @@ function parseJson(file: string, text: string): unknown {
     const msg = err instanceof Error ? err.message : String(err);
     const pos = /position (\d+)/.exec(msg);
     const where = pos ? ` at ${lineColumn(text.replace(/^\uFEFF/, ''), Number(pos[1]))}` : '';
-    throw importError(file, `is not valid JSON${where}: ${msg.split('\n')[0]}`);
+    // V8 quotes a piece of the text ('Unexpected token …, "…" is not valid JSON'): never echo transcript text
+    const reason = (msg.split('\n')[0] ?? '').replace(/,?\s*".*$/s, '');
+    throw importError(file, `is not valid JSON${where}: ${reason}`);
   }
 }
 
