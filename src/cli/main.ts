@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
+import { setFollowSymlinks } from '../util/symlinks.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerBatchCommand } from './batch.js';
@@ -17,7 +18,12 @@ const program = new Command()
   .description('Reviews insurance-sales dual recordings (保险双录) against compliance rules')
   .version(TOOL_VERSION)
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Global, so every command (analyze, batch, worker, review serve) reads links the same way.
+  .option('--follow-symlinks', 'follow symbolic links for recordings, transcripts, sidecars, report folders and served media (default: refuse them)')
+  .hook('preAction', (cmd) => {
+    if (cmd.opts().followSymlinks) setFollowSymlinks(true);
+  });
 
 registerAnalyzeCommand(program);
 registerBatchCommand(program);

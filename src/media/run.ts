@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { UserError } from '../util/errors.js';
+import { refuseSymlink } from '../util/symlinks.js';
 
 const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
 
@@ -233,6 +234,7 @@ export function ffprobeLines(args: string[], onLine: (line: string) => void): Pr
 
 /** Checks a path before handing it to ffmpeg, so the common mistakes get a plain one-line message. */
 export function assertReadableFile(file: string): { sizeBytes: number } {
+  refuseSymlink(file, 'the file');
   let st;
   try {
     st = statSync(file);

@@ -12,6 +12,7 @@ import { sha256File } from '../util/hash.js';
 import { FfmpegFailed } from '../media/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { sessionLogger } from '../util/log.js';
+import { claimOwnDir, refuseSymlink } from '../util/symlinks.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { collectFacts, type CollectOptions } from './collect.js';
 import { scoreFacts } from './score.js';
@@ -113,6 +114,7 @@ export function errorReport(input: SessionInput, sessionId: string, reason: stri
 }
 
 export function writeReport(reportDir: string, report: Report, recording: string | undefined, lang: 'zh' | 'en' = 'zh'): void {
+  refuseSymlink(reportDir, 'the report folder');
   const valid = validateReport(report);
   // A report that breaks its own schema is our bug; keep it (losing it is worse) but say so loudly.
   if (!valid.ok) sessionLogger(report.session.id).error({ errors: valid.errors.slice(0, 5) }, 'report does not match its schema');
@@ -128,7 +130,16 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
   let log: Logger = sessionLogger(input.name);
   let contentSha256 = opts.contentSha256;
   let sessionId = input.name;
+  // A report folder (or its frames/) replaced by a symbolic link is never written through.
+  const linkedOut = [reportDir, join(reportDir, 'frames')].map((d) => [d, claimOwnDir(d)] as const).find(([, t]) => t !== undefined);
   try {
+    // Inputs that are symbolic links are refused before anything reads them (hashing included).
+    refuseSymlink(input.recording, 'the recording');
+    refuseSymlink(input.transcript, 'the transcript');
+    refuseSymlink(input.meta, 'the metadata sidecar');
+    if (linkedOut) {
+      throw new UserError(`${linkedOut[0]}: the report folder was a symbolic link (to ${linkedOut[1]}), not written through; a real folder was made in its place`, linkedOut[0]);
+    }
     const loaded = loadSessionMeta(input);
     sessionId = loaded.meta.session_id;
     log = sessionLogger(sessionId);

@@ -11,6 +11,7 @@ import { sha256Text } from '../util/hash.js';
 import type { Report } from '../model/index.js';
 import { maskReport, maskSegments, maskValue } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
+import { followSymlinks, isSymlink } from '../util/symlinks.js';
 import { validateReport } from '../report/schema.js';
 import { DECISION_KINDS, isCurrent, type CurrentSession, type Store } from '../store/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
@@ -137,6 +138,8 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
 
   function mediaFile(s: CurrentSession): string | undefined {
     if (!s.recording || !MEDIA_TYPES[extname(s.recording).toLowerCase()]) return undefined;
+    // a recording replaced by a symbolic link (to any file on the machine) is not served
+    if (!followSymlinks() && isSymlink(s.recording)) return undefined;
     try {
       return statSync(s.recording).isFile() ? s.recording : undefined;
     } catch {

@@ -8,6 +8,7 @@ import { lineColumn, readTranscriptBytes, requireText, decodeText } from './deco
 import { convertDualrec, convertOpenAi, convertWhisperX, DUALREC_FORMAT, serializeSegments } from './jsonformats.js';
 import { parseSrt, parseVtt } from './subtitles.js';
 import { convertWhisperCpp } from './whispercpp.js';
+import { refuseSymlink } from '../../util/symlinks.js';
 
 export { LOW_CONFIDENCE } from './common.js';
 export { DUALREC_FORMAT } from './jsonformats.js';
@@ -25,6 +26,7 @@ export function findTranscriptFor(base: string): string | undefined {
 
 /** Reads, detects, validates and converts one transcript file. Broken files throw a UserError. */
 export function importTranscript(file: string): Transcript {
+  refuseSymlink(file, 'the transcript');
   const bytes = readTranscriptBytes(file);
   const diagnostics: TranscriptDiagnostic[] = [];
   const { format, drafts, language } = convert(file, bytes, diagnostics);
