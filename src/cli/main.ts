@@ -13,6 +13,10 @@ import { registerReviewCommand } from './review.js';
 import { registerRulesCommand } from './rules.js';
 import { registerWorkerCommand } from './worker.js';
 
+// Everything dualrec and its ffmpeg/worker children create is private to this user (0600 files,
+// 0700 folders): recordings' audio, frames with faces, transcripts, the store.
+process.umask(0o077);
+
 const program = new Command()
   .name('dualrec')
   .description('Reviews insurance-sales dual recordings (保险双录) against compliance rules')

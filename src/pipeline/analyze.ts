@@ -7,7 +7,7 @@ import type { RuleSet } from '../rules/index.js';
 import { maskReport } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { makePrivate, mkdirPrivate, writeFileAtomic } from '../util/atomic.js';
 import { sha256File } from '../util/hash.js';
 import { FfmpegFailed } from '../media/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
@@ -115,6 +115,9 @@ export function errorReport(input: SessionInput, sessionId: string, reason: stri
 
 export function writeReport(reportDir: string, report: Report, recording: string | undefined, lang: 'zh' | 'en' = 'zh'): void {
   refuseSymlink(reportDir, 'the report folder');
+  // made private, also when an older run left it 0755
+  mkdirPrivate(reportDir);
+  makePrivate(reportDir, true);
   const valid = validateReport(report);
   // A report that breaks its own schema is our bug; keep it (losing it is worse) but say so loudly.
   if (!valid.ok) sessionLogger(report.session.id).error({ errors: valid.errors.slice(0, 5) }, 'report does not match its schema');
