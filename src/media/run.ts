@@ -34,8 +34,11 @@ export const RECORDING_DEMUXERS = [
   'avi', 'asf', 'mpeg',
 ] as const;
 
-/** Still images for decodeImage (test fixtures, document pictures): single-file image demuxers only. */
-export const IMAGE_DEMUXERS = ['jpeg_pipe', 'png_pipe', 'bmp_pipe', 'webp_pipe', 'image2'] as const;
+/**
+ * Still images for decodeImage (test fixtures, document pictures): the single-file image demuxers.
+ * Not image2: it reads a name with %d as a numbered sequence of other files.
+ */
+export const IMAGE_DEMUXERS = ['jpeg_pipe', 'png_pipe', 'bmp_pipe', 'webp_pipe'] as const;
 
 /**
  * Input options for a file we did not write: only the `file` protocol (no network, no other protocol

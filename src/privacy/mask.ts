@@ -108,9 +108,24 @@ function findNumbers(text: string): Array<Span & { kind: PersonalNumberKind }> {
   const found: Array<Span & { kind: PersonalNumberKind }> = [];
   for (const m of text.matchAll(RUN)) {
     if (gluedToCode(text, m.index!, m[0])) continue;
-    found.push(...numbersInRun(text, m.index!, m.index! + m[0].length));
+    found.push(...numbersInRun(text, m.index!, m.index! + m[0].length).filter((s) => s.kind !== 'landline' || saidAsLandline(text, s)));
   }
   return found;
+}
+
+/** Words that say a phone number follows ("电话", "座机", "联系"…), looked for just before a landline. */
+const PHONE_WORDS = /(电话|座机|固话|手机|联系|致电|拨打|拨|打给|热线|tel|phone)/i;
+
+/**
+ * The landline shape (0 + area code + 7–8 digits) is the loosest of the patterns: an agent's
+ * credential number read out ("执业证号零三零零七六五四三二一") fits it too, and an auditor needs that
+ * one whole. So a landline counts only when it is grouped after its area code ("021-6234 5678",
+ * "0755 8888 6666") or said after a phone word ("座机02162345678").
+ */
+function saidAsLandline(text: string, s: Span): boolean {
+  const area = /^0[12]/.test(s.digits) ? 3 : 4;
+  if (s.at[area]! - s.at[area - 1]! > 1) return true;
+  return PHONE_WORDS.test(text.slice(Math.max(0, s.from - 12), s.from));
 }
 
 /** "a13812345678f…" inside a hash or a product code: only a Chinese-digit run can still be a spoken number. */

@@ -35,6 +35,8 @@ describe('maskText', () => {
       [`座机${LANDLINE}`, '座机***-****5678'],
       [`卡号${CARD}`, `卡号${'*'.repeat(15)}${CARD.slice(-4)}`],
       ['电话幺三九一二三四五六七八', '电话*******五六七八'],
+      ['座机零二一六二三四五六七八', '座机*******五六七八'],
+      ['家里座机是02162345678', '家里座机是*******5678'],
     ];
     for (const [text, want] of cases) {
       expect(maskText(text), text).toBe(want);
@@ -46,6 +48,7 @@ describe('maskText', () => {
       `保单号${BAD_ID}`, // 18 digits with a wrong checksum: not an ID
       '保费每年10000元，交20年', '2026-11-24T10:00:00.000Z', 'S-20261124-0001',
       'sha256 3a5f13912345678bb', '执业证号是零二零零一二三四五六七', '工号11010200775',
+      '执业证号零三零零七六五四三二一', // an agent's credential number has a landline's shape: not grouped, no phone word
     ]) expect(maskText(text)).toBe(text);
   });
   it('separates an amount from a phone number in one run', () => {
