@@ -10,9 +10,6 @@ const REDACT_KEYS = [
   'policyholder.name', 'agent.name', 'meta.policyholder.name', 'meta.agent.name',
 ];
 
-/** Masks ID-card, phone and bank-card numbers in free text (src/privacy; kept under this name for callers). */
-export const redactText = maskText;
-
 let root: Logger | undefined;
 
 export function rootLogger(): Logger {
@@ -24,11 +21,16 @@ export function rootLogger(): Logger {
       redact: { paths: REDACT_KEYS, censor: '[redacted]' },
       // Every string field too (a reason, an error, an excerpt), not only the message.
       formatters: { log: (obj) => mapStrings(obj, maskText) },
-      serializers: { err: (e: Error) => mapStrings(pino.stdSerializers.err(e) as unknown as Record<string, unknown>, maskText) },
+      serializers: {
+        // an Error's message and stack may quote a transcript line; `session` is a child binding,
+        // which the log formatter does not see
+        err: (e: Error) => mapStrings({ ...pino.stdSerializers.err(e) } as Record<string, unknown>, maskText),
+        session: (v: unknown) => (typeof v === 'string' ? maskText(v) : v),
+      },
       hooks: {
         logMethod(args, method) {
           // Free-text messages may quote transcript or paths: scrub them too.
-          const scrubbed = args.map((a) => (typeof a === 'string' ? redactText(a) : a)) as typeof args;
+          const scrubbed = args.map((a) => (typeof a === 'string' ? maskText(a) : a)) as typeof args;
           return method.apply(this, scrubbed);
         },
       },
