@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthesizeClip } from '../../src/media/index.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 let dir: string;
@@ -84,4 +85,23 @@ describe('symbolic links', () => {
     expect(report.error).toMatch(/symbolic link/);
     expect(existsSync(victim)).toBe(true);
   });
+
+  it('batch: a symlinked recording is that session\'s REVIEW, the batch goes on; followed with --follow-symlinks', async () => {
+    const inbox = join(dir, 'inbox');
+    mkdirSync(inbox);
+    await synthesizeClip(join(dir, 'elsewhere', 'rec.m4a'), { segments: [{ durationS: 2, audio: 'tone' }], video: false });
+    symlinkSync(join(dir, 'elsewhere', 'rec.m4a'), join(inbox, 'linked.m4a'));
+    copyFileSync(join(dir, 'elsewhere', 'target.transcript.json'), join(inbox, 'plain.transcript.json'));
+    const out = join(dir, 'out-batch');
+    const res = runCli(['batch', inbox, '--out', out, '--no-vision', '--no-progress', '--concurrency', '1'], { timeoutMs: 180_000 });
+    expect(res.code, res.stderr).toBe(3);
+    expect(res.stdout).toMatch(/linked\.m4a: the recording is a symbolic link, not followed/);
+    const linked = JSON.parse(readFileSync(join(out, 'linked', 'report.json'), 'utf8'));
+    expect(linked.verdict).toBe('REVIEW');
+    expect(linked.media).toBeUndefined();
+    expect(JSON.parse(readFileSync(join(out, 'plain', 'report.json'), 'utf8')).error).toBeUndefined();
+    const followed = runCli(['batch', inbox, '--out', join(dir, 'out-batch-f'), '--no-vision', '--no-progress', '--concurrency', '1', '--follow-symlinks'], { timeoutMs: 180_000 });
+    expect(followed.stdout).not.toMatch(/symbolic link/);
+    expect(JSON.parse(readFileSync(join(dir, 'out-batch-f', 'linked', 'report.json'), 'utf8')).media.probe.duration).toBeCloseTo(2, 0);
+  }, 300_000);
 });
