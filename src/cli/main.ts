@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
+import { setFollowSymlinks } from '../util/symlinks.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerBatchCommand } from './batch.js';
@@ -12,12 +13,21 @@ import { registerReviewCommand } from './review.js';
 import { registerRulesCommand } from './rules.js';
 import { registerWorkerCommand } from './worker.js';
 
+// Everything dualrec and its ffmpeg/worker children create is private to this user (0600 files,
+// 0700 folders): recordings' audio, frames with faces, transcripts, the store.
+process.umask(0o077);
+
 const program = new Command()
   .name('dualrec')
   .description('Reviews insurance-sales dual recordings (保险双录) against compliance rules')
   .version(TOOL_VERSION)
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Global, so every command (analyze, batch, worker, review serve) reads links the same way.
+  .option('--follow-symlinks', 'follow symbolic links for recordings, transcripts, sidecars, report folders and served media (default: refuse them)')
+  .hook('preAction', (cmd) => {
+    if (cmd.opts().followSymlinks) setFollowSymlinks(true);
+  });
 
 registerAnalyzeCommand(program);
 registerBatchCommand(program);

@@ -6,7 +6,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { UserError } from '../util/errors.js';
-import { assertReadableFile, FfmpegFailed, fileArg, mediaFailure } from './run.js';
+import { assertReadableFile, FfmpegFailed, fileArg, inputGuard, mediaFailure } from './run.js';
 
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
 
@@ -32,6 +32,8 @@ export interface FrameStreamOptions {
   /** skip the decoder's deblocking filter (faster; block edges don't matter to detectors). Default true. */
   fastDecode?: boolean;
   timeoutS?: number;
+  /** the file is a still image (JPEG, PNG …), not a recording: image demuxers are allowed instead */
+  image?: boolean;
 }
 
 /** ffmpeg argv for one window; exported for tests. */
@@ -45,6 +47,7 @@ export function frameStreamArgs(file: string, o: FrameStreamOptions): string[] {
     ...((o.fastDecode ?? true) ? ['-skip_loop_filter', 'all'] : []),
     ...(start > 0 ? ['-ss', start.toFixed(3)] : []),
     ...(o.duration !== undefined ? ['-t', Math.max(0, o.duration).toFixed(3)] : []),
+    ...inputGuard(o.image ? 'image' : 'recording'),
     '-i', fileArg(file),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     // fps before scale: only the kept frames get scaled
@@ -109,7 +112,7 @@ export async function* streamFrames(file: string, opts: FrameStreamOptions): Asy
 
 /** Decodes a still image (JPEG, PNG) to RGB at the given size. */
 export async function decodeImage(file: string, size: { width: number; height: number }): Promise<RawFrame> {
-  for await (const f of streamFrames(file, { fps: 0, width: size.width, height: size.height, fastDecode: false })) return f;
+  for await (const f of streamFrames(file, { fps: 0, width: size.width, height: size.height, fastDecode: false, image: true })) return f;
   throw new UserError(`${file}: no picture in it`, file);
 }
 

@@ -2,7 +2,7 @@
 // saying why it can't be read at all.
 import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from '../model/index.js';
 import { UserError } from '../util/errors.js';
-import { assertReadableFile, FfmpegFailed, ffprobeData, looksLikeIsoBmff, type FfprobeStream } from './run.js';
+import { allowedDemuxer, assertReadableFile, describeDemuxer, FfmpegFailed, ffprobeData, looksLikeIsoBmff, referenceFormat, type FfprobeStream } from './run.js';
 
 /** ffprobe prints "N/A" for unknown numbers; anything non-finite becomes undefined. */
 export function num(v: unknown): number | undefined {
@@ -52,6 +52,11 @@ function videoInfo(s: FfprobeStream): VideoStreamInfo {
 /** Explains an ffprobe failure in one line naming the file. */
 function probeError(file: string, err: FfmpegFailed): UserError {
   const text = [err.message, ...err.stderrTail].join('\n');
+  // ffmpeg detected a demuxer outside RECORDING_DEMUXERS and refused to open it: "[hls @ 0x…] Format not on whitelist"
+  const refused = /\[(\w+) @ 0x[0-9a-f]+\][^\n]*Format not on whitelist/i.exec(text);
+  if (refused || /Format not on whitelist/i.test(text)) {
+    return notARecording(file, refused ? describeDemuxer(refused[1]!) : 'not a media container');
+  }
   if (/moov atom not found/i.test(text)) {
     // The mov demuxer is chosen by extension too, so check the bytes before blaming truncation.
     return looksLikeIsoBmff(file)
@@ -66,8 +71,15 @@ function probeError(file: string, err: FfmpegFailed): UserError {
   return new UserError(`${file}: ffprobe cannot read it${last ? ` (${last})` : ''}`, file);
 }
 
+function notARecording(file: string, what: string): UserError {
+  return new UserError(`${file}: ${what}, not a recording (only media containers are opened, never files they refer to)`, file);
+}
+
 export async function probeMedia(file: string): Promise<MediaProbe> {
   const { sizeBytes } = assertReadableFile(file);
+  // A playlist or reference list is named as such before ffprobe sees it (ffprobe would refuse it too).
+  const reference = referenceFormat(file);
+  if (reference) throw notARecording(file, reference);
   let data;
   try {
     data = await ffprobeData(file);
@@ -75,6 +87,8 @@ export async function probeMedia(file: string): Promise<MediaProbe> {
     if (err instanceof FfmpegFailed) throw probeError(file, err);
     throw err;
   }
+  // The whitelist already held ffprobe to these; checked again in case an ffprobe ignored the option.
+  if (!allowedDemuxer(data.format?.format_name)) throw notARecording(file, describeDemuxer(String(data.format?.format_name ?? 'unknown')));
   const streams = Array.isArray(data.streams) ? data.streams : [];
   // Cover art in an m4a is a one-frame "video" stream; it is not a picture of the sale.
   const audio = streams.filter((s) => s.codec_type === 'audio').map(audioInfo);

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { UserError } from '../util/errors.js';
+import { refuseSymlink } from '../util/symlinks.js';
 
 const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
 
@@ -19,10 +20,47 @@ export function fileArg(path: string): string {
   return `file:${resolve(path)}`;
 }
 
+/**
+ * The demuxers a recording may be opened with. Only containers that hold their own media are listed:
+ * playlist and reference formats (hls, concat/ffconcat, dash, image2 patterns, sdp/rtp, tee …) make
+ * ffmpeg open *other* files or URLs named inside them, so an "mp4" that is really an HLS playlist could
+ * pull another session's recording into this one. ffmpeg itself enforces the list (-format_whitelist),
+ * whatever the file's name, so a file swapped after probing is refused too. Names as ffmpeg spells them:
+ * mov covers mp4/m4a/3gp, matroska covers webm, aac is ADTS, amrnb/amrwb are raw AMR, asf is wmv,
+ * mpeg is MPEG-PS (.mpg). mov's external data references (dref) stay off, ffmpeg's default.
+ */
+export const RECORDING_DEMUXERS = [
+  'mov', 'matroska', 'wav', 'w64', 'mp3', 'aac', 'ogg', 'flac', 'flv', 'mpegts', 'amr', 'amrnb', 'amrwb', 'gsm',
+  'avi', 'asf', 'mpeg',
+] as const;
+
+/**
+ * Still images for decodeImage (test fixtures, document pictures): the single-file image demuxers.
+ * Not image2: it reads a name with %d as a numbered sequence of other files.
+ */
+export const IMAGE_DEMUXERS = ['jpeg_pipe', 'png_pipe', 'bmp_pipe', 'webp_pipe'] as const;
+
+/**
+ * Input options for a file we did not write: only the `file` protocol (no network, no other protocol
+ * reached through a reference) and only the allowed demuxers. Go before that input's -i.
+ */
+export function inputGuard(kind: 'recording' | 'image' = 'recording'): string[] {
+  const demuxers = kind === 'image' ? IMAGE_DEMUXERS : RECORDING_DEMUXERS;
+  return ['-protocol_whitelist', 'file', '-format_whitelist', demuxers.join(',')];
+}
+
+/** True when ffprobe's format_name ("mov,mp4,m4a,3gp,3g2,mj2") is one of the allowed demuxers. */
+export function allowedDemuxer(formatName: string | undefined): boolean {
+  const names = (formatName ?? '').split(',');
+  return names.some((n) => (RECORDING_DEMUXERS as readonly string[]).includes(n));
+}
+
 export interface FfmpegInput {
   source: string;
   /** options placed before this input's -i */
   options?: string[];
+  /** an input dualrec made itself (a lavfi graph, its own concat list): not held to inputGuard() */
+  trusted?: boolean;
 }
 
 export interface FfmpegJob {
@@ -56,7 +94,8 @@ export function runFfmpeg(job: FfmpegJob): Promise<void> {
     job.inputs.forEach((input, i) => {
       cmd.input(input.source);
       // Spread, never one array: fluent-ffmpeg splits a lone option string on its space.
-      const opts = i === 0 ? [...QUIET, ...(input.options ?? [])] : (input.options ?? []);
+      const own = [...(input.trusted ? [] : inputGuard()), ...(input.options ?? [])];
+      const opts = i === 0 ? [...QUIET, ...own] : own;
       if (opts.length) cmd.inputOptions(...(opts as [string, ...string[]]));
     });
     if (job.complexFilter) cmd.complexFilter(job.complexFilter);
@@ -155,7 +194,7 @@ export interface FfprobeData {
 /** ffprobe -show_format -show_streams through fluent-ffmpeg; a failure becomes FfmpegFailed with ffprobe's stderr. */
 export function ffprobeData(file: string): Promise<FfprobeData> {
   return new Promise((resolvePromise, reject) => {
-    ffmpeg.ffprobe(fileArg(file), ['-hide_banner'], (err: Error | null, data: FfprobeData) => {
+    ffmpeg.ffprobe(fileArg(file), ['-hide_banner', ...inputGuard()], (err: Error | null, data: FfprobeData) => {
       if (err) {
         const [first, ...rest] = err.message.split('\n');
         reject(new FfmpegFailed(first ?? 'ffprobe failed', rest.filter((l) => l.trim())));
@@ -170,7 +209,7 @@ export function ffprobeData(file: string): Promise<FfprobeData> {
  */
 export function ffprobeLines(args: string[], onLine: (line: string) => void): Promise<string[]> {
   return new Promise((resolvePromise, reject) => {
-    const proc = spawn(FFPROBE, ['-hide_banner', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(FFPROBE, ['-hide_banner', ...inputGuard(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const stderr: string[] = [];
     createInterface({ input: proc.stderr }).on('line', (l) => {
       if (stderr.length < 200) stderr.push(l);
@@ -198,6 +237,7 @@ export function ffprobeLines(args: string[], onLine: (line: string) => void): Pr
 
 /** Checks a path before handing it to ffmpeg, so the common mistakes get a plain one-line message. */
 export function assertReadableFile(file: string): { sizeBytes: number } {
+  refuseSymlink(file, 'the file');
   let st;
   try {
     st = statSync(file);
@@ -216,6 +256,45 @@ export function assertReadableFile(file: string): { sizeBytes: number } {
     throw new UserError(`${file}: cannot read (permission denied)`, file);
   }
   return { sizeBytes: st.size };
+}
+
+/**
+ * What a file is when it is a playlist or reference list rather than media, from its first bytes
+ * ("an HLS playlist"); undefined otherwise. Only for the message: ffmpeg's whitelist does the refusing.
+ */
+export function referenceFormat(file: string): string | undefined {
+  const buf = Buffer.alloc(1024);
+  let n = 0;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    n = readSync(fd, buf, 0, buf.length, 0);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const head = buf.toString('utf8', 0, n).replace(/^\uFEFF/, '').trimStart();
+  if (/^#EXTM3U/i.test(head)) return 'an HLS playlist';
+  if (/^ffconcat\s+version/i.test(head)) return 'an ffconcat list';
+  if (/^(#[^\n]*\n\s*)*file\s+\S/i.test(head)) return 'a concat list';
+  if (/^\[playlist\]/i.test(head)) return 'a PLS playlist';
+  if (/^<\?xml[^>]*>\s*<MPD\b/i.test(head) || /^<MPD\b/.test(head)) return 'a DASH manifest';
+  if (/^<\?xml[^>]*>\s*<smil\b/i.test(head) || /^<smil\b/i.test(head)) return 'a SMIL playlist';
+  if (/^<asx\b/i.test(head) || /^\[Reference\]/i.test(head)) return 'an ASX reference list';
+  if (/^v=0\r?\n/.test(head)) return 'an SDP session description';
+  return undefined;
+}
+
+/** A demuxer ffmpeg detected but the whitelist refused, as words. */
+export function describeDemuxer(name: string): string {
+  const known: Record<string, string> = {
+    hls: 'an HLS playlist', applehttp: 'an HLS playlist', concat: 'a concat list', dash: 'a DASH manifest',
+    image2: 'an image sequence pattern', sdp: 'an SDP session description', rtsp: 'an RTSP stream',
+    tee: 'a tee list', mpjpeg: 'a multipart JPEG stream', ffmetadata: 'an ffmetadata file',
+    srt: 'a subtitle file', webvtt: 'a subtitle file', ass: 'a subtitle file', lrc: 'a lyrics file',
+  };
+  return known[name] ?? `a "${name}" file`;
 }
 
 /** True when the file starts like an ISO-BMFF (mp4/mov/3gp) file: a box header such as `ftyp` at byte 4. */

@@ -122,7 +122,7 @@ export async function synthesizeClip(out: string, spec: SynthSpec): Promise<void
   const tmp = tempBeside(out);
   try {
     await runFfmpeg({
-      inputs: [{ source: synthGraph(spec), options: ['-f', 'lavfi'] }],
+      inputs: [{ source: synthGraph(spec), options: ['-f', 'lavfi'], trusted: true }],
       outputOptions: [...encoderOptions(extname(out).toLowerCase(), spec), '-map_metadata', '-1'],
       output: fileArg(tmp),
     });
@@ -146,7 +146,8 @@ export async function concatWithGap(first: string, second: string, out: string, 
   const tmp = tempBeside(out);
   try {
     await runFfmpeg({
-      inputs: [{ source: fileArg(list), options: ['-f', 'concat', '-safe', '0'] }],
+      // our own list naming our own files: the one place the concat demuxer is used
+      inputs: [{ source: fileArg(list), options: ['-f', 'concat', '-safe', '0'], trusted: true }],
       outputOptions: ['-map', '0', '-c', 'copy', '-f', extname(out).toLowerCase() === '.mkv' ? 'matroska' : 'mp4'],
       output: fileArg(tmp),
     });

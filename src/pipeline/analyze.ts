@@ -4,13 +4,15 @@ import { basename, join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts, type Transcript } from '../model/index.js';
 import type { RuleSet } from '../rules/index.js';
+import { maskReport } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { makePrivate, mkdirPrivate, writeFileAtomic } from '../util/atomic.js';
 import { sha256File } from '../util/hash.js';
 import { FfmpegFailed } from '../media/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { sessionLogger } from '../util/log.js';
+import { claimOwnDir, refuseSymlink } from '../util/symlinks.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { collectFacts, type CollectOptions } from './collect.js';
 import { scoreFacts } from './score.js';
@@ -46,7 +48,9 @@ export function reportFolderName(input: SessionInput): string {
 
 export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256?: string): Report {
   const { findings, verdict, reasons } = scoreFacts(facts, ruleSet);
-  return {
+  // Masked here, so report.json, report.html and the findings the store keeps for the review queue
+  // never hold a full ID, phone or bank-card number (the store's facts keep the verbatim transcript).
+  return maskReport({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'dualrec', version: TOOL_VERSION },
     generatedAt: new Date().toISOString(),
@@ -67,7 +71,7 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
     visual: facts.visual,
     findings,
     rules: { packs: ruleSet.packs, version: ruleSet.version },
-  };
+  });
 }
 
 /** Reports travel (mail, review queue): they name files, never the folders they sat in. */
@@ -77,7 +81,7 @@ function withoutFolders(t: Transcript): Transcript {
 
 /** The report for a session that could not be analysed at all. */
 export function errorReport(input: SessionInput, sessionId: string, reason: string, contentSha256?: string): Report {
-  return {
+  return maskReport({
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'dualrec', version: TOOL_VERSION },
     generatedAt: new Date().toISOString(),
@@ -106,10 +110,14 @@ export function errorReport(input: SessionInput, sessionId: string, reason: stri
         message: `无法分析该会话：${reason}`,
       },
     ],
-  };
+  });
 }
 
 export function writeReport(reportDir: string, report: Report, recording: string | undefined, lang: 'zh' | 'en' = 'zh'): void {
+  refuseSymlink(reportDir, 'the report folder');
+  // made private, also when an older run left it 0755
+  mkdirPrivate(reportDir);
+  makePrivate(reportDir, true);
   const valid = validateReport(report);
   // A report that breaks its own schema is our bug; keep it (losing it is worse) but say so loudly.
   if (!valid.ok) sessionLogger(report.session.id).error({ errors: valid.errors.slice(0, 5) }, 'report does not match its schema');
@@ -125,7 +133,16 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
   let log: Logger = sessionLogger(input.name);
   let contentSha256 = opts.contentSha256;
   let sessionId = input.name;
+  // A report folder (or its frames/) replaced by a symbolic link is never written through.
+  const linkedOut = [reportDir, join(reportDir, 'frames')].map((d) => [d, claimOwnDir(d)] as const).find(([, t]) => t !== undefined);
   try {
+    // Inputs that are symbolic links are refused before anything reads them (hashing included).
+    refuseSymlink(input.recording, 'the recording');
+    refuseSymlink(input.transcript, 'the transcript');
+    refuseSymlink(input.meta, 'the metadata sidecar');
+    if (linkedOut) {
+      throw new UserError(`${linkedOut[0]}: the report folder was a symbolic link (to ${linkedOut[1]}), not written through; a real folder was made in its place`, linkedOut[0]);
+    }
     const loaded = loadSessionMeta(input);
     sessionId = loaded.meta.session_id;
     log = sessionLogger(sessionId);

@@ -5,6 +5,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SessionMetaSchema, type SessionMeta } from '../model/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { TRANSCRIPT_SUFFIXES } from '../asr/import/index.js';
+import { refuseSymlink } from '../util/symlinks.js';
 
 export const RECORDING_EXTENSIONS = [
   '.mp4', '.mov', '.m4v', '.mkv', '.avi', '.webm', '.flv', '.ts', '.3gp', '.mpg', '.mpeg', '.wmv',
@@ -127,6 +128,7 @@ export function loadSessionMeta(input: SessionInput): LoadedMeta {
   if (!input.meta) {
     return { meta: SessionMetaSchema.parse({ session_id: input.name }), fromSidecar: false };
   }
+  refuseSymlink(input.meta, 'the metadata sidecar');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(input.meta, 'utf8'));

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { artefactsToFacts } from '../batch/facts.js';
 import { sha256Text } from '../util/hash.js';
 import type { Report } from '../model/index.js';
+import { maskReport, maskSegments, maskValue } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
+import { followSymlinks, isSymlink } from '../util/symlinks.js';
 import { validateReport } from '../report/schema.js';
 import {
   DECISION_KINDS,
@@ -196,6 +198,8 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
 
   function mediaFile(s: CurrentSession): string | undefined {
     if (!s.recording || !MEDIA_TYPES[extname(s.recording).toLowerCase()]) return undefined;
+    // a recording replaced by a symbolic link (to any file on the machine) is not served
+    if (!followSymlinks() && isSymlink(s.recording)) return undefined;
     try {
       return statSync(s.recording).isFile() ? s.recording : undefined;
     } catch {
@@ -277,9 +281,10 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
     const facts = artefactsToFacts(await store.runArtefacts(s.run.id));
     const page = sessionPage({
       session: s,
-      findings: await store.findingsOf(s.run.id),
+      // the store keeps the verbatim transcript (re-scoring needs it); reviewers see it masked
+      findings: maskValue(await store.findingsOf(s.run.id), facts?.transcript?.segments),
       decisions: await store.decisions({ sessionKey: s.key, includeSuperseded: true }),
-      segments: facts?.transcript?.segments ?? [],
+      segments: maskSegments(facts?.transcript?.segments ?? []),
       hasMedia: !!mediaFile(s),
       reportOk: !!storedReport(s),
       reviewer: req.reviewer!,
@@ -293,7 +298,8 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
     const report = storedReport(s);
     if (!report) throw new HttpError(409, 'the report on disk is missing or was changed after the batch wrote it');
     const videoHref = mediaFile(s) && report.media?.probe.video.length ? `/media/${s.key}` : undefined;
-    return reply.type('text/html; charset=utf-8').send(renderReportHtml(report, { videoHref }));
+    // masked again: a report written before masking existed is still shown masked
+    return reply.type('text/html; charset=utf-8').send(renderReportHtml(maskReport(report), { videoHref }));
   });
 
   // Evidence frames and other images inside the report folder.
@@ -347,7 +353,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
     const s = await sessionFor((req.params as { key: string }).key);
     return {
       session: s,
-      findings: await store.findingsOf(s.run.id),
+      findings: maskValue(await store.findingsOf(s.run.id)),
       decisions: await store.decisions({ sessionKey: s.key, includeSuperseded: true }),
     };
   });

@@ -2,10 +2,10 @@
 // better-sqlite3 is synchronous; the async methods keep the Store interface backend-neutral.
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Finding } from '../model/index.js';
-import { writeFileAtomic } from '../util/atomic.js';
+import { makePrivate, PRIVATE_FILE_MODE, writeFileAtomic } from '../util/atomic.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { MIGRATIONS } from './migrations.js';
 import {
@@ -49,8 +49,13 @@ export class SqliteStore implements Store {
   private db: Database.Database;
 
   constructor(file: string) {
-    this.location = resolve(file);
-    mkdirSync(dirname(this.location), { recursive: true });
+    mkdirSync(dirname(resolve(file)), { recursive: true, mode: 0o700 });
+    // The real path: a store named through a symbolic link is the same store, with the same
+    // <store>.lock, so a link to the live store cannot slip past a running batch's lock.
+    this.location = realStorePath(file);
+    // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
+    // An older store left 0644 is narrowed (its -wal/-shm too).
+    createPrivate(this.location);
     try {
       this.db = new Database(this.location, { timeout: 10_000 });
     } catch (err) {
@@ -409,6 +414,7 @@ function hostName(): string {
 function acquireFileLock(storePath: string, owner: LockOwner): StoreLock {
   const lockPath = `${storePath}.lock`;
   const infoPath = `${storePath}.lock.json`;
+  createPrivate(lockPath);
   const db = new Database(lockPath, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
@@ -436,4 +442,28 @@ function acquireFileLock(storePath: string, owner: LockOwner): StoreLock {
       db.close();
     },
   };
+}
+
+/** `file` with every symbolic link resolved (its folder's, when the store does not exist yet). */
+function realStorePath(file: string): string {
+  const abs = resolve(file);
+  try {
+    return realpathSync(abs);
+  } catch {
+    try {
+      return join(realpathSync(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
+
+/** Makes an SQLite file (and its -wal, -shm, -journal) private, creating an empty one 0600 if missing. */
+function createPrivate(dbFile: string): void {
+  try {
+    if (!existsSync(dbFile)) closeSync(openSync(dbFile, 'a', PRIVATE_FILE_MODE));
+  } catch {
+    return; // not creatable here: opening it reports why
+  }
+  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}-journal`]) if (existsSync(f)) makePrivate(f);
 }

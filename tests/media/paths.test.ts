@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,8 +66,9 @@ describe('paths with spaces, quotes, ;, $(...), backticks, Chinese, %', () => {
     const bytes = readFileSync(jpg);
     expect(bytes[0]).toBe(0xff);
     expect(bytes[1]).toBe(0xd8);
-    const thumb = await probeMedia(jpg);
-    expect(thumb.video[0]!.width).toBe(80);
+    // (probeMedia opens recordings only; a JPEG is measured with ffprobe itself)
+    const width = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width', '-of', 'csv=p=0', `file:${jpg}`], { encoding: 'utf8' }).stdout.trim();
+    expect(width).toBe('80');
     // exactly the files we asked for, no temp leftovers
     expect(readdirSync(weirdDir).sort()).toEqual([HOSTILE_FILE, `frame %d %03d \`touch pwned2\`.jpg`, `输出 $(touch pwned) 'a'.wav`].sort());
     noPwned();

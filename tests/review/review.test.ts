@@ -5,7 +5,7 @@
 // are rejected or escaped.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -103,6 +103,22 @@ describe('review server: access', () => {
     expect(wrongLogin.status).toBe(401);
     expect(wrongLogin.headers['set-cookie']).toBeUndefined();
     expect((await raw('/api/queue', { headers: bearer })).status).toBe(200);
+  });
+
+  it('does not serve a recording replaced by a symbolic link (to any file on the machine)', async () => {
+    const s = byName('clean');
+    expect((await raw(`/media/${s.key}`, { headers: bearer })).status).toBe(200);
+    const saved = `${s.recording!}.saved`;
+    renameSync(s.recording!, saved);
+    symlinkSync('/etc/passwd', s.recording!);
+    try {
+      const r = await raw(`/media/${s.key}`, { headers: bearer });
+      expect(r.status).toBe(404);
+      expect(r.body).not.toContain('root:');
+    } finally {
+      rmSync(s.recording!);
+      renameSync(saved, s.recording!);
+    }
   });
 
   it('rejects path traversal through session keys, report files and media', async () => {

@@ -8,6 +8,7 @@ import { lineColumn, readTranscriptBytes, requireText, decodeText } from './deco
 import { convertDualrec, convertOpenAi, convertWhisperX, DUALREC_FORMAT, serializeSegments } from './jsonformats.js';
 import { parseSrt, parseVtt } from './subtitles.js';
 import { convertWhisperCpp } from './whispercpp.js';
+import { refuseSymlink } from '../../util/symlinks.js';
 
 export { LOW_CONFIDENCE } from './common.js';
 export { DUALREC_FORMAT } from './jsonformats.js';
@@ -25,6 +26,7 @@ export function findTranscriptFor(base: string): string | undefined {
 
 /** Reads, detects, validates and converts one transcript file. Broken files throw a UserError. */
 export function importTranscript(file: string): Transcript {
+  refuseSymlink(file, 'the transcript');
   const bytes = readTranscriptBytes(file);
   const diagnostics: TranscriptDiagnostic[] = [];
   const { format, drafts, language } = convert(file, bytes, diagnostics);
@@ -112,7 +114,9 @@ function parseJson(file: string, text: string): unknown {
     const msg = err instanceof Error ? err.message : String(err);
     const pos = /position (\d+)/.exec(msg);
     const where = pos ? ` at ${lineColumn(text.replace(/^\uFEFF/, ''), Number(pos[1]))}` : '';
-    throw importError(file, `is not valid JSON${where}: ${msg.split('\n')[0]}`);
+    // V8 quotes a piece of the text ('Unexpected token …, "…" is not valid JSON'): never echo transcript text
+    const reason = (msg.split('\n')[0] ?? '').replace(/,?\s*".*$/s, '');
+    throw importError(file, `is not valid JSON${where}: ${reason}`);
   }
 }
 

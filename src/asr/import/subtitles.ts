@@ -33,12 +33,22 @@ function parseTiming(file: string, line: string, lineNo: number, kind: 'srt' | '
   const end = b ? toSeconds(b, true) : undefined;
   const example = kind === 'srt' ? '00:01:02,500 --> 00:01:04,000' : '00:01:02.500 --> 00:01:04.000';
   if (start === undefined || end === undefined) {
-    throw importError(file, `line ${lineNo}: bad cue timestamp "${line.trim()}" (expected like ${example})`);
+    throw importError(file, `line ${lineNo}: bad cue timestamp ${lineShape(line)} (expected like ${example})`);
   }
   if (end < start) {
     throw importError(file, `line ${lineNo}: cue ends (${right}) before it starts (${left.trim()})`);
   }
   return { start, end };
+}
+
+/**
+ * How a bad line is named in an error: quoted only when it holds nothing but timestamp characters.
+ * Anything else may be what the customer said (a phone or ID number), and errors go to logs and
+ * reports, so it is described by its length, never echoed.
+ */
+function lineShape(line: string): string {
+  const t = line.trim();
+  return /^[\dOo:,.\s>-]{1,40}$/.test(t) ? `"${t}"` : `a line of text (${[...t].length} characters)`;
 }
 
 function splitLines(text: string): string[] {
@@ -87,7 +97,7 @@ export function parseSrt(file: string, text: string): DraftSegment[] {
       file,
       awaitingTiming !== undefined
         ? `line ${lineNo}: expected a timing line like 00:00:01,000 --> 00:00:02,500 after cue number`
-        : `line ${lineNo}: expected a cue number or timing line, got "${line.trim().slice(0, 40)}"`,
+        : `line ${lineNo}: expected a cue number or timing line, got ${lineShape(line)}`,
     );
   }
   if (awaitingTiming !== undefined) {
