@@ -94,13 +94,15 @@ function convert(file: string, bytes: Buffer, diagnostics: TranscriptDiagnostic[
   const { text, encoding } = decoded ?? requireText(file, bytes, true);
   if (encoding !== 'utf-8') diagnostics.push({ kind: 'note', message: `decoded as ${encoding}` });
   const kind = sniff(file, text);
-  if (kind === 'srt') return { format: 'srt', drafts: parseSrt(file, text) };
-  if (kind === 'vtt') {
-    const { drafts, multiVoiceCues } = parseVtt(file, text);
+  if (kind === 'srt' || kind === 'vtt') {
+    const { drafts, multiVoiceCues } = kind === 'srt' ? parseSrt(file, text) : parseVtt(file, text);
     if (multiVoiceCues > 0) {
-      diagnostics.push({ kind: 'note', message: `${multiVoiceCues} cue(s) hold several voices; each voice got the whole cue's time span` });
+      diagnostics.push({
+        kind: 'note',
+        message: `${multiVoiceCues} cue(s) hold several speakers; the cue's time span is shared between them by text length`,
+      });
     }
-    return { format: 'vtt', drafts };
+    return { format: kind, drafts };
   }
   return convertJson(file, parseJson(file, text), diagnostics);
 }
