@@ -41,6 +41,12 @@ export type TranscriptFormat =
   | 'whisper.cpp-json-full'
   | 'openai-verbose-json'
   | 'whisperx-json'
+  | 'faster-whisper-json'
+  | 'funasr-json'
+  | 'aliyun-json'
+  | 'tencent-json'
+  | 'iflytek-json'
+  | 'volcengine-json'
   | 'dualrec-json'
   | 'srt'
   | 'vtt';

@@ -7,6 +7,7 @@ import { finishSegments, importError, type DraftSegment } from './common.js';
 import { lineColumn, readTranscriptBytes, requireText, decodeText } from './decode.js';
 import { convertDualrec, convertOpenAi, convertWhisperX, DUALREC_FORMAT, serializeSegments } from './jsonformats.js';
 import { parseSrt, parseVtt } from './subtitles.js';
+import { convertService } from './services.js';
 import { convertWhisperCpp } from './whispercpp.js';
 
 export { LOW_CONFIDENCE } from './common.js';
@@ -122,6 +123,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Whisper-style segments: objects with numeric start and end and a text. */
+function isWhisperSegmentList(v: unknown): v is Record<string, unknown>[] {
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((s) => isObject(s) && typeof s.start === 'number' && typeof s.end === 'number' && typeof s.text === 'string')
+  );
+}
+
 function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): Converted {
   if (isObject(json)) {
     if (json.format === DUALREC_FORMAT) return { format: 'dualrec-json', ...convertDualrec(file, json, diagnostics) };
@@ -129,7 +139,8 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
       const r = convertWhisperCpp(file, json, false, diagnostics);
       return { format: r.full ? 'whisper.cpp-json-full' : 'whisper.cpp-json', drafts: r.drafts, language: r.language };
     }
-    if (Array.isArray(json.segments)) {
+    // Whisper-family "segments" have start/end; other tools' "segments" (other keys) fall through.
+    if (Array.isArray(json.segments) && (json.segments.length === 0 || json.segments.some((s) => isObject(s) && ('start' in s || 'end' in s)))) {
       const segs = json.segments.filter(isObject);
       const whisperX =
         'word_segments' in json ||
@@ -140,11 +151,34 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
       // {start, end, text} segments from other Whisper front-ends read the same way.
       return { format: 'openai-verbose-json', ...convertOpenAi(file, json, diagnostics) };
     }
+    // OpenAI transcription with timestamp_granularities=[word] only: {task, language, duration, text, words}
+    if (json.segments === undefined && isWhisperWordList(json.words)) {
+      return { format: 'openai-verbose-json', ...convertOpenAi(file, json, diagnostics) };
+    }
   }
-  const keys = isObject(json) ? Object.keys(json).slice(0, 6).join(', ') : Array.isArray(json) ? 'an array' : typeof json;
+  // faster-whisper (and other Python front-ends) dumping the list of segments itself
+  if (isWhisperSegmentList(json)) {
+    const segs = json.filter(isObject);
+    if (segs.some((s) => 'speaker' in s)) return { format: 'faster-whisper-json', ...convertWhisperX(file, { segments: json }) };
+    return { format: 'faster-whisper-json', ...convertOpenAi(file, { segments: json }, diagnostics) };
+  }
+  const service = convertService(file, json, diagnostics);
+  if (service) return service;
+  const keys = isObject(json) ? Object.keys(json).slice(0, 8).join(', ') : Array.isArray(json) ? describeArray(json) : typeof json;
   throw importError(
     file,
-    `unknown JSON transcript shape (${isObject(json) ? `keys: ${keys || 'none'}` : keys}); expected whisper.cpp "transcription", ` +
-      `OpenAI/WhisperX "segments", or {"format":"${DUALREC_FORMAT}"}`,
+    `unknown JSON transcript shape (${isObject(json) ? `keys: ${keys || 'none'}` : keys}); expected one of: whisper.cpp "transcription", ` +
+      `OpenAI/faster-whisper/WhisperX "segments" or "words", a list of {start, end, text} segments, ` +
+      `FunASR "sentence_info" or "text"+"timestamp", Alibaba Cloud "Result.Sentences" or "transcripts", ` +
+      `Tencent Cloud "ResultDetail", iFlytek "lattice"/"onebest", Volcano Engine "utterances", or {"format":"${DUALREC_FORMAT}"}`,
   );
+}
+
+function isWhisperWordList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0 && v.every((w) => isObject(w) && typeof w.start === 'number' && typeof w.end === 'number' && (typeof w.word === 'string' || typeof w.text === 'string'));
+}
+
+function describeArray(a: unknown[]): string {
+  const first = a.find(isObject);
+  return first ? `an array of objects with keys: ${Object.keys(first).slice(0, 8).join(', ')}` : `an array`;
 }
