@@ -245,17 +245,6 @@ function convertFunAsr(file: string, json: unknown, diagnostics: TranscriptDiagn
 // ---- Alibaba Cloud ------------------------------------------------------------------------------
 
 function convertAliyun(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
-  // NLS 录音文件识别 GetTaskResult: {TaskId, StatusText, Result: {Sentences: [{BeginTime, EndTime, Text, ChannelId, SpeakerId}]}}
-  // 极速版: {flash_result: {sentences: [{begin_time, end_time, text, channel_id}]}}
-  const nls = findList(json, ['Sentences'], (v) => v.some((x) => isObj(x) && field(x, 'BeginTime') !== undefined));
-  if (nls) {
-    const status = isObj(json) ? str(field(json, 'StatusText')) : undefined;
-    if (status && !/^SUCCESS/.test(status)) diagnostics.push({ kind: 'note', message: `Alibaba Cloud task status: ${status}` });
-    const sents = readSentences(file, 'Alibaba Cloud file transcription result', 'Sentences', nls.items, {
-      text: ['Text'], start: ['BeginTime'], end: ['EndTime'], speaker: ['SpeakerId'], channel: ['ChannelId'], scale: 1000,
-    });
-    return { format: 'aliyun-json', drafts: labelSentences(sents, diagnostics, 'Alibaba Cloud') };
-  }
   // DashScope / 百炼 Paraformer file transcription: {transcripts: [{channel_id, sentences: [{begin_time, end_time, text, speaker_id}]}]}
   const tr = findList(json, ['transcripts'], (v) => v.some((x) => isObj(x) && Array.isArray(field(x, 'sentences'))));
   if (tr) {
@@ -267,6 +256,17 @@ function convertAliyun(file: string, json: unknown, diagnostics: TranscriptDiagn
         text: ['text'], start: ['begin_time'], end: ['end_time'], speaker: ['speaker_id'], channel: ['channel_id'], scale: 1000,
       });
       return s.map((x) => (x.channel === undefined && ch !== undefined ? { ...x, channel: ch } : x));
+    });
+    return { format: 'aliyun-json', drafts: labelSentences(sents, diagnostics, 'Alibaba Cloud') };
+  }
+  // NLS 录音文件识别 GetTaskResult: {TaskId, StatusText, Result: {Sentences: [{BeginTime, EndTime, Text, ChannelId, SpeakerId}]}}
+  // 极速版: {flash_result: {sentences: [{begin_time, end_time, text, channel_id}]}}
+  const nls = findList(json, ['Sentences'], (v) => v.some((x) => isObj(x) && field(x, 'BeginTime') !== undefined));
+  if (nls) {
+    const status = isObj(json) ? str(field(json, 'StatusText')) : undefined;
+    if (status && !/^SUCCESS/.test(status)) diagnostics.push({ kind: 'note', message: `Alibaba Cloud task status: ${status}` });
+    const sents = readSentences(file, 'Alibaba Cloud file transcription result', 'Sentences', nls.items, {
+      text: ['Text'], start: ['BeginTime'], end: ['EndTime'], speaker: ['SpeakerId'], channel: ['ChannelId'], scale: 1000,
     });
     return { format: 'aliyun-json', drafts: labelSentences(sents, diagnostics, 'Alibaba Cloud') };
   }
