@@ -139,7 +139,7 @@ function labelSentences(sents: Sentence[], diagnostics: TranscriptDiagnostic[], 
   const bySpeaker = !byChannel && speakers.size > 1;
   if (byChannel) diagnostics.push({ kind: 'note', message: `${what}: lines labelled by audio channel (${[...channels].map((c) => `channel ${c}`).join(', ')})` });
   else if (bySpeaker) diagnostics.push({ kind: 'note', message: `${what}: lines labelled by the service's speaker ids (${[...speakers].map((c) => `speaker ${c}`).join(', ')})` });
-  else if (speakers.size === 1 && sents.length > 1) diagnostics.push({ kind: 'note', message: `${what}: every line has the same speaker id; speakers were not told apart` });
+  else if (speakers.size === 1 && sents.length > 1 && sents.every((s) => s.speaker !== undefined)) diagnostics.push({ kind: 'note', message: `${what}: every line has the same speaker id; speakers were not told apart` });
   return sents.map((s, i) => {
     const d: DraftSegment = { start: s.start, end: s.end, text: s.text, where: `sentence ${i + 1}` };
     if (byChannel && s.channel !== undefined) d.speaker = `channel ${s.channel}`;
