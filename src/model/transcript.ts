@@ -47,6 +47,7 @@ export type TranscriptFormat =
   | 'tencent-json'
   | 'iflytek-json'
   | 'volcengine-json'
+  | 'generic-json'
   | 'dualrec-json'
   | 'srt'
   | 'vtt';

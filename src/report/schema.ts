@@ -59,6 +59,7 @@ export const TRANSCRIPT_FORMATS = [
   'tencent-json',
   'iflytek-json',
   'volcengine-json',
+  'generic-json',
   'dualrec-json',
   'srt',
   'vtt',

@@ -175,7 +175,9 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
 }
 
 function isWhisperWordList(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0 && v.every((w) => isObject(w) && typeof w.start === 'number' && typeof w.end === 'number' && (typeof w.word === 'string' || typeof w.text === 'string'));
+  // OpenAI's words are {word, start, end}; other tools' top-level words (AssemblyAI's {text, start, end}
+  // in ms beside its utterances) are not this shape.
+  return Array.isArray(v) && v.length > 0 && v.every((w) => isObject(w) && typeof w.start === 'number' && typeof w.end === 'number' && typeof w.word === 'string');
 }
 
 function describeArray(a: unknown[]): string {

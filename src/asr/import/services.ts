@@ -127,6 +127,11 @@ function readSentences(file: string, what: string, path: string, items: unknown[
   });
 }
 
+/** A bare id ("0", "A") becomes "speaker 0"; a label that already says what it is ("spk_0", "Guest-1") stays. */
+function speakerLabel(id: string): string {
+  return /^[0-9A-Za-z]{1,2}$/.test(id) ? `speaker ${id}` : id;
+}
+
 /**
  * Speaker labels from speaker ids and channel ids: two or more channels name the line by channel
  * ("channel 0" / "channel 1", which the sidecar's roles.channels left / right maps); else two or
@@ -138,12 +143,12 @@ function labelSentences(sents: Sentence[], diagnostics: TranscriptDiagnostic[], 
   const byChannel = channels.size > 1;
   const bySpeaker = !byChannel && speakers.size > 1;
   if (byChannel) diagnostics.push({ kind: 'note', message: `${what}: lines labelled by audio channel (${[...channels].map((c) => `channel ${c}`).join(', ')})` });
-  else if (bySpeaker) diagnostics.push({ kind: 'note', message: `${what}: lines labelled by the service's speaker ids (${[...speakers].map((c) => `speaker ${c}`).join(', ')})` });
+  else if (bySpeaker) diagnostics.push({ kind: 'note', message: `${what}: lines labelled by the service's speaker ids (${[...speakers].map(speakerLabel).join(', ')})` });
   else if (speakers.size === 1 && sents.length > 1 && sents.every((s) => s.speaker !== undefined)) diagnostics.push({ kind: 'note', message: `${what}: every line has the same speaker id; speakers were not told apart` });
   return sents.map((s, i) => {
     const d: DraftSegment = { start: s.start, end: s.end, text: s.text, where: `sentence ${i + 1}` };
     if (byChannel && s.channel !== undefined) d.speaker = `channel ${s.channel}`;
-    else if (bySpeaker && s.speaker !== undefined) d.speaker = `speaker ${s.speaker}`;
+    else if (bySpeaker && s.speaker !== undefined) d.speaker = speakerLabel(s.speaker);
     if (s.words && s.words.length > 0) d.words = s.words;
     return d;
   });
@@ -382,9 +387,111 @@ function convertVolcengine(file: string, json: unknown, diagnostics: TranscriptD
   return { format: 'volcengine-json', drafts: labelSentences(sents, diagnostics, 'Volcano Engine') };
 }
 
-/** Tries each service's shape in turn; undefined when none is in the file. */
+// ---- any other list of timed sentences ----------------------------------------------------------
+
+const TEXT_KEYS = ['text', 'transcript', 'sentence', 'content', 'onebest', 'FinalSentence', 'display', 'utterance', 'caption'];
+const START_KEYS = ['start', 'start_time', 'begin', 'begin_time', 'bg', 'StartMs', 'start_ms', 'begin_ms', 'startTime', 'offsetInTicks', 'offset', 'from'];
+const END_KEYS = ['end', 'end_time', 'ed', 'EndMs', 'end_ms', 'endTime', 'stop', 'to'];
+const DURATION_KEYS = ['durationInTicks', 'duration', 'duration_ms'];
+const SPEAKER_KEYS = ['speaker', 'speaker_label', 'speakerTag', 'speaker_id', 'SpeakerId', 'spk', 'role'];
+const CHANNEL_KEYS = ['channel', 'channel_id', 'ChannelId', 'channelTag', 'channel_label'];
+/** Lists of words or tokens are not lines: a tool writes them beside its lines. */
+const WORD_LISTS = new Set(['words', 'items', 'tokens', 'timestamp', 'timestamps', 'ws', 'cw', 'wordsegments', 'chars', 'characters']);
+
+/** The text of a line, also when it is the first alternative (nBest[0].display, alternatives[0].transcript). */
+function lineText(o: Obj): string | undefined {
+  const t = field(o, ...TEXT_KEYS);
+  if (typeof t === 'string') return t;
+  if (isObj(t)) return lineText(t); // {result: {text}} (Huawei SIS)
+  const alts = field(o, 'nBest', 'alternatives');
+  if (Array.isArray(alts) && isObj(alts[0])) return lineText(alts[0]);
+  const res = field(o, 'result');
+  return isObj(res) ? lineText(res) : undefined;
+}
+
+/** Seconds, from "1.5", 1.5, "PT1.5S", "1.500s"; undefined otherwise. */
+function timeValue(v: unknown): number | undefined {
+  const n = toNumber(v);
+  if (n !== undefined) return n;
+  if (typeof v !== 'string') return undefined;
+  const s = /^(\d+(?:\.\d+)?)s$/.exec(v.trim());
+  if (s) return Number(s[1]);
+  const iso = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(v.trim());
+  return iso ? Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0) : undefined;
+}
+
+interface Candidate {
+  path: string;
+  items: Obj[];
+}
+
+function candidates(json: unknown): Candidate[] {
+  const out: Candidate[] = [];
+  const consider = (path: string, v: unknown) => {
+    const arr = unstring(v);
+    if (!Array.isArray(arr) || arr.length === 0) return;
+    const objs = arr.filter(isObj);
+    const timed = objs.filter((o) => lineText(o) !== undefined && (field(o, ...START_KEYS) !== undefined || Array.isArray(field(o, 'timestamp'))));
+    if (timed.length > 0 && timed.length >= 0.8 * arr.length) out.push({ path, items: timed });
+  };
+  consider('', json);
+  for (const o of walk(json)) {
+    for (const k of Object.keys(o)) if (!WORD_LISTS.has(norm(k))) consider(k, o[k]);
+  }
+  return out;
+}
+
+/**
+ * Any list of objects with a text and start/end (or start/duration) times: utterances, segments,
+ * phrases … from tools not named above. Times are read as milliseconds when every value is an
+ * integer and they run past 1000 or the key says ms; ticks (100 ns) when the key says ticks.
+ */
+function convertGeneric(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
+  // the longest list, preferring one whose lines name speakers (insanely-fast-whisper's "speakers" beside "chunks")
+  const withSpeakers = (c: Candidate) => c.items.filter((o) => field(o, ...SPEAKER_KEYS) !== undefined).length >= 0.8 * c.items.length;
+  const best = candidates(json).sort((a, b) => Number(withSpeakers(b)) - Number(withSpeakers(a)) || b.items.length - a.items.length)[0];
+  if (!best) return undefined;
+  const keyOf = (o: Obj, names: string[]) => Object.keys(o).find((k) => names.map(norm).includes(norm(k)) && o[k] !== null);
+  const first = best.items[0];
+  const startKey = keyOf(first, START_KEYS);
+  const endKey = keyOf(first, END_KEYS);
+  const durKey = endKey ? undefined : keyOf(first, DURATION_KEYS);
+  const raw = best.items.map((o) => {
+    const pair = field(o, 'timestamp');
+    if (!startKey && Array.isArray(pair)) return { o, s: timeValue(pair[0]), e: timeValue(pair[1]) };
+    const s = startKey ? timeValue(o[startKey]) : undefined;
+    const e = endKey ? timeValue(o[endKey]) : durKey && s !== undefined ? s + (timeValue(o[durKey]) ?? 0) : undefined;
+    return { o, s, e };
+  });
+  // a last chunk without an end (Hugging Face pipelines) ends where it starts
+  for (const r of raw) if (r.e === undefined && r.s !== undefined) r.e = r.s;
+  const bad = raw.findIndex((r) => r.s === undefined || r.e === undefined);
+  if (bad >= 0) throw importError(file, `list "${best.path}" item ${bad}: start/end times could not be read (keys: ${Object.keys(raw[bad].o).slice(0, 8).join(', ')})`);
+  const keys = [startKey, endKey ?? durKey].filter(Boolean).join(' ');
+  const values = raw.flatMap((r) => [r.s!, r.e!]);
+  const scale = /ticks/i.test(keys)
+    ? 1e7
+    : /ms/i.test(keys) || (values.every(Number.isInteger) && Math.max(...values) > 1000)
+      ? 1000
+      : 1;
+  const sents: Sentence[] = raw.map(({ o, s, e }) => {
+    const st: Sentence = { start: s! / scale, end: e! / scale, text: lineText(o) ?? '' };
+    const spk = str(field(o, ...SPEAKER_KEYS));
+    const ch = str(field(o, ...CHANNEL_KEYS));
+    if (spk !== undefined && spk !== '') st.speaker = spk;
+    if (ch !== undefined && ch !== '') st.channel = ch;
+    return st;
+  });
+  diagnostics.push({
+    kind: 'note',
+    message: `read as a generic list of timed lines: "${best.path || '(top level)'}" (${best.items.length} items; times in ${scale === 1 ? 's' : scale === 1000 ? 'ms' : 'ticks'})`,
+  });
+  return { format: 'generic-json', drafts: labelSentences(sents, diagnostics, 'timed lines') };
+}
+
+/** Tries each service's shape in turn, then any list of timed lines; undefined when none is in the file. */
 export function convertService(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
-  for (const conv of [convertFunAsr, convertAliyun, convertTencent, convertIflytek, convertVolcengine]) {
+  for (const conv of [convertFunAsr, convertAliyun, convertTencent, convertIflytek, convertVolcengine, convertGeneric]) {
     const r = conv(file, json, diagnostics);
     if (r) return r;
   }
