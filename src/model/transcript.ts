@@ -50,7 +50,8 @@ export type TranscriptFormat =
   | 'generic-json'
   | 'dualrec-json'
   | 'srt'
-  | 'vtt';
+  | 'vtt'
+  | 'timed-text';
 
 export type TranscriptSource =
   | { kind: 'import'; format: TranscriptFormat; file: string }

@@ -63,6 +63,7 @@ export const TRANSCRIPT_FORMATS = [
   'dualrec-json',
   'srt',
   'vtt',
+  'timed-text',
 ] as const;
 export const INTEGRITY_CODES = [
   'no-audio',

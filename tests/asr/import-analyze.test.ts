@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, type CliResult } from '../helpers/cli.js';
 
 const dir = join(ROOT, 'tests', 'fixtures', 'transcripts');
-const files = readdirSync(dir).filter((f) => /\.transcript\.(json|srt|vtt)$/.test(f)).sort();
+const files = readdirSync(dir).filter((f) => /\.transcript\.(json|srt|vtt|txt)$/.test(f)).sort();
 const stem = (f: string) => f.replace(/\.transcript\.\w+$/, '');
 
 /** The dialogue every fixture holds: who says it, when (s), and what. */
@@ -43,6 +43,8 @@ const EXPECTED: Record<string, { format: string; labels?: [agent: string, custom
   anonymous: { format: 'srt', labels: ['说话人1', '说话人 2'] },
   'whispercpp-diarize': { format: 'srt', labels: ['0', '1'] },
   'two-voices': { format: 'vtt', labels: ['坐席', '投保人'] },
+  'whispercpp-console': { format: 'timed-text', labels: ['客服', '客户'] },
+  'meeting-export': { format: 'timed-text', labels: ['说话人1', '说话人 2'] },
 };
 
 interface Seg {
@@ -98,6 +100,10 @@ describe('analyze a transcript alone, in each tool\'s shape', () => {
         expect(s.end).toBeLessThanOrEqual(cueEnd);
         if (i % 2 === 1) expect(s.start).toBeGreaterThan(merged[i - 1].start);
         if (i % 2 === 1) expect(s.start).toBeCloseTo(merged[i - 1].end, 3);
+      } else if (name === 'meeting-export') {
+        // start times only, in whole seconds: a line lasts until the next one starts
+        expect(s.start).toBe(Math.floor(start));
+        if (i + 1 < merged.length) expect(s.end).toBe(merged[i + 1].start);
       } else {
         expect(s.start).toBeCloseTo(start, 2);
         expect(s.end).toBeCloseTo(end, 2);

@@ -199,6 +199,29 @@ describe('ASR service envelopes', () => {
   });
 });
 
+describe('text with times (.transcript.txt)', () => {
+  it('Tencent text result saved as a file', () => {
+    const t = importTranscript(write('t.transcript.txt', '[0:1.020,0:3.560,0]  您好。\n[0:4.000,0:5.000,1]  好的。\n'));
+    expect(t.source).toMatchObject({ format: 'timed-text' });
+    expect(seg(t)).toEqual([[1.02, 3.56, 'speaker 0', '您好。'], [4, 5, 'speaker 1', '好的。']]);
+  });
+
+  it('start times then text: a line lasts until the next; prefixes split off', () => {
+    const t = importTranscript(write('s.transcript.txt', '00:01 客服：您好，请问您同意录音吗？\n00:05 客户：同意。\n'));
+    expect(seg(t)).toEqual([[1, 5, '客服', '您好，请问您同意录音吗？'], [5, 6, '客户', '同意。']]);
+  });
+
+  it('a header with speaker and time, the text over several lines', () => {
+    const t = importTranscript(write('h.transcript.txt', '00:00:02 坐席：\n请您仔细阅读\n责任免除条款。\n\n发言人2 00:00:09\n好的。\n'));
+    expect(seg(t)).toEqual([[2, 9, '坐席', '请您仔细阅读责任免除条款。'], [9, 10, '发言人2', '好的。']]);
+  });
+
+  it('a short text after a time is text, not a speaker', () => {
+    const t = importTranscript(write('x.transcript.txt', '00:01 您好\n00:03 好的\n'));
+    expect(seg(t)).toEqual([[1, 3, null, '您好'], [3, 4, null, '好的']]);
+  });
+});
+
 describe('shapes nobody writes', () => {
   function errorOf(file: string): string {
     try {
@@ -216,6 +239,10 @@ describe('shapes nobody writes', () => {
     expect(msg).toMatch(/FunASR "sentence_info"/);
     expect(msg).toMatch(/Alibaba Cloud "Result\.Sentences"/);
     expect(msg).toMatch(/Tencent Cloud "ResultDetail"/);
+  });
+
+  it('text without times', () => {
+    expect(errorOf(write('plain.transcript.txt', '客服：您好\n客户：好的\n'))).toMatch(/plain\.transcript\.txt: unknown transcript format; .*text with times/);
   });
 
   it('an array of other objects names their keys', () => {

@@ -330,6 +330,6 @@ describe('findTranscriptFor', () => {
     expect(findTranscriptFor(base)).toBe(`${base}.transcript.srt`);
     writeFileSync(`${base}.transcript.json`, dualrecJson());
     expect(findTranscriptFor(base)).toBe(`${base}.transcript.json`);
-    expect(TRANSCRIPT_SUFFIXES).toEqual(['.transcript.json', '.transcript.srt', '.transcript.vtt']);
+    expect(TRANSCRIPT_SUFFIXES).toEqual(['.transcript.json', '.transcript.srt', '.transcript.vtt', '.transcript.txt']);
   });
 });

@@ -8,12 +8,13 @@ import { lineColumn, readTranscriptBytes, requireText, decodeText } from './deco
 import { convertDualrec, convertOpenAi, convertWhisperX, DUALREC_FORMAT, serializeSegments } from './jsonformats.js';
 import { parseSrt, parseVtt } from './subtitles.js';
 import { convertService } from './services.js';
+import { looksTimedText, parseTimedText } from './timedtext.js';
 import { convertWhisperCpp } from './whispercpp.js';
 
 export { LOW_CONFIDENCE } from './common.js';
 export { DUALREC_FORMAT } from './jsonformats.js';
 
-export const TRANSCRIPT_SUFFIXES = ['.transcript.json', '.transcript.srt', '.transcript.vtt'] as const;
+export const TRANSCRIPT_SUFFIXES = ['.transcript.json', '.transcript.srt', '.transcript.vtt', '.transcript.txt'] as const;
 
 /** Given a recording path without its extension (`/dir/name`), the transcript beside it, if any. */
 export function findTranscriptFor(base: string): string | undefined {
@@ -55,7 +56,7 @@ interface Converted {
   language?: string;
 }
 
-type Kind = 'json' | 'srt' | 'vtt';
+type Kind = 'json' | 'srt' | 'vtt' | 'txt';
 
 function isBlank(bytes: Buffer): boolean {
   for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
@@ -66,13 +67,23 @@ function isBlank(bytes: Buffer): boolean {
 function sniff(file: string, text: string): Kind {
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (/^WEBVTT(?:[ \t\r\n]|$)/.test(head)) return 'vtt';
-  if (head.startsWith('{') || head.startsWith('[')) return 'json';
+  if ((head.startsWith('{') || head.startsWith('[')) && !/^\[\s*\d+:\d/.test(head)) return 'json';
+  // "00:00:01.000 --> 00:00:03.000  text" on one line is console output, not an SRT cue (whose
+  // timing line holds only cue settings after the times)
+  const first = /^\[?[\d:.,]+\s*-->\s*[\d:.,]+\]?[ \t]+(\S[^\r\n]*)/.exec(head);
+  if (first && !/^(?:[A-Za-z0-9]+:\S+\s*)+$/.test(first[1]) && !/\.vtt$/i.test(file) && looksTimedText(head)) return 'txt';
   if (/^\d+\s*\r?\n\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->/.test(head) || /^\d{1,3}:\d{2}:\d{2}[,.]\d{1,3}\s*-->/.test(head)) return 'srt';
   const ext = extname(file).toLowerCase();
+  // a .vtt without its header is a broken WebVTT file, and says so below
+  if (ext !== '.vtt' && looksTimedText(head)) return 'txt';
   if (ext === '.json') return 'json';
   if (ext === '.srt') return 'srt';
   if (ext === '.vtt') return 'vtt';
-  throw importError(file, 'unknown transcript format; expected whisper.cpp/OpenAI/WhisperX/dualrec JSON, SRT or WebVTT');
+  throw importError(
+    file,
+    'unknown transcript format; expected JSON (whisper.cpp, OpenAI, WhisperX, faster-whisper, FunASR, Alibaba/Tencent Cloud …), SRT, WebVTT, ' +
+      'or text with times ("[00:00:01.000 --> 00:00:03.000] text", "说话人1 00:00:01" then text)',
+  );
 }
 
 function convert(file: string, bytes: Buffer, diagnostics: TranscriptDiagnostic[]): Converted {
@@ -105,6 +116,7 @@ function convert(file: string, bytes: Buffer, diagnostics: TranscriptDiagnostic[
     }
     return { format: kind, drafts };
   }
+  if (kind === 'txt') return { format: 'timed-text', drafts: parseTimedText(file, text) };
   return convertJson(file, parseJson(file, text), diagnostics);
 }
 
