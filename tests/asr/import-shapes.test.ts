@@ -88,6 +88,11 @@ describe('speaker prefixes', () => {
     expect(t.diagnostics?.some((d) => /1 cue\(s\) hold several speakers/.test(d.message))).toBe(true);
   });
 
+  it('SRT dialogue dashes: two turns in one cue share it, without names', () => {
+    const t = importTranscript(write('dash.srt', '1\n00:00:01,000 --> 00:00:04,000\n- 您同意吗？\n- 同意。\n'));
+    expect(seg(t)).toEqual([[1, 3, null, '您同意吗？'], [3, 4, null, '同意。']]);
+  });
+
   it('VTT: prefixes in cue text without <v>, and a label on its own line', () => {
     const text = ['WEBVTT', '', '00:01.000 --> 00:03.000', '坐席：您好', '', '00:03.000 --> 00:04.000', '客户：', '好的', ''].join('\n');
     expect(seg(importTranscript(write('p.vtt', text)))).toEqual([
@@ -214,6 +219,11 @@ describe('text with times (.transcript.txt)', () => {
   it('a header with speaker and time, the text over several lines', () => {
     const t = importTranscript(write('h.transcript.txt', '00:00:02 坐席：\n请您仔细阅读\n责任免除条款。\n\n发言人2 00:00:09\n好的。\n'));
     expect(seg(t)).toEqual([[2, 9, '坐席', '请您仔细阅读责任免除条款。'], [9, 10, '发言人2', '好的。']]);
+  });
+
+  it('LRC (whisper.cpp -olrc, with --diarize)', () => {
+    const t = importTranscript(write('l.transcript.txt', '[by:whisper.cpp]\n[00:00.50](speaker 0) 您好，请问您同意录音吗？\n[00:04.60](speaker 1) 同意。\n'));
+    expect(seg(t)).toEqual([[0.5, 4.6, '0', '您好，请问您同意录音吗？'], [4.6, 5.6, '1', '同意。']]);
   });
 
   it('a short text after a time is text, not a speaker', () => {

@@ -67,7 +67,8 @@ function isBlank(bytes: Buffer): boolean {
 function sniff(file: string, text: string): Kind {
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (/^WEBVTT(?:[ \t\r\n]|$)/.test(head)) return 'vtt';
-  if ((head.startsWith('{') || head.startsWith('[')) && !/^\[\s*\d+:\d/.test(head)) return 'json';
+  // "[00:01.50] …" and "[by:whisper.cpp]" start timed text (console, LRC), not a JSON array
+  if ((head.startsWith('{') || head.startsWith('[')) && !/^\[\s*\d+:\d/.test(head) && !/^\[[a-z]{2,6}:/i.test(head)) return 'json';
   // "00:00:01.000 --> 00:00:03.000  text" on one line is console output, not an SRT cue (whose
   // timing line holds only cue settings after the times)
   const first = /^\[?[\d:.,]+\s*-->\s*[\d:.,]+\]?[ \t]+(\S[^\r\n]*)/.exec(head);

@@ -82,7 +82,10 @@ export function runsFromLines(lines: string[], join: (parts: string[]) => string
     if (!line.trim()) continue;
     const s = splitSpeakerPrefix(line);
     const last = runs[runs.length - 1];
-    if (!s.labelled && last) last.parts.push(line);
+    // "- 您好" / "- 好的": subtitle dialogue dashes mark a change of speaker without naming one
+    const dash = /^\s*[-–—]\s+(\S.*)$/.exec(line);
+    if (!s.labelled && dash) runs.push({ parts: [dash[1]] });
+    else if (!s.labelled && last) last.parts.push(line);
     else if (last && s.speaker === last.speaker && s.speaker !== undefined) last.parts.push(s.text);
     else runs.push({ ...(s.speaker ? { speaker: s.speaker } : {}), parts: [s.text] });
   }

@@ -3,6 +3,7 @@
 //   Tencent Cloud text result              [0:1.020,0:4.200,0]  您好
 //   meeting-style exports (通义听悟, 飞书妙记, 讯飞听见)   说话人1 00:00:01   (text on the next lines)
 //   start time then text                   00:01 客服：您好
+//   LRC (whisper.cpp -olrc)                [00:01.50](speaker 0) 您好
 // Lines without their own end time end where the next line starts.
 import { importError, type DraftSegment } from './common.js';
 import { runsFromLines, shareSpan, splitSpeakerPrefix } from './prefix.js';
@@ -12,7 +13,9 @@ const RANGE = new RegExp(`^\\[?\\s*(${T})\\s*(?:-->|--|-|~|–|—)\\s*(${T})\\s
 const TENCENT = /^\[(\d+):(\d+(?:\.\d+)?),(\d+):(\d+(?:\.\d+)?)(?:,(\d+))?\]\s*(.*)$/;
 const HEADER = new RegExp(`^(\\S.{0,23}?)[\\s\\u3000]+\\(?(${T})\\)?$`);
 const HEADER_TIME_FIRST = new RegExp(`^\\[?(${T})\\]?[\\s\\u3000]+(\\S.{0,23}?)[:：]?$`);
-const START_TEXT = new RegExp(`^\\[?(${T})\\]?[\\s\\u3000]+(.+)$`);
+const START_TEXT = new RegExp(`^(?:\\[(${T})\\][\\s\\u3000]*|(${T})[\\s\\u3000]+)(\\S.*)$`);
+/** LRC tags ([by:whisper.cpp], [ti:…]) carry no speech */
+const LRC_TAG = /^\[[a-z]{2,6}:[^\]]*\]$/i;
 
 /** "说话人1", "客服", "Speaker 2": a label the prefix reader knows (not just any short text). */
 function isSpeakerLabel(s: string): boolean {
@@ -27,7 +30,7 @@ function seconds(t: string): number {
 
 /** Whether the text looks like a timed transcript (most non-empty lines carry a time). */
 export function looksTimedText(text: string): boolean {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean).slice(0, 40);
+  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l && !LRC_TAG.test(l)).slice(0, 40);
   if (lines.length === 0) return false;
   const timed = lines.filter((l) => RANGE.test(l) || TENCENT.test(l) || HEADER.test(l) || START_TEXT.test(l)).length;
   return RANGE.test(lines[0]) || TENCENT.test(lines[0]) ? timed >= lines.length * 0.5 : timed >= 2 && timed >= lines.length * 0.3;
@@ -47,7 +50,7 @@ export function parseTimedText(file: string, text: string): DraftSegment[] {
   let cur: Entry | undefined;
   lines.forEach((raw, i) => {
     const l = raw.trim();
-    if (!l) return;
+    if (!l || LRC_TAG.test(l)) return;
     let m: RegExpExecArray | null;
     if ((m = TENCENT.exec(l))) {
       cur = { start: Number(m[1]) * 60 + Number(m[2]), end: Number(m[3]) * 60 + Number(m[4]), lines: [m[6]], line: i + 1 };
@@ -59,7 +62,7 @@ export function parseTimedText(file: string, text: string): DraftSegment[] {
     } else if ((m = HEADER_TIME_FIRST.exec(l)) && isSpeakerLabel(m[2])) {
       cur = { start: seconds(m[1]), speaker: m[2].trim(), lines: [], line: i + 1 };
     } else if ((m = START_TEXT.exec(l))) {
-      cur = { start: seconds(m[1]), lines: [m[2]], line: i + 1 };
+      cur = { start: seconds(m[1] ?? m[2]), lines: [m[3]], line: i + 1 };
     } else if (cur) {
       cur.lines.push(l);
       return;
