@@ -156,6 +156,11 @@ describe('ASR service envelopes', () => {
     expect(t.diagnostics ?? []).toEqual([]);
   });
 
+  it('SenseVoice tags left in raw FunASR text are removed', () => {
+    const t = importTranscript(write('sv.transcript.json', [{ key: 'a', sentence_info: [{ text: '<|zh|><|NEUTRAL|><|Speech|><|withitn|>您好。', start: 0, end: 800 }] }]));
+    expect(t.segments[0].text).toBe('您好。');
+  });
+
   it('funasr-runtime stamp_sents (spaced characters, punctuation apart)', () => {
     const t = importTranscript(write('fr.transcript.json', {
       mode: 'offline', wav_name: 'demo', is_final: true, text: '您好，同意。',

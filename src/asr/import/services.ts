@@ -146,7 +146,9 @@ function labelSentences(sents: Sentence[], diagnostics: TranscriptDiagnostic[], 
   else if (bySpeaker) diagnostics.push({ kind: 'note', message: `${what}: lines labelled by the service's speaker ids (${[...speakers].map(speakerLabel).join(', ')})` });
   else if (speakers.size === 1 && sents.length > 1 && sents.every((s) => s.speaker !== undefined)) diagnostics.push({ kind: 'note', message: `${what}: every line has the same speaker id; speakers were not told apart` });
   return sents.map((s, i) => {
-    const d: DraftSegment = { start: s.start, end: s.end, text: s.text, where: `sentence ${i + 1}` };
+    // SenseVoice (FunASR) leaves its language/emotion/event tags in raw text: <|zh|><|NEUTRAL|><|Speech|><|withitn|>
+    const text = s.text.replace(/<\|[^|<>]{1,24}\|>/g, '');
+    const d: DraftSegment = { start: s.start, end: s.end, text, where: `sentence ${i + 1}` };
     if (byChannel && s.channel !== undefined) d.speaker = `channel ${s.channel}`;
     else if (bySpeaker && s.speaker !== undefined) d.speaker = speakerLabel(s.speaker);
     if (s.words && s.words.length > 0) d.words = s.words;
