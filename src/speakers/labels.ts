@@ -6,7 +6,7 @@ const LABEL_ROLES: Record<string, Role> = {
   agent: 'agent', seller: 'agent', salesperson: 'agent', advisor: 'agent', 代理人: 'agent', 保险代理人: 'agent', 业务员: 'agent',
   业务人员: 'agent', 营销员: 'agent', 销售: 'agent', 销售员: 'agent', 销售人员: 'agent', 坐席: 'agent', 座席: 'agent', 客服: 'agent',
   理财经理: 'agent', 客户经理: 'agent', 柜员: 'agent', 顾问: 'agent', 保险顾问: 'agent', 服务专员: 'agent',
-  customer: 'customer', client: 'customer', policyholder: 'customer', insured: 'customer', 客户: 'customer', 顾客: 'customer',
+  customer: 'customer', client: 'customer', policyholder: 'customer', insured: 'customer', user: 'customer', 客户: 'customer', 顾客: 'customer',
   投保人: 'customer', 被保险人: 'customer', 被保人: 'customer', 受益人: 'customer',
 };
 

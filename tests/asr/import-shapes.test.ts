@@ -201,6 +201,19 @@ describe('ASR service envelopes', () => {
     expect(seg(t)).toEqual([[1.02, 3.56, 'speaker 0', '您好。'], [62, 63.5, 'speaker 1', '好的。']]);
   });
 
+  it('Huawei SIS segments: text and role inside result, times in ms', () => {
+    const t = importTranscript(write('hw.transcript.json', {
+      job_id: 'x', status: 'FINISHED',
+      segments: [
+        { start_time: 100, end_time: 2000, result: { text: '您好。', score: 0.9, analysis_info: { role: 'AGENT' } } },
+        { start_time: 2100, end_time: 3000, result: { text: '好的。', score: 0.9, analysis_info: { role: 'USER' } } },
+      ],
+    }));
+    expect(t.source).toMatchObject({ format: 'generic-json' });
+    expect(seg(t)).toEqual([[0.1, 2, 'AGENT', '您好。'], [2.1, 3, 'USER', '好的。']]);
+    expect([roleOfLabel('AGENT'), roleOfLabel('USER')]).toEqual(['agent', 'customer']);
+  });
+
   it('iFlytek lfasr v1 "onebest" list in a JSON string', () => {
     const data = JSON.stringify([{ bg: '0', ed: '1500', onebest: '您好。', speaker: '1' }, { bg: '1600', ed: '2100', onebest: '好的。', speaker: '2' }]);
     const t = importTranscript(write('if.transcript.json', { ok: 0, err_no: 0, failed: null, data }));

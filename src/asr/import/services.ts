@@ -478,7 +478,10 @@ function convertGeneric(file: string, json: unknown, diagnostics: TranscriptDiag
       : 1;
   const sents: Sentence[] = raw.map(({ o, s, e }) => {
     const st: Sentence = { start: s! / scale, end: e! / scale, text: lineText(o) ?? '' };
-    const spk = str(field(o, ...SPEAKER_KEYS));
+    // Huawei SIS keeps the role it found (AGENT / USER) in result.analysis_info.role
+    const res = field(o, 'result');
+    const info = isObj(res) ? field(res, 'analysis_info') : undefined;
+    const spk = str(field(o, ...SPEAKER_KEYS)) ?? (isObj(info) ? str(field(info, 'role')) : undefined);
     const ch = str(field(o, ...CHANNEL_KEYS));
     if (spk !== undefined && spk !== '') st.speaker = spk;
     if (ch !== undefined && ch !== '') st.channel = ch;
