@@ -201,6 +201,23 @@ describe('ASR service envelopes', () => {
     expect(seg(t)).toEqual([[1.02, 3.56, 'speaker 0', '您好。'], [62, 63.5, 'speaker 1', '好的。']]);
   });
 
+  it('a home-made list with clock times and role names', () => {
+    const t = importTranscript(write('clock.transcript.json', {
+      lines: [
+        { begin: '00:00:01.500', end: '00:00:03,000', role: '坐席', content: '您好。' },
+        { begin: '00:00:03.200', end: '00:00:04.000', role: '客户', content: '好的。' },
+      ],
+    }));
+    expect(seg(t)).toEqual([[1.5, 3, '坐席', '您好。'], [3.2, 4, '客户', '好的。']]);
+  });
+
+  it('integer seconds past 1000 stay seconds; integer milliseconds are milliseconds', () => {
+    const secs = importTranscript(write('isec.transcript.json', { utterances: [{ start: 1200, end: 1204, text: '您好。' }, { start: 1205, end: 1207, text: '好的。' }] }));
+    expect(seg(secs).map((x) => x.slice(0, 2))).toEqual([[1200, 1204], [1205, 1207]]);
+    const ms = importTranscript(write('ims.transcript.json', { utterances: [{ start: 200, end: 900, text: '您好。' }, { start: 1000, end: 1600, text: '好的。' }] }));
+    expect(seg(ms).map((x) => x.slice(0, 2))).toEqual([[0.2, 0.9], [1, 1.6]]);
+  });
+
   it('Huawei SIS segments: text and role inside result, times in ms', () => {
     const t = importTranscript(write('hw.transcript.json', {
       job_id: 'x', status: 'FINISHED',

@@ -411,13 +411,15 @@ function lineText(o: Obj): string | undefined {
   return isObj(res) ? lineText(res) : undefined;
 }
 
-/** Seconds, from "1.5", 1.5, "PT1.5S", "1.500s"; undefined otherwise. */
+/** Seconds, from "1.5", 1.5, "PT1.5S", "1.500s", "00:00:01.500"; undefined otherwise. */
 function timeValue(v: unknown): number | undefined {
   const n = toNumber(v);
   if (n !== undefined) return n;
   if (typeof v !== 'string') return undefined;
   const s = /^(\d+(?:\.\d+)?)s$/.exec(v.trim());
   if (s) return Number(s[1]);
+  const clock = /^(?:(\d{1,2}):)?(\d{1,2}):(\d{2}(?:[.,]\d{1,3})?)$/.exec(v.trim());
+  if (clock) return Number(clock[1] ?? 0) * 3600 + Number(clock[2]) * 60 + Number(clock[3].replace(',', '.'));
   const iso = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$/.exec(v.trim());
   return iso ? Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0) : undefined;
 }
@@ -445,8 +447,8 @@ function candidates(json: unknown): Candidate[] {
 
 /**
  * Any list of objects with a text and start/end (or start/duration) times: utterances, segments,
- * phrases … from tools not named above. Times are read as milliseconds when every value is an
- * integer and they run past 1000 or the key says ms; ticks (100 ns) when the key says ticks.
+ * phrases … from tools not named above. Times are read as milliseconds when the key says ms or every
+ * value is an integer and the lines last 50 units or more (median); ticks (100 ns) when the key says ticks.
  */
 function convertGeneric(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
   // the longest list, preferring one whose lines name speakers (insanely-fast-whisper's "speakers" beside "chunks")
@@ -471,9 +473,13 @@ function convertGeneric(file: string, json: unknown, diagnostics: TranscriptDiag
   if (bad >= 0) throw importError(file, `list "${best.path}" item ${bad}: start/end times could not be read (keys: ${Object.keys(raw[bad].o).slice(0, 8).join(', ')})`);
   const keys = [startKey, endKey ?? durKey].filter(Boolean).join(' ');
   const values = raw.flatMap((r) => [r.s!, r.e!]);
+  // integer times whose lines last 50 or more units each (median) are milliseconds: no one speaks
+  // 50-second lines, and no line lasts 50 ms
+  const durations = raw.map((r) => r.e! - r.s!).sort((a, b) => a - b);
+  const median = durations[Math.floor(durations.length / 2)];
   const scale = /ticks/i.test(keys)
     ? 1e7
-    : /ms/i.test(keys) || (values.every(Number.isInteger) && Math.max(...values) > 1000)
+    : /ms/i.test(keys) || (values.every(Number.isInteger) && median >= 50)
       ? 1000
       : 1;
   const sents: Sentence[] = raw.map(({ o, s, e }) => {
