@@ -218,6 +218,12 @@ describe('ASR service envelopes', () => {
     expect(seg(ms).map((x) => x.slice(0, 2))).toEqual([[0.2, 0.9], [1, 1.6]]);
   });
 
+  it('a top-level list in integer milliseconds is not read as Whisper seconds', () => {
+    const t = importTranscript(write('tlms.transcript.json', [{ start: 500, end: 4200, text: '您好。', speaker: 'A' }, { start: 4600, end: 5400, text: '好的。', speaker: 'B' }]));
+    expect(t.source).toMatchObject({ format: 'generic-json' });
+    expect(seg(t)).toEqual([[0.5, 4.2, 'speaker A', '您好。'], [4.6, 5.4, 'speaker B', '好的。']]);
+  });
+
   it('Huawei SIS segments: text and role inside result, times in ms', () => {
     const t = importTranscript(write('hw.transcript.json', {
       job_id: 'x', status: 'FINISHED',

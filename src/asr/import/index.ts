@@ -170,7 +170,7 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
     }
   }
   // faster-whisper (and other Python front-ends) dumping the list of segments itself
-  if (isWhisperSegmentList(json)) {
+  if (isWhisperSegmentList(json) && !integerMilliseconds(json)) {
     const segs = json.filter(isObject);
     if (segs.some((s) => 'speaker' in s)) return { format: 'faster-whisper-json', ...convertWhisperX(file, { segments: json }) };
     return { format: 'faster-whisper-json', ...convertOpenAi(file, { segments: json }, diagnostics) };
@@ -185,6 +185,12 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
       `FunASR "sentence_info" or "text"+"timestamp", Alibaba Cloud "Result.Sentences" or "transcripts", ` +
       `Tencent Cloud "ResultDetail", iFlytek "lattice"/"onebest", Volcano Engine "utterances", or {"format":"${DUALREC_FORMAT}"}`,
   );
+}
+
+/** A list of {start, end} in integer milliseconds (lines lasting 50+ units), which Whisper tools never write. */
+function integerMilliseconds(segs: Record<string, unknown>[]): boolean {
+  const d = segs.map((s) => Number(s.end) - Number(s.start)).sort((a, b) => a - b);
+  return segs.every((s) => Number.isInteger(s.start) && Number.isInteger(s.end)) && d[Math.floor(d.length / 2)] >= 50;
 }
 
 function isWhisperWordList(v: unknown): boolean {
