@@ -267,6 +267,11 @@ describe('text with times (.transcript.txt)', () => {
     expect(seg(t)).toEqual([[0.5, 4.6, '0', '您好，请问您同意录音吗？'], [4.6, 5.6, '1', '同意。']]);
   });
 
+  it('SBV (YouTube): time range, then the text lines', () => {
+    const t = importTranscript(write('y.transcript.txt', '0:00:00.500,0:00:04.200\n客服：您好，\n请问您同意录音吗？\n\n0:00:04.600,0:00:05.400\n客户：同意。\n'));
+    expect(seg(t)).toEqual([[0.5, 4.2, '客服', '您好，请问您同意录音吗？'], [4.6, 5.4, '客户', '同意。']]);
+  });
+
   it('a short text after a time is text, not a speaker', () => {
     const t = importTranscript(write('x.transcript.txt', '00:01 您好\n00:03 好的\n'));
     expect(seg(t)).toEqual([[1, 3, null, '您好'], [3, 4, null, '好的']]);

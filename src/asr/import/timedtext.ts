@@ -3,13 +3,14 @@
 //   Tencent Cloud text result              [0:1.020,0:4.200,0]  您好
 //   meeting-style exports (通义听悟, 飞书妙记, 讯飞听见)   说话人1 00:00:01   (text on the next lines)
 //   start time then text                   00:01 客服：您好
+//   SBV (YouTube)                          0:00:01.000,0:00:04.200 (text on the next lines)
 //   LRC (whisper.cpp -olrc)                [00:01.50](speaker 0) 您好
 // Lines without their own end time end where the next line starts.
 import { importError, type DraftSegment } from './common.js';
 import { runsFromLines, shareSpan, splitSpeakerPrefix } from './prefix.js';
 
 const T = '(?:\\d{1,2}:)?\\d{1,2}:\\d{2}(?:[.,]\\d{1,3})?';
-const RANGE = new RegExp(`^\\[?\\s*(${T})\\s*(?:-->|--|-|~|–|—)\\s*(${T})\\s*\\]?\\s*(.*)$`);
+const RANGE = new RegExp(`^\\[?\\s*(${T})\\s*(?:-->|--|-|~|–|—|,)\\s*(${T})\\s*\\]?\\s*(.*)$`);
 const TENCENT = /^\[(\d+):(\d+(?:\.\d+)?),(\d+):(\d+(?:\.\d+)?)(?:,(\d+))?\]\s*(.*)$/;
 const HEADER = new RegExp(`^(\\S.{0,23}?)[\\s\\u3000]+\\(?(${T})\\)?$`);
 const HEADER_TIME_FIRST = new RegExp(`^\\[?(${T})\\]?[\\s\\u3000]+(\\S.{0,23}?)[:：]?$`);
@@ -33,7 +34,10 @@ export function looksTimedText(text: string): boolean {
   const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l && !LRC_TAG.test(l)).slice(0, 40);
   if (lines.length === 0) return false;
   const timed = lines.filter((l) => RANGE.test(l) || TENCENT.test(l) || HEADER.test(l) || START_TEXT.test(l)).length;
-  return RANGE.test(lines[0]) || TENCENT.test(lines[0]) ? timed >= lines.length * 0.5 : timed >= 2 && timed >= lines.length * 0.3;
+  // a first line with a time range is strong evidence (text may follow on its own lines, as in SBV)
+  return RANGE.test(lines[0]) || TENCENT.test(lines[0])
+    ? timed >= Math.min(2, lines.length) && timed >= lines.length * 0.2
+    : timed >= 2 && timed >= lines.length * 0.3;
 }
 
 interface Entry {
