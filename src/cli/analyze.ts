@@ -24,7 +24,7 @@ export function registerAnalyzeCommand(program: Command): void {
   program
     .command('analyze')
     .description('analyse recordings, session folders or transcripts and write report.json + report.html per session')
-    .argument('<paths...>', 'recording file, session folder, or <name>.transcript.json|.srt|.vtt')
+    .argument('<paths...>', 'recording file, session folder, or <name>.transcript.json|.srt|.vtt|.txt')
     .option('-o, --out <dir>', 'where reports go (one folder per session)', 'dualrec-reports')
     .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
     .option('-m, --model <name|file>', 'whisper model for sessions without a transcript (or env DUALREC_MODEL)')

@@ -41,9 +41,17 @@ export type TranscriptFormat =
   | 'whisper.cpp-json-full'
   | 'openai-verbose-json'
   | 'whisperx-json'
+  | 'faster-whisper-json'
+  | 'funasr-json'
+  | 'aliyun-json'
+  | 'tencent-json'
+  | 'iflytek-json'
+  | 'volcengine-json'
+  | 'generic-json'
   | 'dualrec-json'
   | 'srt'
-  | 'vtt';
+  | 'vtt'
+  | 'timed-text';
 
 export type TranscriptSource =
   | { kind: 'import'; format: TranscriptFormat; file: string }

@@ -1,5 +1,5 @@
 // What the user pointed at → one or more sessions: a recording, a session folder, or a transcript alone.
-// Sidecars are found by the same `<name>`: `<name>.meta.json`, `<name>.transcript.json|.srt|.vtt`.
+// Sidecars are found by the same `<name>`: `<name>.meta.json`, `<name>.transcript.json|.srt|.vtt|.txt`.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SessionMetaSchema, type SessionMeta } from '../model/index.js';
@@ -89,7 +89,7 @@ export function resolveSessionInputs(path: string): SessionInput[] {
     const sessions = sessionsInFolder(abs);
     if (sessions.length === 0) {
       throw new UserError(
-        `${path}: folder holds no recording (${RECORDING_EXTENSIONS.slice(0, 6).join(', ')} …) and no <name>.transcript.json|.srt|.vtt`,
+        `${path}: folder holds no recording (${RECORDING_EXTENSIONS.slice(0, 6).join(', ')} …) and no <name>.transcript.json|.srt|.vtt|.txt`,
         path,
       );
     }

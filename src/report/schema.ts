@@ -53,9 +53,17 @@ export const TRANSCRIPT_FORMATS = [
   'whisper.cpp-json-full',
   'openai-verbose-json',
   'whisperx-json',
+  'faster-whisper-json',
+  'funasr-json',
+  'aliyun-json',
+  'tencent-json',
+  'iflytek-json',
+  'volcengine-json',
+  'generic-json',
   'dualrec-json',
   'srt',
   'vtt',
+  'timed-text',
 ] as const;
 export const INTEGRITY_CODES = [
   'no-audio',

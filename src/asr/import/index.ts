@@ -7,13 +7,15 @@ import { finishSegments, importError, type DraftSegment } from './common.js';
 import { lineColumn, readTranscriptBytes, requireText, decodeText } from './decode.js';
 import { convertDualrec, convertOpenAi, convertWhisperX, DUALREC_FORMAT, serializeSegments } from './jsonformats.js';
 import { parseSrt, parseVtt } from './subtitles.js';
+import { convertService } from './services.js';
+import { looksTimedText, parseTimedText } from './timedtext.js';
 import { convertWhisperCpp } from './whispercpp.js';
 import { refuseSymlink } from '../../util/symlinks.js';
 
 export { LOW_CONFIDENCE } from './common.js';
 export { DUALREC_FORMAT } from './jsonformats.js';
 
-export const TRANSCRIPT_SUFFIXES = ['.transcript.json', '.transcript.srt', '.transcript.vtt'] as const;
+export const TRANSCRIPT_SUFFIXES = ['.transcript.json', '.transcript.srt', '.transcript.vtt', '.transcript.txt'] as const;
 
 /** Given a recording path without its extension (`/dir/name`), the transcript beside it, if any. */
 export function findTranscriptFor(base: string): string | undefined {
@@ -56,7 +58,7 @@ interface Converted {
   language?: string;
 }
 
-type Kind = 'json' | 'srt' | 'vtt';
+type Kind = 'json' | 'srt' | 'vtt' | 'txt';
 
 function isBlank(bytes: Buffer): boolean {
   for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
@@ -67,13 +69,24 @@ function isBlank(bytes: Buffer): boolean {
 function sniff(file: string, text: string): Kind {
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (/^WEBVTT(?:[ \t\r\n]|$)/.test(head)) return 'vtt';
-  if (head.startsWith('{') || head.startsWith('[')) return 'json';
+  // "[00:01.50] …" and "[by:whisper.cpp]" start timed text (console, LRC), not a JSON array
+  if ((head.startsWith('{') || head.startsWith('[')) && !/^\[\s*\d+:\d/.test(head) && !/^\[[a-z]{2,6}:/i.test(head)) return 'json';
+  // "00:00:01.000 --> 00:00:03.000  text" on one line is console output, not an SRT cue (whose
+  // timing line holds only cue settings after the times)
+  const first = /^\[?[\d:.,]+\s*-->\s*[\d:.,]+\]?[ \t]+(\S[^\r\n]*)/.exec(head);
+  if (first && !/^(?:[A-Za-z0-9]+:\S+\s*)+$/.test(first[1]) && !/\.vtt$/i.test(file) && looksTimedText(head)) return 'txt';
   if (/^\d+\s*\r?\n\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->/.test(head) || /^\d{1,3}:\d{2}:\d{2}[,.]\d{1,3}\s*-->/.test(head)) return 'srt';
   const ext = extname(file).toLowerCase();
+  // a .vtt without its header is a broken WebVTT file, and says so below
+  if (ext !== '.vtt' && looksTimedText(head)) return 'txt';
   if (ext === '.json') return 'json';
   if (ext === '.srt') return 'srt';
   if (ext === '.vtt') return 'vtt';
-  throw importError(file, 'unknown transcript format; expected whisper.cpp/OpenAI/WhisperX/dualrec JSON, SRT or WebVTT');
+  throw importError(
+    file,
+    'unknown transcript format; expected JSON (whisper.cpp, OpenAI, WhisperX, faster-whisper, FunASR, Alibaba/Tencent Cloud …), SRT, WebVTT, ' +
+      'or text with times ("[00:00:01.000 --> 00:00:03.000] text", "说话人1 00:00:01" then text)',
+  );
 }
 
 function convert(file: string, bytes: Buffer, diagnostics: TranscriptDiagnostic[]): Converted {
@@ -96,14 +109,17 @@ function convert(file: string, bytes: Buffer, diagnostics: TranscriptDiagnostic[
   const { text, encoding } = decoded ?? requireText(file, bytes, true);
   if (encoding !== 'utf-8') diagnostics.push({ kind: 'note', message: `decoded as ${encoding}` });
   const kind = sniff(file, text);
-  if (kind === 'srt') return { format: 'srt', drafts: parseSrt(file, text) };
-  if (kind === 'vtt') {
-    const { drafts, multiVoiceCues } = parseVtt(file, text);
+  if (kind === 'srt' || kind === 'vtt') {
+    const { drafts, multiVoiceCues } = kind === 'srt' ? parseSrt(file, text) : parseVtt(file, text);
     if (multiVoiceCues > 0) {
-      diagnostics.push({ kind: 'note', message: `${multiVoiceCues} cue(s) hold several voices; each voice got the whole cue's time span` });
+      diagnostics.push({
+        kind: 'note',
+        message: `${multiVoiceCues} cue(s) hold several speakers; the cue's time span is shared between them by text length`,
+      });
     }
-    return { format: 'vtt', drafts };
+    return { format: kind, drafts };
   }
+  if (kind === 'txt') return { format: 'timed-text', drafts: parseTimedText(file, text) };
   return convertJson(file, parseJson(file, text), diagnostics);
 }
 
@@ -124,6 +140,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Whisper-style segments: objects with numeric start and end and a text. */
+function isWhisperSegmentList(v: unknown): v is Record<string, unknown>[] {
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every((s) => isObject(s) && typeof s.start === 'number' && typeof s.end === 'number' && typeof s.text === 'string')
+  );
+}
+
 function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): Converted {
   if (isObject(json)) {
     if (json.format === DUALREC_FORMAT) return { format: 'dualrec-json', ...convertDualrec(file, json, diagnostics) };
@@ -131,7 +156,8 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
       const r = convertWhisperCpp(file, json, false, diagnostics);
       return { format: r.full ? 'whisper.cpp-json-full' : 'whisper.cpp-json', drafts: r.drafts, language: r.language };
     }
-    if (Array.isArray(json.segments)) {
+    // Whisper-family "segments" have start/end; other tools' "segments" (other keys) fall through.
+    if (Array.isArray(json.segments) && (json.segments.length === 0 || json.segments.some((s) => isObject(s) && ('start' in s || 'end' in s)))) {
       const segs = json.segments.filter(isObject);
       const whisperX =
         'word_segments' in json ||
@@ -142,11 +168,42 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
       // {start, end, text} segments from other Whisper front-ends read the same way.
       return { format: 'openai-verbose-json', ...convertOpenAi(file, json, diagnostics) };
     }
+    // OpenAI transcription with timestamp_granularities=[word] only: {task, language, duration, text, words}
+    if (json.segments === undefined && isWhisperWordList(json.words)) {
+      return { format: 'openai-verbose-json', ...convertOpenAi(file, json, diagnostics) };
+    }
   }
-  const keys = isObject(json) ? Object.keys(json).slice(0, 6).join(', ') : Array.isArray(json) ? 'an array' : typeof json;
+  // faster-whisper (and other Python front-ends) dumping the list of segments itself
+  if (isWhisperSegmentList(json) && !integerMilliseconds(json)) {
+    const segs = json.filter(isObject);
+    if (segs.some((s) => 'speaker' in s)) return { format: 'faster-whisper-json', ...convertWhisperX(file, { segments: json }) };
+    return { format: 'faster-whisper-json', ...convertOpenAi(file, { segments: json }, diagnostics) };
+  }
+  const service = convertService(file, json, diagnostics);
+  if (service) return service;
+  const keys = isObject(json) ? Object.keys(json).slice(0, 8).join(', ') : Array.isArray(json) ? describeArray(json) : typeof json;
   throw importError(
     file,
-    `unknown JSON transcript shape (${isObject(json) ? `keys: ${keys || 'none'}` : keys}); expected whisper.cpp "transcription", ` +
-      `OpenAI/WhisperX "segments", or {"format":"${DUALREC_FORMAT}"}`,
+    `unknown JSON transcript shape (${isObject(json) ? `keys: ${keys || 'none'}` : keys}); expected one of: whisper.cpp "transcription", ` +
+      `OpenAI/faster-whisper/WhisperX "segments" or "words", a list of {start, end, text} segments, ` +
+      `FunASR "sentence_info" or "text"+"timestamp", Alibaba Cloud "Result.Sentences" or "transcripts", ` +
+      `Tencent Cloud "ResultDetail", iFlytek "lattice"/"onebest", Volcano Engine "utterances", or {"format":"${DUALREC_FORMAT}"}`,
   );
+}
+
+/** A list of {start, end} in integer milliseconds (lines lasting 50+ units), which Whisper tools never write. */
+function integerMilliseconds(segs: Record<string, unknown>[]): boolean {
+  const d = segs.map((s) => Number(s.end) - Number(s.start)).sort((a, b) => a - b);
+  return segs.every((s) => Number.isInteger(s.start) && Number.isInteger(s.end)) && d[Math.floor(d.length / 2)] >= 50;
+}
+
+function isWhisperWordList(v: unknown): boolean {
+  // OpenAI's words are {word, start, end}; other tools' top-level words (AssemblyAI's {text, start, end}
+  // in ms beside its utterances) are not this shape.
+  return Array.isArray(v) && v.length > 0 && v.every((w) => isObject(w) && typeof w.start === 'number' && typeof w.end === 'number' && typeof w.word === 'string');
+}
+
+function describeArray(a: unknown[]): string {
+  const first = a.find(isObject);
+  return first ? `an array of objects with keys: ${Object.keys(first).slice(0, 8).join(', ')}` : `an array`;
 }

@@ -14,31 +14,44 @@ const num = z.number().refine(Number.isFinite, 'must be a finite number');
 
 // ---- OpenAI ---------------------------------------------------------------------------------
 
-const OpenAiWord = z.looseObject({ word: z.string(), start: num, end: num, probability: z.number().min(0).max(1).optional() });
+// `word` (OpenAI, faster-whisper, stable-ts) or `text` (whisper-timestamped); probability or confidence.
+const OpenAiWord = z
+  .looseObject({
+    word: z.string().optional(),
+    text: z.string().optional(),
+    start: num,
+    end: num,
+    probability: z.number().min(0).max(1).nullish(),
+    confidence: z.number().min(0).max(1).nullish(),
+  })
+  .refine((w) => w.word !== undefined || w.text !== undefined, 'a word needs "word" or "text"')
+  .transform((w) => ({ word: w.word ?? w.text ?? '', start: w.start, end: w.end, probability: w.probability ?? w.confidence ?? undefined }));
 
+// faster-whisper dumps write null for what was not asked for ("words": null without word_timestamps).
 const OpenAiSegment = z.looseObject({
-  id: z.number().optional(),
-  seek: z.number().optional(),
+  id: z.number().nullish(),
+  seek: z.number().nullish(),
   start: num,
   end: num,
   text: z.string(),
-  tokens: z.array(z.number()).optional(),
-  temperature: z.number().optional(),
-  avg_logprob: z.number().optional(),
-  compression_ratio: z.number().optional(),
-  no_speech_prob: z.number().optional(),
+  tokens: z.array(z.number()).nullish(),
+  temperature: z.number().nullish(),
+  avg_logprob: z.number().nullish(),
+  compression_ratio: z.number().nullish(),
+  no_speech_prob: z.number().nullish(),
   /** openai-whisper's CLI with --word_timestamps puts words inside segments */
-  words: z.array(OpenAiWord).optional(),
+  words: z.array(OpenAiWord).nullish(),
 });
 
 const OpenAiDoc = z.looseObject({
-  task: z.string().optional(),
-  language: z.string().optional(),
-  duration: z.number().optional(),
-  text: z.string().optional(),
-  segments: z.array(OpenAiSegment),
+  task: z.string().nullish(),
+  language: z.string().nullish(),
+  duration: z.number().nullish(),
+  text: z.string().nullish(),
+  /** absent when the API was asked for word timestamps only (timestamp_granularities=[word]) */
+  segments: z.array(OpenAiSegment).optional(),
   /** the API with timestamp_granularities=[word] puts words at the top level */
-  words: z.array(OpenAiWord).optional(),
+  words: z.array(OpenAiWord).nullish(),
 });
 
 /** whisper's own threshold: above this gzip ratio a window is treated as a repetition loop. */
@@ -46,13 +59,19 @@ const COMPRESSION_RATIO_LIMIT = 2.4;
 
 export function convertOpenAi(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]) {
   const doc = parseWith(OpenAiDoc, json, file, 'OpenAI verbose_json');
+  if (!doc.segments) {
+    if (!doc.words || doc.words.length === 0) throw importError(file, 'OpenAI verbose_json has neither "segments" nor "words"');
+    diagnostics.push({ kind: 'note', message: 'the file has word timestamps only: lines were rebuilt from the words at pauses and sentence ends' });
+    const language = normaliseLanguage(doc.language);
+    return { drafts: segmentsFromWords(doc.words), ...(language ? { language } : {}) };
+  }
   const drafts = doc.segments.map((s, i): DraftSegment => {
     const d: DraftSegment = { start: s.start, end: s.end, text: s.text, where: `segments[${i}]` };
-    if (s.avg_logprob !== undefined) d.confidence = confidenceFromLogprob(s.avg_logprob);
+    if (s.avg_logprob != null) d.confidence = confidenceFromLogprob(s.avg_logprob);
     if (s.words && s.words.length > 0) {
       d.words = fillWordTimes(s.words.map((w) => ({ ...w, text: w.word.trim() })), s.start, s.end);
     }
-    if (s.compression_ratio !== undefined && s.compression_ratio > COMPRESSION_RATIO_LIMIT) {
+    if (s.compression_ratio != null && s.compression_ratio > COMPRESSION_RATIO_LIMIT) {
       diagnostics.push({
         kind: 'repetition-loop',
         start: s.start,
@@ -69,8 +88,48 @@ export function convertOpenAi(file: string, json: unknown, diagnostics: Transcri
   return { drafts, ...(language ? { language } : {}) };
 }
 
+/** A pause at least this long between words starts a new line when lines are rebuilt from words. */
+const WORD_GAP_S = 0.8;
+/** Rebuilt lines are cut at a sentence end, and never run longer than this. */
+const MAX_LINE_S = 15;
+
+type WordIn = { word: string; start: number; end: number; probability?: number };
+
+/** Lines from a bare word list: cut after sentence-ending punctuation, at pauses, or when too long. */
+export function segmentsFromWords(words: WordIn[]): DraftSegment[] {
+  const drafts: DraftSegment[] = [];
+  let cur: WordIn[] = [];
+  const flush = () => {
+    if (cur.length === 0) return;
+    const ws = cur.map((w) => ({ start: w.start, end: w.end, text: w.word.trim(), ...(w.probability != null ? { probability: w.probability } : {}) }))
+      .filter((w) => w.text);
+    if (ws.length > 0) {
+      drafts.push({ start: ws[0].start, end: Math.max(...ws.map((w) => w.end)), text: joinWords(ws.map((w) => w.text)), words: ws, where: `words[${drafts.length}]` });
+    }
+    cur = [];
+  };
+  for (const w of words) {
+    const prev = cur[cur.length - 1];
+    if (prev && (w.start - prev.end >= WORD_GAP_S || w.end - cur[0].start > MAX_LINE_S)) flush();
+    cur.push(w);
+    if (/[。？！?!.…]["”’）)]*$/.test(w.word.trim())) flush();
+  }
+  flush();
+  return drafts;
+}
+
+/** Joins words: a space between Latin words, none next to CJK characters or before punctuation. */
+export function joinWords(words: string[]): string {
+  let out = '';
+  for (const w of words) {
+    if (out && /[A-Za-z0-9%]$/.test(out) && /^[A-Za-z0-9]/.test(w)) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
 /** Gives each top-level word to the segment holding its midpoint (or the nearest one). */
-function attachWords(drafts: DraftSegment[], words: z.infer<typeof OpenAiWord>[]): void {
+function attachWords(drafts: DraftSegment[], words: WordIn[]): void {
   if (drafts.length === 0) return;
   for (const w of words) {
     const mid = (w.start + w.end) / 2;
@@ -85,7 +144,7 @@ function attachWords(drafts: DraftSegment[], words: z.infer<typeof OpenAiWord>[]
     }
     const text = w.word.trim();
     if (!text) continue;
-    (best.words ??= []).push({ start: w.start, end: w.end, text, ...(w.probability !== undefined ? { probability: w.probability } : {}) });
+    (best.words ??= []).push({ start: w.start, end: w.end, text, ...(w.probability != null ? { probability: w.probability } : {}) });
   }
 }
 

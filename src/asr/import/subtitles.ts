@@ -1,5 +1,6 @@
 // SRT and WebVTT cues → draft segments. Both parsers go line by line so an error can name the line.
 import { importError, type DraftSegment } from './common.js';
+import { runsFromLines, shareSpan, type Run } from './prefix.js';
 
 interface RawCue {
   start: number;
@@ -55,7 +56,7 @@ function splitLines(text: string): string[] {
   return text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
 }
 
-export function parseSrt(file: string, text: string): DraftSegment[] {
+export function parseSrt(file: string, text: string): { drafts: DraftSegment[]; multiVoiceCues: number } {
   const lines = splitLines(text);
   const cues: RawCue[] = [];
   let cur: RawCue | undefined;
@@ -103,29 +104,29 @@ export function parseSrt(file: string, text: string): DraftSegment[] {
   if (awaitingTiming !== undefined) {
     throw importError(file, `line ${awaitingTiming}: cue number with no timing line after it`);
   }
-  return cues.map((c) => srtCueToDraft(c));
+  let multiVoiceCues = 0;
+  const drafts = cues.flatMap((c) => {
+    const d = srtCueDrafts(c);
+    if (new Set(d.map((x) => x.speaker)).size > 1) multiVoiceCues++;
+    return d;
+  });
+  return { drafts, multiVoiceCues };
 }
 
-// Role words Chinese QA tools put before a line ("客户：是的"); other labels must be bracketed or ASCII.
-const CN_SPEAKER = /^(代理人|业务员|营销员|销售人员|销售|坐席|客户|投保人|被保险人)\s*[:：]\s*/;
-const BRACKET_SPEAKER = /^\[([^\]\n]{1,40})\]\s*[:：]?\s*/;
-const ASCII_SPEAKER = /^([A-Za-z][A-Za-z0-9_-]{0,23}(?: \d{1,2})?)\s*:\s+/;
+export { splitSpeakerPrefix } from './prefix.js';
 
-/** Splits a leading speaker label ("[SPEAKER_00]: ", "agent: ", "客户：") off a subtitle text. */
-export function splitSpeakerPrefix(text: string): { speaker?: string; text: string } {
-  for (const re of [BRACKET_SPEAKER, CN_SPEAKER, ASCII_SPEAKER]) {
-    const m = re.exec(text);
-    if (m) return { speaker: m[1].trim(), text: text.slice(m[0].length) };
-  }
-  return { text };
+/** A cue's lines → one draft per speaker run, the cue's span shared by their text length. */
+function cueDrafts(start: number, end: number, runs: Run[], where: string): DraftSegment[] {
+  return shareSpan(start, end, runs).map(({ start: s, end: e, run }) => {
+    const d: DraftSegment = { start: s, end: e, text: run.text, where };
+    if (run.speaker) d.speaker = run.speaker;
+    return d;
+  });
 }
 
-function srtCueToDraft(c: RawCue): DraftSegment {
-  const cleaned = joinLines(c.lines.map((l) => stripSrtMarkup(l)));
-  const { speaker, text } = splitSpeakerPrefix(cleaned);
-  const d: DraftSegment = { start: c.start, end: c.end, text, where: `line ${c.line}` };
-  if (speaker) d.speaker = speaker;
-  return d;
+function srtCueDrafts(c: RawCue): DraftSegment[] {
+  const runs = runsFromLines(c.lines.map((l) => stripSrtMarkup(l)), joinLines);
+  return cueDrafts(c.start, c.end, runs, `line ${c.line}`);
 }
 
 function stripSrtMarkup(s: string): string {
@@ -206,28 +207,36 @@ export function parseVtt(file: string, text: string): { drafts: DraftSegment[]; 
   const drafts: DraftSegment[] = [];
   let multiVoiceCues = 0;
   for (const c of cues) {
-    const runs = vttVoiceRuns(c.lines.join('\n'));
+    const runs = vttRuns(c.lines.join('\n'));
     if (new Set(runs.map((r) => r.speaker)).size > 1) multiVoiceCues++;
-    // Consecutive runs by the same voice form one segment; different voices share the cue's span,
-    // since the file says nothing finer about when each spoke.
-    const merged: { speaker?: string; parts: string[] }[] = [];
-    for (const r of runs) {
-      const last = merged[merged.length - 1];
-      if (last && last.speaker === r.speaker) last.parts.push(r.text);
-      else merged.push({ speaker: r.speaker, parts: [r.text] });
-    }
-    for (const m of merged) {
-      const d: DraftSegment = { start: c.start, end: c.end, text: joinLines(m.parts), where: `line ${c.line}` };
-      if (m.speaker) d.speaker = m.speaker;
-      drafts.push(d);
-    }
+    // Each voice gets its share of the cue by text length: the file says nothing finer about
+    // when each spoke, and giving both the whole span would make them talk at once.
+    drafts.push(...cueDrafts(c.start, c.end, runs, `line ${c.line}`));
   }
   return { drafts, multiVoiceCues };
 }
 
-/** Splits a cue payload at <v Name> tags; each run's text has markup removed and entities decoded. */
-function vttVoiceRuns(payload: string): { speaker?: string; text: string }[] {
-  const runs: { speaker?: string; text: string }[] = [];
+/**
+ * The voices of a cue in order: <v Name> spans, and within text outside any voice tag, lines that
+ * start with a speaker label ("客服：…"). Consecutive runs by the same voice are merged.
+ */
+function vttRuns(payload: string): Run[] {
+  const out: Run[] = [];
+  for (const r of vttVoiceRuns(payload)) {
+    const parts = r.speaker ? [{ speaker: r.speaker, text: joinLines(r.lines) }] : runsFromLines(r.lines, joinLines);
+    for (const p of parts) {
+      if (!p.text) continue;
+      const last = out[out.length - 1];
+      if (last && last.speaker === p.speaker) last.text = joinLines([last.text, p.text]);
+      else out.push(p);
+    }
+  }
+  return out;
+}
+
+/** Splits a cue payload at <v Name> tags; each run's lines have markup removed and entities decoded. */
+function vttVoiceRuns(payload: string): { speaker?: string; lines: string[] }[] {
+  const runs: { speaker?: string; lines: string[] }[] = [];
   const re = /<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>/g;
   let last = 0;
   let speaker: string | undefined;
@@ -235,9 +244,9 @@ function vttVoiceRuns(payload: string): { speaker?: string; text: string }[] {
   const push = (raw: string) => {
     const lines = raw
       .split('\n')
-      .map((l) => decodeEntities(l.replace(/<rt>[\s\S]*?<\/rt>/g, '').replace(/<[^>]*>/g, '')));
-    const text = joinLines(lines);
-    if (text) runs.push(speaker ? { speaker, text } : { text });
+      .map((l) => decodeEntities(l.replace(/<rt>[\s\S]*?<\/rt>/g, '').replace(/<[^>]*>/g, '')))
+      .filter((l) => l.trim());
+    if (lines.length > 0) runs.push(speaker ? { speaker, lines } : { lines });
   };
   while ((m = re.exec(payload))) {
     push(payload.slice(last, m.index));
