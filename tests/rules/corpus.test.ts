@@ -57,17 +57,18 @@ describe('real-wording corpus, dev part', () => {
 describe('real-wording corpus, holdout part (regression floors)', () => {
   const { sentences, score, misses, sum } = scorePart('holdout');
 
-  it('holds about two hundred sentences from sources of its own', () => {
-    expect(sentences.length).toBeGreaterThanOrEqual(150);
+  it('holds a few hundred sentences from sources of its own', () => {
+    expect(sentences.length).toBeGreaterThanOrEqual(350);
     expect(new Set(sentences.map((s) => `${s.file}#${s.source}`)).size).toBeGreaterThanOrEqual(8);
   });
 
   it('stays at or above what it scored when first measured', () => {
-    // first scoring: stated disclosures found 59/67, violations flagged by some prohibited rule 37/50,
-    // cautions and neutral sentences fired on 2/37, hedges read as a yes 0
+    // holdout 2 (scored once at b12351f) and holdout 4 (scored once at 48e6918), together at 48e6918:
+    // stated disclosures found 92/105, violations flagged by some prohibited rule 78/111, cautions and
+    // neutral sentences fired on 3/74, one hedge read as a yes ("…吧" guess)
     expect(sum((c) => c.statesFound) / sum((c) => c.states), misses((w) => w.includes('stated, not found'))).toBeGreaterThanOrEqual(0.85);
     expect(sum((c) => c.violatesFlagged) / sum((c) => c.violates), misses((w) => w.includes('violation not caught'))).toBeGreaterThanOrEqual(0.7);
     expect(sum((c) => c.cautionsFired) / sum((c) => c.cautions), misses((w) => /^(cautions|neutral), but/.test(w))).toBeLessThanOrEqual(0.08);
-    expect(score.replies.hedges?.affirmative ?? 0).toBe(0);
+    expect(score.replies.hedges?.affirmative ?? 0).toBeLessThanOrEqual(1);
   });
 });
