@@ -7,6 +7,7 @@ import { runBatch, DEFAULT_QUEUE_VERDICTS, type BatchSummary } from '../batch/ru
 import { VERDICTS_ALL, parseVerdictList, parsePositiveInt, withStoreLockExit } from '../batch/cli-flags.js';
 import { DEFAULT_QUEUE_NAME, isRedisUrl } from '../queue/connection.js';
 import { UserError } from '../util/errors.js';
+import { prepareSigning } from '../integrity/keys.js';
 
 interface BatchFlags {
   out: string;
@@ -69,6 +70,8 @@ export function registerBatchCommand(program: Command): void {
         jobQueue = undefined;
       }
       if (!jobQueue && (flags.wait || flags.attempts)) throw new UserError('--wait and --attempts go with --queue redis://host:port');
+      // the signing key is outside the reports and exists before any worker signs a report
+      prepareSigning(flags.out);
       await withStoreLockExit(async () => {
         const summary = await runBatch({
           inbox,

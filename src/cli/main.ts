@@ -1,8 +1,10 @@
 // dualrec command line. Each command lives in its own file and registers itself here.
 import { Command, CommanderError } from 'commander';
+import { resolve } from 'node:path';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { setFollowSymlinks } from '../util/symlinks.js';
+import { KEY_FILE_ENV } from '../integrity/keys.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerAnalyzeCommand } from './analyze.js';
 import { registerBatchCommand } from './batch.js';
@@ -25,8 +27,12 @@ const program = new Command()
   .exitOverride()
   // Global, so every command (analyze, batch, worker, review serve) reads links the same way.
   .option('--follow-symlinks', 'follow symbolic links for recordings, transcripts, sidecars, report folders and served media (default: refuse them)')
+  .option('--key <file>', `signing key file for report signatures (or env ${KEY_FILE_ENV}; default ~/.config/dualrec/signing-keys.json)`)
   .hook('preAction', (cmd) => {
     if (cmd.opts().followSymlinks) setFollowSymlinks(true);
+    // through the environment, so batch worker threads and queue workers' children sign with the same key
+    const key = cmd.opts().key as string | undefined;
+    if (key) process.env[KEY_FILE_ENV] = resolve(key);
   });
 
 registerAnalyzeCommand(program);

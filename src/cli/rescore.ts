@@ -6,6 +6,7 @@ import { DEFAULT_QUEUE_VERDICTS } from '../batch/run.js';
 import { rescore, type RescoreSummary } from '../batch/rescore.js';
 import { VERDICTS_ALL, parsePositiveInt, parseVerdictList, withStoreLockExit } from '../batch/cli-flags.js';
 import { UserError } from '../util/errors.js';
+import { prepareSigning } from '../integrity/keys.js';
 
 interface RescoreFlags {
   out: string;
@@ -38,6 +39,7 @@ export function registerRescoreCommand(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (flags: RescoreFlags) => {
       if (flags.lang !== 'zh' && flags.lang !== 'en') throw new UserError(`--lang: expected zh or en, got "${flags.lang}"`);
+      if (!flags.dryRun) prepareSigning(flags.out);
       await withStoreLockExit(async () => {
         const summary = await rescore({
           outDir: flags.out,

@@ -9,6 +9,7 @@ import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
 import { makePrivate, mkdirPrivate, writeFileAtomic } from '../util/atomic.js';
 import { sha256File } from '../util/hash.js';
+import { signReportFolder } from '../integrity/sign.js';
 import { FfmpegFailed } from '../media/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { sessionLogger } from '../util/log.js';
@@ -125,6 +126,8 @@ export function writeReport(reportDir: string, report: Report, recording: string
   // HTML first, JSON last: report.json's presence means the session's report is complete.
   writeFileAtomic(join(reportDir, 'report.html'), renderReportHtml(report, { lang, videoHref }));
   writeFileAtomic(join(reportDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  // report.json.sig: HMAC with a key kept outside the reports folder (docs/integrity.md)
+  signReportFolder(reportDir);
 }
 
 export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions): Promise<AnalyzeResult> {
