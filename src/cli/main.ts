@@ -13,6 +13,7 @@ import { registerModelsCommand } from './models.js';
 import { registerRescoreCommand } from './rescore.js';
 import { registerReviewCommand } from './review.js';
 import { registerRulesCommand } from './rules.js';
+import { registerVerifyCommand } from './verify.js';
 import { registerWorkerCommand } from './worker.js';
 
 // Everything dualrec and its ffmpeg/worker children create is private to this user (0600 files,
@@ -42,6 +43,7 @@ registerModelsCommand(program);
 registerRescoreCommand(program);
 registerReviewCommand(program);
 registerRulesCommand(program);
+registerVerifyCommand(program);
 registerWorkerCommand(program);
 
 try {

@@ -180,4 +180,21 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX queue_run ON queue(run_id)`,
     ],
   },
+  {
+    version: 4,
+    name: 'run chain: each finished run sealed with the hash of its content and of the previous run',
+    // src/integrity/chain.ts: chain_seq 1, 2, …; chain_hash = sha256(chain_prev, chain_seq, chain_content).
+    sql: [
+      `ALTER TABLE runs ADD COLUMN chain_seq INTEGER`,
+      `ALTER TABLE runs ADD COLUMN chain_content TEXT`,
+      `ALTER TABLE runs ADD COLUMN chain_prev TEXT`,
+      `ALTER TABLE runs ADD COLUMN chain_hash TEXT`,
+      `CREATE UNIQUE INDEX runs_chain_seq ON runs(chain_seq)`,
+    ],
+    // When the chain began: runs finished before it (in a store made by an older dualrec) are not covered.
+    sqlite: [`INSERT INTO store_info (key, value) VALUES ('chain.since', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`],
+    postgres: [
+      `INSERT INTO store_info (key, value) VALUES ('chain.since', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+    ],
+  },
 ];

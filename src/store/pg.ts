@@ -10,6 +10,7 @@ import type { Finding } from '../model/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { MIGRATIONS } from './migrations.js';
+import { INFO_CHAIN_HEAD, nextSeal, parseHead, runContentHash } from '../integrity/chain.js';
 import {
   CONSISTENCY_QUERIES,
   CURRENT_SELECT,
@@ -385,6 +386,7 @@ export class PgStore implements Store {
           c.reportHtmlSha256, runId,
         ],
       );
+      await this.seal(q, runId);
       await q('UPDATE sessions SET current_run_id = ?, updated_at = ? WHERE key = ?', [runId, now, run.session_key]);
       if (c.queueVerdicts.includes(c.verdict)) {
         await q(
@@ -396,7 +398,29 @@ export class PgStore implements Store {
   }
 
   async failRun(runId: string, error: string): Promise<void> {
-    await this.q(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`, [nowIso(), error, runId]);
+    // a sealed run is final: it is never turned into a failed one afterwards
+    await this.tx(async (q) => {
+      const n = await q(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND chain_seq IS NULL RETURNING id`, [nowIso(), error, runId]);
+      if (n.length) await this.seal(q, runId);
+    });
+  }
+
+  /**
+   * Appends a finished run to the run chain (src/integrity/chain.ts), inside the caller's transaction.
+   * The chain head's row in store_info is locked first: concurrent completions (queue workers) seal one
+   * after the other, each after the previous one's commit.
+   */
+  private async seal(q: Q, runId: string): Promise<void> {
+    await q(`INSERT INTO store_info (key, value) VALUES (?, '') ON CONFLICT (key) DO NOTHING`, [INFO_CHAIN_HEAD]);
+    const [head] = await q('SELECT value FROM store_info WHERE key = ? FOR UPDATE', [INFO_CHAIN_HEAD]);
+    const [row] = await q('SELECT * FROM runs WHERE id = ?', [runId]);
+    if (!row) throw new Error(`run ${runId} is not in the store`);
+    if (row.chain_seq !== null) throw new Error(`run ${runId} is already sealed (chain position ${String(row.chain_seq)})`);
+    const findings = await q('SELECT * FROM findings WHERE run_id = ? ORDER BY idx', [runId]);
+    const [id] = await q('SELECT value FROM store_info WHERE key = ?', [INFO_STORE_ID]);
+    const s = nextSeal(head?.value ? parseHead(String(head.value)) : undefined, String(id!.value), runContentHash(row, findings));
+    await q('UPDATE runs SET chain_seq = ?, chain_content = ?, chain_prev = ?, chain_hash = ? WHERE id = ?', [s.seq, s.content, s.prev, s.hash, runId]);
+    await q('UPDATE store_info SET value = ? WHERE key = ?', [`${s.seq}:${s.hash}`, INFO_CHAIN_HEAD]);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

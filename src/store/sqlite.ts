@@ -8,6 +8,7 @@ import type { Finding } from '../model/index.js';
 import { makePrivate, PRIVATE_FILE_MODE, writeFileAtomic } from '../util/atomic.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { INFO_CHAIN_HEAD, nextSeal, parseHead, runContentHash } from '../integrity/chain.js';
 import {
   CONSISTENCY_QUERIES,
   CURRENT_SELECT,
@@ -260,6 +261,7 @@ export class SqliteStore implements Store {
         c.findings.filter((f) => f.status === 'undetermined').length, c.error ?? null, c.problem ?? null, c.reportJsonSha256,
         c.reportHtmlSha256, runId,
       );
+      this.seal(runId);
       db.prepare('UPDATE sessions SET current_run_id = ?, updated_at = ? WHERE key = ?').run(runId, now, run.session_key);
       if (c.queueVerdicts.includes(c.verdict)) {
         db.prepare(
@@ -271,7 +273,28 @@ export class SqliteStore implements Store {
   }
 
   async failRun(runId: string, error: string): Promise<void> {
-    this.db.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ?`).run(nowIso(), error, runId);
+    // a sealed run is final: it is never turned into a failed one afterwards
+    const t = this.db.transaction(() => {
+      const n = this.db.prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND chain_seq IS NULL`).run(nowIso(), error, runId).changes;
+      if (n) this.seal(runId);
+    });
+    t.immediate();
+  }
+
+  /** Appends a finished run to the run chain (src/integrity/chain.ts); inside the caller's IMMEDIATE transaction. */
+  private seal(runId: string): void {
+    const db = this.db;
+    const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Row;
+    if (row.chain_seq !== null) throw new Error(`run ${runId} is already sealed (chain position ${String(row.chain_seq)})`);
+    const findings = db.prepare('SELECT * FROM findings WHERE run_id = ? ORDER BY idx').all(runId) as Row[];
+    const head = db.prepare('SELECT value FROM store_info WHERE key = ?').get(INFO_CHAIN_HEAD) as Row | undefined;
+    const id = db.prepare('SELECT value FROM store_info WHERE key = ?').get(INFO_STORE_ID) as Row;
+    const s = nextSeal(head ? parseHead(String(head.value)) : undefined, String(id.value), runContentHash(row, findings));
+    db.prepare('UPDATE runs SET chain_seq = ?, chain_content = ?, chain_prev = ?, chain_hash = ? WHERE id = ?').run(s.seq, s.content, s.prev, s.hash, runId);
+    db.prepare('INSERT INTO store_info (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      INFO_CHAIN_HEAD,
+      `${s.seq}:${s.hash}`,
+    );
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

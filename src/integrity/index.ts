@@ -1,0 +1,7 @@
+// integrity/: tamper evidence. Report signatures (sign.ts, keys.ts), the store's run chain (chain.ts),
+// and the checks `dualrec verify` and the review server run (verify.ts). docs/integrity.md.
+export * from './canonical.js';
+export * from './chain.js';
+export * from './keys.js';
+export * from './sign.js';
+export * from './verify.js';
