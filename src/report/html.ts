@@ -20,6 +20,8 @@ export interface RenderOptions {
   lang?: Lang;
   /** the recording, relative to the report folder (or an http(s) URL): adds a video player */
   videoHref?: string;
+  /** shown above everything, as an alert: the review server's word that this report is not as signed */
+  integrityWarning?: { title: string; text: string };
 }
 
 const STATUS_ORDER: FindingStatus[] = ['fail', 'undetermined', 'pass', 'not_applicable'];
@@ -572,6 +574,7 @@ export function renderReportHtml(report: Report, opts: RenderOptions = {}): stri
 </head>
 <body class="lang-${opts.lang === 'en' ? 'en' : 'zh'}">
 <main>
+${opts.integrityWarning ? html`<section class="errorbox" id="integrity-warning" role="alert"><h2>${opts.integrityWarning.title}</h2><p>${opts.integrityWarning.text}</p></section>` : ''}
 ${header(ctx)}
 ${verdictBanner(ctx, counts)}
 ${errorBox(ctx)}

@@ -7,12 +7,12 @@ import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs'
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { artefactsToFacts } from '../batch/facts.js';
-import { sha256Text } from '../util/hash.js';
 import type { Report } from '../model/index.js';
 import { maskReport, maskSegments, maskValue } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { followSymlinks, isSymlink } from '../util/symlinks.js';
 import { validateReport } from '../report/schema.js';
+import { reportIntegrity, type ReportIntegrity } from '../integrity/report-status.js';
 import {
   DECISION_KINDS,
   STATS_COLUMNS,
@@ -207,15 +207,18 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
     }
   }
 
-  /** report.json as the batch wrote it, or undefined when it is missing or was changed since. */
-  function storedReport(s: CurrentSession): Report | undefined {
+  /**
+   * report.json as it is on disk, with what its signature and the store say about it; report undefined
+   * when it is missing or unreadable. An edited report is still shown, under a banner, never as valid.
+   */
+  function storedReport(s: CurrentSession): { report?: Report; integrity: ReportIntegrity } {
+    const integrity = reportIntegrity(s.reportDir, s.run.reportJsonSha256);
     try {
       const bytes = readFileSync(join(s.reportDir, 'report.json'));
-      if (sha256Text(bytes) !== s.run.reportJsonSha256) return undefined;
       const report = JSON.parse(bytes.toString('utf8')) as unknown;
-      return validateReport(report).ok ? (report as Report) : undefined;
+      return { report: validateReport(report).ok ? (report as Report) : undefined, integrity };
     } catch {
-      return undefined;
+      return { integrity };
     }
   }
 
@@ -286,7 +289,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
       decisions: await store.decisions({ sessionKey: s.key, includeSuperseded: true }),
       segments: maskSegments(facts?.transcript?.segments ?? []),
       hasMedia: !!mediaFile(s),
-      reportOk: !!storedReport(s),
+      ...(({ report, integrity }) => ({ reportOk: !!report && integrity.ok, reportShown: !!report, integrity }))(storedReport(s)),
       reviewer: req.reviewer!,
     });
     return reply.type('text/html; charset=utf-8').send(page);
@@ -295,11 +298,16 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   // The auditor's report page, re-rendered from the stored report.json with the video served from here.
   app.get(REPORT_ROUTE, async (req, reply) => {
     const s = await sessionFor((req.params as { key: string }).key);
-    const report = storedReport(s);
-    if (!report) throw new HttpError(409, 'the report on disk is missing or was changed after the batch wrote it');
+    const { report, integrity } = storedReport(s);
+    if (!report) throw new HttpError(409, `the report on disk is missing or unreadable (${integrity.message})`);
     const videoHref = mediaFile(s) && report.media?.probe.video.length ? `/media/${s.key}` : undefined;
     // masked again: a report written before masking existed is still shown masked
-    return reply.type('text/html; charset=utf-8').send(renderReportHtml(maskReport(report), { videoHref }));
+    const integrityWarning = integrity.ok ? undefined : { title: integrity.title, text: integrity.message };
+    if (!integrity.ok) log.warn({ session: s.key, problem: integrity.problem }, 'report shown with an integrity warning');
+    return reply
+      .header('X-Dualrec-Report-Integrity', integrity.ok ? 'valid' : integrity.problem)
+      .type('text/html; charset=utf-8')
+      .send(renderReportHtml(maskReport(report), { videoHref, integrityWarning }));
   });
 
   // Evidence frames and other images inside the report folder.
