@@ -10,6 +10,9 @@ import { canonicalJson } from './canonical.js';
 export const CHAIN_FORMAT = 'dualrec-run-chain/1';
 export const INFO_CHAIN_HEAD = 'chain.head';
 export const INFO_CHAIN_SINCE = 'chain.since';
+export const INFO_CHAIN_LEGACY = 'chain.legacy_runs';
+/** chain_content of a run that was finished when the store was upgraded to the chain (migration 4) */
+export const PREDATES_CHAIN = 'predates-chain';
 /** Sealed: a run's final states. An abandoned run (no result, never current) is not. */
 export const SEALED_RUN_STATUSES = ['done', 'failed'] as const;
 
@@ -90,15 +93,15 @@ export interface ChainReport {
 
 /**
  * Walks the chain: `runs` are every row of `runs` (with the chain columns), `findings` the findings rows
- * by run id, `storedHead` what store_info says, `since` when the chain began (runs finished earlier and
- * not sealed predate it).
+ * by run id, `storedHead` what store_info says.
  */
 export function checkChain(args: {
   storeId: string;
   runs: Row[];
   findings: Map<string, Row[]>;
   storedHead?: string;
-  since?: string;
+  /** how many runs migration 4 found finished (store_info chain.legacy_runs) */
+  legacyRuns?: number;
   expectHead?: ChainHead;
 }): ChainReport {
   const problems: ChainProblem[] = [];
@@ -110,8 +113,11 @@ export function checkChain(args: {
     if (r.status === 'running') open++;
     // an abandoned run has no verdict and is never current: not sealed, unless it claims a result
     else if (r.status === 'abandoned' && (r.verdict === null || r.verdict === undefined)) open++;
-    else if (args.since && String(r.finished_at ?? '') < args.since) predating++;
+    else if (r.chain_content === PREDATES_CHAIN) predating++;
     else problems.push({ at: `run ${String(r.id)}`, message: `run ${String(r.id)} (${String(r.status)}) is not in the chain: inserted or edited outside dualrec` });
+  }
+  if (predating > (args.legacyRuns ?? 0)) {
+    problems.push({ at: 'legacy', message: `${predating} runs are marked as older than the chain, but the store had ${args.legacyRuns ?? 0} when the chain began: runs were inserted outside dualrec` });
   }
   let prev = chainGenesis(args.storeId);
   let head: ChainHead | undefined;

@@ -3,7 +3,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Store } from '../store/store.js';
 import { sha256Text } from '../util/hash.js';
-import { checkChain, INFO_CHAIN_HEAD, INFO_CHAIN_SINCE, type ChainHead, type ChainReport } from './chain.js';
+import { checkChain, INFO_CHAIN_HEAD, INFO_CHAIN_LEGACY, type ChainHead, type ChainReport } from './chain.js';
 import type { Keyring } from './keys.js';
 import { SIGNATURE_FILE, verifyReportFolder, type ReportCheck } from './sign.js';
 
@@ -77,7 +77,7 @@ export async function verifyStore(store: Store, keyring: Keyring | undefined, op
     findings.get(k)!.push(f);
   }
   const info = new Map((await store.query('SELECT key, value FROM store_info')).map((r) => [String(r.key), String(r.value)]));
-  const chain = checkChain({ storeId, runs, findings, storedHead: info.get(INFO_CHAIN_HEAD), since: info.get(INFO_CHAIN_SINCE), expectHead: opts.expectHead });
+  const chain = checkChain({ storeId, runs, findings, storedHead: info.get(INFO_CHAIN_HEAD), legacyRuns: Number(info.get(INFO_CHAIN_LEGACY) ?? 0), expectHead: opts.expectHead });
   const items: VerifyItem[] = chain.problems.map((p) => ({ subject: `store ${p.at}`, ok: false, message: p.message }));
   if (opts.reports !== false) {
     for (const s of await store.currentSessions()) {

@@ -190,6 +190,9 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE runs ADD COLUMN chain_prev TEXT`,
       `ALTER TABLE runs ADD COLUMN chain_hash TEXT`,
       `CREATE UNIQUE INDEX runs_chain_seq ON runs(chain_seq)`,
+      // Runs finished before the chain existed are marked and counted: not covered, but no more of them can appear.
+      `UPDATE runs SET chain_content = 'predates-chain' WHERE status <> 'running'`,
+      `INSERT INTO store_info (key, value) SELECT 'chain.legacy_runs', CAST(COUNT(*) AS TEXT) FROM runs WHERE chain_content = 'predates-chain'`,
     ],
     // When the chain began: runs finished before it (in a store made by an older dualrec) are not covered.
     sqlite: [`INSERT INTO store_info (key, value) VALUES ('chain.since', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`],
