@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     // two cores: keep ffmpeg-heavy files from starving each other
     maxWorkers: 2,
+    // reports are signed with a key made on first use: tests make theirs here, never in the user's ~/.config
+    env: { DUALREC_KEY_FILE: join(tmpdir(), `dualrec-test-keys-${process.getuid?.() ?? 'user'}`, 'signing-keys.json') },
   },
 });
