@@ -4,11 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chainLink, formatHead, parseHead, runContentHash } from '../../src/integrity/chain.js';
 import { verifyStore } from '../../src/integrity/verify.js';
 import type { Finding } from '../../src/model/index.js';
-import { PgStore, SqliteStore, type RunCompletion, type Store } from '../../src/store/index.js';
+import { MIGRATIONS, PgStore, SqliteStore, type RunCompletion, type Store } from '../../src/store/index.js';
 import { dropSchemas, needServices, pgStoreUrl } from '../queue/services.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dualrec-chain-'));
@@ -142,3 +143,38 @@ for (const b of BACKENDS) {
     });
   });
 }
+
+describe('run chain: a store made before it (SQLite)', () => {
+  it('marks and counts the runs already finished; one more marked later is named; new runs are sealed', async () => {
+    const file = join(dir, 'old.sqlite');
+    const db = new Database(file);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const m of MIGRATIONS.filter((x) => x.version < 4)) {
+      for (const sql of [...m.sql, ...(m.sqlite ?? [])]) db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 'then');
+    }
+    db.prepare(`INSERT INTO sessions (key, base, name, rel_dir, session_id, report_dir, first_seen_at, updated_at) VALUES (?, '/b', 'n', '', 'S-1', '/r', 'then', 'then')`).run('d'.repeat(32));
+    const old = db.prepare(`INSERT INTO runs (id, session_key, kind, status, started_at, finished_at, inputs_sha256, rules_version, model, tool_version, verdict)
+      VALUES (?, ?, 'analyze', 'done', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 'x', 'r0', 'import', 'old', 'PASS')`);
+    old.run(runId(11), 'd'.repeat(32));
+    old.run(runId(12), 'd'.repeat(32));
+    db.close();
+    const store = new SqliteStore(file);
+    try {
+      const v = await verifyStore(store, undefined, { reports: false });
+      expect(v.items).toEqual([]);
+      expect(v.chain.predating).toBe(2);
+      await store.startRun({ id: runId(13), sessionKey: 'd'.repeat(32), kind: 'analyze', startedAt: '2026-12-01T00:00:00.000Z', inputsSha256: 'y', rulesVersion: 'r1', model: 'import', toolVersion: 'test' });
+      await store.completeRun(runId(13), completion('PASS', []));
+      expect((await verifyStore(store, undefined, { reports: false })).chain.sealed).toBe(1);
+      await store.query(
+        `INSERT INTO runs (id, session_key, kind, status, started_at, finished_at, inputs_sha256, rules_version, model, tool_version, verdict, chain_content)
+         VALUES (?, ?, 'analyze', 'done', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:01.000Z', 'x', 'r0', 'import', 'old', 'FAIL', 'predates-chain')`,
+        [runId(14), 'd'.repeat(32)],
+      );
+      expect(await problemsOf(store)).toEqual(['3 runs are marked as older than the chain, but the store had 2 when the chain began: runs were inserted outside dualrec']);
+    } finally {
+      await store.close();
+    }
+  });
+});
