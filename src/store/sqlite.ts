@@ -48,8 +48,8 @@ export class SqliteStore implements Store {
 
   constructor(file: string) {
     this.location = resolve(file);
-    mkdirSync(dirname(this.location), { recursive: true });
     try {
+      mkdirSync(dirname(this.location), { recursive: true });
       this.db = new Database(this.location, { timeout: 10_000 });
     } catch (err) {
       throw new UserError(`${file}: cannot open the store (${errorMessage(err)})`, file);
@@ -63,7 +63,9 @@ export class SqliteStore implements Store {
     } catch (err) {
       this.db.close();
       if (err instanceof UserError) throw err;
-      throw new UserError(`${file}: not a usable dualrec store (${errorMessage(err)})`, file);
+      const code = (err as { code?: unknown }).code;
+      const corrupt = code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
+      throw new UserError(`${file}: ${corrupt ? 'not a SQLite database, or corrupt' : 'not a usable dualrec store'} (${errorMessage(err)})`, file);
     }
   }
 
