@@ -12,6 +12,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchSummary } from '../../src/batch/run.js';
 import type { Report } from '../../src/model/index.js';
+import { analyzeSession } from '../../src/pipeline/analyze.js';
+import { sessionsInFolder } from '../../src/pipeline/session.js';
+import { loadRuleSet } from '../../src/rules/index.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { addTranscriptOnly } from './inbox.js';
 import { writeTestPacks } from './rules.js';
@@ -83,6 +86,22 @@ describe('a file that cannot be read is its sessionâ€™s problem, not the batchâ€
     expect(report(out, '2024-05-01/good2').findings.some((f) => f.ruleId === 't-exclusions' && f.status === 'fail')).toBe(true);
     expect(s.analysed).toBe(6);
   }, 300_000);
+});
+
+describe('a file removed between discovery and analysis', () => {
+  it('gives its session a REVIEW report naming it, where it used to be an internal error', async () => {
+    const dir = join(work, 'vanish');
+    const made = addTranscriptOnly(dir, 'v', 'compliant-participating');
+    writeFileSync(join(dir, 'v.mp4'), readFileSync(join(ROOT, 'samples/compliant-participating.mp4')));
+    const [input] = sessionsInFolder(dir);
+    expect(input!.recording).toBe(join(dir, 'v.mp4'));
+    rmSync(join(dir, 'v.mp4')); // gone after discovery, before analysis
+    const r = await analyzeSession(input!, { outDir: join(work, 'out-vanish'), ruleSet: loadRuleSet([packs.a]), vision: false });
+    expect(r.report.verdict).toBe('REVIEW');
+    expect(r.report.error).toBe('v.mp4: no such file (removed while the batch ran, or a link to nothing)');
+    expect(r.problem).toMatch(/vanish\/v\.mp4: no such file/);
+    expect(made.name).toBe('v');
+  }, 60_000);
 });
 
 describe('where results go is checked before any analysis', () => {
