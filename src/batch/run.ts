@@ -303,10 +303,17 @@ async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
   const pool = todo.length ? new WorkerPool<AnalyzeJob, AnalyzeJobResult>(WORKER_ENTRY, { size: concurrency, workerData: init, jobTimeoutMs: opts.sessionTimeoutMs }) : undefined;
   // `concurrency` lanes each take the next session, so a run is "running" only while a worker has it.
   let next = 0;
+  // set when a lane fails (the store or the output folder): the batch stops, nothing more is written
+  let stopping = false;
   const lane = async () => {
-    while (next < todo.length) {
+    while (next < todo.length && !stopping) {
       const { s, fp } = todo[next++]!;
-      await analyseOne(s, fp);
+      try {
+        await analyseOne(s, fp);
+      } catch (err) {
+        stopping = true;
+        throw err;
+      }
     }
   };
   const analyseOne = async (s: BatchSession, fp: Fingerprint) => {
@@ -319,6 +326,7 @@ async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
     try {
       r = await pool!.run({ input: s.input, reportDir: s.reportDir, contentSha256: fp.contentSha256 });
     } catch (err) {
+      if (stopping) throw err; // the pool was closed because the batch is stopping
       // the worker timed out, ran out of memory or crashed on this session: the session gets a REVIEW
       // report saying so (written here), and the batch goes on. Only failing to write it stops the batch.
       const reason = errorMessage(err);
