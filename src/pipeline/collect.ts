@@ -8,6 +8,8 @@ import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/i
 import { assignRoles } from '../speakers/index.js';
 import { analyzeVision } from '../vision/index.js';
 import { UserError } from '../util/errors.js';
+import { TRANSCRIPT_DURATION_SLACK_S } from '../model/limits.js';
+import { basename } from 'node:path';
 import { loadSessionMeta, type LoadedMeta, type SessionInput } from './session.js';
 
 export interface CollectOptions {
@@ -92,7 +94,7 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
 }
 
 async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: CollectOptions): Promise<Transcript | undefined> {
-  if (input.transcript && !(opts.forceAsr && input.recording)) return importTranscript(input.transcript);
+  if (input.transcript && !(opts.forceAsr && input.recording)) return withinRecording(importTranscript(input.transcript), input.transcript, facts);
   if (!input.recording || !facts.probe) {
     facts.transcriptMissingReason = 'no recording and no transcript file';
     return undefined;
@@ -121,6 +123,25 @@ async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: 
     engine: opts.engines?.get(model.path, opts.logger),
     onProgress: opts.onProgress ? (d, t) => opts.onProgress!('asr', d, t) : undefined,
   });
+}
+
+/**
+ * An imported transcript must fit its recording: times past the end (plus some slack for tools that
+ * pad) mean the wrong transcript, or a hostile one. Not checked when the recording itself is cut short
+ * or damaged: that is reported as such, and the transcript may well be of the whole session.
+ */
+function withinRecording(t: Transcript, file: string, facts: SessionFacts): Transcript {
+  const duration = facts.probe?.duration;
+  if (!duration || !(duration > 0) || facts.integrity.some((i) => i.severity === 'critical')) return t;
+  const limit = duration + TRANSCRIPT_DURATION_SLACK_S;
+  const last = t.segments.reduce<Transcript['segments'][number] | undefined>((m, s) => (!m || s.end > m.end ? s : m), undefined);
+  if (last && last.end > limit) {
+    throw new UserError(
+      `${basename(file)}: segment ${last.id} ends at ${last.end} s, past the end of the recording (${duration.toFixed(1)} s + ${TRANSCRIPT_DURATION_SLACK_S} s): not this recording's transcript?`,
+      file,
+    );
+  }
+  return t;
 }
 
 function isUndecodable(issues: IntegrityIssue[]): boolean {
