@@ -63,7 +63,7 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
     },
     verdict,
     verdictReasons: reasons,
-    media: facts.probe ? { probe: { ...facts.probe, file: basename(facts.probe.file) }, signals: facts.signals } : undefined,
+    media: facts.probe ? { probe: { ...facts.probe, file: basename(facts.probe.file) }, signals: facts.signals, consistency: facts.consistency } : undefined,
     integrity: facts.integrity,
     transcript: facts.transcript && withoutFolders(facts.transcript),
     transcriptMissingReason: facts.transcriptMissingReason,
