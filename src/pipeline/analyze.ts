@@ -152,7 +152,8 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, input.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');
-    const critical = facts.integrity.find((i) => i.severity === 'critical');
+    // A transcript the recording can't back is a finding about the session, not a file we couldn't analyse.
+    const critical = facts.integrity.find((i) => i.severity === 'critical' && !i.code.startsWith('transcript-'));
     return { input, report, reportDir, facts, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
   } catch (err) {
     if (!opts.everyErrorIsTheSessions && !(err instanceof UserError) && !(err instanceof FfmpegFailed)) throw err;
