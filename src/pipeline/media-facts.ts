@@ -7,16 +7,15 @@ import { errorMessage } from '../util/errors.js';
 /** The probe with its audio track chosen and its length measured; issues when the length can't be. */
 export async function measureRecording(file: string, probed: MediaProbe): Promise<{ probe: MediaProbe; issues: IntegrityIssue[] }> {
   const probe: MediaProbe = { ...probed };
-  const track = await chooseAudioTrack(file, probe);
-  if (track) probe.audioTrack = track;
   const issues: IntegrityIssue[] = [];
   if (probe.duration > 0) {
     probe.durationFrom = 'container';
   } else {
-    // MediaRecorder / live WebM, streamed MP4 or TS: no length in the header, so decode to measure it.
+    // MediaRecorder / live WebM, streamed MP4 or TS: no length in the header, so decode to measure it
+    // (the first audio track: the length of the file, which the track choice below needs).
     let reason = 'nothing could be decoded';
     try {
-      const d = await decodedDurationS(file, probe, track?.position ?? 0);
+      const d = await decodedDurationS(file, probe, 0);
       if (d > 0) {
         probe.duration = d;
         probe.durationFrom = 'decoding';
@@ -32,6 +31,8 @@ export async function measureRecording(file: string, probed: MediaProbe): Promis
       });
     }
   }
+  const track = probe.duration > 0 ? await chooseAudioTrack(file, probe) : undefined;
+  if (track) probe.audioTrack = track;
   return { probe, issues };
 }
 

@@ -217,6 +217,20 @@ describe('duration by decoding', () => {
     expect(transcriptFindings(report)).toEqual([]);
   });
 
+  it('a live WebM with a silent first track and speech on track 2: length decoded, then track 2 chosen', () => {
+    const bytes = ffmpeg([
+      '-f', 'lavfi', '-i', `anullsrc=r=48000:cl=mono,atrim=duration=${speechS}`,
+      '-i', speechWav,
+      '-map', '0:a', '-map', '1:a', '-c:a', 'libopus', '-f', 'webm', '-live', '1', 'pipe:1',
+    ]);
+    const webm = join(dir, 'live-tracks-src.webm');
+    writeFileSync(webm, bytes);
+    const report = analyze(session('live-tracks', webm, '.webm', { transcript: transcriptOn(speech), meta: { channel: 'telesales' } }), 'live-tracks');
+    expect(report.media?.probe.durationFrom).toBe('decoding');
+    expect(report.media?.probe.audioTrack?.position).toBe(1);
+    expect(transcriptFindings(report)).toEqual([]);
+  });
+
   it('a live WebM much shorter than its transcript is caught once measured', () => {
     const bytes = ffmpeg([
       '-f', 'lavfi', '-i', 'sine=f=300:d=4', '-c:a', 'libopus', '-f', 'webm', '-live', '1', 'pipe:1',
