@@ -112,14 +112,15 @@ export function checkConsistency(
       if (unbacked.length < 10) unbacked.push({ start: Math.max(0, s.start), end: s.end });
     }
   }
+  const ms = (x: number) => Math.round(x * 1000) / 1000;
   const facts: TranscriptConsistency = {
-    recordingDurationS: durationS,
-    recordingSoundS: total(sound),
+    recordingDurationS: ms(durationS),
+    recordingSoundS: ms(total(sound)),
     segments: lines.length,
-    transcriptS,
-    transcriptEndS,
-    backedS,
-    beyondEndS,
+    transcriptS: ms(transcriptS),
+    transcriptEndS: ms(transcriptEndS),
+    backedS: ms(backedS),
+    beyondEndS: ms(beyondEndS),
     unbackedSegments,
     unbacked,
   };
