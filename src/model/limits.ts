@@ -14,7 +14,8 @@ export const SEGMENT_MAX_CHARS = 50_000;
 /** Latest timestamp in a transcript without a recording (24 h). */
 export const TRANSCRIPT_MAX_TIME_S = 24 * 3600;
 
-/** How far past the end of its recording a transcript's timestamps may go (tools round and pad). */
+/** With a recording, a transcript ending past 10 × (its duration + this) is refused outright; smaller
+ *  overruns are reported by the consistency check (integrity/transcript-beyond-end). */
 export const TRANSCRIPT_DURATION_SLACK_S = 60;
 
 /** Rule and lexicon YAML file size. The largest shipped rule file is about 22 KB. */

@@ -69,7 +69,7 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
     },
     verdict,
     verdictReasons: reasons,
-    media: facts.probe ? { probe: { ...facts.probe, file: basename(facts.probe.file) }, signals: facts.signals } : undefined,
+    media: facts.probe ? { probe: { ...facts.probe, file: basename(facts.probe.file) }, signals: facts.signals, consistency: facts.consistency } : undefined,
     integrity: facts.integrity,
     transcript: facts.transcript && withoutFolders(facts.transcript),
     transcriptMissingReason: facts.transcriptMissingReason,
@@ -160,7 +160,8 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, input.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');
-    const critical = facts.integrity.find((i) => i.severity === 'critical');
+    // A transcript the recording can't back is a finding about the session, not a file we couldn't analyse.
+    const critical = facts.integrity.find((i) => i.severity === 'critical' && !i.code.startsWith('transcript-'));
     return { input, report, reportDir, facts, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
   } catch (err) {
     // a session's own file that cannot be read (permission, removed, I/O error) is the session's
