@@ -49,6 +49,8 @@ export interface TranscribeOptions {
   engine?: AsrEngine;
   /** which audio channel to transcribe; default the downmix */
   channel?: 'mix' | 'left' | 'right';
+  /** which audio stream, by position among the audio streams (default 0; media's chooseAudioTrack picks it) */
+  audioTrack?: number;
   /** VAD gating (default true); false sends the whole recording in consecutive 30 s windows */
   vad?: boolean;
   vadOptions?: VadOptions;
@@ -75,6 +77,7 @@ const OptionsSchema = z
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
     engine: z.custom<AsrEngine>((v) => typeof v === 'object' && v !== null && typeof (v as AsrEngine).transcribe === 'function').optional(),
     channel: z.enum(['mix', 'left', 'right']).default('mix'),
+    audioTrack: z.number().int().min(0).optional(),
     vad: z.boolean().default(true),
     vadOptions: z
       .object({
@@ -141,6 +144,7 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
       key = cacheKey({
         audio: opts.recordingSha256 ?? (await sha256File(file)),
         channel: opts.channel,
+        ...(opts.audioTrack ? { audioTrack: opts.audioTrack } : {}),
         model: modelHash,
         decode: decodeKey,
         vad: opts.vad,
@@ -157,7 +161,7 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
 
     signal.throwIfAborted();
     const started = Date.now();
-    const pcm = await decodeAudioFloat32(file, { channel: opts.channel });
+    const pcm = await decodeAudioFloat32(file, { channel: opts.channel, track: opts.audioTrack });
     signal.throwIfAborted();
     const durationS = pcm.length / SAMPLE_RATE;
 

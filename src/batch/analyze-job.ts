@@ -2,10 +2,11 @@
 // (verdict, findings, report hashes, the facts as artefacts). Runs inside a worker thread; also
 // callable in-process. Any failure on the session's side becomes a report that says why.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { AsrEngineCache } from '../asr/index.js';
 import type { Finding, SessionMeta, Verdict } from '../model/index.js';
-import { analyzeSession } from '../pipeline/analyze.js';
+import { analyzeSession, errorReport, writeReport } from '../pipeline/analyze.js';
+import { UserError, errorMessage } from '../util/errors.js';
 import type { SessionInput } from '../pipeline/session.js';
 import type { RuleSet } from '../rules/index.js';
 import type { Artefact } from '../store/index.js';
@@ -49,6 +50,33 @@ export function hashReportFiles(reportDir: string): { json: string; html: string
   return {
     json: sha256Text(readFileSync(join(reportDir, 'report.json'))),
     html: sha256Text(readFileSync(join(reportDir, 'report.html'))),
+  };
+}
+
+/**
+ * The result for a session whose worker gave up on it (timed out, out of memory, crashed): a REVIEW
+ * report saying why, written by the caller's thread. A report that cannot be written stops the run.
+ */
+export function unanalysableResult(input: SessionInput, reportDir: string, reason: string, lang: 'zh' | 'en', contentSha256?: string): AnalyzeJobResult {
+  const short = reason.replaceAll(dirname(input.base) + sep, '');
+  const report = errorReport(input, input.name, short, contentSha256);
+  try {
+    writeReport(reportDir, report, undefined, lang);
+  } catch (err) {
+    throw new UserError(`${reportDir}: cannot write the report (${errorMessage(err)})`, reportDir);
+  }
+  const hashes = hashReportFiles(reportDir);
+  return {
+    sessionId: report.session.id,
+    meta: report.session.meta,
+    verdict: report.verdict,
+    verdictReasons: report.verdictReasons,
+    findings: report.findings,
+    risk: riskScore(report),
+    error: reason,
+    reportJsonSha256: hashes.json,
+    reportHtmlSha256: hashes.html,
+    artefacts: [],
   };
 }
 

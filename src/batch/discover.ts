@@ -7,7 +7,8 @@ import { extname, join, relative, resolve, sep } from 'node:path';
 import type { SessionMeta } from '../model/index.js';
 import { reportFolderName } from '../pipeline/analyze.js';
 import { loadSessionMeta, sessionsInFolder, type SessionInput } from '../pipeline/session.js';
-import { UserError } from '../util/errors.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import { describeFsError, isFsError } from '../pipeline/input-error.js';
 
 export interface BatchSession {
   input: SessionInput;
@@ -79,16 +80,45 @@ function recordedOn(input: SessionInput, relDir: string, meta: SessionMeta | und
   const fromPath = dateFromPath(relDir);
   if (fromPath) return fromPath;
   const file = input.recording ?? input.transcript;
-  return file ? localDate(statSync(file).mtime) : undefined;
+  try {
+    return file ? localDate(statSync(file).mtime) : undefined;
+  } catch {
+    return undefined; // unreadable or gone: the session's report says so
+  }
+}
+
+/** A folder under the inbox that could not be read: no session in it is known, so it is listed on its own. */
+export interface DiscoveryProblem {
+  /** the folder, relative to the inbox ('/'-separated) */
+  relDir: string;
+  path: string;
+  reason: string;
 }
 
 /** Every session under `inbox` (recursively), skipping the output folder when it lies inside. */
 export function discoverSessions(inbox: string, outDir: string): BatchSession[] {
+  return discoverInbox(inbox, outDir).sessions;
+}
+
+/**
+ * Every session under `inbox`, and the folders that could not be read (permission, I/O error). The
+ * inbox itself unreadable is a usage error; a sub-folder is one problem among the night's sessions.
+ */
+export function discoverInbox(inbox: string, outDir: string): { sessions: BatchSession[]; problems: DiscoveryProblem[] } {
   const root = resolve(inbox);
   const out: BatchSession[] = [];
+  const problems: DiscoveryProblem[] = [];
   for (const dir of folders(root, new Set([resolve(outDir)]))) {
     const relDir = relative(root, dir).split(sep).join('/');
-    const inputs = sessionsInFolder(dir);
+    let inputs: SessionInput[];
+    try {
+      inputs = sessionsInFolder(dir);
+    } catch (err) {
+      const reason = isFsError(err) ? describeFsError(err, dir) : `${dir}: ${errorMessage(err)}`;
+      if (dir === root) throw new UserError(`${inbox}: cannot read the inbox (${reason.replace(`${dir}: `, '')})`, inbox);
+      problems.push({ relDir, path: dir, reason });
+      continue;
+    }
     const taken = new Map<string, number>();
     for (const input of inputs) {
       const name = reportFolderName(input);
@@ -109,5 +139,5 @@ export function discoverSessions(inbox: string, outDir: string): BatchSession[] 
       out.push({ input, relDir, reportDir, key: sessionKey(reportDir), meta, recordedOn: recordedOn(input, relDir, meta) });
     }
   }
-  return out;
+  return { sessions: out, problems };
 }

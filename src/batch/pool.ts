@@ -4,6 +4,14 @@
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../util/errors.js';
 
+/** A job that ran past the pool's jobTimeoutMs (its worker was stopped and replaced). */
+export class JobTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs >= 1000 ? Math.round(timeoutMs / 1000) : timeoutMs / 1000} s (the session timeout: --session-timeout, DUALREC_SESSION_TIMEOUT)`);
+    this.name = 'JobTimeoutError';
+  }
+}
+
 interface Pending<J, R> {
   job: J;
   resolve: (r: R) => void;
@@ -87,18 +95,18 @@ export class WorkerPool<J, R> {
     return cur;
   }
 
-  private replace(slot: Slot<J, R>, reason: string): void {
+  private replace(slot: Slot<J, R>, reason: string | Error): void {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     const cur = this.finishCurrent(slot);
     void retire(slot.worker);
-    if (!slot.ready && !this.closed) this.broken = `a worker could not start: ${reason}`;
+    if (!slot.ready && !this.closed) this.broken = `a worker could not start: ${errorMessage(reason)}`;
     if (this.closed || this.broken) {
       this.slots.splice(i, 1);
     } else {
       this.slots[i] = this.spawn();
     }
-    cur?.reject(new Error(reason));
+    cur?.reject(reason instanceof Error ? reason : new Error(reason));
     if (this.broken && this.slots.every((x) => !x.ready)) {
       for (const w of this.waiting.splice(0)) w.reject(new Error(this.broken));
     }
@@ -121,7 +129,7 @@ export class WorkerPool<J, R> {
       const timeout = this.opts.jobTimeoutMs;
       slot.current = {
         ...next,
-        timer: timeout ? setTimeout(() => this.replace(slot, `timed out after ${Math.round(timeout / 1000)} s`), timeout) : undefined,
+        timer: timeout ? setTimeout(() => this.replace(slot, new JobTimeoutError(timeout)), timeout) : undefined,
       };
       slot.worker.postMessage(next.job);
     }

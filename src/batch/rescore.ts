@@ -6,8 +6,10 @@ import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import type { Verdict } from '../model/index.js';
 import { loadRuleSet, type RuleSet } from '../rules/index.js';
-import { openStore, storePath, type CurrentSession, type Store } from '../store/index.js';
-import { errorMessage } from '../util/errors.js';
+import { existsSync } from 'node:fs';
+import { isPgUrl, openStore, storePath, type CurrentSession, type Store } from '../store/index.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import { checkOutputDir, storeProblem } from '../pipeline/preflight.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { writeIndexHtml } from './index-page.js';
@@ -62,7 +64,13 @@ export interface RescoreSummary {
 export async function rescore(opts: RescoreOptions): Promise<RescoreSummary> {
   const outDir = resolve(opts.outDir);
   const ruleSet = loadRuleSet(opts.ruleDirs);
-  const store = openStore(storePath({ store: opts.store, outDir }));
+  const location = storePath({ store: opts.store, outDir });
+  // re-scoring needs what a batch stored: a mistyped --out must not make an empty store and "succeed"
+  if (!isPgUrl(location) && !existsSync(location)) {
+    throw new UserError(`${location}: no store here (nothing to re-score); run \`dualrec batch\` first, or give the right --out or --store`, location);
+  }
+  if (!opts.dryRun) checkOutputDir(outDir);
+  const store = openStore(location);
   try {
     const lock = opts.dryRun
       ? undefined
@@ -72,8 +80,10 @@ export async function rescore(opts: RescoreOptions): Promise<RescoreSummary> {
     } finally {
       await lock?.release();
     }
+  } catch (err) {
+    throw storeProblem(err, location) ?? err;
   } finally {
-    await store.close();
+    await store.close().catch(() => undefined);
   }
 }
 

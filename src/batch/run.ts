@@ -13,8 +13,10 @@ import { isCurrent, openStore, storePath, type SessionRecord, type Store } from 
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
-import { hashReportFiles, type AnalyzeJob, type AnalyzeJobResult } from './analyze-job.js';
-import { discoverSessions, type BatchSession } from './discover.js';
+import { hashReportFiles, unanalysableResult, type AnalyzeJob, type AnalyzeJobResult } from './analyze-job.js';
+import { discoverInbox, type BatchSession } from './discover.js';
+import { checkOutputDir, storeProblem } from '../pipeline/preflight.js';
+import { describeFsError, isFsError } from '../pipeline/input-error.js';
 import { asrModelKey, fingerprint, type Fingerprint } from './fingerprint.js';
 import { writeIndexHtml } from './index-page.js';
 import { WorkerPool } from './pool.js';
@@ -163,7 +165,10 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   if (!existsSync(inbox) || !statSync(inbox).isDirectory()) throw new UserError(`${opts.inbox}: no such folder`, opts.inbox);
   const outDir = resolve(opts.outDir);
   const ruleSet = loadRuleSet(opts.ruleDirs); // a broken rule file stops the batch before any work
-  const store = openStore(storePath({ store: opts.store, outDir }));
+  // where results go is checked before any session is analysed: these stop the batch (exit 2)
+  checkOutputDir(outDir);
+  const location = storePath({ store: opts.store, outDir });
+  const store = openStore(location);
   const log = rootLogger();
   const startedAt = new Date().toISOString();
   const batchId = randomUUID();
@@ -174,8 +179,11 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     } finally {
       await lock.release();
     }
+  } catch (err) {
+    // the store failing (corrupt page, read-only, disk full) stops the batch: say which file
+    throw storeProblem(err, location) ?? err;
   } finally {
-    await store.close();
+    await store.close().catch(() => undefined);
     log.flush?.();
   }
 }
@@ -219,7 +227,7 @@ export async function planBatch(
     if (abandonedRuns || staleTemps) log.warn({ abandonedRuns, staleTemps }, 'resuming after an interrupted run');
   }
 
-  const discovered = discoverSessions(opts.inbox, opts.outDir);
+  const { sessions: discovered, problems } = discoverInbox(opts.inbox, opts.outDir);
   const inScope = opts.since ? discovered.filter((s) => !s.recordedOn || s.recordedOn >= opts.since!) : discovered;
   await store.startBatch({ id: batchId, kind: 'batch', startedAt, inbox: opts.inbox, outDir: opts.outDir, rulesVersion });
 
@@ -227,13 +235,33 @@ export async function planBatch(
   const modelKey = () => (asrModel ??= asrModelKey(opts.model));
   const outcomes = new Map<string, SessionOutcome>();
   let reportsChanged = 0;
+  // a folder that could not be read: its sessions are unknown, so the folder itself is listed as failed
+  for (const p of problems) {
+    log.error({ folder: p.path, reason: p.reason }, 'folder could not be read');
+    const cut = p.relDir.lastIndexOf('/');
+    outcomes.set(`folder:${p.relDir}`, {
+      key: `folder:${p.relDir}`, name: p.relDir.slice(cut + 1) + '/', relDir: cut < 0 ? '' : p.relDir.slice(0, cut),
+      reportDir: join(opts.outDir, ...p.relDir.split('/')), status: 'failed', reason: p.reason,
+    });
+  }
 
   // Decide what to run before starting workers, so the progress total is known.
   const todo: { s: BatchSession; fp: Fingerprint }[] = [];
   for (const s of inScope) {
     await store.upsertSession(sessionRecord(s));
     const needsModel = !s.input.transcript || opts.forceAsr;
-    const fp = await fingerprint(store, s.input, { forceAsr: opts.forceAsr, asrModel: needsModel && s.input.recording ? modelKey() : 'none' });
+    let fp: Fingerprint;
+    try {
+      if (s.input.unreadable) throw new UserError(s.input.unreadable);
+      fp = await fingerprint(store, s.input, { forceAsr: opts.forceAsr, asrModel: needsModel && s.input.recording ? modelKey() : 'none' });
+    } catch (err) {
+      if (!(err instanceof UserError) && !isFsError(err)) throw err; // the store's, not the session's
+      // a file of the session cannot be read (permission, gone, I/O error): its worker writes the
+      // report saying why, without opening anything; never "unchanged", so it is tried again next run
+      s.input.unreadable ??= isFsError(err) ? describeFsError(err) : errorMessage(err);
+      todo.push({ s, fp: { inputsSha256: `unreadable:${randomUUID()}`, model: 'none' } });
+      continue;
+    }
     const cur = await store.getSession(s.key);
     if (!opts.force && isCurrent(cur)) {
       const state = upToDate(cur.run, fp, rulesVersion, s.reportDir);
@@ -275,10 +303,17 @@ async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
   const pool = todo.length ? new WorkerPool<AnalyzeJob, AnalyzeJobResult>(WORKER_ENTRY, { size: concurrency, workerData: init, jobTimeoutMs: opts.sessionTimeoutMs }) : undefined;
   // `concurrency` lanes each take the next session, so a run is "running" only while a worker has it.
   let next = 0;
+  // set when a lane fails (the store or the output folder): the batch stops, nothing more is written
+  let stopping = false;
   const lane = async () => {
-    while (next < todo.length) {
+    while (next < todo.length && !stopping) {
       const { s, fp } = todo[next++]!;
-      await analyseOne(s, fp);
+      try {
+        await analyseOne(s, fp);
+      } catch (err) {
+        stopping = true;
+        throw err;
+      }
     }
   };
   const analyseOne = async (s: BatchSession, fp: Fingerprint) => {
@@ -287,26 +322,28 @@ async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
       id: runId, sessionKey: s.key, batchId, kind: 'analyze', startedAt: new Date().toISOString(),
       inputsSha256: fp.inputsSha256, contentSha256: fp.contentSha256, rulesVersion, model: fp.model, toolVersion: TOOL_VERSION,
     });
+    let r: AnalyzeJobResult;
     try {
-      const r = await pool!.run({ input: s.input, reportDir: s.reportDir, contentSha256: fp.contentSha256 });
-      await store.completeRun(runId, {
-        verdict: r.verdict, verdictReasons: r.verdictReasons, risk: r.risk, error: r.error, problem: r.problem,
-        reportJsonSha256: r.reportJsonSha256, reportHtmlSha256: r.reportHtmlSha256, findings: r.findings, artefacts: r.artefacts,
-        queueVerdicts,
-      });
-      if (r.sessionId !== (s.meta?.session_id ?? s.input.name)) {
-        await store.upsertSession({ ...sessionRecord(s), sessionId: r.sessionId });
-      }
-      const o = outcome(s, 'analysed', r.verdict, r.risk, r.error ?? r.problem);
-      outcomes.set(s.key, o);
-      progress.done(s.input.name, r.verdict, { risk: r.risk, ...(o.reason ? { reason: o.reason } : {}) });
+      r = await pool!.run({ input: s.input, reportDir: s.reportDir, contentSha256: fp.contentSha256 });
     } catch (err) {
+      if (stopping) throw err; // the pool was closed because the batch is stopping
+      // the worker timed out, ran out of memory or crashed on this session: the session gets a REVIEW
+      // report saying so (written here), and the batch goes on. Only failing to write it stops the batch.
       const reason = errorMessage(err);
-      await store.failRun(runId, reason);
-      outcomes.set(s.key, outcome(s, 'failed', undefined, undefined, reason));
       log.error({ session: s.key, reason }, 'session failed');
-      progress.done(s.input.name, 'failed', { reason });
+      r = unanalysableResult(s.input, s.reportDir, `${s.input.recording ?? s.input.transcript ?? s.input.name}: ${reason}`, opts.lang ?? 'zh', fp.contentSha256);
     }
+    await store.completeRun(runId, {
+      verdict: r.verdict, verdictReasons: r.verdictReasons, risk: r.risk, error: r.error, problem: r.problem,
+      reportJsonSha256: r.reportJsonSha256, reportHtmlSha256: r.reportHtmlSha256, findings: r.findings, artefacts: r.artefacts,
+      queueVerdicts,
+    });
+    if (r.sessionId !== (s.meta?.session_id ?? s.input.name)) {
+      await store.upsertSession({ ...sessionRecord(s), sessionId: r.sessionId });
+    }
+    const o = outcome(s, 'analysed', r.verdict, r.risk, r.error ?? r.problem);
+    outcomes.set(s.key, o);
+    progress.done(s.input.name, r.verdict, { risk: r.risk, ...(o.reason ? { reason: o.reason } : {}) });
   };
   try {
     await Promise.all(Array.from({ length: pool ? concurrency : 0 }, lane));

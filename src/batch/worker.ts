@@ -47,4 +47,11 @@ parentPort!.on('message', (job: WorkerJob) => {
     parentPort!.postMessage(reply);
   })();
 });
+// Rules are loaded before the worker says it is ready, so a session's timeout counts only its own work.
+// A failure here is left to the first job (it reports it) rather than killing the worker at start.
+try {
+  ruleSet = loadRuleSet(init.ruleDirs);
+} catch {
+  ruleSet = undefined;
+}
 parentPort!.postMessage({ type: 'ready' } satisfies WorkerReply<AnalyzeJobResult>);

@@ -6,6 +6,7 @@ import { loadRuleSet } from '../rules/index.js';
 import { analyzeSession, relativeToCwd } from '../pipeline/analyze.js';
 import { resolveSessionInputs, type SessionInput } from '../pipeline/session.js';
 import { UserError } from '../util/errors.js';
+import { checkOutputDir } from '../pipeline/preflight.js';
 import { prepareSigning } from '../integrity/keys.js';
 
 interface AnalyzeFlags {
@@ -38,6 +39,7 @@ export function registerAnalyzeCommand(program: Command): void {
       const ruleSet = loadRuleSet(flags.rules);
       const inputs: SessionInput[] = paths.flatMap((p) => resolveSessionInputs(p));
       const outDir = resolve(flags.out);
+      checkOutputDir(outDir); // a wrong --out stops here, before any analysis
       // the signing key is outside the reports and exists before the first report is written
       prepareSigning(outDir);
       let problems = 0;

@@ -4,7 +4,8 @@ import { relative } from 'node:path';
 import { parseSince } from '../batch/discover.js';
 import { progressSink } from '../batch/progress.js';
 import { runBatch, DEFAULT_QUEUE_VERDICTS, type BatchSummary } from '../batch/run.js';
-import { VERDICTS_ALL, parseVerdictList, parsePositiveInt, withStoreLockExit } from '../batch/cli-flags.js';
+import { VERDICTS_ALL, parseVerdictList, parsePositiveInt, sessionTimeoutMs, withStoreLockExit } from '../batch/cli-flags.js';
+import { DEFAULT_SESSION_TIMEOUT_S } from '../model/limits.js';
 import { DEFAULT_QUEUE_NAME, isRedisUrl } from '../queue/connection.js';
 import { UserError } from '../util/errors.js';
 import { prepareSigning } from '../integrity/keys.js';
@@ -52,7 +53,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--wait', 'with --queue: follow the workers until every session is done, then summarise')
     .option('--attempts <n>', 'with --queue: tries per session when the fault is transient (default 3)')
     .option('--review-queue <verdicts>', `verdicts that enter the review queue (${VERDICTS_ALL.join(',')})`, DEFAULT_QUEUE_VERDICTS.join(','))
-    .option('--session-timeout <seconds>', 'give up on a session after this long (it is retried next run)')
+    .option('--session-timeout <seconds>', `give up on a session after this long: it gets a REVIEW report saying so (default ${DEFAULT_SESSION_TIMEOUT_S}, or env DUALREC_SESSION_TIMEOUT; 0: none)`)
     .option('--lang <zh|en>', 'report language', 'zh')
     .option('--no-progress', 'no progress bar even on a terminal (log lines instead)')
     .option('--json', 'print the summary as JSON')
@@ -86,7 +87,7 @@ export function registerBatchCommand(program: Command): void {
           force: flags.force,
           lang: flags.lang as 'zh' | 'en',
           queueVerdicts: parseVerdictList('--review-queue', reviewQueue),
-          sessionTimeoutMs: flags.sessionTimeout ? parsePositiveInt('--session-timeout', flags.sessionTimeout) * 1000 : undefined,
+          sessionTimeoutMs: sessionTimeoutMs(flags.sessionTimeout),
           progress: progressSink({ tty }),
           queue: jobQueue,
           queueName: flags.queueName,

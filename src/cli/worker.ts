@@ -1,7 +1,8 @@
 // `dualrec worker --queue redis://… --store postgres://…`: a queue worker for batches spread over
 // several machines (see docs/distributed.md). Runs until SIGTERM/SIGINT.
 import type { Command } from 'commander';
-import { parsePositiveInt } from '../batch/cli-flags.js';
+import { parsePositiveInt, sessionTimeoutMs } from '../batch/cli-flags.js';
+import { DEFAULT_SESSION_TIMEOUT_S } from '../model/limits.js';
 import { DEFAULT_QUEUE_NAME } from '../queue/connection.js';
 import { UserError } from '../util/errors.js';
 
@@ -15,6 +16,7 @@ interface WorkerFlags {
   lockDuration: string;
   grace: string;
   name?: string;
+  sessionTimeout?: string;
 }
 
 export function registerWorkerCommand(program: Command): void {
@@ -30,6 +32,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--lock-duration <seconds>', "a worker silent this long is taken for dead and its job goes to another", '30')
     .option('--grace <seconds>', 'on SIGTERM: time for running jobs to finish before they are handed back', '60')
     .option('--name <name>', 'this worker in logs and summaries (default host:pid)')
+    .option('--session-timeout <seconds>', `for jobs whose batch set none: give up on a session after this long, with a REVIEW report (default ${DEFAULT_SESSION_TIMEOUT_S}, or env DUALREC_SESSION_TIMEOUT; 0: none)`)
     .action(async (flags: WorkerFlags) => {
       const queue = flags.queue ?? process.env.DUALREC_QUEUE;
       if (!queue) throw new UserError('--queue redis://host:port is required (or env DUALREC_QUEUE)');
@@ -47,6 +50,7 @@ export function registerWorkerCommand(program: Command): void {
         lockDurationMs: parsePositiveInt('--lock-duration', flags.lockDuration) * 1000,
         graceMs: graceSeconds(flags.grace) * 1000,
         name: flags.name,
+        sessionTimeoutMs: sessionTimeoutMs(flags.sessionTimeout),
       });
       // First signal: finish (or, after the grace time, hand back) the running jobs. Second: hand back now.
       let signals = 0;

@@ -15,16 +15,18 @@ export type AudioChannel = 'mix' | 'left' | 'right';
 
 export interface DecodeOptions {
   channel?: AudioChannel;
+  /** which audio stream, by position among the audio streams (ffmpeg's a:N; default 0) */
+  track?: number;
   /** start offset in seconds (input seek: fast) */
   startS?: number;
   /** how many seconds to decode from startS */
   durationS?: number;
 }
 
-async function channelOptions(file: string, channel: AudioChannel): Promise<string[]> {
+async function channelOptions(file: string, channel: AudioChannel, track = 0): Promise<string[]> {
   if (channel === 'mix') return ['-ac', '1'];
   const probe = await probeMedia(file);
-  const a = probe.audio[0];
+  const a = probe.audio[track];
   if (!a) throw new UserError(`${file}: has no audio stream`, file);
   if (a.channels < 2) {
     throw new UserError(`${file}: the ${channel} channel was asked for but the audio is mono`, file);
@@ -33,9 +35,9 @@ async function channelOptions(file: string, channel: AudioChannel): Promise<stri
   return ['-af', `pan=mono|c0=${channel === 'left' ? 'c0' : 'c1'}`, '-ac', '1'];
 }
 
-function commonOutput(chanOpts: string[], durationS: number | undefined): string[] {
+function commonOutput(chanOpts: string[], durationS: number | undefined, track = 0): string[] {
   return [
-    '-map', '0:a:0',
+    '-map', `0:a:${track}`,
     '-vn', '-sn', '-dn',
     ...chanOpts,
     '-ar', String(SAMPLE_RATE),
@@ -48,16 +50,16 @@ function inputOptions(startS: number | undefined): string[] {
 }
 
 /** Writes 16 kHz mono s16 PCM WAV (a canonical 44-byte header), atomically: temp file beside it, then rename. */
-export async function extractAudioWav(file: string, outWav: string, opts: { channel?: AudioChannel } = {}): Promise<void> {
+export async function extractAudioWav(file: string, outWav: string, opts: { channel?: AudioChannel; track?: number } = {}): Promise<void> {
   assertReadableFile(file);
-  const chanOpts = await channelOptions(file, opts.channel ?? 'mix');
+  const chanOpts = await channelOptions(file, opts.channel ?? 'mix', opts.track);
   mkdirSync(dirname(outWav), { recursive: true });
   const tmp = join(dirname(outWav), `.${basename(outWav)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await runFfmpeg({
       inputs: [{ source: fileArg(file) }],
       outputOptions: [
-        ...commonOutput(chanOpts, undefined),
+        ...commonOutput(chanOpts, undefined, opts.track),
         '-c:a', 'pcm_s16le',
         // no LIST/INFO chunk, so readers that assume a 44-byte header work
         '-map_metadata', '-1', '-bitexact',
@@ -78,12 +80,12 @@ export async function extractAudioWav(file: string, outWav: string, opts: { chan
  */
 export async function decodeAudioFloat32(file: string, opts: DecodeOptions = {}): Promise<Float32Array> {
   assertReadableFile(file);
-  const chanOpts = await channelOptions(file, opts.channel ?? 'mix');
+  const chanOpts = await channelOptions(file, opts.channel ?? 'mix', opts.track);
   const { sink, data } = collector();
   try {
     await runFfmpeg({
       inputs: [{ source: fileArg(file), options: inputOptions(opts.startS) }],
-      outputOptions: [...commonOutput(chanOpts, opts.durationS), '-c:a', 'pcm_f32le', '-f', 'f32le'],
+      outputOptions: [...commonOutput(chanOpts, opts.durationS, opts.track), '-c:a', 'pcm_f32le', '-f', 'f32le'],
       output: sink,
     });
   } catch (err) {

@@ -37,7 +37,8 @@ const fmt = (s: number) => `${s.toFixed(1)} s`;
 export async function scanPackets(file: string, probe: MediaProbe, maxGapS = 1): Promise<PacketScan> {
   const byIndex = new Map<number, StreamScan>();
   const mk = (kind: 'audio' | 'video'): StreamScan => ({ kind, packets: 0, end: 0, gaps: [] });
-  if (probe.audio[0]) byIndex.set(probe.audio[0].index, mk('audio'));
+  const audio = probe.audio[probe.audioTrack?.position ?? 0];
+  if (audio) byIndex.set(audio.index, mk('audio'));
   if (probe.video[0]) byIndex.set(probe.video[0].index, mk('video'));
   const t0 = probe.startTime ?? 0;
   const onLine = (line: string) => {

@@ -35,18 +35,19 @@ export const RECORDING_DEMUXERS = [
 ] as const;
 
 /**
- * Still images for decodeImage (test fixtures, document pictures): the single-file image demuxers.
- * Not image2: it reads a name with %d as a numbered sequence of other files.
+ * Still images for decodeImage (test fixtures, document pictures): image2 forced, with `-pattern_type none`
+ * so a name with %d or * is read as that one file, never as a numbered sequence of other files. (The
+ * *_pipe demuxers alone do not open a .jpg file given by name.)
  */
-export const IMAGE_DEMUXERS = ['jpeg_pipe', 'png_pipe', 'bmp_pipe', 'webp_pipe'] as const;
+const IMAGE_INPUT = ['-f', 'image2', '-pattern_type', 'none'] as const;
 
 /**
  * Input options for a file we did not write: only the `file` protocol (no network, no other protocol
  * reached through a reference) and only the allowed demuxers. Go before that input's -i.
  */
 export function inputGuard(kind: 'recording' | 'image' = 'recording'): string[] {
-  const demuxers = kind === 'image' ? IMAGE_DEMUXERS : RECORDING_DEMUXERS;
-  return ['-protocol_whitelist', 'file', '-format_whitelist', demuxers.join(',')];
+  if (kind === 'image') return ['-protocol_whitelist', 'file', ...IMAGE_INPUT];
+  return ['-protocol_whitelist', 'file', '-format_whitelist', RECORDING_DEMUXERS.join(',')];
 }
 
 /** True when ffprobe's format_name ("mov,mp4,m4a,3gp,3g2,mj2") is one of the allowed demuxers. */

@@ -33,10 +33,12 @@ export interface SignalOptions {
   fastDecode?: boolean;
   /** measure EBU R128 loudness (default true) */
   loudness?: boolean;
+  /** which audio stream to measure, by position among the audio streams (ffmpeg's a:N; default 0) */
+  audioPosition?: number;
   timeoutS?: number;
 }
 
-export const SIGNAL_DEFAULTS: Required<Omit<SignalOptions, 'timeoutS'>> = {
+export const SIGNAL_DEFAULTS: Required<Omit<SignalOptions, 'timeoutS' | 'audioPosition'>> = {
   silenceNoiseDb: -35,
   silenceMinS: 0.5,
   blackMinS: 0.5,
@@ -168,7 +170,8 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
   assertReadableFile(file);
   const o = { ...SIGNAL_DEFAULTS, ...opts };
   const v = probe.video[0];
-  const a = probe.audio[0];
+  const ap = opts.audioPosition ?? 0;
+  const a = probe.audio[ap];
   if (!v && !a) return { silence: [], black: [], frozen: [], cuts: [] };
 
   const chains: string[] = [];
@@ -191,7 +194,7 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
     const filters = [`silencedetect=n=${o.silenceNoiseDb}dB:d=${o.silenceMinS}`];
     // framelog=verbose keeps ebur128's 10-per-second measurement lines out of the info log
     if (o.loudness) filters.push('ebur128=framelog=verbose');
-    chains.push(`[0:a:0]${filters.join(',')}[ao]`);
+    chains.push(`[0:a:${ap}]${filters.join(',')}[ao]`);
     maps.push('-map', '[ao]');
   }
 

@@ -35,6 +35,45 @@ export interface MediaProbe {
   startTime?: number;
   audio: AudioStreamInfo[];
   video: VideoStreamInfo[];
+  /** where `duration` comes from: the container header (or its streams), or decoding the file because the
+   *  header had none (MediaRecorder / live WebM, streamed MP4/TS); absent in older reports */
+  durationFrom?: 'container' | 'decoding';
+  /** which audio stream the analysis used, when there was more than one (absent: the first, the only one) */
+  audioTrack?: AudioTrackChoice;
+}
+
+/** The audio stream chosen for analysis among several, and why. */
+export interface AudioTrackChoice {
+  /** stream index in the container (ffprobe's index) */
+  stream: number;
+  /** position among the audio streams, 0-based (ffmpeg's `a:N`) */
+  position: number;
+  /** why this one, in words, with the measurements */
+  reason: string;
+  /** what was measured on each audio stream */
+  tracks: { stream: number; position: number; soundS: number; integratedLufs?: number }[];
+}
+
+/** How far the transcript is backed by sound in the recording (see media/consistency.ts). */
+export interface TranscriptConsistency {
+  /** the recording's measured length */
+  recordingDurationS: number;
+  /** seconds with sound (not silence) in the whole recording */
+  recordingSoundS: number;
+  /** transcript lines with text */
+  segments: number;
+  /** seconds the transcript's lines cover (overlaps counted once) */
+  transcriptS: number;
+  /** where the last line ends */
+  transcriptEndS: number;
+  /** seconds of transcript time with sound under it */
+  backedS: number;
+  /** seconds of transcript time after the recording's end */
+  beyondEndS: number;
+  /** lines with (almost) no sound under them */
+  unbackedSegments: number;
+  /** the first few such lines */
+  unbacked: Interval[];
 }
 
 export type IntegrityCode =
@@ -46,7 +85,10 @@ export type IntegrityCode =
   | 'duration-mismatch'
   | 'audio-gap'
   | 'video-gap'
-  | 'no-metadata';
+  | 'no-metadata'
+  | 'duration-unmeasured'
+  | 'transcript-unbacked'
+  | 'transcript-beyond-end';
 
 export interface IntegrityIssue {
   code: IntegrityCode;

@@ -1,6 +1,6 @@
 // report.json — versioned; other tools read `verdict`, `findings[].concepts`, `findings[].status`.
 import type { Finding, Verdict } from './finding.js';
-import type { IntegrityIssue, MediaProbe, MediaSignals } from './media.js';
+import type { IntegrityIssue, MediaProbe, MediaSignals, TranscriptConsistency } from './media.js';
 import type { SessionMeta } from './meta.js';
 import type { Transcript } from './transcript.js';
 import type { SpeakerFacts } from './speakers.js';
@@ -26,7 +26,7 @@ export interface Report {
   verdictReasons: string[];
   /** the session could not be analysed at all (e.g. an unreadable file): why */
   error?: string;
-  media?: { probe: MediaProbe; signals?: MediaSignals };
+  media?: { probe: MediaProbe; signals?: MediaSignals; consistency?: TranscriptConsistency };
   integrity: IntegrityIssue[];
   transcript?: Transcript;
   transcriptMissingReason?: string;

@@ -1,6 +1,6 @@
 // SessionFacts: everything the checks may look at for one session. Built once per session by
 // the analyze pipeline; rules/ and report/ only read it.
-import type { IntegrityIssue, MediaProbe, MediaSignals } from './media.js';
+import type { IntegrityIssue, MediaProbe, MediaSignals, TranscriptConsistency } from './media.js';
 import type { SessionMeta } from './meta.js';
 import type { Transcript } from './transcript.js';
 import type { SpeakerFacts } from './speakers.js';
@@ -54,6 +54,8 @@ export interface SessionFacts {
   probe?: MediaProbe;
   signals?: MediaSignals;
   integrity: IntegrityIssue[];
+  /** the transcript measured against the recording's sound (media/consistency.ts), when both exist */
+  consistency?: TranscriptConsistency;
   transcript?: Transcript;
   /** why there is no transcript, when there is none */
   transcriptMissingReason?: string;

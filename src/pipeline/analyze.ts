@@ -1,6 +1,6 @@
 // One session end to end: facts → findings → verdict → report.json + report.html in its own folder.
 // A session that cannot be analysed still gets a report (verdict REVIEW) that says why.
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts, type Transcript } from '../model/index.js';
 import type { RuleSet } from '../rules/index.js';
@@ -18,6 +18,12 @@ import { TOOL_VERSION } from '../util/version.js';
 import { collectFacts, type CollectOptions } from './collect.js';
 import { scoreFacts } from './score.js';
 import { loadSessionMeta, type SessionInput } from './session.js';
+import { describeFsError, isFsError } from './input-error.js';
+
+function isInside(path: string, dir: string): boolean {
+  const r = relative(dir, path);
+  return r === '' || (!r.startsWith('..') && !r.startsWith(sep));
+}
 
 export interface AnalyzeOptions extends Omit<CollectOptions, 'logger' | 'reportDir'> {
   outDir: string;
@@ -64,7 +70,7 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
     },
     verdict,
     verdictReasons: reasons,
-    media: facts.probe ? { probe: { ...facts.probe, file: basename(facts.probe.file) }, signals: facts.signals } : undefined,
+    media: facts.probe ? { probe: { ...facts.probe, file: basename(facts.probe.file) }, signals: facts.signals, consistency: facts.consistency } : undefined,
     integrity: facts.integrity,
     transcript: facts.transcript && withoutFolders(facts.transcript),
     transcriptMissingReason: facts.transcriptMissingReason,
@@ -139,6 +145,8 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
   // A report folder (or its frames/) replaced by a symbolic link is never written through.
   const linkedOut = [reportDir, join(reportDir, 'frames')].map((d) => [d, claimOwnDir(d)] as const).find(([, t]) => t !== undefined);
   try {
+    // found by discovery but not readable (a link to nothing, a FIFO): not opened at all
+    if (input.unreadable) throw new UserError(input.unreadable, contentFile);
     // Inputs that are symbolic links are refused before anything reads them (hashing included).
     refuseSymlink(input.recording, 'the recording');
     refuseSymlink(input.transcript, 'the transcript');
@@ -155,13 +163,18 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, input.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');
-    const critical = facts.integrity.find((i) => i.severity === 'critical');
+    // A transcript the recording can't back is a finding about the session, not a file we couldn't analyse.
+    const critical = facts.integrity.find((i) => i.severity === 'critical' && !i.code.startsWith('transcript-'));
     return { input, report, reportDir, facts, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
   } catch (err) {
-    if (!opts.everyErrorIsTheSessions && !(err instanceof UserError) && !(err instanceof FfmpegFailed)) throw err;
+    // a session's own file that cannot be read (permission, removed, I/O error) is the session's
+    // problem; failing to write its report is the run's (the output folder), and stops it
+    const inputFs = isFsError(err) && !(err.path && isInside(err.path, reportDir));
+    if (!opts.everyErrorIsTheSessions && !(err instanceof UserError) && !(err instanceof FfmpegFailed) && !inputFs) throw err;
     // the report names the file, not the folder it sat in (the CLI line keeps the full path)
-    const fullReason = errorMessage(err).split('\n')[0] ?? 'unknown error';
-    const reason = contentFile ? fullReason.replaceAll(contentFile, basename(contentFile)) : fullReason;
+    const fullReason = inputFs ? describeFsError(err, contentFile) : (errorMessage(err).split('\n')[0] ?? 'unknown error');
+    const folder = dirname(input.base) + sep;
+    const reason = (contentFile ? fullReason.replaceAll(contentFile, basename(contentFile)) : fullReason).replaceAll(folder, '');
     log.warn({ reason }, 'session could not be analysed');
     const report = errorReport(input, sessionId, reason, contentSha256);
     writeReport(reportDir, report, undefined, opts.lang);

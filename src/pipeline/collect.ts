@@ -3,11 +3,14 @@
 import type { Logger } from 'pino';
 import type { IntegrityIssue, SessionFacts, Transcript } from '../model/index.js';
 import { probeMedia, checkIntegrity, detectSignals, decodeIssues } from '../media/index.js';
+import { consistencyIssues, measureRecording } from './media-facts.js';
 import { importTranscript } from '../asr/import/index.js';
 import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/index.js';
 import { assignRoles } from '../speakers/index.js';
 import { analyzeVision } from '../vision/index.js';
 import { UserError } from '../util/errors.js';
+import { TRANSCRIPT_DURATION_SLACK_S } from '../model/limits.js';
+import { basename } from 'node:path';
 import { loadSessionMeta, type LoadedMeta, type SessionInput } from './session.js';
 
 export interface CollectOptions {
@@ -42,20 +45,29 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
   };
 
   if (input.recording) {
-    const probe = await probeMedia(input.recording);
+    // Which audio track to use, and the length (decoded when the header has none): media-facts.ts.
+    const { probe, issues: measureIssues } = await measureRecording(input.recording, await probeMedia(input.recording));
     facts.probe = probe;
     facts.integrity = await checkIntegrity(input.recording, probe, { expectedDurationS: meta.duration_s });
+    facts.integrity.push(...measureIssues);
     // Telesales (电销) is recorded as audio only: a missing picture is normal there, not a fault.
     if (meta.channel === 'telesales') facts.integrity = facts.integrity.filter((i) => i.code !== 'no-video');
-    log.info({ stage: 'media', duration: probe.duration, issues: facts.integrity.map((i) => i.code) }, 'probed');
+    log.info({ stage: 'media', duration: probe.duration, durationFrom: probe.durationFrom, audioTrack: probe.audioTrack?.position, issues: facts.integrity.map((i) => i.code) }, 'probed');
     if (probe.duration > 0 && (probe.audio.length > 0 || probe.video.length > 0)) {
-      facts.signals = await detectSignals(input.recording, probe);
+      facts.signals = await detectSignals(input.recording, probe, { audioPosition: probe.audioTrack?.position });
       // The signal pass decodes everything, so it is where decoder errors surface.
       facts.integrity.push(...decodeIssues(facts.signals));
     }
   }
 
   facts.transcript = await obtainTranscript(input, facts, opts);
+  // Does the recording's sound back the transcript? (a swapped, reused or made-up transcript does not)
+  const consistency = consistencyIssues(facts);
+  if (consistency) {
+    facts.consistency = consistency.facts;
+    facts.integrity.push(...consistency.issues);
+    log.info({ stage: 'consistency', transcriptS: round1(consistency.facts.transcriptS), backedS: round1(consistency.facts.backedS), issues: consistency.issues.map((i) => i.code) }, 'transcript checked against the recording');
+  }
   if (facts.transcript) {
     log.info({ stage: 'transcript', segments: facts.transcript.segments.length, source: facts.transcript.source.kind }, 'transcript ready');
     // Who said each line: sidecar, labels, audio channels or voices, then the words themselves.
@@ -92,7 +104,7 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
 }
 
 async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: CollectOptions): Promise<Transcript | undefined> {
-  if (input.transcript && !(opts.forceAsr && input.recording)) return importTranscript(input.transcript);
+  if (input.transcript && !(opts.forceAsr && input.recording)) return withinRecording(importTranscript(input.transcript), input.transcript, facts);
   if (!input.recording || !facts.probe) {
     facts.transcriptMissingReason = 'no recording and no transcript file';
     return undefined;
@@ -115,6 +127,7 @@ async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: 
     language: 'zh',
     threads: opts.threads,
     silence: facts.signals?.silence,
+    audioTrack: facts.probe.audioTrack?.position,
     cacheDir: opts.cacheDir,
     recordingSha256: opts.recordingSha256,
     logger: opts.logger,
@@ -122,6 +135,27 @@ async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: 
     onProgress: opts.onProgress ? (d, t) => opts.onProgress!('asr', d, t) : undefined,
   });
 }
+
+/**
+ * An imported transcript far past its recording's end (ten times its length and more) is not its
+ * transcript, or a hostile one: refused before any work. A smaller overrun is measured and reported by
+ * the consistency check (integrity/transcript-beyond-end). Not checked when the recording itself is cut
+ * short or damaged: that is reported as such, and the transcript may well be of the whole session.
+ */
+function withinRecording(t: Transcript, file: string, facts: SessionFacts): Transcript {
+  const duration = facts.probe?.duration;
+  if (!duration || !(duration > 0) || facts.integrity.some((i) => i.severity === 'critical')) return t;
+  const limit = duration * 10 + TRANSCRIPT_DURATION_SLACK_S * 10;
+  const last = t.segments.reduce<Transcript['segments'][number] | undefined>((m, s) => (!m || s.end > m.end ? s : m), undefined);
+  if (last && last.end > limit) {
+    throw new UserError(
+      `${basename(file)}: segment ${last.id} ends at ${last.end} s, past the end of the recording (${duration.toFixed(1)} s), far beyond it: not this recording's transcript?`,
+      file,
+    );
+  }
+  return t;
+}
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function isUndecodable(issues: IntegrityIssue[]): boolean {
   return issues.some((i) => i.code === 'undecodable' || i.code === 'zero-length');

@@ -22,8 +22,15 @@ const fmt = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).p
 /** Every integrity problem fails the recording as evidence, except a length that merely differs from
  *  the metadata (the metadata may be wrong). Whether a truncated or undecodable file makes the session
  *  REVIEW rather than FAIL is the verdict policy's call (reviewOnFailRules). */
-function integrityFinding(issue: IntegrityIssue): Finding {
-  const status: Finding['status'] = issue.code === 'duration-mismatch' ? 'undetermined' : 'fail';
+function integrityFinding(issue: IntegrityIssue, metaFromSidecar: boolean): Finding {
+  let status: Finding['status'] = issue.code === 'duration-mismatch' ? 'undetermined' : 'fail';
+  let message = issue.message;
+  // Whether a picture is required depends on the channel (telesales is audio-only by rule), and only
+  // the sidecar says the channel: without one, a missing picture is for a person to judge (REVIEW), not a FAIL.
+  if (issue.code === 'no-video' && !metaFromSidecar) {
+    status = 'undetermined';
+    message = `${issue.message} — 缺少会话元数据（.meta.json），无法确定渠道：电销（telesales）录音无需画面，其他渠道需要，需人工复核`;
+  }
   const at = issue.start !== undefined ? ` (${fmt(issue.start)}${issue.end !== undefined ? `–${fmt(issue.end)}` : ''})` : '';
   return {
     ruleId: `integrity/${issue.code}`,
@@ -33,8 +40,8 @@ function integrityFinding(issue: IntegrityIssue): Finding {
     status,
     severity: issue.severity === 'minor' ? 'minor' : issue.severity,
     confidence: 1,
-    evidence: [{ start: issue.start, end: issue.end, note: issue.message }],
-    message: `${issue.message}${at}`,
+    evidence: [{ start: issue.start, end: issue.end, note: message }],
+    message: `${message}${at}`,
   };
 }
 
@@ -53,7 +60,7 @@ export function pipelineFindings(facts: SessionFacts): Finding[] {
       message: '录音录像文件完整：音视频轨道齐全，未发现截断或时间戳断档',
     });
   } else {
-    out.push(...facts.integrity.map(integrityFinding));
+    out.push(...facts.integrity.map((i) => integrityFinding(i, facts.metaFromSidecar)));
   }
 
   out.push(

@@ -1,11 +1,12 @@
 // What the user pointed at → one or more sessions: a recording, a session folder, or a transcript alone.
 // Sidecars are found by the same `<name>`: `<name>.meta.json`, `<name>.transcript.json|.srt|.vtt|.txt`.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { SessionMetaSchema, type SessionMeta } from '../model/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { TRANSCRIPT_SUFFIXES } from '../asr/import/index.js';
 import { refuseSymlink } from '../util/symlinks.js';
+import { describeFsError, isFsError } from './input-error.js';
 
 export const RECORDING_EXTENSIONS = [
   '.mp4', '.mov', '.m4v', '.mkv', '.avi', '.webm', '.flv', '.ts', '.3gp', '.mpg', '.mpeg', '.wmv',
@@ -22,6 +23,9 @@ export interface SessionInput {
   recording?: string;
   transcript?: string;
   meta?: string;
+  /** set when discovery found the entry but cannot read it (a link to nothing, a FIFO, no permission):
+   *  the session is not opened, its report says why */
+  unreadable?: string;
 }
 
 function isRecording(file: string): boolean {
@@ -33,8 +37,35 @@ function transcriptSuffix(file: string): string | undefined {
   return TRANSCRIPT_SUFFIXES.find((s) => lower.endsWith(s));
 }
 
+/** The first path that is there at all: a sidecar that is there but cannot be read (a link to
+ *  nothing, no permission) is the session's problem to report, not a file to ignore. */
 function firstExisting(paths: string[]): string | undefined {
-  return paths.find((p) => existsSync(p) && statSync(p).isFile());
+  return paths.find((p) => {
+    let l;
+    try {
+      l = lstatSync(p);
+    } catch {
+      return false;
+    }
+    if (l.isFile()) return true;
+    if (!l.isSymbolicLink()) return false;
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Why an inbox entry cannot be analysed, without opening it (a FIFO would block); undefined when it can. */
+function unreadableEntry(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return `${file}: not a regular file`;
+    return undefined;
+  } catch (err) {
+    return isFsError(err) ? describeFsError(err, file) : `${file}: ${errorMessage(err)}`;
+  }
 }
 
 function sidecarsFor(base: string): Pick<SessionInput, 'transcript' | 'meta'> {
@@ -59,12 +90,34 @@ function sessionFromTranscript(file: string, suffix: string): SessionInput {
  * beside it (an already-transcribed session without video).
  */
 export function sessionsInFolder(dir: string): SessionInput[] {
-  const files = readdirSync(dir).sort().map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  // Entries that are not folders: regular files, and also links to nothing, FIFOs and the like — a
+  // recording or transcript among those becomes a session whose report says why it cannot be read.
+  const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.isDirectory());
+  const unreadable = new Map<string, string>();
+  const files: string[] = [];
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const f = join(dir, e.name);
+    if (!isRecording(f) && !transcriptSuffix(f)) {
+      if (e.isFile()) files.push(f);
+      continue;
+    }
+    if (e.isSymbolicLink()) {
+      try {
+        if (statSync(f).isDirectory()) continue; // a linked folder is not followed (discovery skips those)
+      } catch {
+        // a link to nothing: reported below
+      }
+    }
+    const why = e.isFile() ? undefined : unreadableEntry(f);
+    if (why) unreadable.set(f, why);
+    files.push(f);
+  }
   const sessions: SessionInput[] = [];
   const recordingBases = new Set<string>();
   for (const f of files) {
     if (isRecording(f) && !transcriptSuffix(f)) {
       const s = sessionFromRecording(f);
+      if (unreadable.has(f)) s.unreadable = unreadable.get(f);
       recordingBases.add(s.base);
       sessions.push(s);
     }
@@ -75,7 +128,9 @@ export function sessionsInFolder(dir: string): SessionInput[] {
     const base = f.slice(0, f.length - suffix.length);
     if (recordingBases.has(base)) continue;
     if (sessions.some((s) => s.base === base)) continue; // .json and .srt of the same session: first wins
-    sessions.push(sessionFromTranscript(f, suffix));
+    const s = sessionFromTranscript(f, suffix);
+    if (unreadable.has(f)) s.unreadable = unreadable.get(f);
+    sessions.push(s);
   }
   return sessions;
 }
@@ -130,8 +185,14 @@ export function loadSessionMeta(input: SessionInput): LoadedMeta {
   }
   refuseSymlink(input.meta, 'the metadata sidecar');
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(input.meta, 'utf8'));
+    text = readFileSync(input.meta, 'utf8');
+  } catch (err) {
+    throw new UserError(isFsError(err) ? describeFsError(err, input.meta) : `${input.meta}: ${errorMessage(err)}`, input.meta);
+  }
+  try {
+    raw = JSON.parse(text);
   } catch (err) {
     throw new UserError(`${input.meta}: not valid JSON (${errorMessage(err)})`, input.meta);
   }

@@ -35,7 +35,7 @@ export const JobDataSchema = z.object({
     region: opt,
     recordedOn: opt,
   }),
-  input: z.object({ base: z.string(), name: z.string(), recording: opt, transcript: opt, meta: opt }),
+  input: z.object({ base: z.string(), name: z.string(), recording: opt, transcript: opt, meta: opt, unreadable: opt }),
   /** the fingerprint the batch computed (batch/fingerprint.ts) */
   contentSha256: opt,
   inputsSha256: z.string().min(1),

@@ -15,9 +15,9 @@ import { availableParallelism, hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { AnalyzeJobResult } from '../batch/analyze-job.js';
-import { hashReportFiles } from '../batch/analyze-job.js';
+import { hashReportFiles, unanalysableResult } from '../batch/analyze-job.js';
 import { asrModelKey } from '../batch/fingerprint.js';
-import { WorkerPool } from '../batch/pool.js';
+import { JobTimeoutError, WorkerPool } from '../batch/pool.js';
 import { WORKER_ENTRY, removeStaleTempFiles } from '../batch/run.js';
 import type { WorkerInit, WorkerJob } from '../batch/worker.js';
 import { isCurrent, isPgUrl, openStore, type Store } from '../store/index.js';
@@ -51,6 +51,8 @@ export interface QueueWorkerOptions {
   /** shown in logs and in `batch --wait`'s summary (default host:pid) */
   name?: string;
   files?: SessionFiles;
+  /** for jobs whose batch set no session timeout (older batches): give up on a session after this long */
+  sessionTimeoutMs?: number;
 }
 
 export interface QueueWorker {
@@ -107,11 +109,12 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       cacheDir: opts.cacheDir,
       lang: d.settings.lang,
     };
-    const key = JSON.stringify([init, d.settings.sessionTimeoutMs]);
+    const timeoutMs = d.settings.sessionTimeoutMs ?? opts.sessionTimeoutMs;
+    const key = JSON.stringify([init, timeoutMs]);
     let e = pools.get(key);
     if (!e) {
       e = {
-        pool: new WorkerPool<WorkerJob, AnalyzeJobResult>(WORKER_ENTRY, { size: concurrency, workerData: init, jobTimeoutMs: d.settings.sessionTimeoutMs }),
+        pool: new WorkerPool<WorkerJob, AnalyzeJobResult>(WORKER_ENTRY, { size: concurrency, workerData: init, jobTimeoutMs: timeoutMs }),
         busy: 0,
         lastUsed: Date.now(),
       };
@@ -186,7 +189,14 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     const opened = await files.open(d.input, d.session.reportDir);
     let r: AnalyzeJobResult;
     try {
-      r = await entry.pool.run({ input: opened.input, reportDir: opened.reportDir, contentSha256: d.contentSha256, log: { job: String(job.id) } });
+      try {
+        r = await entry.pool.run({ input: opened.input, reportDir: opened.reportDir, contentSha256: d.contentSha256, log: { job: String(job.id) } });
+      } catch (err) {
+        // past the session timeout the session itself is the problem (no retry): a REVIEW report says so
+        if (!(err instanceof JobTimeoutError) || handingBack) throw err;
+        jlog.warn({ reason: err.message }, 'session timed out');
+        r = unanalysableResult(opened.input, opened.reportDir, `${d.input.recording ?? d.input.transcript ?? d.input.name}: ${err.message}`, d.settings.lang, d.contentSha256);
+      }
       await opened.publish();
     } catch (err) {
       if (handingBack && token) {

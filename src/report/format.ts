@@ -38,6 +38,8 @@ export function pct(t: number, duration: number): string {
 
 /** A tick step that gives at most ~10 ticks over `duration` seconds. */
 export function tickStep(duration: number): number {
-  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
-  return steps.find((s) => duration / s <= 10) ?? 7200;
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+  // past 20 h the step grows with the duration: the timeline never has more than ~10 ticks, whatever
+  // time a transcript claims (a fixed step made 1e300 s a loop that ran the heap out)
+  return steps.find((s) => duration / s <= 10) ?? Math.max(7200, Math.ceil(duration / 10 / 3600) * 3600);
 }

@@ -150,6 +150,9 @@ const zh: Messages = {
     'audio-gap': '音频断档',
     'video-gap': '视频断档',
     'no-metadata': '缺少元数据',
+    'duration-unmeasured': '时长无法测量',
+    'transcript-unbacked': '转写与录音不符',
+    'transcript-beyond-end': '转写超出录音',
   },
   concept: {
     'integrity.recording': '录像完整性',
@@ -320,6 +323,9 @@ const en: Messages = {
     'audio-gap': 'Audio gap',
     'video-gap': 'Video gap',
     'no-metadata': 'No metadata',
+    'duration-unmeasured': 'Length not measurable',
+    'transcript-unbacked': 'Transcript not backed by the audio',
+    'transcript-beyond-end': 'Transcript beyond the recording',
   },
   concept: {
     'integrity.recording': 'Recording integrity',

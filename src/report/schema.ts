@@ -12,6 +12,7 @@ import {
   REPORT_SCHEMA_VERSION,
   type AnswerLatency,
   type AudioStreamInfo,
+  type AudioTrackChoice,
   type DecodeErrors,
   type Evidence,
   type Finding,
@@ -30,6 +31,7 @@ import {
   type SpeakerMethod,
   type Transcript,
   type TranscriptDiagnostic,
+  type TranscriptConsistency,
   type TranscriptFormat,
   type TranscriptSource,
   type Verdict,
@@ -75,6 +77,9 @@ export const INTEGRITY_CODES = [
   'audio-gap',
   'video-gap',
   'no-metadata',
+  'duration-unmeasured',
+  'transcript-unbacked',
+  'transcript-beyond-end',
 ] as const;
 export const DIAGNOSTIC_KINDS = ['dropped-silence', 'dropped-blocklist', 'repetition-loop', 'low-confidence', 'note'] as const;
 export const SPEAKER_METHODS = ['metadata', 'labels', 'channels', 'clustering', 'text'] as const;
@@ -224,8 +229,51 @@ const probe = obj(
     startTime: num("container start time in seconds when it isn't 0 (e.g. MPEG-TS); every other time in the report is relative to it"),
     audio: arrayOf('audio streams', ref('audioStream', 'an audio stream')),
     video: arrayOf('video streams', ref('videoStream', 'a video stream')),
+    durationFrom: oneOfStrings(
+      'where `duration` comes from: the container header, or decoding the whole file because the header states none (MediaRecorder / live WebM, streamed MP4/TS)',
+      ['container', 'decoding'],
+    ),
+    audioTrack: ref('audioTrack', 'the audio stream analysed, when the recording has more than one (absent: the only/first one)'),
   },
   ['file', 'container', 'sizeBytes', 'duration', 'audio', 'video'],
+);
+
+const audioTrackMeasure = obj(
+  'What was measured on one audio stream to choose among several.',
+  {
+    stream: int('stream index in the container', { minimum: 0 }),
+    position: int('position among the audio streams, 0-based', { minimum: 0 }),
+    soundS: num('seconds with sound (not silence)', { minimum: 0 }),
+    integratedLufs: num('integrated loudness, LUFS'),
+  },
+  ['stream', 'position', 'soundS'],
+);
+
+const audioTrack = obj(
+  'The audio stream chosen for analysis among several: the one with the most sound (the first unless another has clearly more).',
+  {
+    stream: int('stream index in the container (ffprobe\'s index)', { minimum: 0 }),
+    position: int("position among the audio streams, 0-based (ffmpeg's a:N); track number = position + 1", { minimum: 0 }),
+    reason: str('why this one, with the measurements'),
+    tracks: arrayOf('each audio stream as measured', ref('audioTrackMeasure', 'one stream')),
+  },
+  ['stream', 'position', 'reason', 'tracks'],
+);
+
+const consistency = obj(
+  "The transcript measured against the recording's sound (sound = not silence at -35 dBFS for 0.5 s). A transcript the recording cannot back is an integrity issue (transcript-unbacked, transcript-beyond-end).",
+  {
+    recordingDurationS: num("the recording's measured length, seconds", { minimum: 0 }),
+    recordingSoundS: num('seconds with sound in the whole recording', { minimum: 0 }),
+    segments: int('transcript lines with text', { minimum: 0 }),
+    transcriptS: num("seconds the transcript's lines cover (overlaps counted once)", { minimum: 0 }),
+    transcriptEndS: num('where the last line ends, seconds', { minimum: 0 }),
+    backedS: num('seconds of transcript time with sound under it', { minimum: 0 }),
+    beyondEndS: num("seconds of transcript time after the recording's end", { minimum: 0 }),
+    unbackedSegments: int('lines with (almost) no sound under them (< 20 % of the line)', { minimum: 0 }),
+    unbacked: arrayOf('the first few such lines', ref('interval', 'a line')),
+  },
+  ['recordingDurationS', 'recordingSoundS', 'segments', 'transcriptS', 'transcriptEndS', 'backedS', 'beyondEndS', 'unbackedSegments', 'unbacked'],
 );
 
 const sceneCut = obj(
@@ -264,7 +312,11 @@ const signals = obj(
 
 const media = obj(
   'Facts about the recording file (absent for transcript-only sessions and unreadable files).',
-  { probe: ref('probe', 'ffprobe facts'), signals: ref('signals', 'measured signals, when measured') },
+  {
+    probe: ref('probe', 'ffprobe facts'),
+    signals: ref('signals', 'measured signals, when measured'),
+    consistency: ref('consistency', 'the transcript against the recording, when both are there and the sound was measured'),
+  },
   ['probe'],
 );
 
@@ -590,6 +642,9 @@ export const REPORT_JSON_SCHEMA = {
     rolesMeta,
     media,
     probe,
+    audioTrack,
+    audioTrackMeasure,
+    consistency,
     audioStream,
     videoStream,
     signals,
@@ -733,6 +788,9 @@ export const SCHEMA_MATCHES_MODEL: [
   Same<Keys<typeof rolesMeta>, keyof NonNullable<SessionMeta['roles']>>,
   Same<Keys<typeof probe>, keyof MediaProbe>,
   Same<Keys<typeof audioStream>, keyof AudioStreamInfo>,
+  Same<Keys<typeof audioTrack>, keyof AudioTrackChoice>,
+  Same<Keys<typeof audioTrackMeasure>, keyof AudioTrackChoice['tracks'][number]>,
+  Same<Keys<typeof consistency>, keyof TranscriptConsistency>,
   Same<Keys<typeof videoStream>, keyof VideoStreamInfo>,
   Same<Keys<typeof signals>, keyof MediaSignals>,
   Same<Keys<typeof sceneCut>, keyof SceneCut>,
@@ -762,6 +820,7 @@ export const SCHEMA_MATCHES_MODEL: [
   Same<(typeof VISUAL_EVENT_KINDS)[number], VisualEvent['kind']>,
   Same<IntegrityIssue['severity'], 'critical' | 'major' | 'minor'>,
 ] = [
+  true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
 ];

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CONCEPTS } from '../model/index.js';
 import { importTranscript } from '../asr/import/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
-import { parseYaml, validate } from './yamlfile.js';
+import { parseYaml, validate, yamlToJs } from './yamlfile.js';
 
 export const CORPUS_LABELS = ['states', 'omits', 'cautions', 'violates', 'neutral', 'affirms', 'hedges', 'refuses', 'unclear'] as const;
 export type CorpusLabel = (typeof CORPUS_LABELS)[number];
@@ -82,7 +82,7 @@ function readCorpusYaml(file: string, source: string): CorpusSentence[] {
   const docs = parseYaml(file, source);
   if (docs.length !== 1) throw new UserError(`${file}: a corpus file is one YAML document with "sentences:"`, file);
   const y = docs[0];
-  const data = validate(y, CorpusFileSchema, y.doc.toJS({ maxAliasCount: 100 }));
+  const data = validate(y, CorpusFileSchema, yamlToJs(y));
   const out: CorpusSentence[] = [];
   data.sentences.forEach((s, i) => {
     if (!(s.source in data.sources) && Object.keys(data.sources).length > 0) {

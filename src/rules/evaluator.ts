@@ -211,15 +211,21 @@ function noneWordIn(m: CompiledRule['matches'][number], h: Hit, view: TextView):
   return m.none!.some((w) => ctxText.includes(w));
 }
 
+/** `dst.push(...src)` without spreading: a huge segment can give more hits than a call may take
+ *  arguments ("Maximum call stack size exceeded"). */
+function append<T>(dst: T[], src: readonly T[]): void {
+  for (const x of src) dst.push(x);
+}
+
 /** What one match block finds (all matchers but the costly script alignment). */
 function blockHits(m: CompiledRule['matches'][number], view: TextView, ruleSet: RuleSet, prohibited: boolean): Hit[] {
   const found: Hit[] = [];
-  if (m.any) found.push(...matchAny(view, m.any));
-  if (m.all) found.push(...matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all', m.scope));
-  if (m.atLeast) found.push(...matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least', m.scope));
-  if (m.regex) found.push(...matchRegex(view, m.regex, m.onCanon, m.scope));
-  if (m.slots) found.push(...matchSlots(view, m));
-  if (m.examples) found.push(...matchExamples(view, m.examples, ruleSet.idf, { checkPolarity: prohibited, lex: ruleSet.lexicon }));
+  if (m.any) append(found, matchAny(view, m.any));
+  if (m.all) append(found, matchAtLeast(view, m.all, m.all.length, m.withinChars, 'all', m.scope));
+  if (m.atLeast) append(found, matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least', m.scope));
+  if (m.regex) append(found, matchRegex(view, m.regex, m.onCanon, m.scope));
+  if (m.slots) append(found, matchSlots(view, m));
+  if (m.examples) append(found, matchExamples(view, m.examples, ruleSet.idf, { checkPolarity: prohibited, lex: ruleSet.lexicon }));
   return found;
 }
 
@@ -228,7 +234,7 @@ function findPartial(rule: CompiledRule, view: TextView, ruleSet: RuleSet): Hit[
   const out: Hit[] = [];
   for (const m of rule.partials) {
     const found = blockHits(m, view, ruleSet, rule.spec.kind === 'prohibited');
-    if (m.script) found.push(...matchScript(view, m.script, m.minCoverage));
+    if (m.script) append(found, matchScript(view, m.script, m.minCoverage));
     for (const h of found) {
       if (m.none?.length && noneWordIn(m, h, view)) continue;
       if (!excluded(h, m.exclude, m.onCanon, m.scope)) out.push(h);
@@ -658,7 +664,7 @@ function evalSilence(rule: CompiledRule, ctx: Context): Finding[] {
   const cfg = s.silence!;
   if (!ctx.hasTranscript && !ctx.facts.signals) return [make(rule, '', 'undetermined', 0.2, [], NO_TRANSCRIPT(ctx))];
   let t0 = ctx.segs[0]?.start ?? 0;
-  let t1 = ctx.segs.length ? Math.max(...ctx.segs.map((x) => x.end)) : (ctx.facts.probe?.duration ?? 0);
+  let t1 = ctx.segs.length ? ctx.segs.reduce((m, x) => Math.max(m, x.end), -Infinity) : (ctx.facts.probe?.duration ?? 0);
   let stage = '全程';
   if (cfg.between) {
     const a = ctx.firstHit.get(cfg.between[0]);

@@ -13,7 +13,7 @@ import { UserError } from '../util/errors.js';
 import { PROJECT_ROOT } from '../util/version.js';
 import { MatchSchema, RuleSchema, type MatchSpec, type RuleSpec } from './schema.js';
 import type { CompiledMatch, CompiledRule, CompiledSlot, Keyword, RuleSet } from './types.js';
-import { lineOf, parseYaml, registerKnownKeys, validate, type YamlDoc } from './yamlfile.js';
+import { lineOf, parseYaml, readRuleFile, registerKnownKeys, validate, yamlToJs, type YamlDoc } from './yamlfile.js';
 import { buildIdf, compileExample, finishExamples } from './matchers/examples.js';
 import type { IdfModel } from '../text/similarity.js';
 
@@ -324,8 +324,8 @@ function exampleBackground(rules: CompiledRule[], lex: Lexicon): IdfModel {
 export function loadLexicon(files: string[]): Lexicon {
   const parsed: LexiconFile[] = [];
   for (const f of files) {
-    const src = readFileSync(f, 'utf8');
-    for (const y of parseYaml(f, src)) parsed.push(validate(y, LexiconFileSchema, y.doc.toJS()));
+    const src = readRuleFile(f);
+    for (const y of parseYaml(f, src)) parsed.push(validate(y, LexiconFileSchema, yamlToJs(y)));
   }
   return buildLexicon(parsed);
 }
@@ -357,10 +357,10 @@ export function loadRuleSet(dirs?: string[]): RuleSet {
   const seen = new Map<string, CompiledRule>();
   const packs = new Set<string>();
   for (const { path, pack } of found.rules) {
-    const src = readFileSync(path, 'utf8');
+    const src = readRuleFile(path);
     hash.update(`${pack}/${basename(path)}\0`).update(src).update('\0');
     for (const y of parseYaml(path, src)) {
-      const top = y.doc.toJS() as unknown;
+      const top = yamlToJs(y);
       if (!top || typeof top !== 'object' || Array.isArray(top)) {
         throw new UserError(`${path}:${lineOf(y, [])}: a rule file holds one rule (a mapping with id, title, …) or "rules:" with a list`, path);
       }

@@ -3,7 +3,9 @@ import { isMap, isScalar, LineCounter, parseAllDocuments, type Document, type No
 import type { z } from 'zod';
 // the distance functions only: the package index loads dotenv, which reads ./.env and prints to stdout
 import natural from 'natural/lib/natural/distance/index.js';
-import { UserError } from '../util/errors.js';
+import { readFileSync, statSync } from 'node:fs';
+import { RULE_FILE_MAX_BYTES, YAML_MAX_ALIASES } from '../model/limits.js';
+import { UserError, errorMessage } from '../util/errors.js';
 
 export interface YamlDoc {
   file: string;
@@ -11,9 +13,39 @@ export interface YamlDoc {
   lines: LineCounter;
 }
 
+/** A rule or lexicon file's text, refused (naming the file) when it is larger than a rule file can be. */
+export function readRuleFile(file: string): string {
+  const size = statSync(file).size;
+  if (size > RULE_FILE_MAX_BYTES) {
+    throw new UserError(`${file}: ${size} bytes, too large for a rule file (limit ${RULE_FILE_MAX_BYTES} bytes)`, file);
+  }
+  return readFileSync(file, 'utf8');
+}
+
+/** The document as plain data; aliases are resolved at most YAML_MAX_ALIASES times (alias bombs). */
+export function yamlToJs(y: YamlDoc): unknown {
+  try {
+    return y.doc.toJS({ maxAliasCount: YAML_MAX_ALIASES });
+  } catch (err) {
+    const why = /alias/i.test(errorMessage(err))
+      ? `too many YAML aliases (limit ${YAML_MAX_ALIASES}): an alias bomb?`
+      : err instanceof RangeError
+        ? 'nested too deeply'
+        : errorMessage(err);
+    throw new UserError(`${y.file}: ${why}`, y.file);
+  }
+}
+
 export function parseYaml(file: string, source: string): YamlDoc[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const docs = (() => {
+    try {
+      return parseAllDocuments(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    } catch (err) {
+      // the parser recurses into nested collections: thousands of [[[[… levels exhaust the stack
+      throw new UserError(`${file}: invalid YAML: ${err instanceof RangeError ? 'nested too deeply' : errorMessage(err)}`, file);
+    }
+  })();
   if (!Array.isArray(docs)) {
     // an empty stream parses to a single EmptyStream object
     return [];
@@ -23,7 +55,7 @@ export function parseYaml(file: string, source: string): YamlDoc[] {
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
-      const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+      const msg = /call stack/i.test(err.message) ? 'nested too deeply' : err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
       throw new UserError(`${file}:${pos.line}: invalid YAML: ${msg}`, file);
     }
     if (doc.contents === null) continue;

@@ -132,7 +132,9 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
   const recording = input.recording!;
   const transcript = input.transcript;
   const probe = input.probe ?? (await probeMedia(recording));
-  const stream = probe.audio[0];
+  // the audio track media/ chose (the one with speech, when there are several)
+  const track = probe.audioTrack?.position ?? 0;
+  const stream = probe.audio[track];
   if (!stream) {
     notes.push('the recording has no audio: roles come from the words alone');
     return undefined;
@@ -143,8 +145,8 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
 
   let mix: Float32Array | undefined;
   if (stream.channels >= 2) {
-    const left = await decodeAudioFloat32(recording, { channel: 'left' });
-    const right = await decodeAudioFloat32(recording, { channel: 'right' });
+    const left = await decodeAudioFloat32(recording, { channel: 'left', track });
+    const right = await decodeAudioFloat32(recording, { channel: 'right', track });
     const ch = analyseChannels(left, right, SAMPLE_RATE, { regions, silence: input.silence });
     log?.info({ stage: 'speakers', separationDb: round2(ch.separationDb), distinct: ch.distinct }, 'channels analysed');
     if (ch.distinct) {
@@ -163,7 +165,7 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
   } else if (input.meta.roles?.channels) {
     notes.push('the sidecar maps audio channels to roles, but the recording is mono');
   }
-  mix ??= await decodeAudioFloat32(recording, { channel: 'mix' });
+  mix ??= await decodeAudioFloat32(recording, { channel: 'mix', track });
   const d = diarize({ samples: mix, sampleRate: SAMPLE_RATE, segments: segs, silence: input.silence });
   log?.info({ stage: 'speakers', voices: d.speakerCount, separation: round2(d.separation) }, 'voices clustered');
   notes.push(...d.notes);

@@ -50,14 +50,14 @@ export class SqliteStore implements Store {
   private db: Database.Database;
 
   constructor(file: string) {
-    mkdirSync(dirname(resolve(file)), { recursive: true, mode: 0o700 });
     // The real path: a store named through a symbolic link is the same store, with the same
     // <store>.lock, so a link to the live store cannot slip past a running batch's lock.
     this.location = realStorePath(file);
-    // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
-    // An older store left 0644 is narrowed (its -wal/-shm too).
-    createPrivate(this.location);
     try {
+      mkdirSync(dirname(this.location), { recursive: true, mode: 0o700 });
+      // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
+      // An older store left 0644 is narrowed (its -wal/-shm too).
+      createPrivate(this.location);
       this.db = new Database(this.location, { timeout: 10_000 });
     } catch (err) {
       throw new UserError(`${file}: cannot open the store (${errorMessage(err)})`, file);
@@ -75,7 +75,9 @@ export class SqliteStore implements Store {
     } catch (err) {
       this.db.close();
       if (err instanceof UserError) throw err;
-      throw new UserError(`${file}: not a usable dualrec store (${errorMessage(err)})`, file);
+      const code = (err as { code?: unknown }).code;
+      const corrupt = code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'));
+      throw new UserError(`${file}: ${corrupt ? 'not a SQLite database, or corrupt' : 'not a usable dualrec store'} (${errorMessage(err)})`, file);
     }
   }
 

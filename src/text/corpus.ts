@@ -145,58 +145,80 @@ export class TextView {
 
   /** start of the clause that contains p */
   clauseStart(p: number): number {
-    let q = p;
-    while (q > 0 && !this.brk[q]) q--;
-    return q;
+    return this.startIn(this.brk, p);
   }
 
   /** end (exclusive) of the clause that contains p */
   clauseEnd(p: number): number {
-    let q = p + 1;
-    while (q < this.length && !this.brk[q]) q++;
-    return q;
+    return this.endIn(this.brk, p);
   }
 
   /** start of the negation scope clause that contains p (see cbrk) */
   scopeStart(p: number): number {
-    let q = p;
-    while (q > 0 && !this.cbrk[q]) q--;
-    return q;
+    return this.startIn(this.cbrk, p);
   }
 
   /** end (exclusive) of the negation scope clause that contains p */
   scopeEnd(p: number): number {
-    let q = p + 1;
-    while (q < this.length && !this.cbrk[q]) q++;
-    return q;
+    return this.endIn(this.cbrk, p);
   }
 
   /** start of the sentence that contains p */
   sentenceStart(p: number): number {
-    let q = p;
-    while (q > 0 && !this.sbrk[q]) q--;
-    return q;
+    return this.startIn(this.sbrk, p);
   }
 
   /** end (exclusive) of the sentence that contains p */
   sentenceEnd(p: number): number {
-    let q = p + 1;
-    while (q < this.length && !this.sbrk[q]) q++;
-    return q;
+    return this.endIn(this.sbrk, p);
   }
 
   /** start of the speaker's turn that contains p */
   turnStart(p: number): number {
-    let q = p;
-    while (q > 0 && !this.tbrk[q]) q--;
-    return q;
+    return this.startIn(this.tbrk, p);
   }
 
   /** end (exclusive) of the speaker's turn that contains p */
   turnEnd(p: number): number {
-    let q = p + 1;
-    while (q < this.length && !this.tbrk[q]) q++;
-    return q;
+    return this.endIn(this.tbrk, p);
+  }
+
+  // Where each break kind's unit starts and ends, for every position, made once per view: scanning
+  // back and forth from each hit made matching quadratic in a long text without punctuation.
+  private starts = new Map<Uint8Array, Int32Array>();
+  private ends = new Map<Uint8Array, Int32Array>();
+
+  /** the last break at or before p (0 when none); out-of-range p as the scan it replaces */
+  private startIn(brk: Uint8Array, p: number): number {
+    if (!(p >= 0 && p < this.length && Number.isInteger(p))) {
+      let q = p;
+      while (q > 0 && !brk[q]) q--;
+      return q;
+    }
+    let t = this.starts.get(brk);
+    if (!t) {
+      t = new Int32Array(this.length);
+      for (let q = 1; q < this.length; q++) t[q] = brk[q] ? q : t[q - 1]!;
+      this.starts.set(brk, t);
+    }
+    return t[p]!;
+  }
+
+  /** the first break after p (the length when none) */
+  private endIn(brk: Uint8Array, p: number): number {
+    if (!(p >= 0 && p + 1 < this.length && Number.isInteger(p))) {
+      let q = p + 1;
+      while (q < this.length && !brk[q]) q++;
+      return q;
+    }
+    let t = this.ends.get(brk);
+    if (!t) {
+      t = new Int32Array(this.length + 1);
+      t[this.length] = this.length;
+      for (let q = this.length - 1; q >= 0; q--) t[q] = brk[q] ? q : t[q + 1]!;
+      this.ends.set(brk, t);
+    }
+    return t[p + 1]!;
   }
 
   /** the original text of the match [start, end), verbatim (segments joined by a space) */

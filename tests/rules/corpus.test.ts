@@ -58,16 +58,17 @@ describe('real-wording corpus, holdout part (regression floors)', () => {
   const { sentences, score, misses, sum } = scorePart('holdout');
 
   it('holds a few hundred sentences from sources of its own', () => {
-    expect(sentences.length).toBeGreaterThanOrEqual(350);
+    expect(sentences.length).toBeGreaterThanOrEqual(450);
     expect(new Set(sentences.map((s) => `${s.file}#${s.source}`)).size).toBeGreaterThanOrEqual(8);
   });
 
   it('stays at or above what it scored when first measured', () => {
-    // holdout 2 (scored once at b12351f) and holdout 4 (scored once at 48e6918), together at 48e6918:
-    // stated disclosures found 92/105, violations flagged by some prohibited rule 78/111, cautions and
-    // neutral sentences fired on 3/74, one hedge read as a yes ("…吧" guess)
+    // holdout 2 (scored once at b12351f), holdout 4 (once at 48e6918) and holdout 5 (proxy and guarantee
+    // only, once at 9ed9e18), together at 9ed9e18: stated disclosures found 92/105, violations flagged by
+    // some prohibited rule 124/195 (proxy 37/83, guarantee 60/84, deposit 27/28), cautions and neutral
+    // sentences fired on 4/114, one hedge read as a yes ("…吧" guess)
     expect(sum((c) => c.statesFound) / sum((c) => c.states), misses((w) => w.includes('stated, not found'))).toBeGreaterThanOrEqual(0.85);
-    expect(sum((c) => c.violatesFlagged) / sum((c) => c.violates), misses((w) => w.includes('violation not caught'))).toBeGreaterThanOrEqual(0.7);
+    expect(sum((c) => c.violatesFlagged) / sum((c) => c.violates), misses((w) => w.includes('violation not caught'))).toBeGreaterThanOrEqual(0.6);
     expect(sum((c) => c.cautionsFired) / sum((c) => c.cautions), misses((w) => /^(cautions|neutral), but/.test(w))).toBeLessThanOrEqual(0.08);
     expect(score.replies.hedges?.affirmative ?? 0).toBeLessThanOrEqual(1);
   });

@@ -3,6 +3,7 @@
 import { basename } from 'node:path';
 import { UserError } from '../../util/errors.js';
 import type { Segment, TranscriptDiagnostic, Word } from '../../model/index.js';
+import { SEGMENT_MAX_CHARS, TRANSCRIPT_MAX_SEGMENTS, TRANSCRIPT_MAX_TIME_S } from '../../model/limits.js';
 
 /** A UserError whose one-line message starts with the file's name. */
 export function importError(file: string, problem: string): UserError {
@@ -61,6 +62,9 @@ export function finishSegments(
 ): Segment[] {
   const kept: DraftSegment[] = [];
   let emptyCount = 0;
+  if (drafts.length > TRANSCRIPT_MAX_SEGMENTS) {
+    throw importError(file, `${drafts.length} segments, more than a transcript may have (limit ${TRANSCRIPT_MAX_SEGMENTS})`);
+  }
   for (const [i, d] of drafts.entries()) {
     const where = d.where ?? `segment ${i + 1}`;
     if (!Number.isFinite(d.start) || !Number.isFinite(d.end) || d.start < 0 || d.end < 0) {
@@ -68,6 +72,18 @@ export function finishSegments(
     }
     if (d.end < d.start) {
       throw importError(file, `${where}: end ${d.end}s is before start ${d.start}s`);
+    }
+    // a time of 1e300 would otherwise reach the report's timeline (ticks every few seconds up to it)
+    if (d.end > TRANSCRIPT_MAX_TIME_S) {
+      throw importError(file, `${where}: time ${d.end}s is past the ${TRANSCRIPT_MAX_TIME_S / 3600} h a session may last`);
+    }
+    for (const w of d.words ?? []) {
+      if (!Number.isFinite(w.start) || !Number.isFinite(w.end) || w.start < 0 || w.end > TRANSCRIPT_MAX_TIME_S) {
+        throw importError(file, `${where}: a word has time ${w.start} → ${w.end}, not within 0 … ${TRANSCRIPT_MAX_TIME_S / 3600} h`);
+      }
+    }
+    if (d.text.length > SEGMENT_MAX_CHARS) {
+      throw importError(file, `${where}: text of ${d.text.length} characters, more than a segment may have (limit ${SEGMENT_MAX_CHARS})`);
     }
     const text = d.text.replace(/\s+/g, ' ').trim();
     if (!text) {

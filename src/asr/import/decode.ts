@@ -2,16 +2,14 @@
 // "Unicode") or GB18030/GBK; whisper.cpp's JSON can hold CJK characters split across tokens, which
 // makes the file invalid UTF-8 as a whole (whisper.cpp issue #1798), so JSON gets a byte-level path.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { TRANSCRIPT_MAX_BYTES } from '../../model/limits.js';
 import { importError } from './common.js';
-
-/** Larger than any real transcript (a 3-hour -ojf file is ~20 MB); stops a wrong file being read whole. */
-const MAX_BYTES = 64 * 1024 * 1024;
 
 export function readTranscriptBytes(file: string): Buffer {
   if (!existsSync(file)) throw importError(file, 'file not found');
   const st = statSync(file);
   if (!st.isFile()) throw importError(file, 'is not a file');
-  if (st.size > MAX_BYTES) throw importError(file, `is ${st.size} bytes, too large for a transcript (limit ${MAX_BYTES})`);
+  if (st.size > TRANSCRIPT_MAX_BYTES) throw importError(file, `is ${st.size} bytes, too large for a transcript (limit ${TRANSCRIPT_MAX_BYTES} bytes)`);
   return readFileSync(file);
 }
 

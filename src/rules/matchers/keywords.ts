@@ -110,14 +110,15 @@ function addsNegator(word: string, span: string): boolean {
 }
 
 function toHit(view: TextView, occ: Occurrence[], by: Hit['by'], words: Keyword[]): Hit {
-  const start = Math.min(...occ.map((o) => o.start));
-  const end = Math.max(...occ.map((o) => o.end));
+  // reduce, not Math.min(...): the spread's argument count (call stack) would grow with the input
+  const start = occ.reduce((m, o) => Math.min(m, o.start), Infinity);
+  const end = occ.reduce((m, o) => Math.max(m, o.end), -Infinity);
   const what = [...new Set(occ.map((o) => words[o.k].word))].join(' + ');
   // only a lone word: in all / at_least the other words carry the match (and clean text has sound
   // matches of short words often enough that flagging those would send good sessions to review)
   const weak = (by === 'any' && occ.every((o) => o.end - o.start <= 2 && !o.exact)) || undefined;
   const parts = occ.length > 1 ? occ.map((o) => ({ start: o.start, end: o.end })) : undefined;
-  return { view, start, end, by, what, similarity: Math.min(...occ.map((o) => o.similarity)), weak, parts };
+  return { view, start, end, by, what, similarity: occ.reduce((m, o) => Math.min(m, o.similarity), Infinity), weak, parts };
 }
 
 export function matchAny(view: TextView, words: Keyword[]): Hit[] {

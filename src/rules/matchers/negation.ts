@@ -153,12 +153,15 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
 
 /** A caution or judgement word before a colon earlier in the hit's sentence, with no contrast word
  *  after it: a heading whose list the hit is an item of. */
+const LIST_HEADING_REACH = 1000;
+
 function listHeading(hit: Hit, lex: Lexicon): string | undefined {
   const v = hit.view;
   const s = v.sentenceStart(hit.start);
   const seg = v.segments[v.seg[hit.start]];
-  // the colon is punctuation, so it is only in the original text: look for it there
-  for (let p = hit.start - 1; p > s; p--) {
+  // the colon is punctuation, so it is only in the original text: look for it there — not further
+  // back than any real list reaches, so a long text without sentence ends stays linear to check
+  for (let p = hit.start - 1; p > s && p >= hit.start - LIST_HEADING_REACH; p--) {
     if (!v.cbrk[p] || v.seg[p] !== v.seg[hit.start]) continue;
     const between = seg.text.slice(v.orig[p - 1] + 1, v.orig[p]);
     if (!/[：:]/.test(between)) continue;
