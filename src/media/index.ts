@@ -6,6 +6,7 @@ export { probeMedia } from './probe.js';
 export { checkIntegrity, decodeIssues, scanPackets, type IntegrityOptions, type PacketScan } from './integrity.js';
 export { SAMPLE_RATE, extractAudioWav, decodeAudioFloat32, type AudioChannel, type DecodeOptions } from './audio.js';
 export { detectSignals, SIGNAL_DEFAULTS, SignalLogParser, type SignalOptions } from './signals.js';
+export { assessQuality, QualityLogParser, type QualityThresholds, type QualityAssessment, type QualityProblem } from './quality.js';
 export { extractFrame, frameJpeg, type FrameOptions } from './frame.js';
 export { synthesizeClip, concatWithGap, synthGraph, type SynthSpec, type SynthSegment, type SynthVideo, type SynthAudio } from './synth.js';
 export { streamFrames, streamWindows, decodeImage, encodeRawVideo, renderTextCard, type TextCardSpec, type CardItem, type RawVideoSpec, frameStreamArgs, rgbToJpeg, writeFrameJpeg, type RawFrame, type FrameStreamOptions, type Window as FrameWindow } from './frames.js';

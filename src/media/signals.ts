@@ -2,6 +2,7 @@
 // ffmpeg run with an audio and a video filter chain side by side, read from its log lines.
 import type { DecodeErrors, Interval, MediaProbe, MediaSignals, SceneCut } from '../model/index.js';
 import { assertReadableFile, errorLines, fileArg, mediaFailure, runFfmpeg } from './run.js';
+import { audioQualityFilters, QualityLogParser, videoQualityFilters } from './quality.js';
 
 /**
  * Thresholds. The defaults suit a seated sales conversation filmed by a fixed camera:
@@ -33,6 +34,8 @@ export interface SignalOptions {
   fastDecode?: boolean;
   /** measure EBU R128 loudness (default true) */
   loudness?: boolean;
+  /** measure picture and sound quality series (default true; media/quality.ts) */
+  quality?: boolean;
   timeoutS?: number;
 }
 
@@ -49,6 +52,7 @@ export const SIGNAL_DEFAULTS: Required<Omit<SignalOptions, 'timeoutS'>> = {
   analysisFps: 10,
   fastDecode: true,
   loudness: true,
+  quality: true,
 };
 
 const NUM = '(-?\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?)';
@@ -175,8 +179,11 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
   const maps: string[] = [];
   if (v) {
     const pre: string[] = [];
+    const vq = o.quality ? videoQualityFilters() : { beforeRate: [], afterRate: [] };
     if (v.width > o.analysisWidth) pre.push(`scale=w=${o.analysisWidth}:h=-2:flags=fast_bilinear`);
+    pre.push(...vq.beforeRate);
     if (v.fps > o.analysisFps) pre.push(`fps=${o.analysisFps}`);
+    pre.push(...vq.afterRate);
     chains.push(
       `[0:v:0]${[
         ...pre,
@@ -191,23 +198,30 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
     const filters = [`silencedetect=n=${o.silenceNoiseDb}dB:d=${o.silenceMinS}`];
     // framelog=verbose keeps ebur128's 10-per-second measurement lines out of the info log
     if (o.loudness) filters.push('ebur128=framelog=verbose');
+    if (o.quality) filters.push(...audioQualityFilters(a.sampleRate));
     chains.push(`[0:a:0]${filters.join(',')}[ao]`);
     maps.push('-map', '[ao]');
   }
 
   const parser = new SignalLogParser();
+  const quality = new QualityLogParser();
   try {
     await runFfmpeg({
       inputs: [{ source: fileArg(file), options: v && o.fastDecode ? ['-skip_loop_filter', 'all'] : [] }],
       complexFilter: chains.join(';'),
       outputOptions: [...maps, '-sn', '-dn', '-f', 'null'],
       output: '-',
-      onStderrLine: (l) => parser.line(l),
+      onStderrLine: (l) => {
+        if (!quality.line(l)) parser.line(l);
+      },
       timeoutS: opts.timeoutS,
     });
   } catch (err) {
     throw mediaFailure(file, err, 'analyse the picture and sound');
   }
   const ends = [v?.duration, a?.duration, probe.duration].filter((d): d is number => d !== undefined && d > 0);
-  return parser.finish(Math.max(0, ...ends), { freezeMinS: o.freezeMinS, blackMinS: o.blackMinS });
+  const signals = parser.finish(Math.max(0, ...ends), { freezeMinS: o.freezeMinS, blackMinS: o.blackMinS });
+  const q = o.quality ? quality.finish(v && { width: v.width, height: v.height }) : undefined;
+  if (q) signals.quality = q;
+  return signals;
 }
