@@ -63,7 +63,9 @@ export function loadQualityThresholds(file = process.env.DUALREC_QUALITY || DEFA
 function finding(kind: 'video' | 'audio', problems: QualityProblem[], summary: string | undefined): Finding {
   const ruleId = `quality/${kind}`;
   const title = kind === 'video' ? '画面质量' : '声音质量';
-  const base = { ruleId, title, category: 'quality', concepts: ['integrity.recording'], confidence: 1 };
+  // No concept tag: quality is about how well the sale can be seen and heard, not whether the file is
+  // intact (integrity.recording) — a noisy but whole recording still answers for its integrity.
+  const base = { ruleId, title, category: 'quality', concepts: [] as string[], confidence: 1 };
   if (problems.length === 0) {
     return { ...base, status: 'pass', severity: 'major', evidence: [], message: `${title}可供审核：${summary ?? ''}` };
   }
