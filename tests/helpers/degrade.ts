@@ -2,7 +2,7 @@
 // tiny, stuttering picture; quiet, clipped, noisy sound). One stream is re-encoded, the other copied.
 import { spawnSync } from 'node:child_process';
 
-export type Degradation = 'blur' | 'dark' | 'small' | 'fps2' | 'quiet' | 'clipped' | 'noisy' | 'dark-middle';
+export type Degradation = 'blur' | 'dark' | 'small' | 'fps2' | 'quiet' | 'clipped' | 'noisy' | 'dark-middle' | 'stutter';
 
 const VIDEO: Partial<Record<Degradation, string>> = {
   blur: 'gblur=sigma=8',
@@ -25,6 +25,9 @@ export function degrade(src: string, out: string, kind: Degradation): void {
       '-filter_complex', '[0:a][1:a]amix=inputs=2:duration=first:normalize=0[a]',
       '-map', '0:v', '-map', '[a]', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '96k',
     ];
+  } else if (kind === 'stutter') {
+    // no frames from 4 s to 7 s (a connection stalling), timestamps kept: the picture jumps
+    args = ['-i', src, '-vf', "select='not(between(t,4,6.99))'", '-fps_mode', 'passthrough', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'copy'];
   } else if (VIDEO[kind]) {
     args = ['-i', src, '-vf', VIDEO[kind]!, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'copy'];
   } else {

@@ -19,7 +19,7 @@ async function measure(name: string, file: string): Promise<void> {
   measured.set(name, { signals, a: assessQuality(signals.quality, loadQualityThresholds(), signals.black) });
 }
 
-const KINDS: Degradation[] = ['blur', 'dark', 'small', 'fps2', 'quiet', 'clipped', 'noisy', 'dark-middle'];
+const KINDS: Degradation[] = ['blur', 'dark', 'small', 'fps2', 'quiet', 'clipped', 'noisy', 'dark-middle', 'stutter'];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dualrec-quality-'));
@@ -85,6 +85,14 @@ describe('recording quality (measured in the signal pass)', () => {
     expect(problem('fps2', 'low-fps').value).toBeCloseTo(2, 0);
   });
 
+  it('flags a stall (no frames 4-7 s) as a low frame-rate stretch', () => {
+    expect(kinds('stutter')).toEqual({ video: ['low-fps'], audio: [] });
+    const p = problem('stutter', 'low-fps');
+    expect(p.stretches).toEqual([{ start: 4, end: 7 }]);
+    expect(p.value).toBe(0);
+    expect(measured.get('stutter')!.signals.quality!.video!.effectiveFps).toBeGreaterThan(15);
+  });
+
   it('flags quiet sound with its level', () => {
     expect(kinds('quiet')).toEqual({ video: [], audio: ['quiet'] });
     const v = problem('quiet', 'quiet').value;
@@ -110,6 +118,21 @@ describe('recording quality (measured in the signal pass)', () => {
     expect(f.find((x) => x.ruleId === 'quality/video')).toMatchObject({ status: 'fail', severity: 'major' });
     expect(f.find((x) => x.ruleId === 'quality/video')!.message).toContain('160×120');
     expect(f.find((x) => x.ruleId === 'quality/audio')).toMatchObject({ status: 'pass' });
+  });
+});
+
+describe('dropouts (judged from the measured series)', () => {
+  const th = () => loadQualityThresholds();
+  const series = (rms: number[]) => ({ audio: { windowS: 0.5, rmsDb: rms, peakDb: rms.map((r) => r + 3), flat: rms.map(() => 0) } });
+  it('reports digital silence inside sound when the pauses otherwise carry room noise', () => {
+    const rms = [-20, -20, -55, -20, -120, -120, -20, -20, -55, -20, -20, -55];
+    const a = assessQuality(series(rms), th());
+    expect(a.audio.map((p) => p.kind)).toEqual(['dropout']);
+    expect(a.audio[0]!.stretches).toEqual([{ start: 2, end: 3 }]);
+  });
+  it('does not when every pause is digitally silent (a gated or synthetic source)', () => {
+    const rms = [-20, -20, -120, -20, -120, -120, -20, -20, -120, -20];
+    expect(assessQuality(series(rms), th()).audio).toEqual([]);
   });
 });
 
