@@ -179,18 +179,22 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
   const maps: string[] = [];
   if (v) {
     const pre: string[] = [];
-    const vq = o.quality ? videoQualityFilters() : { beforeRate: [], afterRate: [] };
+    const rate = Math.min(v.fps || o.analysisFps, o.analysisFps);
+    const vq = o.quality ? videoQualityFilters(rate) : { beforeRate: [], afterRate: [], side: [] };
     if (v.width > o.analysisWidth) pre.push(`scale=w=${o.analysisWidth}:h=-2:flags=fast_bilinear`);
     pre.push(...vq.beforeRate);
     if (v.fps > o.analysisFps) pre.push(`fps=${o.analysisFps}`);
     pre.push(...vq.afterRate);
+    const detectors = [
+      `blackdetect=d=${o.blackMinS}:pix_th=${o.blackPixelThreshold}:pic_th=${o.blackPictureRatio}`,
+      `freezedetect=n=${o.freezeNoiseDb}dB:d=${o.freezeMinS}`,
+      `scdet=t=${o.sceneThreshold}:s=0`,
+    ];
+    // a side branch (quality's blur sampling) ends in a nullsink; the detectors go on in the main one
     chains.push(
-      `[0:v:0]${[
-        ...pre,
-        `blackdetect=d=${o.blackMinS}:pix_th=${o.blackPixelThreshold}:pic_th=${o.blackPictureRatio}`,
-        `freezedetect=n=${o.freezeNoiseDb}dB:d=${o.freezeMinS}`,
-        `scdet=t=${o.sceneThreshold}:s=0`,
-      ].join(',')}[vo]`,
+      vq.side.length
+        ? `[0:v:0]${[...pre, 'split'].join(',')}[vmain][vside];[vside]${vq.side.join(',')};[vmain]${detectors.join(',')}[vo]`
+        : `[0:v:0]${[...pre, ...detectors].join(',')}[vo]`,
     );
     maps.push('-map', '[vo]');
   }
