@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { AsrEngineCache } from '../asr/index.js';
 import { loadRuleSet } from '../rules/index.js';
+import { loadQualityThresholds } from '../pipeline/quality.js';
 import { analyzeSession, relativeToCwd } from '../pipeline/analyze.js';
 import { resolveSessionInputs, type SessionInput } from '../pipeline/session.js';
 import { UserError } from '../util/errors.js';
@@ -37,6 +38,7 @@ export function registerAnalyzeCommand(program: Command): void {
     .action(async (paths: string[], flags: AnalyzeFlags) => {
       if (flags.lang !== 'zh' && flags.lang !== 'en') throw new UserError(`--lang: expected zh or en, got "${flags.lang}"`);
       const ruleSet = loadRuleSet(flags.rules);
+      loadQualityThresholds(); // a bad thresholds file stops the run (exit 2) before any session
       const inputs: SessionInput[] = paths.flatMap((p) => resolveSessionInputs(p));
       const outDir = resolve(flags.out);
       checkOutputDir(outDir); // a wrong --out stops here, before any analysis

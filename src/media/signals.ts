@@ -2,6 +2,7 @@
 // ffmpeg run with an audio and a video filter chain side by side, read from its log lines.
 import type { DecodeErrors, Interval, MediaProbe, MediaSignals, SceneCut } from '../model/index.js';
 import { assertReadableFile, errorLines, fileArg, mediaFailure, runFfmpeg } from './run.js';
+import { audioQualityFilters, QualityLogParser, videoQualityFilters } from './quality.js';
 
 /**
  * Thresholds. The defaults suit a seated sales conversation filmed by a fixed camera:
@@ -35,6 +36,8 @@ export interface SignalOptions {
   loudness?: boolean;
   /** which audio stream to measure, by position among the audio streams (ffmpeg's a:N; default 0) */
   audioPosition?: number;
+  /** measure picture and sound quality series (default true; media/quality.ts) */
+  quality?: boolean;
   timeoutS?: number;
 }
 
@@ -51,6 +54,7 @@ export const SIGNAL_DEFAULTS: Required<Omit<SignalOptions, 'timeoutS' | 'audioPo
   analysisFps: 10,
   fastDecode: true,
   loudness: true,
+  quality: true,
 };
 
 const NUM = '(-?\\d+(?:\\.\\d+)?(?:e[-+]?\\d+)?)';
@@ -178,15 +182,22 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
   const maps: string[] = [];
   if (v) {
     const pre: string[] = [];
+    const rate = Math.min(v.fps || o.analysisFps, o.analysisFps);
+    const vq = o.quality ? videoQualityFilters(rate) : { beforeRate: [], afterRate: [], side: [] };
     if (v.width > o.analysisWidth) pre.push(`scale=w=${o.analysisWidth}:h=-2:flags=fast_bilinear`);
+    pre.push(...vq.beforeRate);
     if (v.fps > o.analysisFps) pre.push(`fps=${o.analysisFps}`);
+    pre.push(...vq.afterRate);
+    const detectors = [
+      `blackdetect=d=${o.blackMinS}:pix_th=${o.blackPixelThreshold}:pic_th=${o.blackPictureRatio}`,
+      `freezedetect=n=${o.freezeNoiseDb}dB:d=${o.freezeMinS}`,
+      `scdet=t=${o.sceneThreshold}:s=0`,
+    ];
+    // a side branch (quality's blur sampling) ends in a nullsink; the detectors go on in the main one
     chains.push(
-      `[0:v:0]${[
-        ...pre,
-        `blackdetect=d=${o.blackMinS}:pix_th=${o.blackPixelThreshold}:pic_th=${o.blackPictureRatio}`,
-        `freezedetect=n=${o.freezeNoiseDb}dB:d=${o.freezeMinS}`,
-        `scdet=t=${o.sceneThreshold}:s=0`,
-      ].join(',')}[vo]`,
+      vq.side.length
+        ? `[0:v:0]${[...pre, 'split'].join(',')}[vmain][vside];[vside]${vq.side.join(',')};[vmain]${detectors.join(',')}[vo]`
+        : `[0:v:0]${[...pre, ...detectors].join(',')}[vo]`,
     );
     maps.push('-map', '[vo]');
   }
@@ -194,23 +205,30 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
     const filters = [`silencedetect=n=${o.silenceNoiseDb}dB:d=${o.silenceMinS}`];
     // framelog=verbose keeps ebur128's 10-per-second measurement lines out of the info log
     if (o.loudness) filters.push('ebur128=framelog=verbose');
+    if (o.quality) filters.push(...audioQualityFilters(a.sampleRate));
     chains.push(`[0:a:${ap}]${filters.join(',')}[ao]`);
     maps.push('-map', '[ao]');
   }
 
   const parser = new SignalLogParser();
+  const quality = new QualityLogParser();
   try {
     await runFfmpeg({
       inputs: [{ source: fileArg(file), options: v && o.fastDecode ? ['-skip_loop_filter', 'all'] : [] }],
       complexFilter: chains.join(';'),
       outputOptions: [...maps, '-sn', '-dn', '-f', 'null'],
       output: '-',
-      onStderrLine: (l) => parser.line(l),
+      onStderrLine: (l) => {
+        if (!quality.line(l)) parser.line(l);
+      },
       timeoutS: opts.timeoutS,
     });
   } catch (err) {
     throw mediaFailure(file, err, 'analyse the picture and sound');
   }
   const ends = [v?.duration, a?.duration, probe.duration].filter((d): d is number => d !== undefined && d > 0);
-  return parser.finish(Math.max(0, ...ends), { freezeMinS: o.freezeMinS, blackMinS: o.blackMinS });
+  const signals = parser.finish(Math.max(0, ...ends), { freezeMinS: o.freezeMinS, blackMinS: o.blackMinS });
+  const q = o.quality ? quality.finish(v && { width: v.width, height: v.height }) : undefined;
+  if (q) signals.quality = q;
+  return signals;
 }

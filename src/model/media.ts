@@ -118,6 +118,33 @@ export interface MediaSignals {
   loudness?: Loudness;
   /** decoder errors seen while analysing (a clean file has none); see media's decodeIssues() */
   decodeErrors?: DecodeErrors;
+  /** picture and sound quality series measured in the same pass; judged by media's assessQuality() */
+  quality?: QualityMeasures;
+}
+
+/** Raw quality series (see docs/media.md): judged against config/quality.yaml when scoring, so new
+ *  thresholds apply to stored facts without decoding again. */
+export interface QualityMeasures {
+  video?: {
+    width: number;
+    height: number;
+    /** frames the decoder delivered (before any analysis frame-rate reduction) */
+    frames: number;
+    /** frames / covered time */
+    effectiveFps: number;
+    /** per whole second i (i..i+1 s): frames delivered, mean luma YAVG (0-255), mean blurdetect score */
+    framesPerS: number[];
+    brightness: number[];
+    blur: number[];
+  };
+  audio?: {
+    /** window length (s) of the series below */
+    windowS: number;
+    /** per window: RMS and peak level in dBFS (digital silence clamped to -120), flat factor */
+    rmsDb: number[];
+    peakDb: number[];
+    flat: number[];
+  };
 }
 
 export interface DecodeErrors {

@@ -4,6 +4,7 @@ import type { Finding, IntegrityIssue, SessionFacts, Verdict } from '../model/in
 import { evaluateRules, type RuleSet } from '../rules/index.js';
 import { decideVerdict, type VerdictPolicy } from '../rules/verdict.js';
 import { visualFindings } from '../vision/findings.js';
+import { qualityFindings } from './quality.js';
 
 export interface Scored {
   findings: Finding[];
@@ -12,7 +13,7 @@ export interface Scored {
 }
 
 export function scoreFacts(facts: SessionFacts, ruleSet: RuleSet, policy?: VerdictPolicy): Scored {
-  const findings = [...pipelineFindings(facts), ...visualFindings(facts), ...evaluateRules(ruleSet, facts)];
+  const findings = [...pipelineFindings(facts), ...qualityFindings(facts), ...visualFindings(facts), ...evaluateRules(ruleSet, facts)];
   const { verdict, reasons } = decideVerdict(findings, policy);
   return { findings, verdict, reasons };
 }

@@ -55,7 +55,7 @@ ul.issues li{margin:2px 0}
 .sp.low{background-image:repeating-linear-gradient(135deg,rgba(255,255,255,.75) 0 2px,transparent 2px 5px)}
 .sil{background:#c4c9d1}
 .ovl{background:#ff8a65}.tpv{background:repeating-linear-gradient(45deg,#e65100 0 3px,#ffcc80 3px 6px)}
-.blk{background:#26282c}.frz{background:repeating-linear-gradient(45deg,#6f83a3 0 3px,#b9c6da 3px 6px)}
+.blk{background:#26282c}.qlt{background:repeating-linear-gradient(-45deg,#c98a2b 0 3px,#f1d7a8 3px 6px)}.qlt.q-minor{opacity:.55}.frz{background:repeating-linear-gradient(45deg,#6f83a3 0 3px,#b9c6da 3px 6px)}
 .cut{width:2px;min-width:2px;background:#795548}
 .ve{background:#b2dfdb;border-radius:2px;opacity:.9}.ve.k-covered,.ve.k-customer-left,.ve.k-third-face{background:#ffab91}
 .fc0{background:#ef9a9a}.fc1{background:#ffe082}.fc2{background:#a5d6a7}.fc3{background:#ffab91}

@@ -302,6 +302,21 @@ function timeline(ctx: Ctx): SafeHtml {
         { seekable: seek },
       ),
     );
+    // Poor picture/sound stretches: the quality findings' evidence (what the thresholds judged poor).
+    const poor = r.findings.filter((f) => f.category === 'quality' && f.status === 'fail');
+    if (poor.length > 0) {
+      lanes.push(
+        lane(
+          m.lane.quality,
+          poor.flatMap((f) =>
+            f.evidence
+              .filter((e) => e.start !== undefined && e.end !== undefined)
+              .map((e) => span(`qlt q-${f.severity}`, e.start!, e.end!, dur, `${f.title} ${fmtRange(e.start!, e.end!)} ${e.note ?? ''}`, html` data-t="${e.start!.toFixed(2)}"`)),
+          ),
+          { seekable: seek, id: 'lane-quality' },
+        ),
+      );
+    }
     lanes.push(
       lane(
         m.lane.cuts,

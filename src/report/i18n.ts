@@ -83,6 +83,7 @@ export interface Messages {
     talk: string;
     overlap: string;
     thirdParty: string;
+    quality: string;
   };
   yes: string;
   no: string;
@@ -256,6 +257,7 @@ const zh: Messages = {
     talk: '抢话/第三方',
     overlap: '抢话',
     thirdParty: '第三方说话',
+    quality: '画质/音质差',
   },
   yes: '是',
   no: '否',
@@ -429,6 +431,7 @@ const en: Messages = {
     talk: 'Overlap/3rd party',
     overlap: 'Overlapping speech',
     thirdParty: 'Third-party voice',
+    quality: 'Poor picture/sound',
   },
   yes: 'yes',
   no: 'no',

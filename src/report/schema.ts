@@ -306,6 +306,10 @@ const signals = obj(
     cuts: arrayOf('scene cuts', ref('sceneCut', 'a cut')),
     loudness: ref('loudness', 'loudness of the whole audio'),
     decodeErrors: ref('decodeErrors', 'decoder errors, when any were seen'),
+    quality: {
+      type: 'object',
+      description: 'picture and sound quality series (docs/media.md), judged by the quality/video and quality/audio findings',
+    },
   },
   ['silence', 'black', 'frozen', 'cuts'],
 );
