@@ -97,7 +97,7 @@ describe('analyze: bad input', () => {
     copyFileSync(sample('missing-exclusions.meta.json'), join(d, `${name}.meta.json`));
     copyFileSync(sample('missing-exclusions.transcript.json'), join(d, `${name}.transcript.json`));
     const out = join(d, 'out');
-    const res = runCli(['analyze', join(d, `${name}.mp4`), '--out', out], { cwd: d });
+    const res = runCli(['analyze', join(d, `${name}.mp4`), '--out', out], { cwd: d, timeoutMs: 170_000 });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^FAIL/m);
@@ -107,5 +107,6 @@ describe('analyze: bad input', () => {
     for (const where of [dir, d, ROOT]) {
       expect(readdirSync(where).filter((f) => f.startsWith('pwned'))).toEqual([]);
     }
-  });
+    // a whole analysis with vision: about a minute on two busy cores
+  }, 180_000);
 });
