@@ -21,9 +21,10 @@ import type { Interval, IntegrityIssue, MediaSignals, Transcript, TranscriptCons
  *   recording higher still.
  * - silentShare + fullTranscriptS: "silent under a full transcript" (critical → FAIL) is < 5 % of at
  *   least 20 s of transcript time backed by sound …
- * - silentLufs: … and the track's integrated loudness at or below -50 LUFS (digital silence measures
- *   -70; a live microphone in a quiet room -60..-50). A quiet but real voice (-45 LUFS and up) can sit
- *   under the -35 dBFS silence threshold; it is flagged major (REVIEW), never FAILed.
+ * - silentLufs: … and the track's integrated loudness at or below -60 LUFS (digital silence measures
+ *   -70). Between -60 and -45 a quiet room and a very quiet real voice (speech recorded at 2 % volume
+ *   measures about -55) cannot be told apart by loudness: flagged major (REVIEW), never FAILed; a person
+ *   listens.
  */
 export const CONSISTENCY_THRESHOLDS = {
   endToleranceS: 2,
@@ -32,7 +33,7 @@ export const CONSISTENCY_THRESHOLDS = {
   maxUnbackedShare: 0.3,
   silentShare: 0.05,
   fullTranscriptS: 20,
-  silentLufs: -50,
+  silentLufs: -60,
 } as const;
 
 export type ConsistencyThresholds = { [K in keyof typeof CONSISTENCY_THRESHOLDS]: number };
