@@ -101,11 +101,16 @@ export function readKeyring(file = keyFilePath()): Keyring | undefined {
 export function signingKeyring(file = keyFilePath()): Keyring {
   const have = readKeyring(file);
   if (have) return have;
-  mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
   const { entry } = newKey();
   const body: KeyringFile = { format: KEYRING_FORMAT, current: entry.id, keys: [entry] };
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
+  } catch (err) {
+    // a key folder this user cannot write (another user's, read-only): say which, not "internal error"
+    throw new UserError(`${file}: cannot create the signing key file (${errorMessage(err)}); set --key or DUALREC_KEY_FILE to a private place this user can write`, file);
+  }
   try {
     linkSync(tmp, file);
   } catch (err) {

@@ -31,6 +31,10 @@ const report = (out: string, rel: string) => JSON.parse(readFileSync(join(out, r
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
+// the unprivileged user signs its reports with a key of its own, in a folder it owns
+const nobodyKeys = join(work, 'nobody-keys');
+mkdirSync(nobodyKeys, { mode: 0o700 });
+if (asRoot) chownSync(nobodyKeys, NOBODY, NOBODY);
 
 /** The CLI as an unprivileged user (as root: setpriv to nobody), so file permissions really apply. */
 function runUnprivileged(args: string[]): { code: number; stdout: string; stderr: string } {
@@ -38,7 +42,7 @@ function runUnprivileged(args: string[]): { code: number; stdout: string; stderr
   const cmd = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...node] : node;
   const r = spawnSync(cmd[0]!, cmd.slice(1), {
     cwd: work,
-    env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', HOME: work },
+    env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', HOME: work, DUALREC_KEY_FILE: join(nobodyKeys, 'signing-keys.json') },
     encoding: 'utf8',
     timeout: 240_000,
   });

@@ -149,4 +149,15 @@ describe('report signatures', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('can be read by others');
   });
+
+  it('names a key folder it cannot create, and writes no report', () => {
+    const notAFolder = join(work, 'not-a-folder');
+    writeFileSync(notAFolder, 'x');
+    const blockedOut = join(work, 'blocked-out');
+    const r = runCli(['analyze', join(work, 'in', 'flagged.transcript.json'), '--out', blockedOut, '--no-vision', '--key', join(notAFolder, 'k.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(notAFolder, 'k.json')}: cannot create the signing key file`);
+    expect(r.stderr).not.toContain('internal error');
+    expect(existsSync(join(blockedOut, 'flagged', 'report.json'))).toBe(false);
+  });
 });
