@@ -6,7 +6,11 @@ import { loadRuleSet, runRuleTests } from '../rules/index.js';
 import { displayPath, readScanFile, scanFiles } from '../rules/corpus-file.js';
 import { scanSentences, scoreScan, type ConceptScore, type ScannedSentence } from '../rules/scan.js';
 import { computeStats, isPgUrl, openStore, storePath, type RuleStats, type StatsFilter } from '../store/index.js';
-import { UserError } from '../util/errors.js';
+import { UserError, errorMessage } from '../util/errors.js';
+import { loadModelFile } from '../rules/suspect/model.js';
+import { DEFAULT_TRAIN_SPEC, readTrainSpec, readTrainingText, trainModel } from '../rules/suspect/train.js';
+import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 
 function rel(p: string): string {
   const r = relative(process.cwd(), p);
@@ -68,8 +72,10 @@ export function registerRulesCommand(program: Command): void {
     .option('--rules <dir...>', 'rule pack folders (default: the shipped rules/)')
     .option('--all', 'list every sentence, not only those where a rule fired (plain text) or the rules were wrong (labelled corpus)')
     .option('--json', 'print JSON: every sentence with what fired, and the scores')
-    .action((paths: string[], flags: { rules?: string[]; all?: boolean; json?: boolean }) => {
-      const rs = loadRuleSet(flags.rules);
+    .option('--no-models', 'patterns only: leave out the suspicion models (suspect: in the rules)')
+    .action((paths: string[], flags: { rules?: string[]; all?: boolean; json?: boolean; models: boolean }) => {
+      const loaded = loadRuleSet(flags.rules);
+      const rs = flags.models ? loaded : { ...loaded, models: new Map() };
       const sentences = scanFiles(paths).flatMap((f) => readScanFile(f));
       const scanned = scanSentences(rs, sentences);
       const labelled = scanned.some((x) => x.label);
@@ -93,6 +99,42 @@ export function registerRulesCommand(program: Command): void {
       }
       process.stdout.write(`${scanned.length} sentences from ${new Set(scanned.map((x) => x.file)).size} file(s); ${scanned.filter((x) => x.fires.length).length} with a rule firing\n`);
       if (score) process.stdout.write(formatScore(score.concepts, score.replies));
+    });
+
+  rules
+    .command('train')
+    .description('build the suspicion models (rules/models/*.json) from the labelled corpus and compliant sessions, as rules/models/train.yaml says; --check: exit 1 if a shipped model was trained on other data or settings')
+    .option('--spec <file>', 'training spec', DEFAULT_TRAIN_SPEC)
+    .option('--check', 'compare the shipped models with the training data instead of writing them')
+    .action((flags: { spec: string; check?: boolean }) => {
+      const spec = readTrainSpec(flags.spec);
+      const text = readTrainingText(spec);
+      let stale = 0;
+      for (const name of Object.keys(spec.models)) {
+        const file = join(dirname(resolve(flags.spec)), `${name}.json`);
+        if (flags.check) {
+          // stale when what it was trained on, or how, has changed (hash of every input file)
+          let why: string | undefined;
+          try {
+            const m = loadModelFile(file);
+            if (m.trainedOn.sha256 !== text.sha256) why = 'the corpus or sessions changed since it was trained';
+            else if (JSON.stringify(m.concepts) !== JSON.stringify(spec.models[name].concepts)) why = 'its concepts changed';
+            else if (m.settings.epochs !== spec.settings.epochs || m.settings.l2 !== spec.settings.l2 || m.settings.rate !== spec.settings.rate || m.settings.positiveWeight !== spec.settings.positiveWeight || m.settings.sessionWeight !== spec.settings.sessionWeight) why = 'the training settings changed';
+          } catch (err) {
+            why = errorMessage(err);
+          }
+          if (why) stale++;
+          process.stdout.write(`${why ? 'STALE' : 'ok   '} ${rel(file)}${why ? `: ${why}` : ''}\n`);
+          continue;
+        }
+        const model = trainModel(name, spec, text);
+        writeFileSync(file, `${JSON.stringify(model)}\n`, { mode: 0o644 });
+        process.stdout.write(`wrote ${rel(file)} (${name}: ${model.trainedOn.positives} violations, ${model.trainedOn.negatives} other sentences, ${Object.keys(model.weights).length} weights)\n`);
+      }
+      if (stale) {
+        process.stdout.write(`${stale} model(s) do not match the corpus they were trained on: run \`dualrec rules train\`\n`);
+        process.exitCode = 1;
+      }
     });
 
   rules

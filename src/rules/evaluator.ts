@@ -16,6 +16,7 @@ import { matchSlots } from './matchers/slot.js';
 import { matchExamples, nearestExample } from './matchers/examples.js';
 import { mentionKind } from './matchers/mention.js';
 import type { CompiledRule, RuleSet } from './types.js';
+import { suspectSpans } from './suspect/sentences.js';
 
 type Speaker = 'agent' | 'customer' | 'either';
 
@@ -647,6 +648,9 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
     const ev = trace.slice(0, 2).map((h) => hitEvidence(h, '疑似违规表述（部分）'));
     return [make(rule, '', 'undetermined', 0.4, ev, `${s.title}：出现疑似表述“${ev[0].matched}”，可能被误识别，需人工确认`)];
   }
+  // no pattern fired: a suspicion model may still recognise a paraphrase of a known violation
+  const suspect = suspicionOf(rule, ctx, view, negated);
+  if (suspect) return [suspect];
   // nothing said — but a garbled stretch could hide it
   const low = lowConfidenceIn(view);
   const lowDur = low.reduce((d, x) => d + (x.end - x.start), 0);
@@ -657,6 +661,25 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
   }
   const conf = 0.9 * (1 - lowDur / spoken);
   return [make(rule, '', 'pass', conf, ev, s.messages?.pass ?? (negated.length ? `未发现违规；出现否定表述“${ev[0].matched}”，属正确提示` : `未发现：${s.title}`))];
+}
+
+/** The rule's suspicion model over the sentences its patterns left alone: undetermined, never fail. */
+function suspicionOf(rule: CompiledRule, ctx: Context, view: TextView, negated: Hit[]): Finding | undefined {
+  const cfg = rule.spec.suspect;
+  const model = cfg && ctx.ruleSet.models.get(cfg.model);
+  if (!cfg || !model) return undefined;
+  // a sentence holding a caution the rule recognised ("不保本") is that caution, not a claim
+  const spans = suspectSpans(view, model, cfg.threshold, (a, b) => negated.some((h) => h.view === view && h.start < b && h.end > a));
+  if (!spans.length) return undefined;
+  const ev = spans.slice(0, 3).map((sp) => {
+    const h: Hit = { view, start: sp.start, end: sp.end, by: 'model', what: model.name, similarity: sp.score };
+    const e = hitEvidence(h, `与已知违规说法相似（模型 ${model.name}，${Math.round(sp.score * 100)}%）`);
+    e.similarity = Math.round(sp.score * 100) / 100;
+    const near = model.nearest(view.text.slice(sp.start, sp.end), view.canon.slice(sp.start, sp.end));
+    if (near) e.example = near;
+    return e;
+  });
+  return make(rule, '', 'undetermined', 0.4, ev, `${rule.spec.title}：未匹配到规则用语，但“${ev[0].matched}”与已知违规说法相似，需人工确认`);
 }
 
 function evalSilence(rule: CompiledRule, ctx: Context): Finding[] {

@@ -16,9 +16,12 @@ import type { CompiledMatch, CompiledRule, CompiledSlot, Keyword, RuleSet } from
 import { lineOf, parseYaml, readRuleFile, registerKnownKeys, validate, yamlToJs, type YamlDoc } from './yamlfile.js';
 import { buildIdf, compileExample, finishExamples } from './matchers/examples.js';
 import type { IdfModel } from '../text/similarity.js';
+import { loadModel, type SuspectModel } from './suspect/model.js';
 
 export const DEFAULT_RULES_DIR = join(PROJECT_ROOT, 'rules');
 const LEXICON_DIR = 'lexicon';
+/** suspicion models (rules train) live here, beside the packs */
+const MODELS_DIR = 'models';
 
 registerKnownKeys([
   ...Object.keys(RuleSchema.shape),
@@ -31,6 +34,8 @@ registerKnownKeys([
 interface Found {
   rules: { path: string; pack: string }[];
   lexicon: string[];
+  /** model name → file (a later folder's model replaces the shipped one) */
+  models: Map<string, string>;
 }
 
 function isYaml(p: string): boolean {
@@ -56,6 +61,8 @@ function discover(dir: string, found: Found, packRoot: string): void {
     if (e.isDirectory()) {
       if (e.name === LEXICON_DIR) {
         for (const f of readdirSync(p).sort()) if (isYaml(f)) found.lexicon.push(join(p, f));
+      } else if (e.name === MODELS_DIR) {
+        for (const f of readdirSync(p).sort()) if (f.endsWith('.json')) found.models.set(f.slice(0, -5), join(p, f));
       } else discover(p, found, packRoot);
     } else if (e.isFile() && isYaml(e.name)) {
       const rel = relative(packRoot, dir);
@@ -203,6 +210,9 @@ function compileRule(y: YamlDoc, base: (string | number)[], raw: unknown, pack: 
   if (spec.kind === 'silence' && !spec.silence) {
     throw new UserError(`${y.file}:${line}: rule "${spec.id}": field "silence" is required for a silence rule`, y.file);
   }
+  if (spec.suspect && spec.kind !== 'prohibited') {
+    throw new UserError(`${y.file}:${lineOf(y, [...base, 'suspect'])}: rule "${spec.id}": field "suspect" is for prohibited rules only`, y.file);
+  }
   if (spec.kind === 'prohibited' && (spec.confirm || spec.speech_rate)) {
     throw new UserError(`${y.file}:${lineOf(y, [...base, spec.confirm ? 'confirm' : 'speech_rate'])}: rule "${spec.id}": a prohibited rule takes no confirm/speech_rate`, y.file);
   }
@@ -337,7 +347,7 @@ export function loadLexicon(files: string[]): Lexicon {
  */
 export function loadRuleSet(dirs?: string[]): RuleSet {
   const roots = dirs && dirs.length ? dirs.map((d) => resolve(d)) : [DEFAULT_RULES_DIR];
-  const found: Found = { rules: [], lexicon: [] };
+  const found: Found = { rules: [], lexicon: [], models: new Map() };
   for (const d of roots) discover(d, found, d);
   const defaultLex = join(DEFAULT_RULES_DIR, LEXICON_DIR);
   let lexFiles = found.lexicon;
@@ -348,6 +358,14 @@ export function loadRuleSet(dirs?: string[]): RuleSet {
     // no shipped lexicon (unusual install): the given folders must bring their own
   }
   const lexicon = loadLexicon(lexFiles);
+  const modelFiles = new Map<string, string>();
+  try {
+    const shippedModels = join(DEFAULT_RULES_DIR, MODELS_DIR);
+    for (const f of readdirSync(shippedModels).sort()) if (f.endsWith('.json')) modelFiles.set(f.slice(0, -5), join(shippedModels, f));
+  } catch {
+    // no shipped models: rules naming one must bring it
+  }
+  for (const [k, v] of found.models) modelFiles.set(k, v);
 
   const hash = createHash('sha256');
   for (const f of [...lexFiles].sort()) hash.update(`lexicon:${basename(f)}\0`).update(readFileSync(f)).update('\0');
@@ -391,12 +409,24 @@ export function loadRuleSet(dirs?: string[]): RuleSet {
   // disabled rules still take part in validation (a reference to one is not an error)
   const sorted = sortRules(rules, docs).filter((r) => r.spec.enabled);
   const idf = exampleBackground(rules, lexicon);
+  const models = new Map<string, SuspectModel>();
+  for (const r of sorted) {
+    const name = r.spec.suspect?.model;
+    if (!name || models.has(name)) continue;
+    const file = modelFiles.get(name);
+    if (!file) {
+      throw new UserError(`${r.file}:${r.line}: rule "${r.id}": field "suspect.model": no model "${name}" (looked for ${name}.json in ${join(DEFAULT_RULES_DIR, MODELS_DIR)} and the given folders' models/); run \`dualrec rules train\``, r.file);
+    }
+    models.set(name, loadModel(file));
+    hash.update(`model:${name}\0`).update(readFileSync(file)).update('\0');
+  }
   return {
     version: hash.digest('hex').slice(0, 16),
     packs: [...packs].sort(),
     rules: sorted,
     lexicon,
     idf,
+    models,
     files: found.rules.map((r) => r.path),
   };
 }

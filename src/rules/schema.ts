@@ -168,6 +168,13 @@ export const RuleSchema = z
     confirm: ConfirmSchema.optional(),
     speech_rate: SpeechRateSchema.optional(),
     silence: SilenceSchema.optional(),
+    /** prohibited rules: ask a suspicion model (rules/models/<model>.json, built by `dualrec rules
+     *  train`) about every agent sentence the patterns did not flag; a sentence scoring at or above
+     *  `threshold` makes the finding undetermined (REVIEW), never fail */
+    suspect: z
+      .object({ model: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a model name: lowercase a-z 0-9 -'), threshold: z.number().min(0.05).max(0.99) })
+      .strict()
+      .optional(),
     /** Chinese messages; defaults are generated from the title */
     messages: z
       .object({ pass: z.string().optional(), fail: z.string().optional() })

@@ -3,6 +3,7 @@ import type { RE2JS } from 're2js';
 import type { Pattern } from '../text/corpus.js';
 import type { Lexicon } from '../text/lexicon.js';
 import type { RuleSpec } from './schema.js';
+import type { SuspectModel } from './suspect/model.js';
 import type { ExampleBlock } from './matchers/examples.js';
 import type { IdfModel } from '../text/similarity.js';
 
@@ -76,5 +77,7 @@ export interface RuleSet {
   lexicon: Lexicon;
   /** IDF background of the example matcher (every example and test text of the loaded rules) */
   idf: IdfModel;
+  /** suspicion models the rules name (`suspect.model`), by name */
+  models: Map<string, SuspectModel>;
   files: string[];
 }

@@ -6,7 +6,7 @@ export interface Hit {
   /** [start, end) in view characters */
   start: number;
   end: number;
-  by: 'any' | 'all' | 'at_least' | 'regex' | 'script' | 'slot' | 'example';
+  by: 'any' | 'all' | 'at_least' | 'regex' | 'script' | 'slot' | 'example' | 'model';
   /** the rule word / template / script that matched */
   what: string;
   /** 0..1 for fuzzy matches (script coverage; 0.9 for a pinyin-only keyword match) */
