@@ -58,18 +58,21 @@ describe('real-wording corpus, holdout part (regression floors)', () => {
   const { sentences, score, misses, sum } = scorePart('holdout');
 
   it('holds a few hundred sentences from sources of its own', () => {
-    expect(sentences.length).toBeGreaterThanOrEqual(450);
+    expect(sentences.length).toBeGreaterThanOrEqual(700);
     expect(new Set(sentences.map((s) => `${s.file}#${s.source}`)).size).toBeGreaterThanOrEqual(8);
   });
 
   it('stays at or above what it scored when first measured', () => {
-    // holdout 2 (scored once at b12351f), holdout 4 (once at 48e6918) and holdout 5 (proxy and guarantee
-    // only, once at 9ed9e18), together at 9ed9e18: stated disclosures found 92/105, violations flagged by
-    // some prohibited rule 124/195 (proxy 37/83, guarantee 60/84, deposit 27/28), cautions and neutral
-    // sentences fired on 4/114, one hedge read as a yes ("…吧" guess)
+    // holdout 2 (scored once at b12351f), holdout 4 (once at 48e6918), holdout 5 (proxy and guarantee,
+    // once at 9ed9e18) and holdout 6 (proxy and guarantee, once at 09c3b6f, after the suspicion models;
+    // holdouts 2, 4 and 5 had chosen the models' settings), together at 09c3b6f: stated disclosures found
+    // 92/105; violations flagged by some prohibited rule 250/324 (patterns alone 214: proxy 64→82/134,
+    // guarantee 95→112/133, deposit 55→56/57); cautions and neutral sentences fired on 12/208, the
+    // models on none; one hedge read as a yes ("…吧" guess)
     expect(sum((c) => c.statesFound) / sum((c) => c.states), misses((w) => w.includes('stated, not found'))).toBeGreaterThanOrEqual(0.85);
-    expect(sum((c) => c.violatesFlagged) / sum((c) => c.violates), misses((w) => w.includes('violation not caught'))).toBeGreaterThanOrEqual(0.6);
-    expect(sum((c) => c.cautionsFired) / sum((c) => c.cautions), misses((w) => /^(cautions|neutral), but/.test(w))).toBeLessThanOrEqual(0.08);
+    expect(sum((c) => c.violatesFlagged) / sum((c) => c.violates), misses((w) => w.includes('violation not caught'))).toBeGreaterThanOrEqual(0.75);
+    expect(sum((c) => c.cautionsFired) / sum((c) => c.cautions), misses((w) => /^(cautions|neutral), but/.test(w))).toBeLessThanOrEqual(0.06);
+    expect(sum((c) => c.cautionsSuspect)).toBeLessThanOrEqual(2);
     expect(score.replies.hedges?.affirmative ?? 0).toBeLessThanOrEqual(1);
   });
 });
