@@ -71,20 +71,30 @@ const first = performance.now();
 let findings = evaluateRules(ruleSet, facts);
 const firstMs = performance.now() - first;
 
-const times: number[] = [];
-const cpu: number[] = [];
-for (let i = 0; i < 25; i++) {
-  // a fresh transcript object each time: nothing per-transcript is reused between runs
-  const f = { ...facts, transcript: { ...facts.transcript!, segments: facts.transcript!.segments.map((s) => ({ ...s })) } };
-  const c0 = process.cpuUsage();
-  const a = performance.now();
-  findings = evaluateRules(ruleSet, f);
-  times.push(performance.now() - a);
-  const c = process.cpuUsage(c0);
-  cpu.push((c.user + c.system) / 1000);
+/** median wall and CPU ms of evaluateRules over fresh copies of the transcript */
+function measure(rs: typeof ruleSet, runs = 25): { med: number; cpuMed: number; times: number[] } {
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // a fresh transcript object each time: nothing per-transcript is reused between runs
+    const f = { ...facts, transcript: { ...facts.transcript!, segments: facts.transcript!.segments.map((s) => ({ ...s })) } };
+    const c0 = process.cpuUsage();
+    const a = performance.now();
+    findings = evaluateRules(rs, f);
+    times.push(performance.now() - a);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { med: median(times), cpuMed: median(cpu), times };
 }
-const med = median(times);
-const cpuMed = median(cpu);
+// the suspicion models (suspect: in the rules) scored against the same rules without them, interleaved
+const withModels: number[] = [];
+const without: number[] = [];
+for (let round = 0; round < 5; round++) {
+  without.push(measure({ ...ruleSet, models: new Map() }, 5).cpuMed);
+  withModels.push(measure(ruleSet, 5).cpuMed);
+}
+const { med, cpuMed, times } = measure(ruleSet);
 const { verdict } = decideVerdict(findings);
 console.log(`rules: ${ruleSet.rules.length} in ${ruleSet.packs.length} packs, loaded in ${loadMs.toFixed(0)} ms`);
 console.log(`transcript: ${segs} segments, ${chars} characters, ${(facts.transcript!.segments.at(-1)!.end / 60).toFixed(1)} min`);
@@ -92,4 +102,5 @@ console.log(`evaluateRules: first run ${firstMs.toFixed(1)} ms (cold caches), me
 // on a shared machine wall time includes waiting for a core; CPU time is what the work costs
 console.log(`CPU time per run: median ${cpuMed.toFixed(1)} ms (wall/CPU ${(med / cpuMed).toFixed(2)}: above 1 means the machine was busy)`);
 console.log(`target ≤ 20 ms: wall median is ${(med / 20).toFixed(2)}× the target, CPU median ${(cpuMed / 20).toFixed(2)}×`);
+console.log(`suspicion models: CPU median ${median(withModels).toFixed(1)} ms with, ${median(without).toFixed(1)} ms without (${(median(withModels) / median(without)).toFixed(2)}×)`);
 console.log(`(${findings.length} findings, verdict ${verdict})`);

@@ -35,6 +35,8 @@ export interface SuspectModel {
   file: string;
   concepts: string[];
   score(norm: string, canon: string): number;
+  /** the same, over features already extracted (windowFeatures), so several models share them */
+  scoreWindows(windows: string[][]): number;
   /** the training violation sharing the most weight with the sentence */
   nearest(norm: string, canon: string): string | undefined;
 }
@@ -44,24 +46,29 @@ export interface SuspectModel {
 const WINDOW = 80;
 const STEP = 40;
 
+/** The features of a sentence, one list per window (one window for a sentence of ≤ 80 characters). */
+export function windowFeatures(norm: string, canon: string): string[][] {
+  if (norm.length <= WINDOW) return [sentenceFeatures(norm, canon)];
+  const out: string[][] = [];
+  for (let a = 0; a < norm.length; a += STEP) {
+    out.push(sentenceFeatures(norm.slice(a, a + WINDOW), canon.slice(a, a + WINDOW)));
+    if (a + WINDOW >= norm.length) break;
+  }
+  return out;
+}
+
 export function compileModel(m: ModelFile, file: string): SuspectModel {
   const w = new Map(Object.entries(m.weights));
   const exampleFeatures = m.examples.map((e) => new Set(featuresOfText(e)));
   const logit = (f: string[]): number => f.reduce((z, x) => z + (w.get(x) ?? 0), m.bias);
   const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+  const scoreWindows = (windows: string[][]): number => windows.reduce((best, f) => Math.max(best, sigmoid(logit(f))), 0);
   return {
     name: m.name,
     file,
     concepts: m.concepts,
-    score(norm, canon) {
-      if (norm.length <= WINDOW) return sigmoid(logit(sentenceFeatures(norm, canon)));
-      let best = 0;
-      for (let a = 0; a < norm.length; a += STEP) {
-        best = Math.max(best, sigmoid(logit(sentenceFeatures(norm.slice(a, a + WINDOW), canon.slice(a, a + WINDOW)))));
-        if (a + WINDOW >= norm.length) break;
-      }
-      return best;
-    },
+    scoreWindows,
+    score: (norm, canon) => scoreWindows(windowFeatures(norm, canon)),
     nearest(norm, canon) {
       const f = sentenceFeatures(norm, canon).filter((x) => (w.get(x) ?? 0) > 0);
       let best: string | undefined;

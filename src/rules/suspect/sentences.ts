@@ -2,7 +2,10 @@
 // the view, so a sentence ASR cut across segments is one) is scored; those at or above the
 // threshold come back, best first.
 import type { TextView } from '../../text/corpus.js';
-import type { SuspectModel } from './model.js';
+import { windowFeatures, type SuspectModel } from './model.js';
+
+/** features per sentence start, per view: every model of a session reads the same sentences */
+const featureCache = new WeakMap<TextView, Map<number, string[][]>>();
 
 export interface SuspectSpan {
   start: number;
@@ -19,7 +22,11 @@ export function suspectSpans(view: TextView, model: SuspectModel, threshold: num
     let b = a + 1;
     while (b < n && !view.sbrk[b]) b++;
     if (b - a >= 4 && !skip(a, b)) {
-      const score = model.score(view.text.slice(a, b), view.canon.slice(a, b));
+      let cache = featureCache.get(view);
+      if (!cache) featureCache.set(view, (cache = new Map()));
+      let windows = cache.get(a);
+      if (!windows) cache.set(a, (windows = windowFeatures(view.text.slice(a, b), view.canon.slice(a, b))));
+      const score = model.scoreWindows(windows);
       if (score >= threshold) out.push({ start: a, end: b, score });
     }
     a = b;
