@@ -23,7 +23,11 @@ export const ModelFileSchema = z
     trainedOn: z.object({ files: z.array(z.string()), sha256: z.string(), positives: z.number(), negatives: z.number() }).strict(),
     settings: z.object({ epochs: z.number(), l2: z.number(), rate: z.number(), positiveWeight: z.number(), sessionWeight: z.number() }).strict(),
     bias: z.number(),
-    weights: z.record(z.string(), z.number()),
+    // tens of thousands of entries: checked in one loop (a zod record costs a quarter second per load)
+    weights: z.custom<Record<string, number>>(
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x)),
+      'an object of feature → finite number',
+    ),
     /** the training violations, shown as "resembles" evidence */
     examples: z.array(z.string()).max(5000),
   })
@@ -59,7 +63,8 @@ export function windowFeatures(norm: string, canon: string): string[][] {
 
 export function compileModel(m: ModelFile, file: string): SuspectModel {
   const w = new Map(Object.entries(m.weights));
-  const exampleFeatures = m.examples.map((e) => new Set(featuresOfText(e)));
+  // built on first use: only a session with a suspect sentence needs the nearest example
+  let exampleFeatures: Set<string>[] | undefined;
   const logit = (f: string[]): number => f.reduce((z, x) => z + (w.get(x) ?? 0), m.bias);
   const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
   const scoreWindows = (windows: string[][]): number => windows.reduce((best, f) => Math.max(best, sigmoid(logit(f))), 0);
@@ -73,6 +78,7 @@ export function compileModel(m: ModelFile, file: string): SuspectModel {
       const f = sentenceFeatures(norm, canon).filter((x) => (w.get(x) ?? 0) > 0);
       let best: string | undefined;
       let bestScore = 0;
+      exampleFeatures ??= m.examples.map((e) => new Set(featuresOfText(e)));
       exampleFeatures.forEach((ef, i) => {
         let s = 0;
         for (const x of f) if (ef.has(x)) s += w.get(x)!;
