@@ -14,12 +14,12 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
-import type { AnalyzeJobResult } from '../batch/analyze-job.js';
-import { hashReportFiles, unanalysableResult } from '../batch/analyze-job.js';
-import { asrModelKey } from '../batch/fingerprint.js';
-import { JobTimeoutError, WorkerPool } from '../batch/pool.js';
-import { WORKER_ENTRY, removeStaleTempFiles } from '../batch/run.js';
-import type { WorkerInit, WorkerJob } from '../batch/worker.js';
+import { ANALYZE_WORKER, unanalysableResult, type AnalyzeJobResult } from '../jobs/analyze-job.js';
+import { reportIntact, sameMadeFrom } from '../jobs/current-run.js';
+import { asrModelKey } from '../jobs/fingerprint.js';
+import { JobTimeoutError, WorkerPool } from '../jobs/pool.js';
+import { removeStaleTempFiles } from '../jobs/temp-files.js';
+import type { WorkerInit, WorkerJob } from '../jobs/worker.js';
 import { isCurrent, isPgUrl, openStore, type Store } from '../store/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
@@ -114,7 +114,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     let e = pools.get(key);
     if (!e) {
       e = {
-        pool: new WorkerPool<WorkerJob, AnalyzeJobResult>(WORKER_ENTRY, { size: concurrency, workerData: init, jobTimeoutMs: timeoutMs }),
+        pool: new WorkerPool<WorkerJob, AnalyzeJobResult>(ANALYZE_WORKER, { size: concurrency, workerData: init, jobTimeoutMs: timeoutMs }),
         busy: 0,
         lastUsed: Date.now(),
       };
@@ -138,15 +138,9 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     const cur = await store.getSession(d.session.key);
     if (!isCurrent(cur)) return undefined;
     const r = cur.run;
-    const same = r.inputsSha256 === d.inputsSha256 && r.rulesVersion === d.rulesVersion && r.model === d.model && r.toolVersion === d.toolVersion;
     // with --force only a run of this very batch counts as done
-    if (!same || r.status !== 'done' || (d.force && r.batchId !== d.batchId) || !r.verdict) return undefined;
-    try {
-      const h = hashReportFiles(d.session.reportDir);
-      if (h.json !== r.reportJsonSha256 || h.html !== r.reportHtmlSha256) return undefined;
-    } catch {
-      return undefined;
-    }
+    if (!sameMadeFrom(r, d) || r.status !== 'done' || (d.force && r.batchId !== d.batchId) || !r.verdict) return undefined;
+    if (!reportIntact(r, d.session.reportDir)) return undefined;
     return { sessionKey: d.session.key, sessionId: cur.sessionId, runId: r.id, verdict: r.verdict, risk: r.risk ?? 0, reason: r.error ?? r.problem, reused: true, worker: name };
   };
 

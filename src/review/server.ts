@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { artefactsToFacts } from '../batch/facts.js';
+import { artefactsToFacts } from '../jobs/facts.js';
 import type { Report } from '../model/index.js';
 import { maskReport, maskSegments, maskValue } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
