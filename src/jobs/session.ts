@@ -17,6 +17,7 @@ export interface BatchSession {
   /** YYYY-MM-DD */
   recordedOn?: string;
 }
+
 export interface SessionOutcome {
   key: string;
   name: string;
