@@ -17,6 +17,7 @@ import { Queue } from 'bullmq';
 
 process.env.DUALREC_LOG_LEVEL ??= 'warn';
 const { runBatch } = await import('../src/batch/run.js');
+const { runOnQueue } = await import('../src/queue/enqueue.js');
 const { parseQueueUrl, QUEUE_PREFIX } = await import('../src/queue/connection.js');
 const { makeInbox, addTranscriptOnly } = await import('../tests/batch/inbox.js');
 const { REDIS_URL, PG_URL, pgStoreUrl, dropSchemas } = await import('../tests/queue/services.js');
@@ -122,7 +123,7 @@ try {
       const queueName = `bench-${n}-${Date.now()}`;
       await Promise.all(Array.from({ length: n }, (_, i) => startWorker(queueName, pg.url, `w${i + 1}`)));
       const t0 = performance.now();
-      const s = await runBatch({ inbox, outDir: join(work, `queue-${label}-${n}`), store: pg.url, queue: REDIS_URL, queueName, wait: true, vision });
+      const s = await runBatch({ inbox, outDir: join(work, `queue-${label}-${n}`), store: pg.url, queue: REDIS_URL, queueName, wait: true, vision }, runOnQueue);
       const ms = performance.now() - t0;
       await stopWorkers();
       checkRun(`queue ${n}`, s);
@@ -156,7 +157,7 @@ try {
   for (let i = 0; i < probes; i++) {
     const dir = join(work, 'probes', String(i));
     addTranscriptOnly(dir, `p${i}`, i % 2 ? 'missing-exclusions' : 'compliant-participating');
-    checkRun('probe', await runBatch({ inbox: dir, outDir: join(work, 'probe-out', String(i)), store: pg.url, queue: REDIS_URL, queueName, wait: true, vision: false }));
+    checkRun('probe', await runBatch({ inbox: dir, outDir: join(work, 'probe-out', String(i)), store: pg.url, queue: REDIS_URL, queueName, wait: true, vision: false }, runOnQueue));
   }
   await stopWorkers();
   const lat = await jobTimes(queueName);

@@ -9,19 +9,7 @@ import { reportFolderName } from '../pipeline/analyze.js';
 import { loadSessionMeta, sessionsInFolder, type SessionInput } from '../pipeline/session.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { describeFsError, isFsError } from '../pipeline/input-error.js';
-
-export interface BatchSession {
-  input: SessionInput;
-  /** folder of the session relative to the inbox, '/'-separated ('' at the top) */
-  relDir: string;
-  reportDir: string;
-  /** stable store key: one per report folder, hence one current report per recording */
-  key: string;
-  /** valid sidecar metadata; undefined when there is none or it is broken (the worker reports why) */
-  meta?: SessionMeta;
-  /** YYYY-MM-DD */
-  recordedOn?: string;
-}
+import type { BatchSession } from '../jobs/session.js';
 
 export function sessionKey(reportDir: string): string {
   return createHash('sha256').update(resolve(reportDir)).digest('hex').slice(0, 32);

@@ -6,10 +6,10 @@ import { buildReport, writeReport } from '../pipeline/analyze.js';
 import { loadRuleSet, type RuleSet } from '../rules/index.js';
 import type { Artefact } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
-import { hashReportFiles } from './analyze-job.js';
-import { artefactsToFacts } from './facts.js';
-import type { WorkerReply } from './pool.js';
-import { riskScore } from './risk.js';
+import { hashReportFiles } from '../jobs/analyze-job.js';
+import { artefactsToFacts } from '../jobs/facts.js';
+import type { WorkerReply } from '../jobs/pool.js';
+import { riskScore } from '../jobs/risk.js';
 
 export interface RescoreInit {
   ruleDirs?: string[];

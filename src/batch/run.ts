@@ -2,73 +2,33 @@
 // each result in one transaction → index.html → summary. Crash-safe by construction: reports are
 // written atomically before the store records them, the store commits each session on its own, and
 // a re-run re-analyses whatever has no finished run whose report is still the one on disk.
-// With `queue` set the same plan is handed to BullMQ workers on other machines (src/queue) instead.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+// With `queue` set the same plan is handed to BullMQ workers on other machines instead, through the
+// queue runner the caller gives (src/queue's runOnQueue: the batch itself has no queue code).
+import { existsSync, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Verdict } from '../model/index.js';
 import { loadRuleSet } from '../rules/index.js';
-import { isCurrent, openStore, storePath, type SessionRecord, type Store } from '../store/index.js';
+import { isCurrent, openStore, storePath, type Store } from '../store/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
-import { hashReportFiles, unanalysableResult, type AnalyzeJob, type AnalyzeJobResult } from './analyze-job.js';
-import { discoverInbox, type BatchSession } from './discover.js';
+import { ANALYZE_WORKER, unanalysableResult, type AnalyzeJob, type AnalyzeJobResult } from '../jobs/analyze-job.js';
+import { storedRunState } from '../jobs/current-run.js';
+import { discoverInbox } from './discover.js';
 import { checkOutputDir, storeProblem } from '../pipeline/preflight.js';
 import { describeFsError, isFsError } from '../pipeline/input-error.js';
-import { asrModelKey, fingerprint, type Fingerprint } from './fingerprint.js';
+import { asrModelKey, fingerprint, type Fingerprint } from '../jobs/fingerprint.js';
 import { writeIndexHtml } from './index-page.js';
-import { WorkerPool } from './pool.js';
-import { progressSink, type ProgressSink } from './progress.js';
-import type { WorkerInit } from './worker.js';
+import type { BatchOptions, BatchPlan, QueueRunner, QueueSummary } from '../jobs/plan.js';
+import { WorkerPool } from '../jobs/pool.js';
+import { progressSink } from '../jobs/progress.js';
+import { outcome, sessionRecord, type BatchSession, type SessionOutcome } from '../jobs/session.js';
+import { removeStaleTempFiles } from '../jobs/temp-files.js';
+import type { WorkerInit } from '../jobs/worker.js';
 
 export const DEFAULT_QUEUE_VERDICTS: readonly Verdict[] = ['FAIL', 'REVIEW'];
-
-export interface BatchOptions {
-  inbox: string;
-  outDir: string;
-  /** default `<outDir>/dualrec.sqlite` (or DUALREC_STORE) */
-  store?: string;
-  /** worker threads; default: the number of cores */
-  concurrency?: number;
-  /** YYYY-MM-DD: only sessions recorded on or after */
-  since?: string;
-  ruleDirs?: string[];
-  model?: string;
-  forceAsr?: boolean;
-  /** false: skip the picture (the visual checks then say they were not done) */
-  vision?: boolean;
-  /** re-analyse even unchanged sessions */
-  force?: boolean;
-  lang?: 'zh' | 'en';
-  queueVerdicts?: readonly Verdict[];
-  /** a session taking longer fails (and its worker is replaced) */
-  sessionTimeoutMs?: number;
-  cacheDir?: string;
-  progress?: ProgressSink;
-  /** redis:// URL: hand the sessions to queue workers (`dualrec worker`) instead of analysing them here */
-  queue?: string;
-  /** BullMQ queue name (default "analyze") */
-  queueName?: string;
-  /** with `queue`: follow the workers until every job is finished, then summarise as a local batch does */
-  wait?: boolean;
-  /** with `queue`: tries per job when the fault is transient (store or Redis down, worker crash) */
-  attempts?: number;
-}
-
-export interface SessionOutcome {
-  key: string;
-  name: string;
-  relDir: string;
-  verdict?: Verdict;
-  risk?: number;
-  reportDir: string;
-  /** queued: handed to queue workers, not waited for */
-  status: 'analysed' | 'skipped' | 'failed' | 'queued';
-  /** could not be analysed, or analysed with a critical problem, or the program failed on it */
-  reason?: string;
-}
 
 export interface BatchSummary {
   batchId: string;
@@ -91,76 +51,9 @@ export interface BatchSummary {
   queue?: QueueSummary;
 }
 
-export interface QueueSummary {
-  /** the Redis URL without its password */
-  url: string;
-  name: string;
-  /** jobs added by this batch */
-  enqueued: number;
-  /** sessions whose job was already waiting or running (a batch enqueued earlier): followed, not added */
-  alreadyQueued: number;
-  /** false: the batch handed the jobs over and did not wait (sessions are `queued`) */
-  waited: boolean;
-  /** queue workers that took part (by name), when waited */
-  workers?: string[];
-}
-
-/** What a batch decided to do, before anything runs: shared by the local pool and the queue. */
-export interface BatchPlan {
-  batchId: string;
-  startedAt: string;
-  rulesVersion: string;
-  discovered: number;
-  inScope: BatchSession[];
-  todo: { s: BatchSession; fp: Fingerprint }[];
-  /** filled as sessions are skipped or finish */
-  outcomes: Map<string, SessionOutcome>;
-  reportsChanged: number;
-  abandonedRuns: number;
-  queueVerdicts: readonly Verdict[];
-}
-
-export const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-
-/** Temp files from writeFileAtomic left by a killed process: `.<name>.<pid>.<hex>.tmp`. */
-export function removeStaleTempFiles(dir: string): number {
-  let removed = 0;
-  if (!existsSync(dir)) return 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) removed += removeStaleTempFiles(p);
-    else if (e.isFile() && /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/.test(e.name)) {
-      rmSync(p, { force: true });
-      removed++;
-    }
-  }
-  return removed;
-}
-
-/** The current run is still good when its inputs, rules, model and tool match and its report is untouched. */
-export function upToDate(
-  current: { inputsSha256: string; rulesVersion: string; model: string; toolVersion: string; reportJsonSha256?: string; reportHtmlSha256?: string },
-  fp: Fingerprint,
-  rulesVersion: string,
-  reportDir: string,
-): 'same' | 'changed-inputs' | 'report-changed' {
-  if (
-    current.inputsSha256 !== fp.inputsSha256 ||
-    current.rulesVersion !== rulesVersion ||
-    current.model !== fp.model ||
-    current.toolVersion !== TOOL_VERSION
-  ) {
-    return 'changed-inputs';
-  }
-  try {
-    const h = hashReportFiles(reportDir);
-    return h.json === current.reportJsonSha256 && h.html === current.reportHtmlSha256 ? 'same' : 'report-changed';
-  } catch {
-    return 'report-changed';
-  }
-}
-
-export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
+/** A batch with `opts.queue` set needs `runOnQueue` (src/queue/enqueue.ts), which runs the plan on the queue. */
+export async function runBatch(opts: BatchOptions, runOnQueue?: QueueRunner): Promise<BatchSummary> {
+  if (opts.queue && !runOnQueue) throw new Error('runBatch: a batch with a queue URL needs the queue runner');
   const inbox = resolve(opts.inbox);
   if (!existsSync(inbox) || !statSync(inbox).isDirectory()) throw new UserError(`${opts.inbox}: no such folder`, opts.inbox);
   const outDir = resolve(opts.outDir);
@@ -175,7 +68,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   try {
     const lock = await store.acquireLock({ command: 'batch', pid: process.pid, host: hostname(), startedAt });
     try {
-      return await runLocked(store, { ...opts, inbox, outDir }, ruleSet.version, batchId, startedAt);
+      return await runLocked(store, { ...opts, inbox, outDir }, ruleSet.version, batchId, startedAt, runOnQueue);
     } finally {
       await lock.release();
     }
@@ -194,11 +87,10 @@ async function runLocked(
   rulesVersion: string,
   batchId: string,
   startedAt: string,
+  runOnQueue: QueueRunner | undefined,
 ): Promise<BatchSummary> {
   const plan = await planBatch(store, opts, rulesVersion, batchId, startedAt);
-  if (opts.queue) {
-    // loaded only here: a local batch never pays for BullMQ
-    const { runOnQueue } = await import('../queue/enqueue.js');
+  if (opts.queue && runOnQueue) {
     const queue = await runOnQueue(store, plan, { ...opts, queue: opts.queue });
     return finishBatchRun(store, plan, opts, queue);
   }
@@ -264,7 +156,7 @@ export async function planBatch(
     }
     const cur = await store.getSession(s.key);
     if (!opts.force && isCurrent(cur)) {
-      const state = upToDate(cur.run, fp, rulesVersion, s.reportDir);
+      const state = storedRunState(cur.run, { inputsSha256: fp.inputsSha256, model: fp.model, rulesVersion, toolVersion: TOOL_VERSION }, s.reportDir);
       if (state === 'same') {
         outcomes.set(s.key, outcome(s, 'skipped', cur.run.verdict, cur.run.risk));
         continue;
@@ -300,7 +192,7 @@ async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
     cacheDir: opts.cacheDir,
     lang: opts.lang ?? 'zh',
   };
-  const pool = todo.length ? new WorkerPool<AnalyzeJob, AnalyzeJobResult>(WORKER_ENTRY, { size: concurrency, workerData: init, jobTimeoutMs: opts.sessionTimeoutMs }) : undefined;
+  const pool = todo.length ? new WorkerPool<AnalyzeJob, AnalyzeJobResult>(ANALYZE_WORKER, { size: concurrency, workerData: init, jobTimeoutMs: opts.sessionTimeoutMs }) : undefined;
   // `concurrency` lanes each take the next session, so a run is "running" only while a worker has it.
   let next = 0;
   // set when a lane fails (the store or the output folder): the batch stops, nothing more is written
@@ -393,26 +285,4 @@ async function finishBatchRun(
 
 function rank(o: SessionOutcome): number {
   return o.status === 'failed' ? -1 : o.status === 'queued' ? 3 : o.verdict === 'FAIL' ? 0 : o.verdict === 'REVIEW' ? 1 : 2;
-}
-
-export function outcome(s: BatchSession, status: SessionOutcome['status'], verdict?: Verdict, risk?: number, reason?: string): SessionOutcome {
-  return { key: s.key, name: s.input.name, relDir: s.relDir, reportDir: s.reportDir, status, verdict, risk, reason };
-}
-
-export function sessionRecord(s: BatchSession): SessionRecord {
-  return {
-    key: s.key,
-    base: s.input.base,
-    name: s.input.name,
-    relDir: s.relDir,
-    sessionId: s.meta?.session_id ?? s.input.name,
-    recording: s.input.recording,
-    reportDir: s.reportDir,
-    productType: s.meta?.product.type,
-    productName: s.meta?.product.name,
-    channel: s.meta?.channel,
-    agentId: s.meta?.agent.id,
-    region: s.meta?.region,
-    recordedOn: s.recordedOn,
-  };
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { parseSince } from '../batch/discover.js';
-import { progressSink } from '../batch/progress.js';
+import { progressSink } from '../jobs/progress.js';
 import { runBatch, DEFAULT_QUEUE_VERDICTS, type BatchSummary } from '../batch/run.js';
 import { VERDICTS_ALL, parseVerdictList, parsePositiveInt, sessionTimeoutMs, withStoreLockExit } from '../batch/cli-flags.js';
 import { DEFAULT_SESSION_TIMEOUT_S } from '../model/limits.js';
@@ -74,6 +74,8 @@ export function registerBatchCommand(program: Command): void {
       // the signing key is outside the reports and exists before any worker signs a report
       prepareSigning(flags.out);
       await withStoreLockExit(async () => {
+        // the batch runs on the queue through src/queue's runner, loaded only then: a local batch never pays for BullMQ
+        const runOnQueue = jobQueue ? (await import('../queue/enqueue.js')).runOnQueue : undefined;
         const summary = await runBatch({
           inbox,
           outDir: flags.out,
@@ -93,7 +95,7 @@ export function registerBatchCommand(program: Command): void {
           queueName: flags.queueName,
           wait: flags.wait,
           attempts: flags.attempts ? parsePositiveInt('--attempts', flags.attempts) : undefined,
-        });
+        }, runOnQueue);
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatSummary(summary));
         if (summary.failures.length > 0) process.exitCode = EXIT_SOME_FAILED;
       });

@@ -7,9 +7,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { errorMessage, UserError } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
-import { progressSink } from '../batch/progress.js';
-import { outcome, sessionRecord, type BatchOptions, type BatchPlan, type QueueSummary } from '../batch/run.js';
-import type { BatchSession } from '../batch/discover.js';
+import type { BatchOptions, BatchPlan, QueueSummary } from '../jobs/plan.js';
+import { progressSink } from '../jobs/progress.js';
+import { outcome, sessionRecord, type BatchSession } from '../jobs/session.js';
 import type { Store } from '../store/index.js';
 import { QUEUE_PREFIX, parseQueueUrl, type QueueTarget } from './connection.js';
 import { sessionFiles } from './files.js';
@@ -59,6 +59,7 @@ export async function connectQueue(target: QueueTarget): Promise<Queue<JobData, 
   return queue;
 }
 
+/** The batch's plan as one job per session: the QueueRunner that `dualrec batch --queue` gives runBatch. */
 export async function runOnQueue(store: Store, plan: BatchPlan, opts: Opts): Promise<QueueSummary> {
   const target = parseQueueUrl(opts.queue, opts.queueName);
   const log = rootLogger().child({ batch: plan.batchId, queue: target.name });

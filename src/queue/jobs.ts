@@ -36,7 +36,7 @@ export const JobDataSchema = z.object({
     recordedOn: opt,
   }),
   input: z.object({ base: z.string(), name: z.string(), recording: opt, transcript: opt, meta: opt, unreadable: opt }),
-  /** the fingerprint the batch computed (batch/fingerprint.ts) */
+  /** the fingerprint the batch computed (jobs/fingerprint.ts) */
   contentSha256: opt,
   inputsSha256: z.string().min(1),
   model: z.string().min(1),

@@ -3,7 +3,7 @@
 // `.expected.json` so `dualrec eval` can score the rules against people's decisions.
 import { join } from 'node:path';
 import { serializeTranscript } from '../asr/import/index.js';
-import { artefactsToFacts } from '../batch/facts.js';
+import { artefactsToFacts } from '../jobs/facts.js';
 import { ExpectedSchema, type Expected, type LabelStatus } from '../eval/metrics.js';
 import type { Verdict } from '../model/index.js';
 import type { CurrentSession, DecisionRecord, Store, StoredFinding } from '../store/index.js';

@@ -5,8 +5,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Logger } from 'pino';
 import { z } from 'zod';
-import { artefactsToFacts } from '../batch/facts.js';
+import { artefactsToFacts } from '../jobs/facts.js';
 import type { Report } from '../model/index.js';
 import { maskReport, maskSegments, maskValue } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
@@ -135,12 +136,29 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/';
 }
 
+/** What the routes share: the store, the token and the cookies it signs, the log. */
+interface ReviewContext {
+  store: Store;
+  token: string;
+  signer: CookieSigner;
+  log: Logger;
+}
+
 export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   const { store, token } = opts;
-  const signer = new CookieSigner(token);
-  const log = rootLogger().child({ component: 'review' });
+  const ctx: ReviewContext = { store, token, signer: new CookieSigner(token), log: rootLogger().child({ component: 'review' }) };
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: { ignoreTrailingSlash: true } });
+  registerGuards(app, ctx);
+  registerStaticRoutes(app);
+  registerLoginRoutes(app, ctx);
+  registerPageRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
+  registerApiRoutes(app, ctx);
+  return app;
+}
 
+/** Form bodies, security headers, the token check on every route but /login and /static, error pages. */
+function registerGuards(app: FastifyInstance, { token, signer, log }: ReviewContext): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
@@ -188,49 +206,51 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
     if (wantsHtml(req)) return reply.code(404).type('text/html; charset=utf-8').send(messagePage('HTTP 404', 'not found', req.reviewer));
     return reply.code(404).send({ error: 'not found' });
   });
+}
 
-  async function sessionFor(keyParam: unknown): Promise<CurrentSession> {
-    if (typeof keyParam !== 'string' || !KEY_RE.test(keyParam)) throw new HttpError(400, 'not a session key');
-    const s = await store.getSession(keyParam);
-    if (!isCurrent(s)) throw new HttpError(404, 'no such session');
-    return s;
+async function sessionFor(store: Store, keyParam: unknown): Promise<CurrentSession> {
+  if (typeof keyParam !== 'string' || !KEY_RE.test(keyParam)) throw new HttpError(400, 'not a session key');
+  const s = await store.getSession(keyParam);
+  if (!isCurrent(s)) throw new HttpError(404, 'no such session');
+  return s;
+}
+
+function mediaFile(s: CurrentSession): string | undefined {
+  if (!s.recording || !MEDIA_TYPES[extname(s.recording).toLowerCase()]) return undefined;
+  // a recording replaced by a symbolic link (to any file on the machine) is not served
+  if (!followSymlinks() && isSymlink(s.recording)) return undefined;
+  try {
+    return statSync(s.recording).isFile() ? s.recording : undefined;
+  } catch {
+    return undefined;
   }
+}
 
-  function mediaFile(s: CurrentSession): string | undefined {
-    if (!s.recording || !MEDIA_TYPES[extname(s.recording).toLowerCase()]) return undefined;
-    // a recording replaced by a symbolic link (to any file on the machine) is not served
-    if (!followSymlinks() && isSymlink(s.recording)) return undefined;
-    try {
-      return statSync(s.recording).isFile() ? s.recording : undefined;
-    } catch {
-      return undefined;
-    }
+/**
+ * report.json as it is on disk, with what its signature and the store say about it; report undefined
+ * when it is missing or unreadable. An edited report is still shown, under a banner, never as valid.
+ */
+function storedReport(s: CurrentSession): { report?: Report; integrity: ReportIntegrity } {
+  const integrity = reportIntegrity(s.reportDir, s.run.reportJsonSha256);
+  try {
+    const bytes = readFileSync(join(s.reportDir, 'report.json'));
+    const report = JSON.parse(bytes.toString('utf8')) as unknown;
+    return { report: validateReport(report).ok ? (report as Report) : undefined, integrity };
+  } catch {
+    return { integrity };
   }
+}
 
-  /**
-   * report.json as it is on disk, with what its signature and the store say about it; report undefined
-   * when it is missing or unreadable. An edited report is still shown, under a banner, never as valid.
-   */
-  function storedReport(s: CurrentSession): { report?: Report; integrity: ReportIntegrity } {
-    const integrity = reportIntegrity(s.reportDir, s.run.reportJsonSha256);
-    try {
-      const bytes = readFileSync(join(s.reportDir, 'report.json'));
-      const report = JSON.parse(bytes.toString('utf8')) as unknown;
-      return { report: validateReport(report).ok ? (report as Report) : undefined, integrity };
-    } catch {
-      return { integrity };
-    }
-  }
-
-  // ---- pages
-
+function registerStaticRoutes(app: FastifyInstance): void {
   app.get('/static/review.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(REVIEW_CSS));
   app.get('/static/review.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(REVIEW_JS));
   app.get('/static/dashboard.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(DASHBOARD_CSS));
   app.get('/static/dashboard.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(DASHBOARD_JS));
   // Chart.js (MIT) from node_modules, served from here: no CDN, and the CSP's script-src 'self' covers it.
   app.get('/static/chart.umd.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(chartJsSource()));
+}
 
+function registerLoginRoutes(app: FastifyInstance, { token, signer, log }: ReviewContext): void {
   app.get('/login', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     return reply.type('text/html; charset=utf-8').send(loginPage({ next: safeNext(q.next) }));
@@ -251,7 +271,10 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   });
 
   app.post('/logout', async (_req, reply) => reply.header('Set-Cookie', clearCookieHeader()).redirect('/login', 303));
+}
 
+/** The review queue, the dashboard and a session's page. */
+function registerPageRoutes(app: FastifyInstance, { store }: ReviewContext): void {
   app.get('/', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const view: QueueView = q.show === 'decided' || q.show === 'all' ? q.show : 'open';
@@ -280,7 +303,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   });
 
   app.get('/session/:key', async (req, reply) => {
-    const s = await sessionFor((req.params as { key: string }).key);
+    const s = await sessionFor(store, (req.params as { key: string }).key);
     const facts = artefactsToFacts(await store.runArtefacts(s.run.id));
     const page = sessionPage({
       session: s,
@@ -294,10 +317,13 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
     });
     return reply.type('text/html; charset=utf-8').send(page);
   });
+}
 
+/** A session's report, the files in its report folder and its recording. */
+function registerReportRoutes(app: FastifyInstance, { store, log }: ReviewContext): void {
   // The auditor's report page, re-rendered from the stored report.json with the video served from here.
   app.get(REPORT_ROUTE, async (req, reply) => {
-    const s = await sessionFor((req.params as { key: string }).key);
+    const s = await sessionFor(store, (req.params as { key: string }).key);
     const { report, integrity } = storedReport(s);
     if (!report) throw new HttpError(409, `the report on disk is missing or unreadable (${integrity.message})`);
     const videoHref = mediaFile(s) && report.media?.probe.video.length ? `/media/${s.key}` : undefined;
@@ -312,7 +338,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
 
   // Evidence frames and other images inside the report folder.
   app.get('/session/:key/*', async (req, reply) => {
-    const s = await sessionFor((req.params as { key: string }).key);
+    const s = await sessionFor(store, (req.params as { key: string }).key);
     const rel = (req.params as Record<string, string>)['*'] ?? '';
     const segments = rel.split('/');
     if (!rel || isAbsolute(rel) || rel.includes('\\') || rel.includes('\0') || segments.some((p) => p === '..' || p === '.' || p === '')) {
@@ -337,14 +363,15 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
 
   // The recording, with byte ranges so the player can seek.
   app.get('/media/:key', async (req, reply) => {
-    const s = await sessionFor((req.params as { key: string }).key);
+    const s = await sessionFor(store, (req.params as { key: string }).key);
     const file = mediaFile(s);
     if (!file) throw new HttpError(404, 'no playable recording for this session');
     return sendRange(req, reply, file, MEDIA_TYPES[extname(file).toLowerCase()]!);
   });
+}
 
-  // ---- API
-
+/** The JSON and CSV API: queue, sessions, decisions, stats, exports. */
+function registerApiRoutes(app: FastifyInstance, { store, log }: ReviewContext): void {
   app.get('/api/queue', async (req) => {
     const q = req.query as Record<string, unknown>;
     const items = await store.queue({ includeDecided: q.all === '1' || q.all === 'true', filter: queueFilterOf(q) });
@@ -358,7 +385,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   });
 
   app.get('/api/sessions/:key', async (req) => {
-    const s = await sessionFor((req.params as { key: string }).key);
+    const s = await sessionFor(store, (req.params as { key: string }).key);
     return {
       session: s,
       findings: maskValue(await store.findingsOf(s.run.id)),
@@ -367,7 +394,7 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   });
 
   app.post('/api/sessions/:key/decisions', async (req, reply) => {
-    const s = await sessionFor((req.params as { key: string }).key);
+    const s = await sessionFor(store, (req.params as { key: string }).key);
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) throw new HttpError(415, 'send JSON');
     const parsed = DecisionBody.safeParse(req.body);
     if (!parsed.success) {
@@ -417,8 +444,6 @@ export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
       .header('Content-Disposition', 'attachment; filename="dualrec-decisions.csv"')
       .send(csv);
   });
-
-  return app;
 }
 
 function sendRange(req: FastifyRequest, reply: FastifyReply, file: string, type: string) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dateFromPath, discoverSessions, parseSince } from '../../src/batch/discover.js';
-import { WorkerPool } from '../../src/batch/pool.js';
+import { WorkerPool } from '../../src/jobs/pool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dualrec-discover-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+// src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
 // SessionFacts ↔ stage artefacts. Each stage's output is stored once by the sha256 of its JSON, so
 // re-scoring rebuilds the facts from the store without running ffmpeg, ASR or vision again.
 import { sha256Text } from '../util/hash.js';

@@ -1,3 +1,4 @@
+// src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
 // Progress of a batch: a one-line bar on a TTY, pino lines otherwise (cron, systemd, CI).
 import type { Verdict } from '../model/index.js';
 import { rootLogger } from '../util/log.js';

@@ -1,3 +1,4 @@
+// src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
 // Worker thread entry for the batch pool (and the queue worker's pool): loads the rules once, then
 // analyses one job per message.
 import { parentPort, workerData } from 'node:worker_threads';

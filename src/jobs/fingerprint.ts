@@ -1,3 +1,4 @@
+// src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
 // What a session's report depends on: the recording and sidecar contents, the rules version, the
 // transcription model and the tool version. A session whose fingerprint matches its current run,
 // and whose report on disk is the one the store hashed, is skipped.

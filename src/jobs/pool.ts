@@ -1,3 +1,4 @@
+// src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
 // A fixed pool of worker threads, one job at a time each. Threads (not child processes) so that a
 // killed batch takes every worker down with it: nothing keeps writing reports after the lock is gone.
 // A worker that dies (uncaught error, timeout) fails only its job and is replaced.

@@ -1,3 +1,4 @@
+// src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
 // One batch job: analyse a session, write its report atomically, and hand back what the store keeps
 // (verdict, findings, report hashes, the facts as artefacts). Runs inside a worker thread; also
 // callable in-process. Any failure on the session's side becomes a report that says why.
@@ -13,6 +14,9 @@ import type { Artefact } from '../store/index.js';
 import { sha256Text } from '../util/hash.js';
 import { factsToArtefacts } from './facts.js';
 import { riskScore } from './risk.js';
+
+/** The worker-thread entry that runs analyze jobs (./worker.ts), for a WorkerPool. */
+export const ANALYZE_WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
 export interface JobSettings {
   model?: string;

@@ -1,3 +1,4 @@
+// src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
 // One number to sort sessions by for the morning read: failed critical checks first, then things
 // nobody could decide, weighted by how sure the check was. Verdict order (FAIL, REVIEW, PASS) comes first.
 import type { Report, Verdict } from '../model/index.js';
