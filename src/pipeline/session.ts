@@ -10,7 +10,7 @@ import { describeFsError, isFsError } from './input-error.js';
 
 export const RECORDING_EXTENSIONS = [
   '.mp4', '.mov', '.m4v', '.mkv', '.avi', '.webm', '.flv', '.ts', '.3gp', '.mpg', '.mpeg', '.wmv',
-  '.m4a', '.mp3', '.wav', '.aac', '.amr', '.ogg', '.opus', '.flac',
+  '.m4a', '.mp3', '.wav', '.aac', '.amr', '.gsm', '.ogg', '.opus', '.flac',
 ];
 const META_SUFFIX = '.meta.json';
 const EXPECTED_SUFFIX = '.expected.json';
