@@ -9,6 +9,7 @@ import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/i
 import { assignRoles } from '../speakers/index.js';
 import { analyzeVision } from '../vision/index.js';
 import { UserError } from '../util/errors.js';
+import { maskTranscript } from '../privacy/index.js';
 import { TRANSCRIPT_DURATION_SLACK_S } from '../model/limits.js';
 import { basename, join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
@@ -73,7 +74,11 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
     }
   }
 
-  facts.transcript = await obtainTranscript(input, facts, opts);
+  // Personal numbers (ID, phone, bank card) masked once, here: the checks, the store's copy of the
+  // facts (and so rescore) and the report all see the same masked text; the full text stays only in
+  // the original transcript file.
+  const transcript = await obtainTranscript(input, facts, opts);
+  facts.transcript = transcript && maskTranscript(transcript);
   // Does the recording's sound back the transcript? (a swapped, reused or made-up transcript does not)
   const consistency = consistencyIssues(facts);
   if (consistency) {
