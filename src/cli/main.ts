@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { setFollowSymlinks } from '../util/symlinks.js';
+import { groupReadable, setGroupReadable } from '../util/atomic.js';
 import { KEY_FILE_ENV } from '../integrity/keys.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { registerAnalyzeCommand } from './analyze.js';
@@ -17,8 +18,9 @@ import { registerVerifyCommand } from './verify.js';
 import { registerWorkerCommand } from './worker.js';
 
 // Everything dualrec and its ffmpeg/worker children create is private to this user (0600 files,
-// 0700 folders): recordings' audio, frames with faces, transcripts, the store.
-process.umask(0o077);
+// 0700 folders): recordings' audio, frames with faces, transcripts, the store. With group read on
+// (a review team's group), 0640/0750 through the umask and the modes in util/atomic.ts.
+setGroupReadable(groupReadable());
 
 const program = new Command()
   .name('dualrec')
@@ -28,9 +30,11 @@ const program = new Command()
   .exitOverride()
   // Global, so every command (analyze, batch, worker, review serve) reads links the same way.
   .option('--follow-symlinks', 'follow symbolic links for recordings, transcripts, sidecars, report folders and served media (default: refuse them)')
+  .option('--group-read', 'let the owner\'s group read what dualrec writes (reports, store, frames, exports: 0640/0750; or env DUALREC_GROUP_READ=1); default: owner only, 0600/0700')
   .option('--key <file>', `signing key file for report signatures (or env ${KEY_FILE_ENV}; default ~/.config/dualrec/signing-keys.json)`)
   .hook('preAction', (cmd) => {
     if (cmd.opts().followSymlinks) setFollowSymlinks(true);
+    if (cmd.opts().groupRead) setGroupReadable(true);
     // through the environment, so batch worker threads and queue workers' children sign with the same key
     const key = cmd.opts().key as string | undefined;
     if (key) process.env[KEY_FILE_ENV] = resolve(key);

@@ -14,7 +14,7 @@ function artefact(kind: ArtefactKind, value: unknown): Artefact {
 export function factsToArtefacts(facts: SessionFacts): Artefact[] {
   const out: Artefact[] = [
     artefact('meta', { sessionId: facts.sessionId, meta: facts.meta, metaFromSidecar: facts.metaFromSidecar }),
-    artefact('media', { recording: facts.recording, probe: facts.probe, signals: facts.signals, integrity: facts.integrity }),
+    artefact('media', { recording: facts.recording, parts: facts.parts, probe: facts.probe, signals: facts.signals, integrity: facts.integrity }),
     artefact('transcript', { transcript: facts.transcript, transcriptMissingReason: facts.transcriptMissingReason }),
   ];
   if (facts.visual) out.push(artefact('visual', { visual: facts.visual }));
@@ -29,7 +29,7 @@ export function artefactsToFacts(artefacts: Artefact[]): SessionFacts | undefine
   if (!meta || !media) return undefined;
   return {
     ...(meta as Pick<SessionFacts, 'sessionId' | 'meta' | 'metaFromSidecar'>),
-    ...(media as Pick<SessionFacts, 'recording' | 'probe' | 'signals' | 'integrity'>),
+    ...(media as Pick<SessionFacts, 'recording' | 'parts' | 'probe' | 'signals' | 'integrity'>),
     ...((byKind.get('transcript') ?? {}) as Pick<SessionFacts, 'transcript' | 'transcriptMissingReason'>),
     ...((byKind.get('visual') ?? {}) as Pick<SessionFacts, 'visual'>),
   };

@@ -4,7 +4,7 @@
 // and whose report on disk is the one the store hashed, is skipped.
 import { statSync } from 'node:fs';
 import { resolveModel } from '../asr/index.js';
-import { sha256File, sha256Text } from '../util/hash.js';
+import { partsSha256, sha256File, sha256Text } from '../util/hash.js';
 import type { SessionInput } from '../pipeline/session.js';
 import type { Store } from '../store/index.js';
 
@@ -41,7 +41,13 @@ export async function fingerprint(
   const parts: string[] = [];
   let recordingSha: string | undefined;
   let transcriptSha: string | undefined;
-  if (input.recording) parts.push(`recording:${(recordingSha = await hashFile(store, input.recording))}`);
+  if (input.parts) {
+    // a session in parts: every part, and each part's own transcript, is part of what it depends on
+    const hashes: string[] = [];
+    for (const p of input.parts) hashes.push(await hashFile(store, p));
+    parts.push(`recording:${(recordingSha = partsSha256(hashes))}`);
+    for (const t of input.partTranscripts ?? []) if (t) parts.push(`part-transcript:${await hashFile(store, t)}`);
+  } else if (input.recording) parts.push(`recording:${(recordingSha = await hashFile(store, input.recording))}`);
   if (input.transcript) parts.push(`transcript:${(transcriptSha = await hashFile(store, input.transcript))}`);
   if (input.meta) parts.push(`meta:${await hashFile(store, input.meta)}`);
   const imported = !!input.transcript && !(settings.forceAsr && input.recording);

@@ -16,3 +16,4 @@ export { streamFrames, streamWindows, decodeImage, encodeRawVideo, renderTextCar
 
 /** ffmpeg/ffprobe failing on a file: the file's problem, not the program's. */
 export { FfmpegFailed } from './run.js';
+export { joinParts, interruptionIssues, partTimeline, type JoinedParts } from './join.js';

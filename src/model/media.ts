@@ -88,7 +88,20 @@ export type IntegrityCode =
   | 'no-metadata'
   | 'duration-unmeasured'
   | 'transcript-unbacked'
-  | 'transcript-beyond-end';
+  | 'transcript-beyond-end'
+  | 'interrupted';
+
+/** One part of a session recorded in parts (interrupted, then resumed), on the joined timeline. */
+export interface RecordingPart {
+  /** the part's file (report.json keeps its name only) */
+  file: string;
+  startS: number;
+  durationS: number;
+  /** the file's creation_time, when the device wrote one */
+  createdAt?: string;
+  /** seconds between the end of the previous part and this one's start, when both creation times are known */
+  gapBeforeS?: number;
+}
 
 export interface IntegrityIssue {
   code: IntegrityCode;

@@ -1,6 +1,6 @@
 // report.json — versioned; other tools read `verdict`, `findings[].concepts`, `findings[].status`.
 import type { Finding, Verdict } from './finding.js';
-import type { IntegrityIssue, MediaProbe, MediaSignals, TranscriptConsistency } from './media.js';
+import type { IntegrityIssue, MediaProbe, RecordingPart, MediaSignals, TranscriptConsistency } from './media.js';
 import type { SessionMeta } from './meta.js';
 import type { Transcript } from './transcript.js';
 import type { SpeakerFacts } from './speakers.js';
@@ -20,6 +20,8 @@ export interface Report {
     contentSha256?: string;
     meta: SessionMeta;
     metaFromSidecar: boolean;
+    /** a session recorded in parts: each part (file name only) on the joined timeline */
+    parts?: RecordingPart[];
   };
   verdict: Verdict;
   /** one line per reason the verdict is what it is */

@@ -1,6 +1,6 @@
 // SessionFacts: everything the checks may look at for one session. Built once per session by
 // the analyze pipeline; rules/ and report/ only read it.
-import type { IntegrityIssue, MediaProbe, MediaSignals, TranscriptConsistency } from './media.js';
+import type { IntegrityIssue, MediaProbe, MediaSignals, RecordingPart, TranscriptConsistency } from './media.js';
 import type { SessionMeta } from './meta.js';
 import type { Transcript } from './transcript.js';
 import type { SpeakerFacts } from './speakers.js';
@@ -46,8 +46,11 @@ export interface VisualEvent {
 
 export interface SessionFacts {
   sessionId: string;
-  /** the recording file, when there is one (a transcript-only session has none) */
+  /** the recording file, when there is one (a transcript-only session has none); for a session in
+   *  parts, the parts joined into one file */
   recording?: string;
+  /** a session recorded in parts: each part on the joined timeline */
+  parts?: RecordingPart[];
   meta: SessionMeta;
   /** false when no sidecar was found and defaults are in use */
   metaFromSidecar: boolean;

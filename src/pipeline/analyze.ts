@@ -8,7 +8,7 @@ import { maskReport } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
 import { validateReport } from '../report/schema.js';
 import { makePrivate, mkdirPrivate, writeFileAtomic } from '../util/atomic.js';
-import { sha256File } from '../util/hash.js';
+import { partsSha256, sha256File } from '../util/hash.js';
 import { signReportFolder } from '../integrity/sign.js';
 import { FfmpegFailed } from '../media/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
@@ -67,6 +67,7 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
       contentSha256,
       meta: facts.meta,
       metaFromSidecar: facts.metaFromSidecar,
+      ...(facts.parts ? { parts: facts.parts.map((p) => ({ ...p, file: basename(p.file) })) } : {}),
     },
     verdict,
     verdictReasons: reasons,
@@ -149,6 +150,8 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     if (input.unreadable) throw new UserError(input.unreadable, contentFile);
     // Inputs that are symbolic links are refused before anything reads them (hashing included).
     refuseSymlink(input.recording, 'the recording');
+    for (const part of input.parts ?? []) refuseSymlink(part, 'a part of the recording');
+    for (const t of input.partTranscripts ?? []) refuseSymlink(t ?? undefined, 'a part\'s transcript');
     refuseSymlink(input.transcript, 'the transcript');
     refuseSymlink(input.meta, 'the metadata sidecar');
     if (linkedOut) {
@@ -157,11 +160,11 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     const loaded = loadSessionMeta(input);
     sessionId = loaded.meta.session_id;
     log = sessionLogger(sessionId);
-    contentSha256 ??= contentFile ? await sha256File(contentFile) : undefined;
+    contentSha256 ??= input.parts ? await sha256Parts(input.parts) : contentFile ? await sha256File(contentFile) : undefined;
     const recordingSha256 = input.recording ? contentSha256 : undefined;
     const facts = await collectFacts(input, { ...opts, reportDir, recordingSha256, logger: log }, loaded);
     const report = buildReport(facts, opts.ruleSet, contentSha256);
-    writeReport(reportDir, report, input.recording, opts.lang);
+    writeReport(reportDir, report, facts.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');
     // A transcript the recording can't back is a finding about the session, not a file we couldn't analyse.
     const critical = facts.integrity.find((i) => i.severity === 'critical' && !i.code.startsWith('transcript-'));
@@ -180,6 +183,12 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     writeReport(reportDir, report, undefined, opts.lang);
     return { input, report, reportDir, problem: fullReason.startsWith(contentFile ?? '\0') ? fullReason : `${contentFile}: ${fullReason}` };
   }
+}
+
+async function sha256Parts(files: string[]): Promise<string> {
+  const hashes: string[] = [];
+  for (const f of files) hashes.push(await sha256File(f));
+  return partsSha256(hashes);
 }
 
 export function relativeToCwd(p: string): string {

@@ -2,15 +2,18 @@
 // (imported, or transcribed when a model is there) → speaker roles → vision. Checks come after, in score.ts.
 import type { Logger } from 'pino';
 import type { IntegrityIssue, SessionFacts, Transcript } from '../model/index.js';
-import { probeMedia, checkIntegrity, detectSignals, decodeIssues } from '../media/index.js';
+import { probeMedia, checkIntegrity, detectSignals, decodeIssues, interruptionIssues, joinParts } from '../media/index.js';
 import { consistencyIssues, measureRecording } from './media-facts.js';
 import { importTranscript } from '../asr/import/index.js';
 import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/index.js';
 import { assignRoles } from '../speakers/index.js';
 import { analyzeVision } from '../vision/index.js';
 import { UserError } from '../util/errors.js';
+import { maskTranscript } from '../privacy/index.js';
 import { TRANSCRIPT_DURATION_SLACK_S } from '../model/limits.js';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { loadSessionMeta, type LoadedMeta, type SessionInput } from './session.js';
 
 export interface CollectOptions {
@@ -43,24 +46,39 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
     metaFromSidecar: fromSidecar,
     integrity: [],
   };
+  // A session recorded in parts is analysed as the parts joined into one file, on one timeline.
+  let partIssues: IntegrityIssue[] = [];
+  if (input.parts && input.parts.length > 1) {
+    const joinedFile = join(opts.reportDir ?? mkdtempSync(join(tmpdir(), 'dualrec-parts-')), 'recording-joined.mp4');
+    const joined = await joinParts(input.parts, joinedFile);
+    facts.recording = joinedFile;
+    facts.parts = joined.parts;
+    partIssues = [...joined.issues, ...interruptionIssues(joined.parts)];
+    log.info({ stage: 'parts', parts: joined.parts.length, durationS: joined.parts.map((p) => p.durationS) }, 'parts joined');
+  }
+  const recording = facts.recording;
 
-  if (input.recording) {
+  if (recording) {
     // Which audio track to use, and the length (decoded when the header has none): media-facts.ts.
-    const { probe, issues: measureIssues } = await measureRecording(input.recording, await probeMedia(input.recording));
+    const { probe, issues: measureIssues } = await measureRecording(recording, await probeMedia(recording));
     facts.probe = probe;
-    facts.integrity = await checkIntegrity(input.recording, probe, { expectedDurationS: meta.duration_s });
-    facts.integrity.push(...measureIssues);
+    facts.integrity = await checkIntegrity(recording, probe, { expectedDurationS: meta.duration_s });
+    facts.integrity.push(...measureIssues, ...partIssues);
     // Telesales (电销) is recorded as audio only: a missing picture is normal there, not a fault.
     if (meta.channel === 'telesales') facts.integrity = facts.integrity.filter((i) => i.code !== 'no-video');
     log.info({ stage: 'media', duration: probe.duration, durationFrom: probe.durationFrom, audioTrack: probe.audioTrack?.position, issues: facts.integrity.map((i) => i.code) }, 'probed');
     if (probe.duration > 0 && (probe.audio.length > 0 || probe.video.length > 0)) {
-      facts.signals = await detectSignals(input.recording, probe, { audioPosition: probe.audioTrack?.position });
+      facts.signals = await detectSignals(recording, probe, { audioPosition: probe.audioTrack?.position });
       // The signal pass decodes everything, so it is where decoder errors surface.
       facts.integrity.push(...decodeIssues(facts.signals));
     }
   }
 
-  facts.transcript = await obtainTranscript(input, facts, opts);
+  // Personal numbers (ID, phone, bank card) masked once, here: the checks, the store's copy of the
+  // facts (and so rescore) and the report all see the same masked text; the full text stays only in
+  // the original transcript file.
+  const transcript = await obtainTranscript(input, facts, opts);
+  facts.transcript = transcript && maskTranscript(transcript);
   // Does the recording's sound back the transcript? (a swapped, reused or made-up transcript does not)
   const consistency = consistencyIssues(facts);
   if (consistency) {
@@ -74,7 +92,7 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
     facts.speakers = await assignRoles({
       transcript: facts.transcript,
       meta,
-      recording: facts.probe?.audio.length && !isUndecodable(facts.integrity) ? input.recording : undefined,
+      recording: facts.probe?.audio.length && !isUndecodable(facts.integrity) ? recording : undefined,
       probe: facts.probe,
       silence: facts.signals?.silence,
       logger: log,
@@ -83,10 +101,10 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
   }
 
   // Vision after the transcript: its cues (签字, 出示 …) say where to look closely.
-  if (input.recording && facts.probe?.video.length && !isUndecodable(facts.integrity) && opts.vision !== false) {
+  if (recording && facts.probe?.video.length && !isUndecodable(facts.integrity) && opts.vision !== false) {
     try {
       facts.visual = await analyzeVision({
-        recording: input.recording,
+        recording,
         probe: facts.probe,
         signals: facts.signals,
         transcript: facts.transcript,
@@ -105,7 +123,8 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
 
 async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: CollectOptions): Promise<Transcript | undefined> {
   if (input.transcript && !(opts.forceAsr && input.recording)) return withinRecording(importTranscript(input.transcript), input.transcript, facts);
-  if (!input.recording || !facts.probe) {
+  if (input.partTranscripts?.some((t) => t) && facts.parts && !opts.forceAsr) return partsTranscript(input.partTranscripts, facts);
+  if (!facts.recording || !facts.probe) {
     facts.transcriptMissingReason = 'no recording and no transcript file';
     return undefined;
   }
@@ -122,7 +141,7 @@ async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: 
     facts.transcriptMissingReason = model.message;
     return undefined;
   }
-  return transcribeRecording(input.recording, {
+  return transcribeRecording(facts.recording, {
     modelPath: model.path,
     language: 'zh',
     threads: opts.threads,
@@ -134,6 +153,43 @@ async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: 
     engine: opts.engines?.get(model.path, opts.logger),
     onProgress: opts.onProgress ? (d, t) => opts.onProgress!('asr', d, t) : undefined,
   });
+}
+
+/**
+ * One transcript per part, each on its own part's clock: moved onto the joined timeline and put
+ * together in part order. Every part needs its transcript (a part without one would read as silence).
+ */
+function partsTranscript(files: (string | null)[], facts: SessionFacts): Transcript {
+  const parts = facts.parts!;
+  const missing = files.findIndex((f) => !f);
+  if (missing >= 0) {
+    const file = parts[missing]!.file;
+    throw new UserError(
+      `${file}: part ${missing + 1} has no transcript beside it while other parts do; give each part its <name>.partN.transcript.* or one transcript for the whole session`,
+      file,
+    );
+  }
+  const segments: Transcript['segments'] = [];
+  const diagnostics: NonNullable<Transcript['diagnostics']> = [];
+  let first: Transcript | undefined;
+  files.forEach((file, i) => {
+    const t = importTranscript(file!);
+    first ??= t;
+    const offset = parts[i]!.startS;
+    for (const s of t.segments) {
+      segments.push({
+        ...s,
+        id: segments.length,
+        start: s.start + offset,
+        end: s.end + offset,
+        ...(s.words ? { words: s.words.map((w) => ({ ...w, start: w.start + offset, end: w.end + offset })) } : {}),
+      });
+    }
+    for (const d of t.diagnostics ?? []) {
+      diagnostics.push({ ...d, ...(d.start !== undefined ? { start: d.start + offset } : {}), ...(d.end !== undefined ? { end: d.end + offset } : {}) });
+    }
+  });
+  return { ...first!, segments, ...(diagnostics.length ? { diagnostics } : {}) };
 }
 
 /**

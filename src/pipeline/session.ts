@@ -10,7 +10,7 @@ import { describeFsError, isFsError } from './input-error.js';
 
 export const RECORDING_EXTENSIONS = [
   '.mp4', '.mov', '.m4v', '.mkv', '.avi', '.webm', '.flv', '.ts', '.3gp', '.mpg', '.mpeg', '.wmv',
-  '.m4a', '.mp3', '.wav', '.aac', '.amr', '.ogg', '.opus', '.flac',
+  '.m4a', '.mp3', '.wav', '.aac', '.amr', '.gsm', '.ogg', '.opus', '.flac',
 ];
 const META_SUFFIX = '.meta.json';
 const EXPECTED_SUFFIX = '.expected.json';
@@ -26,7 +26,15 @@ export interface SessionInput {
   /** set when discovery found the entry but cannot read it (a link to nothing, a FIFO, no permission):
    *  the session is not opened, its report says why */
   unreadable?: string;
+  /** a session recorded in parts (`<name>.part1.mp4`, `<name>.part2.mp4` …, or `parts` in the sidecar):
+   *  the part files in order; `recording` is the first */
+  parts?: string[];
+  /** one transcript per part (`<name>.part1.transcript.json` …), when there is no whole-session one */
+  partTranscripts?: (string | null)[];
 }
+
+// `<name>.part2.mp4` (also `_part2`, `-part2`): part 2 of session `<name>`
+const PART_NAME = /^(.+?)[._-]part(\d{1,3})$/i;
 
 function isRecording(file: string): boolean {
   return RECORDING_EXTENSIONS.includes(extname(file).toLowerCase());
@@ -85,9 +93,76 @@ function sessionFromTranscript(file: string, suffix: string): SessionInput {
   return { base, name: basename(base), transcript: file, meta: firstExisting([base + META_SUFFIX]) };
 }
 
+/** The parts a sidecar lists (`"parts": [...]`), read leniently: a sidecar that doesn't parse is
+ *  reported when its session is analysed, not here. */
+function partsListedIn(metaFile: string): string[] | undefined {
+  try {
+    if (statSync(metaFile).size > 1_000_000) return undefined;
+    const raw = JSON.parse(readFileSync(metaFile, 'utf8')) as { parts?: unknown };
+    const parts = raw?.parts;
+    if (!Array.isArray(parts) || parts.length < 2 || !parts.every((p) => typeof p === 'string' && p && !/[\\/]/.test(p))) return undefined;
+    return parts as string[];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A session recorded in parts becomes one session: parts named `<name>.partN.<ext>` are grouped by
+ * `<name>` in part order; a sidecar listing `parts` claims those files in its order. Each part's own
+ * transcript (`<name>.partN.transcript.json`) is kept for when no whole-session transcript exists.
+ */
+function groupParts(sessions: SessionInput[], dir: string, metaFiles: string[]): SessionInput[] {
+  const byFile = new Map(sessions.filter((s) => s.recording).map((s) => [s.recording!, s]));
+  const claimed = new Set<string>();
+  const groups: SessionInput[] = [];
+  const group = (base: string, members: SessionInput[]) => {
+    for (const m of members) claimed.add(m.recording!);
+    const whole = sidecarsFor(base);
+    groups.push({
+      base,
+      name: basename(base),
+      recording: members[0]!.recording,
+      transcript: whole.transcript,
+      meta: whole.meta,
+      unreadable: members.find((m) => m.unreadable)?.unreadable,
+      parts: members.map((m) => m.recording!),
+      partTranscripts: whole.transcript ? undefined : members.map((m) => m.transcript ?? null),
+    });
+  };
+  for (const metaFile of metaFiles) {
+    const listed = partsListedIn(metaFile);
+    if (!listed) continue;
+    const base = metaFile.slice(0, metaFile.length - META_SUFFIX.length);
+    const members = listed.map((f) => {
+      const file = join(dir, f);
+      // a listed part that is not there: the session's report names it
+      return byFile.get(file) ?? { base: file, name: f, recording: file, unreadable: `${file}: no such file (listed in ${basename(metaFile)} as a part)` };
+    });
+    if (members.some((m) => claimed.has(m.recording!))) continue;
+    group(base, members);
+  }
+  const numbered = new Map<string, { n: number; s: SessionInput }[]>();
+  for (const s of sessions) {
+    const m = s.recording && !claimed.has(s.recording) ? PART_NAME.exec(s.name) : null;
+    if (!m) continue;
+    const base = join(dir, m[1]!);
+    numbered.set(base, [...(numbered.get(base) ?? []), { n: Number(m[2]), s }]);
+  }
+  for (const [base, members] of numbered) {
+    if (members.length < 2) continue; // a lone "part1" is just a recording with that name
+    group(base, members.sort((a, b) => a.n - b.n).map((m) => m.s));
+  }
+  if (groups.length === 0) return sessions;
+  const groupBases = new Set(groups.map((g) => g.base));
+  // the parts, and a transcript-only session of the whole-session transcript, are now the group's
+  const rest = sessions.filter((s) => !(s.recording && claimed.has(s.recording)) && !(!s.recording && groupBases.has(s.base)));
+  return [...rest, ...groups];
+}
+
 /**
  * Sessions in a folder (not recursive): every recording, plus every transcript that has no recording
- * beside it (an already-transcribed session without video).
+ * beside it (an already-transcribed session without video). Recordings in parts are one session.
  */
 export function sessionsInFolder(dir: string): SessionInput[] {
   // Entries that are not folders: regular files, and also links to nothing, FIFOs and the like — a
@@ -132,7 +207,8 @@ export function sessionsInFolder(dir: string): SessionInput[] {
     if (unreadable.has(f)) s.unreadable = unreadable.get(f);
     sessions.push(s);
   }
-  return sessions;
+  const metaFiles = files.filter((f) => f.toLowerCase().endsWith(META_SUFFIX));
+  return groupParts(sessions, dir, metaFiles);
 }
 
 /** Resolves what the user named into sessions; throws a UserError naming the path when there is nothing to analyse. */
@@ -159,6 +235,11 @@ export function resolveSessionInputs(path: string): SessionInput[] {
     const owner = sessionsInFolder(dirname(abs)).find((s) => s.base === base);
     if (!owner) throw new UserError(`${path}: a sidecar with no recording or transcript named ${basename(base)}.* beside it`, path);
     return [owner];
+  }
+  // One part of a session recorded in parts stands for the whole session.
+  if (isRecording(abs)) {
+    const group = sessionsInFolder(dirname(abs)).find((s) => s.parts?.includes(abs));
+    if (group) return [group];
   }
   // Anything else is taken as a recording; probing will say if it is not one.
   return [sessionFromRecording(abs)];

@@ -10,4 +10,4 @@ export {
   validIdChecksum,
   type PersonalNumberKind,
 } from './mask.js';
-export { maskReport, maskSegments, maskValue } from './report.js';
+export { maskReport, maskSegments, maskTranscript, maskValue } from './report.js';

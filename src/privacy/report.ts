@@ -1,5 +1,5 @@
 // What people read (report.json, report.html, the review pages): every string masked.
-import type { Report, Segment } from '../model/index.js';
+import type { Report, Segment, Transcript } from '../model/index.js';
 import { collectNumbers, mapStrings, maskTextWith } from './mask.js';
 
 /** The numbers to look for in pieces too: those in any string of `value`, and in words joined per segment. */
@@ -43,6 +43,15 @@ export function maskSegments(segments: readonly Segment[]): Segment[] {
   const masked = mapStrings([...segments], (s) => maskTextWith(s, known));
   maskWords(masked, known);
   return masked;
+}
+
+/**
+ * The transcript as every stage after import sees it, and as the store keeps it: lines, words and
+ * diagnostics masked. The full text stays only in the original transcript file.
+ */
+export function maskTranscript(t: Transcript): Transcript {
+  const segments = maskSegments(t.segments);
+  return { ...t, segments, ...(t.diagnostics ? { diagnostics: maskValue(t.diagnostics, t.segments) } : {}) };
 }
 
 /**

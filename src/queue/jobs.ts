@@ -35,7 +35,10 @@ export const JobDataSchema = z.object({
     region: opt,
     recordedOn: opt,
   }),
-  input: z.object({ base: z.string(), name: z.string(), recording: opt, transcript: opt, meta: opt, unreadable: opt }),
+  input: z.object({
+    base: z.string(), name: z.string(), recording: opt, transcript: opt, meta: opt, unreadable: opt,
+    parts: z.array(z.string()).optional(), partTranscripts: z.array(z.string().nullable()).optional(),
+  }),
   /** the fingerprint the batch computed (jobs/fingerprint.ts) */
   contentSha256: opt,
   inputsSha256: z.string().min(1),

@@ -154,6 +154,7 @@ const zh: Messages = {
     'duration-unmeasured': '时长无法测量',
     'transcript-unbacked': '转写与录音不符',
     'transcript-beyond-end': '转写超出录音',
+    interrupted: '录制中断后续录',
   },
   concept: {
     'integrity.recording': '录像完整性',
@@ -328,6 +329,7 @@ const en: Messages = {
     'duration-unmeasured': 'Length not measurable',
     'transcript-unbacked': 'Transcript not backed by the audio',
     'transcript-beyond-end': 'Transcript beyond the recording',
+    interrupted: 'Recording interrupted and resumed',
   },
   concept: {
     'integrity.recording': 'Recording integrity',

@@ -13,6 +13,7 @@ import {
   type AnswerLatency,
   type AudioStreamInfo,
   type AudioTrackChoice,
+  type RecordingPart,
   type DecodeErrors,
   type Evidence,
   type Finding,
@@ -80,6 +81,7 @@ export const INTEGRITY_CODES = [
   'duration-unmeasured',
   'transcript-unbacked',
   'transcript-beyond-end',
+  'interrupted',
 ] as const;
 export const DIAGNOSTIC_KINDS = ['dropped-silence', 'dropped-blocklist', 'repetition-loop', 'low-confidence', 'note'] as const;
 export const SPEAKER_METHODS = ['metadata', 'labels', 'channels', 'clustering', 'text'] as const;
@@ -395,6 +397,11 @@ const sessionMeta = obj(
     insured_is_policyholder: bool('whether the insured person is the policyholder'),
     agent: ref('agentMeta', 'the agent'),
     region: str('region (e.g. province)', { maxLength: 100 }),
+    parts: arrayOf(
+      'a session recorded in parts (interrupted, then resumed): the part files in order, beside the sidecar',
+      { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^/\\\\]+$' },
+      { minItems: 2, maxItems: 50 },
+    ),
     duration_s: num('expected recording length in seconds from the recording terminal (to detect truncation or splicing)', {
       exclusiveMinimum: 0,
     }),
@@ -542,8 +549,21 @@ const session = obj(
     contentSha256: str('sha256 of the recording (or of the transcript, for transcript-only sessions)', SHA256),
     meta: ref('sessionMeta', 'session metadata'),
     metaFromSidecar: bool('false when no metadata sidecar was found and defaults are in use (rules that depend on product/channel/age may then be wrong)'),
+    parts: arrayOf('a session recorded in parts: each part on the joined timeline', ref('recordingPart', 'one part'), { minItems: 2 }),
   },
   ['id', 'meta', 'metaFromSidecar'],
+);
+
+const recordingPart = obj(
+  'One part of a session recorded in parts, on the session\'s one timeline (the parts joined in order).',
+  {
+    file: str('file name of the part (no folder)'),
+    startS: num('where the part starts on the joined timeline, seconds', { minimum: 0 }),
+    durationS: num('its length, seconds', { minimum: 0 }),
+    createdAt: str('when the device says it started recording it (the file\'s creation_time), when it says'),
+    gapBeforeS: num('the time between the end of the part before and this one, when both creation times are known', { minimum: 0 }),
+  },
+  ['file', 'startS', 'durationS'],
 );
 
 const tool = obj(
@@ -648,6 +668,7 @@ export const REPORT_JSON_SCHEMA = {
     probe,
     audioTrack,
     audioTrackMeasure,
+    recordingPart,
     consistency,
     audioStream,
     videoStream,
@@ -793,6 +814,7 @@ export const SCHEMA_MATCHES_MODEL: [
   Same<Keys<typeof probe>, keyof MediaProbe>,
   Same<Keys<typeof audioStream>, keyof AudioStreamInfo>,
   Same<Keys<typeof audioTrack>, keyof AudioTrackChoice>,
+  Same<Keys<typeof recordingPart>, keyof RecordingPart>,
   Same<Keys<typeof audioTrackMeasure>, keyof AudioTrackChoice['tracks'][number]>,
   Same<Keys<typeof consistency>, keyof TranscriptConsistency>,
   Same<Keys<typeof videoStream>, keyof VideoStreamInfo>,
@@ -824,7 +846,7 @@ export const SCHEMA_MATCHES_MODEL: [
   Same<(typeof VISUAL_EVENT_KINDS)[number], VisualEvent['kind']>,
   Same<IntegrityIssue['severity'], 'critical' | 'major' | 'minor'>,
 ] = [
-  true, true, true,
+  true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
   true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
 ];

@@ -9,6 +9,11 @@ export async function sha256File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** The content hash of a session recorded in parts: over the parts' own hashes, in order. */
+export function partsSha256(partHashes: string[]): string {
+  return sha256Text(`dualrec-parts\n${partHashes.join('\n')}`);
+}
+
 export function sha256Text(text: string | Uint8Array): string {
   return createHash('sha256').update(text).digest('hex');
 }

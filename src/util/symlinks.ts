@@ -3,6 +3,7 @@
 // session); a report folder replaced by a link would have the next report written through it.
 // The setting lives in the environment so the batch's worker processes inherit it.
 import { lstatSync, mkdirSync, readlinkSync, unlinkSync } from 'node:fs';
+import { dataDirMode } from './atomic.js';
 import { UserError } from './errors.js';
 
 const ENV = 'DUALREC_FOLLOW_SYMLINKS';
@@ -46,6 +47,6 @@ export function claimOwnDir(dir: string): string | undefined {
     // gone in between: nothing to say about it
   }
   unlinkSync(dir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true, mode: dataDirMode() });
   return target;
 }

@@ -1,6 +1,6 @@
 // End to end: a transcript with an ID number, a phone number and a bank card through `dualrec analyze`;
 // none of them may reach report.json, report.html, the log or the terminal in full.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,29 @@ describe('personal numbers are masked in what analyze writes', () => {
     expect(quoted).not.toContain(ID);
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain('does not match its schema'); // masking keeps the report valid
+  });
+
+  it('the store keeps only the masked text (its facts, so rescore too); the original file keeps it whole', () => {
+    const inbox = join(dir, 'inbox-store');
+    mkdirSync(inbox);
+    const lines = [
+      seg(0, 0, 'agent', '请您核对一下身份证号码。'),
+      seg(1, 5, 'customer', `我的身份证号是${ID}，手机号${MOBILE}，银行卡号${CARD}。`),
+    ];
+    const original = JSON.stringify({ format: 'dualrec-transcript', version: 1, language: 'zh', segments: lines });
+    writeFileSync(join(inbox, 'pii.transcript.json'), original);
+    const out = join(dir, 'out-store');
+    const batch = runCli(['batch', inbox, '--out', out, '--concurrency', '1']);
+    expect([0, 3], batch.stderr).toContain(batch.code);
+    const rescore = runCli(['rescore', '--out', out]);
+    expect([0, 3], rescore.stderr).toContain(rescore.code);
+    // every byte the store wrote (database, WAL), raw: no full number anywhere
+    const stored = readdirSync(out).filter((f) => f.startsWith('dualrec.sqlite')).map((f) => readFileSync(join(out, f)).toString('latin1'));
+    expect(stored.length).toBeGreaterThan(0);
+    for (const secret of [ID, MOBILE, CARD]) for (const bytes of stored) expect(bytes.includes(secret), secret).toBe(false);
+    // the masked form is what it keeps, and the original transcript file is untouched
+    expect(stored.join('').includes(Buffer.from(`${'*'.repeat(14)}${ID.slice(-4)}`, 'utf8').toString('latin1'))).toBe(true);
+    expect(readFileSync(join(inbox, 'pii.transcript.json'), 'utf8')).toBe(original);
   });
 
   it('an SRT parse error names the line but never echoes its text', () => {

@@ -65,6 +65,21 @@ describe('written files are private under umask 022', () => {
     for (const [p, m, isDir] of all) expect([p, m.toString(8)]).toEqual([p, isDir ? '700' : '600']);
   }, 200_000);
 
+  it('batch --group-read: the review team\'s group reads everything (0640 / 0750), never writes; the key stays 0600', () => {
+    const inbox = join(dir, 'inbox-g');
+    addTranscriptOnly(inbox, 't1', 'missing-exclusions');
+    addTranscriptOnly(inbox, 't2', 'compliant-participating');
+    const out = join(dir, 'out-g');
+    const key = join(dir, 'keys-g', 'signing-keys.json');
+    const res = cliUnderUmask022(['--group-read', '--key', key, 'batch', inbox, '--out', out, '--no-vision', '--concurrency', '1']);
+    expect([0, 3], res.stderr).toContain(res.code);
+    expect(existsSync(join(out, 'dualrec.sqlite'))).toBe(true);
+    const all = modes(out, new Set());
+    expect(all.length).toBeGreaterThan(4);
+    for (const [p, m, isDir] of all) expect([p, m.toString(8)]).toEqual([p, isDir ? '750' : '640']);
+    expect(mode(key).toString(8)).toBe('600');
+  }, 200_000);
+
   it('the store opened while the WAL is live: -wal and -shm 0600', async () => {
     const file = join(dir, 'live', 'dualrec.sqlite');
     const s = openStore(file);
