@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeEvalSet } from '../src/eval/generator.js';
+import { writeEvalSet } from './lib/eval-sets/generated.js';
 
 const dir = resolve(process.argv[2] ?? fileURLToPath(new URL('../tests/eval-set/', import.meta.url)));
 mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeHoldoutSet } from '../src/eval/holdout.js';
+import { writeHoldoutSet } from './lib/eval-sets/holdout.js';
 
 const dir = resolve(process.argv[2] ?? fileURLToPath(new URL('../tests/eval-holdout/', import.meta.url)));
 mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CASES, generateEvalSet, LABELLED_CONCEPTS, writeEvalSet } from '../../src/eval/generator.js';
+import { CASES, generateEvalSet, LABELLED_CONCEPTS, writeEvalSet } from '../../scripts/lib/eval-sets/generated.js';
 import { ExpectedSchema } from '../../src/eval/metrics.js';
 import { SessionMetaSchema } from '../../src/model/index.js';
 import { ROOT } from '../helpers/cli.js';

@@ -1,11 +1,12 @@
-// The held-out labelled set (tests/eval-holdout/, src/eval/holdout.ts): written without reading the
+// The held-out labelled set (tests/eval-holdout/, scripts/lib/eval-sets/holdout.ts): written without reading the
 // rule packs, so the rules' figures on it say how they do on wording they were not tuned to.
 import { CONCEPT_SEVERITY } from '../../src/eval/concept-severity.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateHoldoutSet, HOLDOUT_CONCEPTS, spokenChars, writeHoldoutSet } from '../../src/eval/holdout.js';
+import { generateHoldoutSet, HOLDOUT_CONCEPTS, writeHoldoutSet } from '../../scripts/lib/eval-sets/holdout.js';
+import { spokenChars } from '../../scripts/lib/eval-sets/session.js';
 import { ExpectedSchema } from '../../src/eval/metrics.js';
 import { runEval, type EvalRun } from '../../src/eval/run.js';
 import { SessionMetaSchema } from '../../src/model/index.js';

@@ -9,7 +9,7 @@ import {
   noiseText,
   tonelessPinyin,
 } from '../../src/eval/noise.js';
-import { generateEvalSet } from '../../src/eval/generator.js';
+import { generateEvalSet } from '../../scripts/lib/eval-sets/generated.js';
 import type { Transcript } from '../../src/model/index.js';
 
 // Real disclosure text from the generated set: a few thousand characters.
