@@ -10,7 +10,7 @@ import type { Finding } from '../model/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { MIGRATIONS } from './migrations.js';
-import { INFO_CHAIN_HEAD, nextSeal, parseHead, runContentHash } from '../integrity/chain.js';
+import { INFO_CHAIN_HEAD, nextSeal, parseHead, runContentHash } from './chain.js';
 import {
   CONSISTENCY_QUERIES,
   CURRENT_SELECT,
@@ -406,7 +406,7 @@ export class PgStore implements Store {
   }
 
   /**
-   * Appends a finished run to the run chain (src/integrity/chain.ts), inside the caller's transaction.
+   * Appends a finished run to the run chain (chain.ts), inside the caller's transaction.
    * The chain head's row in store_info is locked first: concurrent completions (queue workers) seal one
    * after the other, each after the previous one's commit.
    */

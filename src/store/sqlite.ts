@@ -8,7 +8,7 @@ import type { Finding } from '../model/index.js';
 import { makePrivate, PRIVATE_FILE_MODE, writeFileAtomic } from '../util/atomic.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { MIGRATIONS } from './migrations.js';
-import { INFO_CHAIN_HEAD, nextSeal, parseHead, runContentHash } from '../integrity/chain.js';
+import { INFO_CHAIN_HEAD, nextSeal, parseHead, runContentHash } from './chain.js';
 import {
   CONSISTENCY_QUERIES,
   CURRENT_SELECT,
@@ -283,7 +283,7 @@ export class SqliteStore implements Store {
     t.immediate();
   }
 
-  /** Appends a finished run to the run chain (src/integrity/chain.ts); inside the caller's IMMEDIATE transaction. */
+  /** Appends a finished run to the run chain (chain.ts); inside the caller's IMMEDIATE transaction. */
   private seal(runId: string): void {
     const db = this.db;
     const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Row;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chainLink, formatHead, parseHead, runContentHash } from '../../src/integrity/chain.js';
+import { chainLink, formatHead, parseHead, runContentHash } from '../../src/store/chain.js';
 import { verifyStore } from '../../src/integrity/verify.js';
 import type { Finding } from '../../src/model/index.js';
 import { MIGRATIONS, PgStore, SqliteStore, type RunCompletion, type Store } from '../../src/store/index.js';
