@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatHead, INFO_CHAIN_HEAD, parseHead } from '../integrity/chain.js';
 import { keyFilePath, readKeyring, rotateKey, signingKeyring } from '../integrity/keys.js';
 import { verifyReportPaths, verifyStore, type VerifyItem } from '../integrity/verify.js';
-import { isPgUrl, openStore, redactUrl } from '../store/index.js';
+import { formatHead, INFO_CHAIN_HEAD, isPgUrl, openStore, parseHead, redactUrl } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 
 /** Exit code when something was edited, unsigned or broken. */

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
 import { errorMessage } from '../util/errors.js';
 import { sha256Text } from '../util/hash.js';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson } from '../util/canonical.js';
 import { assertKeyOutside, signingKeyring, type Keyring } from './keys.js';
 
 export const SIGNATURE_FILE = 'report.json.sig';

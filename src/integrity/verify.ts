@@ -1,9 +1,10 @@
 // `dualrec verify`: report signatures (report.json.sig) and the store's run chain, one line per bad item.
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { INFO_CHAIN_HEAD, INFO_CHAIN_LEGACY, type ChainHead } from '../store/chain.js';
 import type { Store } from '../store/store.js';
 import { sha256Text } from '../util/hash.js';
-import { checkChain, INFO_CHAIN_HEAD, INFO_CHAIN_LEGACY, type ChainHead, type ChainReport } from './chain.js';
+import { checkChain, type ChainReport } from './chain.js';
 import type { Keyring } from './keys.js';
 import { SIGNATURE_FILE, verifyReportFolder, type ReportCheck } from './sign.js';
 

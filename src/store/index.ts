@@ -9,6 +9,7 @@ export * from './store.js';
 export { SqliteStore } from './sqlite.js';
 export { PgStore, isPgUrl, parsePgUrl, redactUrl } from './pg.js';
 export { MIGRATIONS } from './migrations.js';
+export * from './chain.js';
 
 export const STORE_FILE = 'dualrec.sqlite';
 

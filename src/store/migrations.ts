@@ -183,7 +183,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 4,
     name: 'run chain: each finished run sealed with the hash of its content and of the previous run',
-    // src/integrity/chain.ts: chain_seq 1, 2, …; chain_hash = sha256(chain_prev, chain_seq, chain_content).
+    // src/store/chain.ts: chain_seq 1, 2, …; chain_hash = sha256(chain_prev, chain_seq, chain_content).
     sql: [
       `ALTER TABLE runs ADD COLUMN chain_seq INTEGER`,
       `ALTER TABLE runs ADD COLUMN chain_content TEXT`,

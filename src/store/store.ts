@@ -1,6 +1,7 @@
 // The durable store behind batch, rescore, review and the queue workers. SQLite (sqlite.ts) is the
 // embedded default; PostgreSQL (pg.ts) is for several machines. The interface is async and speaks in
-// whole operations (each one transaction), and both backends apply the same migrations (migrations.ts).
+// whole operations (each one transaction); both backends run the same statements (sql-store.ts, over the
+// driver in driver.ts) and apply the same migrations (migrations.ts).
 import type { Finding, Verdict } from '../model/index.js';
 
 export type RunKind = 'analyze' | 'rescore';

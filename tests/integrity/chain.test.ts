@@ -1,37 +1,15 @@
 // The run chain on both store backends (a real SQLite file; a real PostgreSQL schema when the server is
 // up, as tests/store does): finished runs are sealed in order, concurrent completions too; an edited run
 // row or finding, a run inserted behind dualrec's back and a rewritten chain are each named.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chainLink, formatHead, parseHead, runContentHash } from '../../src/integrity/chain.js';
 import { verifyStore } from '../../src/integrity/verify.js';
 import type { Finding } from '../../src/model/index.js';
-import { MIGRATIONS, PgStore, SqliteStore, type RunCompletion, type Store } from '../../src/store/index.js';
-import { dropSchemas, needServices, pgStoreUrl } from '../queue/services.js';
+import type { RunCompletion, Store } from '../../src/store/index.js';
+import { chainLink, formatHead, parseHead, runContentHash } from '../../src/store/chain.js';
+import { oldStore, storeBackends } from '../helpers/store-backends.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dualrec-chain-'));
-const schemas: string[] = [];
-const havePg = await needServices('postgres');
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (havePg) await dropSchemas(schemas);
-});
-
-const BACKENDS = [
-  { name: 'SQLite', available: true, open: (label: string): Store => new SqliteStore(join(dir, `${label}.sqlite`)) },
-  {
-    name: 'PostgreSQL',
-    available: havePg,
-    open: (label: string): Store => {
-      const s = pgStoreUrl(label);
-      schemas.push(s.schema);
-      return new PgStore(s.url);
-    },
-  },
-];
+const { backends: BACKENDS, cleanup } = await storeBackends('chain');
+afterAll(cleanup);
 
 function finding(ruleId: string, status: Finding['status']): Finding {
   return {
@@ -73,7 +51,7 @@ const problemsOf = async (store: Store, expectHead?: string) =>
 for (const b of BACKENDS) {
   describe.skipIf(!b.available)(`run chain (${b.name})`, () => {
     it('seals done and failed runs in order, concurrent ones too, and the head is the last seal', async () => {
-      const store = b.open('sealed');
+      const store = b.open(b.location('sealed'));
       try {
         await build(store);
         const v = await verifyStore(store, undefined, { reports: false });
@@ -95,7 +73,7 @@ for (const b of BACKENDS) {
     });
 
     it('names an edited run row, an edited finding and an inserted run; passes again when put back', async () => {
-      const store = b.open('edited');
+      const store = b.open(b.location('edited'));
       try {
         await build(store);
         const [r1] = await store.query('SELECT chain_seq FROM runs WHERE id = ?', [runId(1)]);
@@ -119,7 +97,7 @@ for (const b of BACKENDS) {
     });
 
     it('a chain rewritten from the edited run on passes its own check but not the head noted before', async () => {
-      const store = b.open('rewritten');
+      const store = b.open(b.location('rewritten'));
       try {
         await build(store);
         const noted = formatHead((await verifyStore(store, undefined, { reports: false })).chain.head!);
@@ -144,37 +122,51 @@ for (const b of BACKENDS) {
   });
 }
 
-describe('run chain: a store made before it (SQLite)', () => {
-  it('marks and counts the runs already finished; one more marked later is named; new runs are sealed', async () => {
-    const file = join(dir, 'old.sqlite');
-    const db = new Database(file);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    for (const m of MIGRATIONS.filter((x) => x.version < 4)) {
-      for (const sql of [...m.sql, ...(m.sqlite ?? [])]) db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 'then');
-    }
-    db.prepare(`INSERT INTO sessions (key, base, name, rel_dir, session_id, report_dir, first_seen_at, updated_at) VALUES (?, '/b', 'n', '', 'S-1', '/r', 'then', 'then')`).run('d'.repeat(32));
-    const old = db.prepare(`INSERT INTO runs (id, session_key, kind, status, started_at, finished_at, inputs_sha256, rules_version, model, tool_version, verdict)
-      VALUES (?, ?, 'analyze', 'done', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 'x', 'r0', 'import', 'old', 'PASS')`);
-    old.run(runId(11), 'd'.repeat(32));
-    old.run(runId(12), 'd'.repeat(32));
-    db.close();
-    const store = new SqliteStore(file);
-    try {
-      const v = await verifyStore(store, undefined, { reports: false });
-      expect(v.items).toEqual([]);
-      expect(v.chain.predating).toBe(2);
-      await store.startRun({ id: runId(13), sessionKey: 'd'.repeat(32), kind: 'analyze', startedAt: '2026-12-01T00:00:00.000Z', inputsSha256: 'y', rulesVersion: 'r1', model: 'import', toolVersion: 'test' });
-      await store.completeRun(runId(13), completion('PASS', []));
-      expect((await verifyStore(store, undefined, { reports: false })).chain.sealed).toBe(1);
-      await store.query(
-        `INSERT INTO runs (id, session_key, kind, status, started_at, finished_at, inputs_sha256, rules_version, model, tool_version, verdict, chain_content)
-         VALUES (?, ?, 'analyze', 'done', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:01.000Z', 'x', 'r0', 'import', 'old', 'FAIL', 'predates-chain')`,
-        [runId(14), 'd'.repeat(32)],
+for (const b of BACKENDS) {
+  describe.skipIf(!b.available)(`run chain: a store made before it (${b.name})`, () => {
+    it('marks and counts the runs already finished; one more marked later is named; new runs are sealed', async () => {
+      const loc = b.location('old');
+      const db = await oldStore(b, loc, 4);
+      await db.run(
+        `INSERT INTO sessions (key, base, name, rel_dir, session_id, report_dir, first_seen_at, updated_at)
+         VALUES (?, '/b', 'n', '', 'S-1', '/r', 'then', 'then')`,
+        ['d'.repeat(32)],
       );
-      expect(await problemsOf(store)).toEqual(['3 runs are marked as older than the chain, but the store had 2 when the chain began: runs were inserted outside dualrec']);
-    } finally {
-      await store.close();
-    }
+      for (const id of [runId(11), runId(12)]) {
+        await db.run(
+          `INSERT INTO runs (id, session_key, kind, status, started_at, finished_at, inputs_sha256, rules_version,
+             model, tool_version, verdict)
+           VALUES (?, ?, 'analyze', 'done', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 'x', 'r0', 'import',
+             'old', 'PASS')`,
+          [id, 'd'.repeat(32)],
+        );
+      }
+      await db.close();
+      const store = b.open(loc);
+      try {
+        const v = await verifyStore(store, undefined, { reports: false });
+        expect(v.items).toEqual([]);
+        expect(v.chain.predating).toBe(2);
+        await store.startRun({
+          id: runId(13), sessionKey: 'd'.repeat(32), kind: 'analyze', startedAt: '2026-12-01T00:00:00.000Z',
+          inputsSha256: 'y', rulesVersion: 'r1', model: 'import', toolVersion: 'test',
+        });
+        await store.completeRun(runId(13), completion('PASS', []));
+        expect((await verifyStore(store, undefined, { reports: false })).chain.sealed).toBe(1);
+        await store.query(
+          `INSERT INTO runs (id, session_key, kind, status, started_at, finished_at, inputs_sha256, rules_version,
+             model, tool_version, verdict, chain_content)
+           VALUES (?, ?, 'analyze', 'done', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:01.000Z', 'x', 'r0', 'import',
+             'old', 'FAIL', 'predates-chain')`,
+          [runId(14), 'd'.repeat(32)],
+        );
+        expect(await problemsOf(store)).toEqual([
+          '3 runs are marked as older than the chain, but the store had 2 when the chain began: ' +
+            'runs were inserted outside dualrec',
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
   });
-});
+}

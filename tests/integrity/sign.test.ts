@@ -6,7 +6,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/integrity/canonical.js';
+import { canonicalJson } from '../../src/util/canonical.js';
 import { readKeyring, rotateKey, signingKeyring } from '../../src/integrity/keys.js';
 import { signReportFolder, verifyReportFolder } from '../../src/integrity/sign.js';
 import { runCli } from '../helpers/cli.js';

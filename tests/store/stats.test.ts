@@ -1,36 +1,13 @@
 // Dashboard / rule statistics on both backends: the same hand-worked numbers from the same store
 // (tests/helpers/dashboard-store.ts) on SQLite and PostgreSQL, filters, week grouping, the queue filter the
-// dashboard's drill-down links use, and the migration adding the session region to an existing store.
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// dashboard's drill-down links use. (The migration adding the session region: tests/store/store.test.ts.)
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/store/migrations.js';
-import { PgStore, SqliteStore, computeStats, statsTable, weekOf, type Stats, type Store } from '../../src/store/index.js';
+import { computeStats, statsTable, weekOf, type Stats } from '../../src/store/index.js';
 import { AS_OF, EXPECTED, buildDashboardStore, keyOf } from '../helpers/dashboard-store.js';
-import { dropSchemas, needServices, pgStoreUrl } from '../queue/services.js';
+import { storeBackends } from '../helpers/store-backends.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dualrec-stats-'));
-const schemas: string[] = [];
-const havePg = await needServices('postgres');
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (havePg) await dropSchemas(schemas);
-});
-
-const BACKENDS = [
-  { name: 'SQLite', available: true, open: (label: string): Store => new SqliteStore(join(dir, `${label}.sqlite`)) },
-  {
-    name: 'PostgreSQL',
-    available: havePg,
-    open: (label: string): Store => {
-      const s = pgStoreUrl(label);
-      schemas.push(s.schema);
-      return new PgStore(s.url);
-    },
-  },
-];
+const { backends: BACKENDS, havePg, cleanup } = await storeBackends('stats');
+afterAll(cleanup);
 
 const results: Record<string, Stats> = {};
 const strip = (st: Stats) => ({ ...st, generatedAt: '' });
@@ -39,7 +16,7 @@ describe.each(BACKENDS)('$name stats', (b) => {
   const test = it.skipIf(!b.available);
 
   test('match the hand-worked numbers; filters; the queue filter', async () => {
-    const store = b.open('stats');
+    const store = b.open(b.location('stats'));
     try {
       await buildDashboardStore(store);
       const st = await computeStats(store, { asOf: AS_OF });
@@ -118,24 +95,5 @@ describe('stats on both stores', () => {
     expect(weekOf('2026-11-08')).toBe('2026-11-02'); // a Sunday
     expect(weekOf('2026-11-09')).toBe('2026-11-09');
     expect(weekOf('')).toBe('');
-  });
-
-  it('migration 3 adds the region column to a store made before it, keeping its rows', async () => {
-    const file = join(dir, 'old.sqlite');
-    const db = new Database(file);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    for (const m of MIGRATIONS.filter((x) => x.version < 3)) {
-      for (const sql of [...m.sql, ...(m.sqlite ?? [])]) db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 'then');
-    }
-    db.prepare(`INSERT INTO sessions (key, base, name, rel_dir, session_id, report_dir, agent_id, first_seen_at, updated_at)
-      VALUES ('k', '/b', 'n', '', 'S-1', '/r', 'A9', 'then', 'then')`).run();
-    db.close();
-    const s = new SqliteStore(file);
-    expect(await s.schemaVersion()).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
-    expect(await s.getSession('k')).toMatchObject({ agentId: 'A9', region: undefined });
-    const idx = await s.query(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'sessions_%'`);
-    expect(idx.map((r) => r.name)).toEqual(expect.arrayContaining(['sessions_agent', 'sessions_region', 'sessions_recorded_on', 'sessions_current_run']));
-    await s.close();
   });
 });

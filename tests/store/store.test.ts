@@ -1,58 +1,17 @@
-// The store on both backends, with the same tests: a real SQLite file, and a real PostgreSQL server
-// (one schema per test, see tests/queue/services.ts). Migrations, runs and the current-run pointer,
-// artefacts by hash, append-only review decisions, the batch lock (refused while held, free again when
-// the holder is killed with SIGKILL), and concurrent writers (queue workers share one store).
+// The store on both backends, with the same tests (tests/helpers/store-backends.ts): a real SQLite file,
+// and a real PostgreSQL server (one schema per store, see tests/queue/services.ts). Migrations, runs and
+// the current-run pointer, artefacts by hash, the review queue, append-only review decisions, batches,
+// the batch lock (refused while held, free again when the holder is killed with SIGKILL), and concurrent
+// writers (queue workers share one store).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/index.js';
 import { LockedError, MIGRATIONS, PgStore, SqliteStore, parsePgUrl, type RunCompletion, type Store } from '../../src/store/index.js';
 import { ROOT } from '../helpers/cli.js';
-import { dropSchemas, needServices, pgStoreUrl } from '../queue/services.js';
+import { oldStore, storeBackends } from '../helpers/store-backends.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dualrec-store-'));
-const schemas: string[] = [];
-const havePg = await needServices('postgres');
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (havePg) await dropSchemas(schemas);
-});
-
-type AnyStore = Store & { query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]> };
-
-interface Backend {
-  name: string;
-  available: boolean;
-  /** where the store called `name` lives (the same name gives the same store) */
-  location(name: string): string;
-  open(location: string): AnyStore;
-}
-
-const pgLocations = new Map<string, string>();
-const BACKENDS: Backend[] = [
-  {
-    name: 'SQLite',
-    available: true,
-    location: (name) => join(dir, `${name}.sqlite`),
-    open: (loc) => new SqliteStore(loc),
-  },
-  {
-    name: 'PostgreSQL',
-    available: havePg,
-    location: (name) => {
-      let loc = pgLocations.get(name);
-      if (!loc) {
-        const s = pgStoreUrl(name);
-        schemas.push(s.schema);
-        pgLocations.set(name, (loc = s.url));
-      }
-      return loc;
-    },
-    open: (loc) => new PgStore(loc),
-  },
-];
+const { backends: BACKENDS, havePg, cleanup } = await storeBackends('store');
+afterAll(cleanup);
 
 const owner = { command: 'test', pid: process.pid, host: 'test', startedAt: new Date().toISOString() };
 
@@ -85,7 +44,7 @@ async function run(store: Store, key: string, id: string, verdict: RunCompletion
 }
 
 const RUN = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const count = async (s: AnyStore, sql: string, params: unknown[] = []) => Number((await s.query(sql, params))[0]!.n);
+const count = async (s: Store, sql: string, params: unknown[] = []) => Number((await s.query(sql, params))[0]!.n);
 
 describe.each(BACKENDS)('$name store', (b) => {
   const open = (name: string) => b.open(b.location(name));
@@ -210,6 +169,133 @@ describe.each(BACKENDS)('$name store', (b) => {
     await store.close();
   });
 
+  test('a session before and after its first run; batches; failed runs; a run not in the store', async () => {
+    const store = open('lifecycle');
+    await session(store, 'k1');
+    expect(await store.getSession('k1')).toMatchObject({ key: 'k1', sessionId: 'S-k1', agentId: 'AG-1' });
+    expect(await store.getSession('k1')).not.toHaveProperty('run');
+    expect(await store.getSession('nope')).toBeUndefined();
+    // an upsert changes what the sidecar says, not the base
+    await store.upsertSession({
+      key: 'k1', base: '/elsewhere', name: 'k1', relDir: 'x', sessionId: 'S-2', reportDir: '/out/k1', region: '310000',
+    });
+    expect(await store.getSession('k1')).toMatchObject({
+      base: '/in/k1', relDir: 'x', sessionId: 'S-2', region: '310000', agentId: undefined,
+    });
+
+    await store.startBatch({
+      id: 'b1', kind: 'batch', startedAt: '2026-12-01T00:00:00.000Z', inbox: '/in', outDir: '/out', rulesVersion: 'r1',
+    });
+    await store.startRun({
+      id: RUN(20), sessionKey: 'k1', batchId: 'b1', kind: 'analyze', startedAt: new Date().toISOString(),
+      inputsSha256: 'i', rulesVersion: 'r1', model: 'm', toolVersion: '0',
+    });
+    await store.failRun(RUN(20), 'the program failed');
+    expect(await store.getRun(RUN(20))).toMatchObject({ status: 'failed', error: 'the program failed', batchId: 'b1' });
+    expect(await store.getSession('k1')).not.toHaveProperty('run'); // a failed run is never current
+    await store.finishBatch('b1', 'done', { sessions: 1 });
+    const [batch] = await store.query('SELECT status, summary, host, pid FROM batches WHERE id = ?', ['b1']);
+    expect(batch).toMatchObject({ status: 'done', summary: '{"sessions":1}' });
+    expect(Number(batch!.pid)).toBe(process.pid);
+    // a batch left running by a crash is abandoned with its runs
+    await store.startBatch({ id: 'b2', kind: 'rescore', startedAt: '2026-12-02T00:00:00.000Z' });
+    expect(await store.abandonStaleRuns()).toBe(0);
+    expect((await store.query('SELECT status FROM batches WHERE id = ?', ['b2']))[0]!.status).toBe('abandoned');
+
+    await run(store, 'k1', RUN(21), 'PASS', []);
+    expect(await store.getSession('k1')).toMatchObject({
+      run: { id: RUN(21), status: 'done', verdict: 'PASS', failCount: 0 },
+    });
+    await expect(store.completeRun(RUN(99), completion('PASS', []))).rejects.toThrow(
+      `run ${RUN(99)} is not in the store`,
+    );
+    // a statement that writes answers no rows
+    expect(await store.query('UPDATE sessions SET channel = ? WHERE key = ?', ['bank', 'k1'])).toEqual([]);
+    expect(await store.checkConsistency()).toEqual([]);
+    await store.close();
+  });
+
+  test("the review queue over many sessions: each one's current decision, filters, decided ones left out", async () => {
+    const store = open('queue');
+    const keys = Array.from({ length: 30 }, (_, i) => `q${String(i).padStart(2, '0')}`);
+    for (const k of keys) await session(store, k);
+    for (const [i, k] of keys.entries()) {
+      const verdict = i % 3 === 0 ? 'PASS' : i % 3 === 1 ? 'REVIEW' : 'FAIL';
+      await run(store, k, RUN(300 + i), verdict, [finding('excl', i % 3 ? 'fail' : 'pass')], `{"q":${i}}`);
+    }
+    const queued = keys.filter((_, i) => i % 3);
+    expect((await store.queue()).map((q) => q.session.key).sort()).toEqual(queued);
+    // FAIL before REVIEW, then by risk
+    expect((await store.queue())[0]!.session.run.verdict).toBe('FAIL');
+    // decide every other queued session; a superseded decision is not the current one
+    const decided = queued.filter((_, i) => i % 2 === 0);
+    for (const k of decided) {
+      const subject = { sessionKey: k, runId: RUN(300 + keys.indexOf(k)), reviewer: 'r' };
+      await store.addDecision({ ...subject, decision: 'confirm', comment: '' });
+      await store.addDecision({ ...subject, decision: 'rerecord', comment: 'again' });
+      // a finding-level decision is not the session's
+      await store.addDecision({ ...subject, findingIdx: 0, decision: 'overturn', comment: '' });
+    }
+    expect((await store.queue()).map((q) => q.session.key).sort()).toEqual(queued.filter((k) => !decided.includes(k)));
+    const all = await store.queue({ includeDecided: true });
+    expect(all).toHaveLength(queued.length);
+    for (const q of all) {
+      if (decided.includes(q.session.key)) {
+        expect(q.decision).toMatchObject({ decision: 'rerecord', findingIdx: undefined, sessionKey: q.session.key });
+      } else expect(q.decision).toBeUndefined();
+      expect(q.enteredAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    }
+    const review = await store.queue({ includeDecided: true, filter: { verdict: 'REVIEW' } });
+    expect(review.length).toBeGreaterThan(0);
+    expect(review.every((q) => q.session.run.verdict === 'REVIEW')).toBe(true);
+    expect(await store.queue({ filter: { agentId: 'nobody' } })).toEqual([]);
+    const byRule = await store.queue({
+      includeDecided: true,
+      filter: { ruleId: 'excl', from: '2024-05-01', to: '2024-05-01' },
+    });
+    expect(byRule).toHaveLength(queued.length);
+    await store.close();
+  });
+
+  test('names a current run that is not finished, or a finished one without its verdict', async () => {
+    const store = open('consistency');
+    await session(store, 'k1');
+    await run(store, 'k1', RUN(30), 'PASS', []);
+    await store.query(`UPDATE runs SET status = 'running' WHERE id = ?`, [RUN(30)]);
+    expect(await store.checkConsistency()).toEqual(['session k1: current run is missing, not done, or not its own']);
+    await store.query(`UPDATE runs SET status = 'done', verdict = NULL WHERE id = ?`, [RUN(30)]);
+    expect(await store.checkConsistency()).toEqual([`run ${RUN(30)}: done without a verdict or report hash`]);
+    await store.close();
+  });
+
+  test('upgrades a store made before the session region (migration 3), keeping its rows', async () => {
+    const loc = b.location('before-3');
+    const db = await oldStore(b, loc, 3);
+    await db.run(
+      `INSERT INTO sessions (key, base, name, rel_dir, session_id, report_dir, agent_id, first_seen_at, updated_at)
+       VALUES ('k', '/b', 'n', '', 'S-1', '/r', 'A9', 'then', 'then')`,
+    );
+    await db.close();
+    const store = b.open(loc);
+    expect(await store.schemaVersion()).toBe(Math.max(...MIGRATIONS.map((m) => m.version)));
+    expect(await store.getSession('k')).toMatchObject({ agentId: 'A9', region: undefined });
+    const indexes = await store.query(
+      b.name === 'SQLite'
+        ? `SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'sessions_%'`
+        : `SELECT indexname AS name FROM pg_indexes
+           WHERE schemaname = current_schema() AND indexname LIKE 'sessions_%'`,
+    );
+    expect(indexes.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['sessions_agent', 'sessions_region', 'sessions_recorded_on', 'sessions_current_run']),
+    );
+    await session(store, 'k2');
+    await store.upsertSession({
+      key: 'k2', base: '/in/k2', name: 'k2', relDir: '', sessionId: 'S', reportDir: '/r2', region: '440300',
+    });
+    expect(await store.getSession('k2')).toMatchObject({ region: '440300' });
+    await store.close();
+  });
+
   test('caches file hashes by path, size and mtime (sizes past 4 GiB too)', async () => {
     const store = open('hash');
     await store.rememberFileHash('/a.mp4', 10, 1000.5, 'abc');
@@ -299,7 +385,7 @@ describe.each(BACKENDS)('$name store', (b) => {
 
 describe('SQLite specifics', () => {
   it('runs in WAL mode', async () => {
-    const a = new SqliteStore(join(dir, 'wal.sqlite'));
+    const a = new SqliteStore(BACKENDS[0]!.location('wal'));
     expect(a.raw().pragma('journal_mode', { simple: true })).toBe('wal');
     await a.close();
   });
