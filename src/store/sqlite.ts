@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { makePrivate, PRIVATE_FILE_MODE, writeFileAtomic } from '../util/atomic.js';
+import { dataDirMode, makePrivate, PRIVATE_FILE_MODE, writeFileAtomic } from '../util/atomic.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type { Dialect, Driver, Result, Sql, Stmt } from './driver.js';
 import type { Row } from './rows.js';
@@ -112,7 +112,7 @@ function openSqlite(file: string): SqliteDriver {
   const location = realStorePath(file);
   let db: Database.Database;
   try {
-    mkdirSync(dirname(location), { recursive: true, mode: 0o700 });
+    mkdirSync(dirname(location), { recursive: true, mode: dataDirMode() });
     // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
     // An older store left 0644 is narrowed (its -wal/-shm too).
     createPrivate(location);
