@@ -5,7 +5,7 @@
 import type { DecodeErrors, IntegrityIssue, MediaProbe, MediaSignals } from '../model/index.js';
 import { UserError } from '../util/errors.js';
 import { num } from './probe.js';
-import { errorLines, FfmpegFailed, ffprobeLines, fileArg } from './run.js';
+import { FfmpegFailed, ffprobeLines, fileArg } from './run.js';
 
 export interface IntegrityOptions {
   /** the recording length the metadata claims, in seconds */
