@@ -289,7 +289,7 @@ const SAMPLES: Sample[] = [
   {
     name: 'broken-truncated',
     verdict: 'REVIEW',
-    why: 'the file was cut off mid-upload: the MP4 index (moov atom) is missing, so it cannot be decoded or analysed',
+    why: 'the file was cut off mid-upload: the MP4 index (moov atom) is missing, so it cannot be decoded or analyzed',
     concepts: { 'integrity.recording': 'fail' },
     meta: {
       session_id: 'SAMPLE-2024-0003',

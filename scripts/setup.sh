@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine with Node 20 and npm:
-#   bash scripts/setup.sh demo   install everything, build, analyse the bundled samples
+#   bash scripts/setup.sh demo   install everything, build, analyze the bundled samples
 #   bash scripts/setup.sh test   install everything, build, lint, run the test suite
 # Safe to re-run: it installs only what is missing.
 set -euo pipefail

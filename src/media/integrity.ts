@@ -199,7 +199,7 @@ export function decodeIssues(signals: Pick<MediaSignals, 'decodeErrors'>): Integ
     {
       code: 'undecodable',
       severity: 'major',
-      message: `${d.count} decoder error(s) while analysing; parts of the picture or sound may be damaged (first: ${d.samples[0] ?? '?'})`,
+      message: `${d.count} decoder error(s) while analyzing; parts of the picture or sound may be damaged (first: ${d.samples[0] ?? '?'})`,
     },
   ];
 }

@@ -233,7 +233,7 @@ const probe = obj(
       'where `duration` comes from: the container header, or decoding the whole file because the header states none (MediaRecorder / live WebM, streamed MP4/TS)',
       ['container', 'decoding'],
     ),
-    audioTrack: ref('audioTrack', 'the audio stream analysed, when the recording has more than one (absent: the only/first one)'),
+    audioTrack: ref('audioTrack', 'the audio stream analyzed, when the recording has more than one (absent: the only/first one)'),
   },
   ['file', 'container', 'sizeBytes', 'duration', 'audio', 'video'],
 );
@@ -289,7 +289,7 @@ const loudness = obj(
 );
 
 const decodeErrors = obj(
-  'Decoder errors seen while analysing the file (a clean file has none).',
+  'Decoder errors seen while analyzing the file (a clean file has none).',
   {
     count: int('how many error lines', { minimum: 0 }),
     samples: arrayOf("the first few distinct messages, without ffmpeg's `[decoder @ 0x..]` prefix", { type: 'string' }),
@@ -485,7 +485,7 @@ const visualAnalysis = obj(
 );
 
 const visual = obj(
-  'Visual facts on the recording timeline (absent when the picture was not analysed).',
+  'Visual facts on the recording timeline (absent when the picture was not analyzed).',
   {
     faces: arrayOf('sampled frames with face counts, in time order', ref('faceSample', 'a sample')),
     events: arrayOf('visual events', ref('visualEvent', 'an event')),
@@ -577,11 +577,11 @@ const reportProps = {
   generatedAt: str('when the report was written (ISO 8601)', { format: 'date-time' }),
   session: ref('session', 'which session'),
   verdict: oneOfStrings(
-    'CONTRACT. PASS: every applicable check passed; FAIL: a check determinably failed; REVIEW: something could not be decided (or the file could not be analysed) and a person must look. Never PASS when a critical check failed or is undetermined, when a major check failed, or when `error` is set',
+    'CONTRACT. PASS: every applicable check passed; FAIL: a check determinably failed; REVIEW: something could not be decided (or the file could not be analyzed) and a person must look. Never PASS when a critical check failed or is undetermined, when a major check failed, or when `error` is set',
     VERDICTS,
   ),
   verdictReasons: arrayOf('one line per reason the verdict is what it is', { type: 'string' }),
-  error: str('set when the session could not be analysed at all (e.g. an unreadable file): why. The verdict is then REVIEW'),
+  error: str('set when the session could not be analyzed at all (e.g. an unreadable file): why. The verdict is then REVIEW'),
   media: ref('media', 'facts about the recording file'),
   integrity: arrayOf('problems with the recording', ref('integrityIssue', 'an issue')),
   transcript: ref('transcript', 'the transcript'),
@@ -612,7 +612,7 @@ export const REPORT_JSON_SCHEMA = {
   ] as const satisfies readonly (keyof Report)[],
   allOf: [
     {
-      $comment: 'an unanalysable session is REVIEW',
+      $comment: 'an unanalyzable session is REVIEW',
       if: { type: 'object', required: ['error'] },
       then: { type: 'object', properties: { verdict: { const: 'REVIEW' } } },
     },

@@ -95,7 +95,7 @@ interface Evidence {
 }
 
 /**
- * Analyses the picture of one recording. Throws a UserError when the video can't be decoded or the
+ * Analyzes the picture of one recording. Throws a UserError when the video can't be decoded or the
  * detector runtime can't load; OCR that can't load is recorded in `analysis.ocr` instead.
  */
 export async function analyzeVision(input: VisionInput): Promise<VisualTimeline> {
