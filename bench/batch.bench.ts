@@ -42,7 +42,7 @@ try {
   }
   console.log(`  speed-up concurrency 2 / 1: ${fmt(timed[1]! / timed[2]!)}×`);
 
-  // Fan the stored facts of part 1 out to `fanout` sessions (as if copies had been analysed).
+  // Fan the stored facts of part 1 out to `fanout` sessions (as if copies had been analyzed).
   const out = join(work, 'out-c1');
   const store = openStore(join(out, 'dualrec.sqlite'));
   const seeds = (await store.currentSessions()).filter((s) => s.run.error === undefined);

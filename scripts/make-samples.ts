@@ -289,7 +289,7 @@ const SAMPLES: Sample[] = [
   {
     name: 'broken-truncated',
     verdict: 'REVIEW',
-    why: 'the file was cut off mid-upload: the MP4 index (moov atom) is missing, so it cannot be decoded or analysed',
+    why: 'the file was cut off mid-upload: the MP4 index (moov atom) is missing, so it cannot be decoded or analyzed',
     concepts: { 'integrity.recording': 'fail' },
     meta: {
       session_id: 'SAMPLE-2024-0003',
@@ -435,14 +435,14 @@ function trimSilence(pcm: Pcm): Int16Array {
 // ---------------------------------------------------------------------------------------------
 // Running tools
 
-function run(cmd: string, args: string[], what: string): { stdout: string; stderr: string; status: number } {
+function run(cmd: string, args: string[]): { stdout: string; stderr: string; status: number } {
   const res = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (res.error) throw new Error(`make-samples: ${cmd} could not run (${res.error.message}); is it installed?`);
   return { stdout: res.stdout, stderr: res.stderr, status: res.status ?? -1 };
 }
 
 function mustRun(cmd: string, args: string[], what: string): void {
-  const r = run(cmd, args, what);
+  const r = run(cmd, args);
   if (r.status !== 0) throw new Error(`make-samples: ${what} failed (${cmd} exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
@@ -455,7 +455,7 @@ function synth(text: string, voice: Voice, out: string): Pcm {
 function fontFile(): string {
   const known = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
   if (existsSync(known)) return known;
-  const r = run('fc-match', ['-f', '%{file}', 'WenQuanYi Micro Hei'], 'fc-match');
+  const r = run('fc-match', ['-f', '%{file}', 'WenQuanYi Micro Hei']);
   if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
   throw new Error('make-samples: font WenQuanYi Micro Hei not found (apt-get install fonts-wqy-microhei)');
 }
@@ -595,7 +595,7 @@ async function makeSample(s: Sample, outDir: string, tmp: string): Promise<MadeS
   if (s.truncateTo !== undefined) {
     const bytes = readFileSync(media);
     writeFileSync(media, bytes.subarray(0, Math.floor(bytes.length * s.truncateTo)));
-    const probe = run('ffprobe', ['-v', 'error', media], 'ffprobe');
+    const probe = run('ffprobe', ['-v', 'error', media]);
     if (probe.status === 0) throw new Error(`make-samples: ${media} still probes after truncation`);
   }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine with Node 20 and npm:
-#   bash scripts/setup.sh demo   install everything, build, analyse the bundled samples
-#   bash scripts/setup.sh test   install everything, build, run the test suite
+#   bash scripts/setup.sh demo   install everything, build, analyze the bundled samples
+#   bash scripts/setup.sh test   install everything, build, lint, run the test suite
 # Safe to re-run: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +44,8 @@ case "$mode" in
     echo "Reports: $(pwd)/$out/<session>/report.html (and report.json)"
     ;;
   test)
+    # ESLint (bug-catching rules) and Prettier's layout check before the long suite: a failure ends it early.
+    npm run --silent lint
     # The distributed-batch tests run against private Redis and PostgreSQL instances on loopback
     # (scripts/services.sh); with them started, those tests must really run, never skip.
     bash scripts/services.sh start

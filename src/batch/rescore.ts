@@ -51,7 +51,7 @@ export interface RescoreSummary {
   rescored: number;
   /** already scored with these rules */
   upToDate: number;
-  /** sessions that could not be analysed have no stored facts: run the batch on them again */
+  /** sessions that could not be analyzed have no stored facts: run the batch on them again */
   withoutFacts: number;
   flips: VerdictFlip[];
   /** sessions that could not be re-scored (they keep their current run and report) */
@@ -114,7 +114,7 @@ async function rescoreLocked(store: Store, opts: RescoreOptions & { outDir: stri
       summary.upToDate++;
       if (s.run.verdict) summary.verdicts[s.run.verdict]++;
     } else if (s.run.error) {
-      summary.withoutFacts++; // could not be analysed: nothing stored to score
+      summary.withoutFacts++; // could not be analyzed: nothing stored to score
       if (s.run.verdict) summary.verdicts[s.run.verdict]++;
     } else {
       todo.push(s);

@@ -1,7 +1,7 @@
-// The nightly batch: discover → skip what is unchanged → analyse the rest in a worker pool → store
+// The nightly batch: discover → skip what is unchanged → analyze the rest in a worker pool → store
 // each result in one transaction → index.html → summary. Crash-safe by construction: reports are
 // written atomically before the store records them, the store commits each session on its own, and
-// a re-run re-analyses whatever has no finished run whose report is still the one on disk.
+// a re-run re-analyzes whatever has no finished run whose report is still the one on disk.
 // With `queue` set the same plan is handed to BullMQ workers on other machines instead, through the
 // queue runner the caller gives (src/queue's runOnQueue: the batch itself has no queue code).
 import { existsSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { isCurrent, openStore, storePath, type Store } from '../store/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
-import { ANALYZE_WORKER, unanalysableResult, type AnalyzeJob, type AnalyzeJobResult } from '../jobs/analyze-job.js';
+import { ANALYZE_WORKER, unanalyzableResult, type AnalyzeJob, type AnalyzeJobResult } from '../jobs/analyze-job.js';
 import { storedRunState } from '../jobs/current-run.js';
 import { discoverInbox } from './discover.js';
 import { checkOutputDir, storeProblem } from '../pipeline/preflight.js';
@@ -58,7 +58,7 @@ export async function runBatch(opts: BatchOptions, runOnQueue?: QueueRunner): Pr
   if (!existsSync(inbox) || !statSync(inbox).isDirectory()) throw new UserError(`${opts.inbox}: no such folder`, opts.inbox);
   const outDir = resolve(opts.outDir);
   const ruleSet = loadRuleSet(opts.ruleDirs); // a broken rule file stops the batch before any work
-  // where results go is checked before any session is analysed: these stop the batch (exit 2)
+  // where results go is checked before any session is analyzed: these stop the batch (exit 2)
   checkOutputDir(outDir);
   const location = storePath({ store: opts.store, outDir });
   const store = openStore(location);
@@ -94,12 +94,12 @@ async function runLocked(
     const queue = await runOnQueue(store, plan, { ...opts, queue: opts.queue });
     return finishBatchRun(store, plan, opts, queue);
   }
-  await analyseLocally(store, plan, opts);
+  await analyzeLocally(store, plan, opts);
   return finishBatchRun(store, plan, opts);
 }
 
 /**
- * Discovery, and the decision per session: skip (unchanged, report intact) or analyse. Sessions are
+ * Discovery, and the decision per session: skip (unchanged, report intact) or analyze. Sessions are
  * recorded in the store as they are found. A local batch first marks runs left by a killed batch as
  * abandoned; a queued one cannot (workers elsewhere may be in the middle of them): each worker does it
  * for its own session instead.
@@ -175,7 +175,7 @@ export async function planBatch(
 }
 
 /** The plan's sessions in this process's worker-thread pool. */
-async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions & { inbox: string; outDir: string }): Promise<void> {
+async function analyzeLocally(store: Store, plan: BatchPlan, opts: BatchOptions & { inbox: string; outDir: string }): Promise<void> {
   const { todo, outcomes, batchId, rulesVersion, queueVerdicts } = plan;
   const log = rootLogger().child({ batch: batchId });
   const progress = opts.progress ?? progressSink({ tty: false });
@@ -201,14 +201,14 @@ async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
     while (next < todo.length && !stopping) {
       const { s, fp } = todo[next++]!;
       try {
-        await analyseOne(s, fp);
+        await analyzeOne(s, fp);
       } catch (err) {
         stopping = true;
         throw err;
       }
     }
   };
-  const analyseOne = async (s: BatchSession, fp: Fingerprint) => {
+  const analyzeOne = async (s: BatchSession, fp: Fingerprint) => {
     const runId = randomUUID();
     await store.startRun({
       id: runId, sessionKey: s.key, batchId, kind: 'analyze', startedAt: new Date().toISOString(),
@@ -223,7 +223,7 @@ async function analyseLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
       // report saying so (written here), and the batch goes on. Only failing to write it stops the batch.
       const reason = errorMessage(err);
       log.error({ session: s.key, reason }, 'session failed');
-      r = unanalysableResult(s.input, s.reportDir, `${s.input.recording ?? s.input.transcript ?? s.input.name}: ${reason}`, opts.lang ?? 'zh', fp.contentSha256);
+      r = unanalyzableResult(s.input, s.reportDir, `${s.input.recording ?? s.input.transcript ?? s.input.name}: ${reason}`, opts.lang ?? 'zh', fp.contentSha256);
     }
     await store.completeRun(runId, {
       verdict: r.verdict, verdictReasons: r.verdictReasons, risk: r.risk, error: r.error, problem: r.problem,

@@ -20,13 +20,13 @@ interface AnalyzeFlags {
   threads?: string;
 }
 
-/** Exit codes: 0 all analysed; 2 nothing to analyse (user error); 3 some session could not be fully analysed. */
-export const EXIT_UNANALYSABLE = 3;
+/** Exit codes: 0 all analyzed; 2 nothing to analyze (user error); 3 some session could not be fully analyzed. */
+export const EXIT_UNANALYZABLE = 3;
 
 export function registerAnalyzeCommand(program: Command): void {
   program
     .command('analyze')
-    .description('analyse recordings, session folders or transcripts and write report.json + report.html per session')
+    .description('analyze recordings, session folders or transcripts and write report.json + report.html per session')
     .argument('<paths...>', 'recording file, session folder, or <name>.transcript.json|.srt|.vtt|.txt')
     .option('-o, --out <dir>', 'where reports go (one folder per session)', 'dualrec-reports')
     .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
@@ -67,7 +67,7 @@ export function registerAnalyzeCommand(program: Command): void {
       } finally {
         await engines.closeAll();
       }
-      process.stdout.write(`${inputs.length} session(s) analysed; reports in ${relativeToCwd(outDir)}\n`);
-      if (problems > 0) process.exitCode = EXIT_UNANALYSABLE;
+      process.stdout.write(`${inputs.length} session(s) analyzed; reports in ${relativeToCwd(outDir)}\n`);
+      if (problems > 0) process.exitCode = EXIT_UNANALYZABLE;
     });
 }

@@ -31,23 +31,23 @@ interface BatchFlags {
   progress?: boolean;
 }
 
-/** Exit codes: 0 every session processed; 3 some session could not be (fully) analysed; 2 usage; 75 store busy. */
+/** Exit codes: 0 every session processed; 3 some session could not be (fully) analyzed; 2 usage; 75 store busy. */
 export const EXIT_SOME_FAILED = 3;
 
 export function registerBatchCommand(program: Command): void {
   program
     .command('batch')
-    .description('analyse every recording under a folder (recursively), skipping unchanged ones; store results; write index.html')
+    .description('analyze every recording under a folder (recursively), skipping unchanged ones; store results; write index.html')
     .argument('<inbox>', 'folder of recordings and sidecars (date sub-folders welcome: inbox/2024-05-01/…)')
     .option('-o, --out <dir>', 'where reports, index.html and the store go', 'dualrec-reports')
     .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres://user:password@host:port/db (or env DUALREC_STORE)')
-    .option('-j, --concurrency <n>', 'sessions analysed at once (default: number of cores)')
+    .option('-j, --concurrency <n>', 'sessions analyzed at once (default: number of cores)')
     .option('--since <date>', 'only sessions recorded on or after: YYYY-MM-DD, today, yesterday, or Nd')
     .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
     .option('-m, --model <name|file>', 'whisper model for sessions without a transcript (or env DUALREC_MODEL)')
     .option('--force-asr', 'transcribe even when a transcript file is beside the recording')
     .option('--no-vision', 'skip the picture (faster; the visual checks then say they were not done)')
-    .option('--force', 're-analyse sessions even when nothing changed')
+    .option('--force', 're-analyze sessions even when nothing changed')
     .option('--queue <redis-url>', 'hand the sessions to queue workers (`dualrec worker`) through Redis: redis://host:port')
     .option('--queue-name <name>', 'with --queue: the queue name (workers must use the same)', DEFAULT_QUEUE_NAME)
     .option('--wait', 'with --queue: follow the workers until every session is done, then summarise')
@@ -121,7 +121,7 @@ export function formatSummary(s: BatchSummary, top = 10): string {
     return lines.join('\n') + '\n';
   }
   lines.push(
-    `${s.inScope} session(s): ${s.analysed} analysed, ${s.skipped} unchanged (skipped)` +
+    `${s.inScope} session(s): ${s.analysed} analyzed, ${s.skipped} unchanged (skipped)` +
       (s.reportsChanged ? `, ${s.reportsChanged} report(s) changed on disk and re-made` : '') +
       (s.abandonedRuns ? `, resumed after ${s.abandonedRuns} interrupted run(s)` : ''),
   );

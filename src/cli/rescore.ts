@@ -62,7 +62,7 @@ export function formatRescore(s: RescoreSummary): string {
   const lines = [
     `rules ${s.rulesVersion}: ${s.considered} session(s); ${s.rescored} re-scored${s.dryRun ? ' (dry run, nothing written)' : ''}, ` +
       `${s.upToDate} already current` +
-      (s.withoutFacts ? `, ${s.withoutFacts} without stored facts (could not be analysed: run the batch on them)` : ''),
+      (s.withoutFacts ? `, ${s.withoutFacts} without stored facts (could not be analyzed: run the batch on them)` : ''),
     `  FAIL ${s.verdicts.FAIL}   REVIEW ${s.verdicts.REVIEW}   PASS ${s.verdicts.PASS}`,
     `${s.flips.length} verdict flip(s)${s.flips.length ? ':' : ''}`,
   ];

@@ -22,7 +22,7 @@ interface WorkerFlags {
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('take session jobs from a Redis queue (`batch --queue`) and analyse them; run on any number of machines')
+    .description('take session jobs from a Redis queue (`batch --queue`) and analyze them; run on any number of machines')
     .option('--queue <url>', 'Redis of the queue: redis://[user:password@]host:port[/db] (or env DUALREC_QUEUE)')
     .option('--queue-name <name>', 'queue name (the batch must use the same)', DEFAULT_QUEUE_NAME)
     .option('--store <url>', 'the batch store: postgres://user:password@host:port/db[?schema=name] (or env DUALREC_STORE)')

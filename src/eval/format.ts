@@ -76,7 +76,7 @@ export function formatRun(run: EvalRun, details: boolean): string {
   const seeds = run.repeats > 1 ? `noise seeds ${run.seed}–${run.seed + run.repeats - 1} pooled` : `noise seed ${run.seed}`;
   const out: string[] = [`dualrec eval ${run.dir}: ${run.sessions} labelled sessions, ${seeds}`];
   if (run.unlabelled.length) out.push(`(${run.unlabelled.length} session(s) without expected.json not scored)`);
-  for (const s of run.unanalysable) out.push(`could not analyse ${s.session} (scored as its error report): ${s.error}`);
+  for (const s of run.unanalysable) out.push(`could not analyze ${s.session} (scored as its error report): ${s.error}`);
   for (const level of run.levels) {
     out.push('', ...formatLevel(level, details));
   }

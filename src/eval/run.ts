@@ -86,7 +86,7 @@ export interface EvalRun {
   repeats: number;
   sessions: number;
   unlabelled: string[];
-  /** sessions that could not be analysed at all: scored as the error report `analyze` writes for them */
+  /** sessions that could not be analyzed at all: scored as the error report `analyze` writes for them */
   unanalysable: { session: string; error: string }[];
   levels: NoiseLevelResult[];
 }

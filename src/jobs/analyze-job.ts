@@ -1,5 +1,5 @@
 // src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
-// One batch job: analyse a session, write its report atomically, and hand back what the store keeps
+// One batch job: analyze a session, write its report atomically, and hand back what the store keeps
 // (verdict, findings, report hashes, the facts as artefacts). Runs inside a worker thread; also
 // callable in-process. Any failure on the session's side becomes a report that says why.
 import { readFileSync } from 'node:fs';
@@ -41,9 +41,9 @@ export interface AnalyzeJobResult {
   verdictReasons: string[];
   findings: Finding[];
   risk: number;
-  /** the session could not be analysed: why */
+  /** the session could not be analyzed: why */
   error?: string;
-  /** analysed, but the recording has a critical integrity problem */
+  /** analyzed, but the recording has a critical integrity problem */
   problem?: string;
   reportJsonSha256: string;
   reportHtmlSha256: string;
@@ -61,7 +61,7 @@ export function hashReportFiles(reportDir: string): { json: string; html: string
  * The result for a session whose worker gave up on it (timed out, out of memory, crashed): a REVIEW
  * report saying why, written by the caller's thread. A report that cannot be written stops the run.
  */
-export function unanalysableResult(input: SessionInput, reportDir: string, reason: string, lang: 'zh' | 'en', contentSha256?: string): AnalyzeJobResult {
+export function unanalyzableResult(input: SessionInput, reportDir: string, reason: string, lang: 'zh' | 'en', contentSha256?: string): AnalyzeJobResult {
   const short = reason.replaceAll(dirname(input.base) + sep, '');
   const report = errorReport(input, input.name, short, contentSha256);
   try {

@@ -21,7 +21,7 @@ export function factsToArtefacts(facts: SessionFacts): Artefact[] {
   return out;
 }
 
-/** Rebuilds SessionFacts; undefined when the run stored no facts (a session that could not be analysed). */
+/** Rebuilds SessionFacts; undefined when the run stored no facts (a session that could not be analyzed). */
 export function artefactsToFacts(artefacts: Artefact[]): SessionFacts | undefined {
   const byKind = new Map(artefacts.map((a) => [a.kind, JSON.parse(a.body) as Record<string, unknown>]));
   const meta = byKind.get('meta');

@@ -20,7 +20,7 @@ export interface BatchOptions {
   forceAsr?: boolean;
   /** false: skip the picture (the visual checks then say they were not done) */
   vision?: boolean;
-  /** re-analyse even unchanged sessions */
+  /** re-analyze even unchanged sessions */
   force?: boolean;
   lang?: 'zh' | 'en';
   queueVerdicts?: readonly Verdict[];
@@ -28,7 +28,7 @@ export interface BatchOptions {
   sessionTimeoutMs?: number;
   cacheDir?: string;
   progress?: ProgressSink;
-  /** redis:// URL: hand the sessions to queue workers (`dualrec worker`) instead of analysing them here */
+  /** redis:// URL: hand the sessions to queue workers (`dualrec worker`) instead of analyzing them here */
   queue?: string;
   /** BullMQ queue name (default "analyze") */
   queueName?: string;

@@ -18,7 +18,7 @@ class LogProgress implements ProgressSink {
   private count = 0;
   start(total: number, skipped: number): void {
     this.total = total;
-    rootLogger().info({ toAnalyse: total, skipped }, 'batch started');
+    rootLogger().info({ toAnalyze: total, skipped }, 'batch started');
   }
   done(name: string, verdict: Verdict | 'failed', extra: Record<string, unknown> = {}): void {
     this.count++;

@@ -27,7 +27,7 @@ export interface SessionOutcome {
   reportDir: string;
   /** queued: handed to queue workers, not waited for */
   status: 'analysed' | 'skipped' | 'failed' | 'queued';
-  /** could not be analysed, or analysed with a critical problem, or the program failed on it */
+  /** could not be analyzed, or analyzed with a critical problem, or the program failed on it */
   reason?: string;
 }
 

@@ -1,6 +1,6 @@
 // src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
 // Worker thread entry for the batch pool (and the queue worker's pool): loads the rules once, then
-// analyses one job per message.
+// analyzes one job per message.
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { loadRuleSet, type RuleSet } from '../rules/index.js';

@@ -5,7 +5,7 @@
 import type { DecodeErrors, IntegrityIssue, MediaProbe, MediaSignals } from '../model/index.js';
 import { UserError } from '../util/errors.js';
 import { num } from './probe.js';
-import { errorLines, FfmpegFailed, ffprobeLines, fileArg } from './run.js';
+import { FfmpegFailed, ffprobeLines, fileArg } from './run.js';
 
 export interface IntegrityOptions {
   /** the recording length the metadata claims, in seconds */
@@ -199,7 +199,7 @@ export function decodeIssues(signals: Pick<MediaSignals, 'decodeErrors'>): Integ
     {
       code: 'undecodable',
       severity: 'major',
-      message: `${d.count} decoder error(s) while analysing; parts of the picture or sound may be damaged (first: ${d.samples[0] ?? '?'})`,
+      message: `${d.count} decoder error(s) while analyzing; parts of the picture or sound may be damaged (first: ${d.samples[0] ?? '?'})`,
     },
   ];
 }

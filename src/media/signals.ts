@@ -224,7 +224,7 @@ export async function detectSignals(file: string, probe: MediaProbe, opts: Signa
       timeoutS: opts.timeoutS,
     });
   } catch (err) {
-    throw mediaFailure(file, err, 'analyse the picture and sound');
+    throw mediaFailure(file, err, 'analyze the picture and sound');
   }
   const ends = [v?.duration, a?.duration, probe.duration].filter((d): d is number => d !== undefined && d > 0);
   const signals = parser.finish(Math.max(0, ...ends), { freezeMinS: o.freezeMinS, blackMinS: o.blackMinS });

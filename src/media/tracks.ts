@@ -1,7 +1,7 @@
 // Audio track choice: a recording with several audio streams (an mkv or mp4 from a recording terminal,
 // a screen recorder with a system-sound track and a microphone track) may carry the conversation on
 // any of them, and the first (or "default") one may be silent. Each is measured (sound time and
-// loudness, by the same detectors as the signal pass) and the one with the most sound is analysed.
+// loudness, by the same detectors as the signal pass) and the one with the most sound is analyzed.
 import type { AudioTrackChoice, MediaProbe } from '../model/index.js';
 import { soundIntervals } from './consistency.js';
 import { detectSignals } from './signals.js';
@@ -12,7 +12,7 @@ const KEEP_FIRST_MARGIN_S = 1;
 
 const s1 = (x: number) => x.toFixed(1);
 
-/** Which audio stream to analyse; undefined when there are fewer than two. */
+/** Which audio stream to analyze; undefined when there are fewer than two. */
 export async function chooseAudioTrack(file: string, probe: MediaProbe): Promise<AudioTrackChoice | undefined> {
   if (probe.audio.length < 2) return undefined;
   const audioOnly: MediaProbe = { ...probe, video: [] };

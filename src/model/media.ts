@@ -129,7 +129,7 @@ export interface MediaSignals {
   frozen: Interval[];
   cuts: SceneCut[];
   loudness?: Loudness;
-  /** decoder errors seen while analysing (a clean file has none); see media's decodeIssues() */
+  /** decoder errors seen while analyzing (a clean file has none); see media's decodeIssues() */
   decodeErrors?: DecodeErrors;
   /** picture and sound quality series measured in the same pass; judged by media's assessQuality() */
   quality?: QualityMeasures;

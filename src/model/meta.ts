@@ -44,7 +44,7 @@ export const SessionMetaSchema = z
       .default({}),
     region: z.string().max(100).optional(),
     /** a session recorded in parts (interrupted, then resumed): the part files in order, names beside
-     *  the sidecar (no folders); analysed as one session on one timeline */
+     *  the sidecar (no folders); analyzed as one session on one timeline */
     parts: z.array(z.string().min(1).max(255).regex(/^[^/\\]+$/, 'a file name beside the sidecar, without folders')).min(2).max(50).optional(),
     /** expected recording length from the recording terminal, to detect truncation or splicing */
     duration_s: z.number().positive().optional(),

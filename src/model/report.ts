@@ -26,7 +26,7 @@ export interface Report {
   verdict: Verdict;
   /** one line per reason the verdict is what it is */
   verdictReasons: string[];
-  /** the session could not be analysed at all (e.g. an unreadable file): why */
+  /** the session could not be analyzed at all (e.g. an unreadable file): why */
   error?: string;
   media?: { probe: MediaProbe; signals?: MediaSignals; consistency?: TranscriptConsistency };
   integrity: IntegrityIssue[];

@@ -5,7 +5,7 @@ import type { SessionMeta } from './meta.js';
 import type { Transcript } from './transcript.js';
 import type { SpeakerFacts } from './speakers.js';
 
-/** Visual facts on the recording's timeline (filled by vision/; absent when not analysed). */
+/** Visual facts on the recording's timeline (filled by vision/; absent when not analyzed). */
 export interface VisualTimeline {
   /** sampled frames: time and how many faces were seen */
   faces: { time: number; count: number }[];

@@ -1,5 +1,5 @@
 // One session end to end: facts → findings → verdict → report.json + report.html in its own folder.
-// A session that cannot be analysed still gets a report (verdict REVIEW) that says why.
+// A session that cannot be analyzed still gets a report (verdict REVIEW) that says why.
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts, type Transcript } from '../model/index.js';
@@ -41,9 +41,9 @@ export interface AnalyzeResult {
   input: SessionInput;
   report: Report;
   reportDir: string;
-  /** what the report was built from; absent when the session could not be analysed */
+  /** what the report was built from; absent when the session could not be analyzed */
   facts?: SessionFacts;
-  /** set when the session could not be (fully) analysed: the one-line reason */
+  /** set when the session could not be (fully) analyzed: the one-line reason */
   problem?: string;
 }
 
@@ -87,7 +87,7 @@ function withoutFolders(t: Transcript): Transcript {
   return t.source.kind === 'import' ? { ...t, source: { ...t.source, file: basename(t.source.file) } } : t;
 }
 
-/** The report for a session that could not be analysed at all. */
+/** The report for a session that could not be analyzed at all. */
 export function errorReport(input: SessionInput, sessionId: string, reason: string, contentSha256?: string): Report {
   return maskReport({
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -166,7 +166,7 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, facts.recording, opts.lang);
     log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');
-    // A transcript the recording can't back is a finding about the session, not a file we couldn't analyse.
+    // A transcript the recording can't back is a finding about the session, not a file we couldn't analyze.
     const critical = facts.integrity.find((i) => i.severity === 'critical' && !i.code.startsWith('transcript-'));
     return { input, report, reportDir, facts, problem: critical ? `${contentFile}: ${critical.message}` : undefined };
   } catch (err) {
@@ -178,7 +178,7 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     const fullReason = inputFs ? describeFsError(err, contentFile) : (errorMessage(err).split('\n')[0] ?? 'unknown error');
     const folder = dirname(input.base) + sep;
     const reason = (contentFile ? fullReason.replaceAll(contentFile, basename(contentFile)) : fullReason).replaceAll(folder, '');
-    log.warn({ reason }, 'session could not be analysed');
+    log.warn({ reason }, 'session could not be analyzed');
     const report = errorReport(input, sessionId, reason, contentSha256);
     writeReport(reportDir, report, undefined, opts.lang);
     return { input, report, reportDir, problem: fullReason.startsWith(contentFile ?? '\0') ? fullReason : `${contentFile}: ${fullReason}` };

@@ -46,7 +46,7 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
     metaFromSidecar: fromSidecar,
     integrity: [],
   };
-  // A session recorded in parts is analysed as the parts joined into one file, on one timeline.
+  // A session recorded in parts is analyzed as the parts joined into one file, on one timeline.
   let partIssues: IntegrityIssue[] = [];
   if (input.parts && input.parts.length > 1) {
     const joinedFile = join(opts.reportDir ?? mkdtempSync(join(tmpdir(), 'dualrec-parts-')), 'recording-joined.mp4');

@@ -1,4 +1,4 @@
-// The media facts collect.ts adds on top of probe/integrity/signals: which audio track to analyse,
+// The media facts collect.ts adds on top of probe/integrity/signals: which audio track to analyze,
 // the length when the container has none, and the transcript measured against the recording's sound.
 import type { IntegrityIssue, MediaProbe, SessionFacts, TranscriptConsistency } from '../model/index.js';
 import { checkConsistency, chooseAudioTrack, decodedDurationS } from '../media/index.js';

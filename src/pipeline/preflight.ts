@@ -1,4 +1,4 @@
-// Checks on where results go, made before any session is analysed: a wrong --out or an unusable store
+// Checks on where results go, made before any session is analyzed: a wrong --out or an unusable store
 // stops the run at once with a message naming the path, instead of after the night's analysis.
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -65,7 +65,7 @@ function firstExisting(paths: string[]): string | undefined {
   });
 }
 
-/** Why an inbox entry cannot be analysed, without opening it (a FIFO would block); undefined when it can. */
+/** Why an inbox entry cannot be analyzed, without opening it (a FIFO would block); undefined when it can. */
 function unreadableEntry(file: string): string | undefined {
   try {
     const st = statSync(file);
@@ -94,7 +94,7 @@ function sessionFromTranscript(file: string, suffix: string): SessionInput {
 }
 
 /** The parts a sidecar lists (`"parts": [...]`), read leniently: a sidecar that doesn't parse is
- *  reported when its session is analysed, not here. */
+ *  reported when its session is analyzed, not here. */
 function partsListedIn(metaFile: string): string[] | undefined {
   try {
     if (statSync(metaFile).size > 1_000_000) return undefined;
@@ -211,7 +211,7 @@ export function sessionsInFolder(dir: string): SessionInput[] {
   return groupParts(sessions, dir, metaFiles);
 }
 
-/** Resolves what the user named into sessions; throws a UserError naming the path when there is nothing to analyse. */
+/** Resolves what the user named into sessions; throws a UserError naming the path when there is nothing to analyze. */
 export function resolveSessionInputs(path: string): SessionInput[] {
   const abs = resolve(path);
   if (!existsSync(abs)) throw new UserError(`${path}: no such file or folder`, path);
@@ -230,7 +230,7 @@ export function resolveSessionInputs(path: string): SessionInput[] {
   const suffix = transcriptSuffix(abs);
   if (suffix) return [sessionFromTranscript(abs, suffix)];
   if (abs.toLowerCase().endsWith(META_SUFFIX) || abs.toLowerCase().endsWith(EXPECTED_SUFFIX)) {
-    // A sidecar names its session: analyse the recording or transcript it belongs to.
+    // A sidecar names its session: analyze the recording or transcript it belongs to.
     const base = abs.slice(0, abs.lastIndexOf('.', abs.length - 6));
     const owner = sessionsInFolder(dirname(abs)).find((s) => s.base === base);
     if (!owner) throw new UserError(`${path}: a sidecar with no recording or transcript named ${basename(base)}.* beside it`, path);

@@ -1,5 +1,5 @@
-// `dualrec batch --queue redis://…`: the batch's plan (what to analyse) becomes one BullMQ job per
-// session; queue workers on any number of machines (`dualrec worker`) analyse them and write the
+// `dualrec batch --queue redis://…`: the batch's plan (what to analyze) becomes one BullMQ job per
+// session; queue workers on any number of machines (`dualrec worker`) analyze them and write the
 // store. With --wait the batch follows every job to its end (progress from all workers) and then
 // summarises exactly as a local batch does.
 import { Queue, QueueEvents } from 'bullmq';

@@ -7,7 +7,7 @@ import type { SessionInput } from '../pipeline/session.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { errorMessage } from '../util/errors.js';
 
-/** A session's files as one worker sees them while it analyses the session. */
+/** A session's files as one worker sees them while it analyzes the session. */
 export interface OpenedSession {
   input: SessionInput;
   /** where to write report.json / report.html on this machine */

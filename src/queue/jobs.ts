@@ -57,7 +57,7 @@ export const JobDataSchema = z.object({
     sessionTimeoutMs: z.number().int().positive().optional(),
   }),
   queueVerdicts: z.array(Verdicts),
-  /** --force: analyse again even when the store already has this result */
+  /** --force: analyze again even when the store already has this result */
   force: z.boolean(),
 });
 
@@ -70,7 +70,7 @@ export interface JobResult {
   runId: string;
   verdict: Verdict;
   risk: number;
-  /** could not be analysed, or analysed with a critical problem */
+  /** could not be analyzed, or analyzed with a critical problem */
   reason?: string;
   /** the store already had this result (an earlier attempt finished it): nothing was redone */
   reused?: boolean;

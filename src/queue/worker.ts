@@ -1,9 +1,9 @@
-// `dualrec worker`: takes session jobs from the BullMQ queue and analyses them in a pool of worker
+// `dualrec worker`: takes session jobs from the BullMQ queue and analyzes them in a pool of worker
 // threads, writing reports to the shared folder and results to the shared store. Run one per machine
 // (or several); each takes `concurrency` jobs at a time.
 //
 // Faults, and what happens:
-// - the recording itself is broken → the job succeeds with a "could not analyse" report (no retry);
+// - the recording itself is broken → the job succeeds with a "could not analyze" report (no retry);
 // - a transient fault (store or Redis down, a thread crash, a timeout, a share not mounted here) → the
 //   attempt fails and BullMQ retries it with exponential backoff, on whichever worker is free;
 // - this worker dies (kill -9, machine lost) → it stops renewing its job locks; after the lock time
@@ -15,7 +15,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ANALYZE_WORKER, unanalysableResult, type AnalyzeJobResult } from '../jobs/analyze-job.js';
+import { ANALYZE_WORKER, unanalyzableResult, type AnalyzeJobResult } from '../jobs/analyze-job.js';
 import { reportIntact, sameMadeFrom } from '../jobs/current-run.js';
 import { asrModelKey } from '../jobs/fingerprint.js';
 import { JobTimeoutError, WorkerPool } from '../jobs/pool.js';
@@ -171,7 +171,7 @@ interface WorkerSetup {
   storeId: string;
 }
 
-/** One `dualrec worker`: a BullMQ worker whose processor analyses each job's session in a thread pool. */
+/** One `dualrec worker`: a BullMQ worker whose processor analyzes each job's session in a thread pool. */
 class AnalyzeQueueWorker implements QueueWorker {
   readonly name: string;
   readonly stopped: Promise<void>;
@@ -180,7 +180,7 @@ class AnalyzeQueueWorker implements QueueWorker {
   private readonly worker: Worker<JobData, JobResult>;
   /** whisper model key per --model flag, worked out once */
   private readonly modelKeys = new Map<string, string>();
-  /** ids of the jobs being analysed now */
+  /** ids of the jobs being analyzed now */
   private readonly active = new Set<string>();
   /** stopping past the grace time: running jobs go back to the queue */
   private handingBack = false;
@@ -313,7 +313,7 @@ class AnalyzeQueueWorker implements QueueWorker {
         // past the session timeout the session itself is the problem (no retry): a REVIEW report says so
         if (!(err instanceof JobTimeoutError) || this.handingBack) throw err;
         jlog.warn({ reason: err.message }, 'session timed out');
-        r = unanalysableResult(opened.input, opened.reportDir, `${d.input.recording ?? d.input.transcript ?? d.input.name}: ${err.message}`, d.settings.lang, d.contentSha256);
+        r = unanalyzableResult(opened.input, opened.reportDir, `${d.input.recording ?? d.input.transcript ?? d.input.name}: ${err.message}`, d.settings.lang, d.contentSha256);
       }
       await opened.publish();
     } catch (err) {

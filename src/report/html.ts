@@ -117,7 +117,7 @@ function header(ctx: Ctx): SafeHtml {
 
 function verdictBanner(ctx: Ctx, counts: Record<FindingStatus, number>): SafeHtml {
   const { r, m } = ctx;
-  // An unanalysable session is REVIEW whatever the report says; an unknown verdict too.
+  // An unanalyzable session is REVIEW whatever the report says; an unknown verdict too.
   const verdict: Verdict = r.error || !VERDICTS.includes(r.verdict) ? 'REVIEW' : r.verdict;
   const reasons = r.verdictReasons.length > 0 ? r.verdictReasons : [m.verdictHint[verdict]];
   return html`<section class="verdict v-${verdict}" id="verdict" data-verdict="${verdict}">

@@ -212,7 +212,7 @@ export const probe = obj(
     ),
     audioTrack: ref(
       'audioTrack',
-      'the audio stream analysed, when the recording has more than one (absent: the only/first one)',
+      'the audio stream analyzed, when the recording has more than one (absent: the only/first one)',
     ),
   },
   ['file', 'container', 'sizeBytes', 'duration', 'audio', 'video'],
@@ -281,7 +281,7 @@ export const loudness = obj(
 );
 
 export const decodeErrors = obj(
-  'Decoder errors seen while analysing the file (a clean file has none).',
+  'Decoder errors seen while analyzing the file (a clean file has none).',
   {
     count: int('how many error lines', { minimum: 0 }),
     samples: arrayOf("the first few distinct messages, without ffmpeg's `[decoder @ 0x..]` prefix", { type: 'string' }),
@@ -526,7 +526,7 @@ export const visualAnalysis = obj(
 );
 
 export const visual = obj(
-  'Visual facts on the recording timeline (absent when the picture was not analysed).',
+  'Visual facts on the recording timeline (absent when the picture was not analyzed).',
   {
     faces: arrayOf('sampled frames with face counts, in time order', ref('faceSample', 'a sample')),
     events: arrayOf('visual events', ref('visualEvent', 'an event')),

@@ -76,12 +76,12 @@ export const reportProps = {
   generatedAt: str('when the report was written (ISO 8601)', { format: 'date-time' }),
   session: ref('session', 'which session'),
   verdict: oneOfStrings(
-    'CONTRACT. PASS: every applicable check passed; FAIL: a check determinably failed; REVIEW: something could not be decided (or the file could not be analysed) and a person must look. Never PASS when a critical check failed or is undetermined, when a major check failed, or when `error` is set',
+    'CONTRACT. PASS: every applicable check passed; FAIL: a check determinably failed; REVIEW: something could not be decided (or the file could not be analyzed) and a person must look. Never PASS when a critical check failed or is undetermined, when a major check failed, or when `error` is set',
     VERDICTS,
   ),
   verdictReasons: arrayOf('one line per reason the verdict is what it is', { type: 'string' }),
   error: str(
-    'set when the session could not be analysed at all (e.g. an unreadable file): why. The verdict is then REVIEW',
+    'set when the session could not be analyzed at all (e.g. an unreadable file): why. The verdict is then REVIEW',
   ),
   media: ref('media', 'facts about the recording file'),
   integrity: arrayOf('problems with the recording', ref('integrityIssue', 'an issue')),
@@ -113,7 +113,7 @@ export const REPORT_JSON_SCHEMA = {
   ] as const satisfies readonly (keyof Report)[],
   allOf: [
     {
-      $comment: 'an unanalysable session is REVIEW',
+      $comment: 'an unanalyzable session is REVIEW',
       if: { type: 'object', required: ['error'] },
       then: { type: 'object', properties: { verdict: { const: 'REVIEW' } } },
     },

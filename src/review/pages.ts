@@ -171,7 +171,7 @@ export function sessionPage(v: SessionView): string {
 <p class="muted">${s.relDir ? `${s.relDir}/` : ''}${s.name} · 产品 ${s.productType ?? '—'} · 渠道 ${s.channel ?? '—'} · 业务员 ${s.agentId ?? '—'} · ${s.recordedOn ?? ''} · 风险 risk ${(s.run.risk ?? 0).toFixed(1)} · 规则 ${s.run.rulesVersion}</p>
 ${v.integrity && !v.integrity.ok ? html`<div class="warn tampered" id="integrity-warning" role="alert"><b>${v.integrity.title ?? ''}</b><br>${v.integrity.message}</div>` : ''}
 ${v.reportOk ? html`<p><a href="/session/${s.key}/report" target="_blank" rel="noopener">完整报告 full report</a></p>` : html`<p class="warn">report.json 已在磁盘上被修改或缺失 — the report on disk is missing or differs from the one the batch wrote; the findings below come from the store.${v.reportShown ? html` <a href="/session/${s.key}/report" target="_blank" rel="noopener">查看被修改的报告 see the changed report</a>` : ''}</p>`}
-${s.run.error ? html`<p class="warn">无法分析 could not be analysed: ${s.run.error}</p>` : ''}
+${s.run.error ? html`<p class="warn">无法分析 could not be analyzed: ${s.run.error}</p>` : ''}
 <ul>${(s.run.verdictReasons ?? []).map((r) => html`<li>${r}</li>`)}</ul>
 <div class="cols">
 <div>

@@ -402,7 +402,7 @@ function registerApiRoutes(app: FastifyInstance, { store, log }: ReviewContext):
       throw new HttpError(400, `${i.path.join('.') || 'body'}: ${i.message}`);
     }
     const b = parsed.data;
-    if (b.runId !== s.run.id) throw new HttpError(409, 'this session was re-analysed since the page was loaded: reload it');
+    if (b.runId !== s.run.id) throw new HttpError(409, 'this session was re-analyzed since the page was loaded: reload it');
     if (b.decision === 'overturn' && !b.comment.trim()) throw new HttpError(400, 'comment: say why the finding is overturned');
     const rec = await store.addDecision({
       sessionKey: s.key,

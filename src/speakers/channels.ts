@@ -29,7 +29,7 @@ const ROOM_CORRELATION = 0.7;
 /** a voice near neither mic is reported from this long (~0.5 s) */
 const MIN_ROOM_FRAMES = 31;
 
-export function analyseChannels(left: Float32Array, right: Float32Array, sampleRate: number, opts: { regions?: Interval[]; silence?: Interval[] } = {}): ChannelAnalysis {
+export function analyzeChannels(left: Float32Array, right: Float32Array, sampleRate: number, opts: { regions?: Interval[]; silence?: Interval[] } = {}): ChannelAnalysis {
   const L = frameEnergyDb(left, sampleRate);
   const R = frameEnergyDb(right, sampleRate);
   const n = Math.min(L.count, R.count);

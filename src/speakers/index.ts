@@ -8,7 +8,7 @@ import type { Interval, MediaProbe, Role, Segment, SessionMeta, SpeakerFacts, Sp
 import { decodeAudioFloat32, probeMedia, SAMPLE_RATE } from '../media/index.js';
 import { errorMessage } from '../util/errors.js';
 import { acousticConfidence, splitOnVoiceChanges, voiceOfSpan, type VoiceTrack } from './assign.js';
-import { analyseChannels } from './channels.js';
+import { analyzeChannels } from './channels.js';
 import { diarize, type Diarization } from './cluster.js';
 import { buildFacts, mergeIntervals } from './facts.js';
 import { labelRoles } from './labels.js';
@@ -17,7 +17,7 @@ import { rolesFromTurns } from './turns.js';
 
 export { applyLabelRoles, labelRoles } from './labels.js';
 export { diarize, type Diarization } from './cluster.js';
-export { analyseChannels } from './channels.js';
+export { analyzeChannels } from './channels.js';
 export { textCues } from './text.js';
 
 /** Bump when the roles or facts produced for the same input change (part of a stage cache key). */
@@ -147,8 +147,8 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
   if (stream.channels >= 2) {
     const left = await decodeAudioFloat32(recording, { channel: 'left', track });
     const right = await decodeAudioFloat32(recording, { channel: 'right', track });
-    const ch = analyseChannels(left, right, SAMPLE_RATE, { regions, silence: input.silence });
-    log?.info({ stage: 'speakers', separationDb: round2(ch.separationDb), distinct: ch.distinct }, 'channels analysed');
+    const ch = analyzeChannels(left, right, SAMPLE_RATE, { regions, silence: input.silence });
+    log?.info({ stage: 'speakers', separationDb: round2(ch.separationDb), distinct: ch.distinct }, 'channels analyzed');
     if (ch.distinct) {
       if (ch.roomVoices.length) notes.push(`speech near neither microphone (heard alike on both) in ${ch.roomVoices.length} stretch(es): a third person`);
       return fromTrack(input, ch.track, 'channels', notes, {

@@ -6,7 +6,7 @@ import type { Finding, Verdict } from '../model/index.js';
 
 export type RunKind = 'analyze' | 'rescore';
 /** running: started and not finished (after a crash it becomes abandoned); done: report written;
- *  failed: the program failed on it (retried next time). A recording that cannot be analysed is
+ *  failed: the program failed on it (retried next time). A recording that cannot be analyzed is
  *  `done` with `error` set: its report says why. */
 export type RunStatus = 'running' | 'done' | 'failed' | 'abandoned';
 export type ArtefactKind = 'meta' | 'media' | 'transcript' | 'visual';
@@ -55,9 +55,9 @@ export interface RunRecord {
   /** findings that failed / could not be decided */
   failCount?: number;
   undeterminedCount?: number;
-  /** the session could not be analysed: why (its report says the same) */
+  /** the session could not be analyzed: why (its report says the same) */
   error?: string;
-  /** the session was analysed but something about the input was wrong (e.g. truncated) */
+  /** the session was analyzed but something about the input was wrong (e.g. truncated) */
   problem?: string;
   reportJsonSha256?: string;
   reportHtmlSha256?: string;

@@ -8,7 +8,7 @@ import { streamFrames, writeFrameJpeg, type RawFrame } from '../media/index.js';
 import { coveredEvents, documentEvents, EVENT_DEFAULTS, faceEvents, isCovered, type EventOptions, type FaceSample, type OcrSample } from './events.js';
 import { ocrEngine, type OcrEngine } from './ocr.js';
 import { boxToRect, drawRect, edgeDensity, fillRect, grow, lumaStats, meanAbsDiff, toGray, type Gray, type Rect } from './pixels.js';
-import { detect, visionRuntime, type Runtime } from './runtime.js';
+import { detect, visionRuntime } from './runtime.js';
 import { inWindows, mergeWindows, planSampling, SAMPLING_DEFAULTS, subtractWindows, windowTimes, type SamplingOptions, type TimeWindow } from './sampling.js';
 import { penGrip, signatureEvents, withSignText, type DenseFrame, type SignatureEvidence, type SignatureOptions } from './signature.js';
 
@@ -95,7 +95,7 @@ interface Evidence {
 }
 
 /**
- * Analyses the picture of one recording. Throws a UserError when the video can't be decoded or the
+ * Analyzes the picture of one recording. Throws a UserError when the video can't be decoded or the
  * detector runtime can't load; OCR that can't load is recorded in `analysis.ocr` instead.
  */
 export async function analyzeVision(input: VisionInput): Promise<VisualTimeline> {

@@ -39,7 +39,7 @@ describe('analyze: bad input', () => {
     expect(existsSync(join(dir, 'out-nope'))).toBe(false);
   });
 
-  it('a folder with nothing to analyse', () => {
+  it('a folder with nothing to analyze', () => {
     const res = runCli(['analyze', join(dir, 'empty-folder'), '--out', join(dir, 'out-ef')]);
     expect(res.code).toBe(2);
     expectCleanUserError(res, 'empty-folder', /no recording/);
@@ -67,7 +67,7 @@ describe('analyze: bad input', () => {
   it.each([
     ['audio-only.m4a', 'no-video', /no video/i, 'undetermined'],
     ['video-only.mp4', 'no-audio', /no audio/i, 'fail'],
-  ])('%s is analysed, recording integrity says so, and exits non-zero', (name, code, problem, status) => {
+  ])('%s is analyzed, recording integrity says so, and exits non-zero', (name, code, problem, status) => {
     const out = join(dir, `out-${name}`);
     const res = runCli(['analyze', join(dir, name), '--out', out]);
     expectCleanUserError(res, name, problem);

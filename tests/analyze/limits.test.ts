@@ -26,7 +26,7 @@ function transcriptWith(name: string, segments: unknown[]): string {
   return file;
 }
 
-function analyse(file: string): { code: number; stderr: string; report: Report; ms: number } {
+function analyze(file: string): { code: number; stderr: string; report: Report; ms: number } {
   const out = join(work, 'out-' + Math.random().toString(36).slice(2));
   const t0 = Date.now();
   const r = runCli(['analyze', file, '--out', out, '--rules', join(ROOT, 'rules')], { timeoutMs: 120_000 });
@@ -39,7 +39,7 @@ describe('transcript limits', () => {
   it('a timestamp of 1e300 is refused at once, naming the file (it used to run the heap out)', () => {
     const segs = sample.segments.map((s) => ({ ...s }));
     segs[3]!.end = 1e300;
-    const r = analyse(transcriptWith('huge-time', segs));
+    const r = analyze(transcriptWith('huge-time', segs));
     expect(r.code).toBe(3);
     expect(r.report.verdict).toBe('REVIEW');
     expect(r.report.error).toMatch(/huge-time\.transcript\.json: .*1e\+300s is past the 24 h/);
@@ -50,7 +50,7 @@ describe('transcript limits', () => {
   it('a 9.6 MB one-segment transcript is refused by the segment length limit, not a stack overflow', () => {
     const text = sample.segments.map((s) => s.text).join('');
     const big = text.repeat(Math.ceil(3_200_000 / text.length));
-    const r = analyse(transcriptWith('one-segment', [{ start: 0, end: 60, text: big, speaker: 'agent' }]));
+    const r = analyze(transcriptWith('one-segment', [{ start: 0, end: 60, text: big, speaker: 'agent' }]));
     expect(r.code).toBe(3);
     expect(r.report.error).toMatch(new RegExp(`one-segment\\.transcript\\.json: segments\\[0\\]: text of \\d+ characters.*limit ${SEGMENT_MAX_CHARS}`));
     expect(r.stderr).not.toMatch(/call stack|internal error/);
@@ -58,7 +58,7 @@ describe('transcript limits', () => {
 
   it('too many segments, and times past the end of the recording, are refused naming the file', () => {
     const many = Array.from({ length: TRANSCRIPT_MAX_SEGMENTS + 1 }, (_, i) => ({ start: i, end: i + 0.5, text: '好' }));
-    const r = analyse(transcriptWith('many', many));
+    const r = analyze(transcriptWith('many', many));
     expect(r.report.error).toMatch(/many\.transcript\.json: 100001 segments.*limit 100000/);
 
     // the sample recording is ~3 minutes; a transcript running to 2 hours is not its transcript

@@ -19,11 +19,11 @@ beforeAll(() => {
 }, 300_000);
 
 describe('analyze samples/', () => {
-  it('analyses every sample and exits 3 only because one is broken on purpose', () => {
+  it('analyzes every sample and exits 3 only because one is broken on purpose', () => {
     expect(names.length).toBeGreaterThanOrEqual(3);
     expect(res.code).toBe(3);
     expect(res.stderr.trim().split('\n').filter((l) => l.startsWith('dualrec:'))).toHaveLength(1);
-    expect(res.stdout).toContain(`${names.length} session(s) analysed`);
+    expect(res.stdout).toContain(`${names.length} session(s) analyzed`);
   });
 
   it.each(names)('%s: schema-valid report with the expected verdict', (name) => {
@@ -51,7 +51,7 @@ describe('analyze samples/', () => {
     expect(f.evidence[0].missing).toMatch(/责任免除/);
   });
 
-  it('a transcript alone is analysed without a recording', () => {
+  it('a transcript alone is analyzed without a recording', () => {
     const o = mkdtempSync(join(tmpdir(), 'dualrec-tonly-'));
     const r = runCli(['analyze', join(samplesDir, 'missing-exclusions.transcript.json'), '--out', o, '--lang', 'en']);
     expect(r.code).toBe(0);

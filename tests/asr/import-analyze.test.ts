@@ -70,7 +70,7 @@ beforeAll(() => {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('analyze a transcript alone, in each tool\'s shape', () => {
-  it('has a fixture for every shape and analyses them all', () => {
+  it('has a fixture for every shape and analyzes them all', () => {
     expect(files.map(stem).sort()).toEqual(Object.keys(EXPECTED).sort());
     expect(res.stderr.split('\n').filter((l) => l.startsWith('dualrec:'))).toEqual([]);
     expect(res.code).toBe(0);

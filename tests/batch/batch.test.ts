@@ -64,7 +64,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('dualrec batch', () => {
-  it('analyses every session, recursively, and exits 3 naming what could not be processed', () => {
+  it('analyzes every session, recursively, and exits 3 naming what could not be processed', () => {
     expect(first.discovered).toBe(made.length);
     expect(first.analysed).toBe(made.length);
     expect(first.skipped).toBe(0);
@@ -174,7 +174,7 @@ describe('dualrec rescore', () => {
     const r = runCli(['rescore', '--out', out, '--rules', rules, '--json'], { timeoutMs: 120_000 });
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as RescoreSummary;
-    expect(s.withoutFacts).toBe(2); // the two sessions that could not be analysed
+    expect(s.withoutFacts).toBe(2); // the two sessions that could not be analyzed
     expect(s.rescored).toBe(made.length - 2);
     const after = new Map(made.map((m) => [m.name, readReport(m).verdict]));
     const changed = made.filter((m) => before.get(m.name) !== after.get(m.name)).map((m) => m.name).sort();

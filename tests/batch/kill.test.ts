@@ -143,7 +143,7 @@ describe('batch crash safety', () => {
     const last = startBatch();
     const end = await last.exit;
     expect([0, 3], last.stderr.slice(-2000)).toContain(end.code);
-    expect(last.stdout).toMatch(/session\(s\): \d+ analysed, \d+ unchanged/);
+    expect(last.stdout).toMatch(/session\(s\): \d+ analyzed, \d+ unchanged/);
     checkInvariants('after the final run');
 
     // exactly one report folder per recording, nothing half-written or left over

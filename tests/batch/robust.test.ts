@@ -1,6 +1,6 @@
 // Nothing in an inbox stops the batch (issue 13, items 1–2): files that cannot be read — a link to
 // nothing, a FIFO, no permission on a transcript, a sidecar or a sub-folder — give their session a
-// REVIEW report naming the file, the others are analysed, exit 3. A session past the session timeout
+// REVIEW report naming the file, the others are analyzed, exit 3. A session past the session timeout
 // gets a REVIEW report saying so. Only where results go stops a batch, before any analysis: --out a
 // file, a corrupt store; rescore on a missing store. Real files, real permissions (as root the batch
 // runs as `nobody` through setpriv, since root reads any file), real SQLite.
@@ -50,7 +50,7 @@ function runUnprivileged(args: string[]): { code: number; stdout: string; stderr
 }
 
 describe('a file that cannot be read is its session’s problem, not the batch’s', () => {
-  it('links to nothing, FIFOs, unreadable transcripts, sidecars and sub-folders → REVIEW naming the file; the rest analysed; exit 3', () => {
+  it('links to nothing, FIFOs, unreadable transcripts, sidecars and sub-folders → REVIEW naming the file; the rest analyzed; exit 3', () => {
     const inbox = join(work, 'inbox-perm');
     const d = join(inbox, '2024-05-01');
     addTranscriptOnly(d, 'good1', 'compliant-participating');
@@ -85,7 +85,7 @@ describe('a file that cannot be read is its session’s problem, not the batch�
       expect(rep.verdict).toBe('REVIEW');
       expect(rep.error).toBe(reasons[name]);
     }
-    // the readable sessions were analysed as usual
+    // the readable sessions were analyzed as usual
     expect(report(out, '2024-05-01/good1').error).toBeUndefined();
     expect(report(out, '2024-05-01/good2').findings.some((f) => f.ruleId === 't-exclusions' && f.status === 'fail')).toBe(true);
     expect(s.analysed).toBe(6);
@@ -112,7 +112,7 @@ describe('where results go is checked before any analysis', () => {
   const inbox = join(work, 'inbox-out');
   addTranscriptOnly(inbox, 'one', 'compliant-participating');
 
-  it('--out naming a file: one clear line, exit 2, nothing analysed', () => {
+  it('--out naming a file: one clear line, exit 2, nothing analyzed', () => {
     const file = join(work, 'not-a-folder');
     writeFileSync(file, 'x');
     const r = runCli(['batch', inbox, '--out', file, '--rules', packs.a, '--no-vision']);
@@ -156,7 +156,7 @@ describe('the per-session timeout', () => {
   it('a session past --session-timeout gets a REVIEW report saying so, and the batch goes on', () => {
     const inbox = join(work, 'inbox-slow');
     addTranscriptOnly(inbox, 'quick', 'missing-exclusions');
-    // within every limit, yet long to analyse (~13 million characters): 300 segments of 45,000 characters
+    // within every limit, yet long to analyze (~13 million characters): 300 segments of 45,000 characters
     const slow = addTranscriptOnly(inbox, 'slow', 'compliant-participating');
     const unit = '保本保息，稳赚不赔，比存款划算';
     const segments = Array.from({ length: 300 }, (_, i) => ({ start: i * 10, end: i * 10 + 9, text: unit.repeat(3000), speaker: 'agent' }));

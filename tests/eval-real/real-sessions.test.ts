@@ -216,7 +216,7 @@ describe('a broken script', () => {
 });
 
 describe('the whole dev part through dualrec eval', () => {
-  it('analyses every session (none unanalysable), whatever the scores', async () => {
+  it('analyzes every session (none unanalyzable), whatever the scores', async () => {
     const run = await runEval(join(SET, 'dev'), { noise: [0], seed: 1, ruleSet: loadRuleSet() });
     expect(run.sessions).toBe(rendered.dev.length);
     expect(run.unanalysable).toEqual([]);

@@ -71,7 +71,7 @@ describe('dualrec eval', () => {
     );
   });
 
-  it('scores a session that cannot be analysed as the error report analyze writes (REVIEW)', () => {
+  it('scores a session that cannot be analyzed as the error report analyze writes (REVIEW)', () => {
     const dir = join(tmp, 'broken');
     mkdirSync(dir, { recursive: true });
     // not a media file at all: bytes that no demuxer accepts

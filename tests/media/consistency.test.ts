@@ -99,7 +99,7 @@ describe('transcript ↔ recording consistency', () => {
     expect(report.media?.consistency?.segments).toBe(30);
     expect(report.media?.consistency?.backedS).toBe(0);
     expect(byRule(report, 'integrity/recording')).toBeUndefined(); // no "recording intact" pass beside it
-    expect(lastExit).toBe(0); // analysed in full: the finding is about the session, not an unreadable file
+    expect(lastExit).toBe(0); // analyzed in full: the finding is about the session, not an unreadable file
   });
 
   it('a 5 s recording under the 193 s transcript is not PASS, with the numbers', () => {

@@ -79,7 +79,7 @@ describe('a session recorded in two parts', () => {
     expect(rep.findings.some((f) => f.ruleId.startsWith('integrity/transcript-'))).toBe(false);
     expect(ruleStatuses(rep)).toEqual(ruleStatuses(whole));
     expect(existsSync(join(out, 'rec', 'recording-joined.mp4'))).toBe(true);
-    // naming one part analyses the whole session
+    // naming one part analyzes the whole session
     const named = resolveSessionInputs(join(dir, 'rec.part2.mp4'));
     expect(named.map((s) => [s.name, s.parts?.length])).toEqual([['rec', 2]]);
   }, 300_000);

@@ -43,7 +43,7 @@ function noPwned(): void {
 }
 
 describe('paths with spaces, quotes, ;, $(...), backticks, Chinese, %', () => {
-  it('probes, checks and analyses the file without running anything', async () => {
+  it('probes, checks and analyzes the file without running anything', async () => {
     const p = await probeMedia(file);
     expect(p.file).toBe(file);
     expect(p.duration).toBeCloseTo(3, 0);

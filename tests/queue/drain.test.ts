@@ -1,7 +1,7 @@
 // Two `dualrec worker` processes drain a queue of 21 sessions (a real recording, a broken "recording"
 // that is text, 19 transcript-only sessions) into a PostgreSQL store on real servers, while `batch
 // --queue --wait` follows them. Every recording ends with exactly one report and one store row with
-// one finished run; the broken one gets its "could not analyse" report without a retry;
+// one finished run; the broken one gets its "could not analyze" report without a retry;
 // every worker line about a job names the job and the session; a third batch has nothing to do;
 // rescore, the review server and the review export work on the same PostgreSQL store.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,14 +56,14 @@ afterAll(async () => {
 });
 
 describe.skipIf(!ok)('two queue workers drain a batch into PostgreSQL', () => {
-  it('two workers analyse 21 sessions, each exactly once, and the batch summarises them', async () => {
+  it('two workers analyze 21 sessions, each exactly once, and the batch summarises them', async () => {
     expect(made.length).toBeGreaterThanOrEqual(20);
     // both workers idle on the queue before the jobs arrive
     workers.push(...(await Promise.all([startWorker(setup, 'w1'), startWorker(setup, 'w2')])));
     const batch = spawnCli(batchArgs(setup, inbox, out, packs.a, '--wait'));
     const end = await batch.exit;
     const s = parse(batch);
-    // the broken recording could not be analysed: exit 3, as a local batch
+    // the broken recording could not be analyzed: exit 3, as a local batch
     expect(end.code, batch.stderr.slice(-2000)).toBe(3);
     expect(s.queue).toMatchObject({ enqueued: made.length, alreadyQueued: 0, waited: true });
     expect(s.queue!.workers).toEqual(['w1', 'w2']);

@@ -1,4 +1,4 @@
-// Worker faults on real servers. (1) kill -9 the worker analysing the real recording, mid-job: the
+// Worker faults on real servers. (1) kill -9 the worker analyzing the real recording, mid-job: the
 // other worker takes the job over once the dead one's lock runs out, marks the dead attempt's run
 // abandoned and does it again; nothing is lost or duplicated. (2) A batch that does not wait hands
 // the job over; SIGTERM with a short grace time gives the running job back to the queue untouched (no
@@ -61,7 +61,7 @@ describe.skipIf(!ok)('queue workers that die or are stopped', () => {
     const batch = spawnCli(batchArgs(setup, inbox, out, packs.a, '--wait'));
     procs.push(batch);
 
-    // whichever worker took the real recording is killed while it analyses it
+    // whichever worker took the real recording is killed while it analyzes it
     const victim = await Promise.race([w1, w2].map(async (w) => ((await w.waitFor(started('S-real'), 120_000)) ? w : undefined)));
     expect(victim, 'no worker started the real recording').toBeDefined();
     const survivor = victim === w1 ? w2 : w1;

@@ -1,6 +1,6 @@
 // Redis restarted in the middle of a batch (a Redis server of this test's own, with its append-only
 // file, as docs/distributed.md asks for): the workers and the waiting batch reconnect by themselves and
-// the batch completes, every session analysed exactly once.
+// the batch completes, every session analyzed exactly once.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

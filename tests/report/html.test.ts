@@ -142,7 +142,7 @@ describe('renderReportHtml', () => {
     expect(bad).toContain(`<img src="frames/%22%20onmouseover%3D%22alert(2)%22%20x%3D%22.jpg"`);
   });
 
-  it('shows an unanalysable session prominently as REVIEW, and why there is no transcript', () => {
+  it('shows an unanalyzable session prominently as REVIEW, and why there is no transcript', () => {
     const r = buildErrorReport();
     const out = renderReportHtml(r);
     expect(out).toContain('data-verdict="REVIEW"');

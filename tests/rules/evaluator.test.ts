@@ -339,6 +339,22 @@ describe('evaluateRules on small sessions', () => {
       expect(get(fp, 'disclose-cooling-off/proxy').status).toBe('fail');
     });
 
+    it('"this part" after two unasked items leaves the first open, unless a bundling word covers both', () => {
+      // the exclusions and the premium explained without a question between, then one question
+      const ask = (q: string): Finding[] =>
+        run(
+          COMPLIANT.flatMap((l, i): Line[] => {
+            const prev = COMPLIANT[i - 1]?.[1] ?? '';
+            if (/责任免除|保险费是/.test(l[1])) return [['agent', l[1].replace(/您(清楚了|明白)吗？$/, '')]];
+            if (/责任免除/.test(prev)) return [];
+            if (/保险费是/.test(prev)) return [['agent', q], l];
+            return [l];
+          }),
+        );
+      expect(get(ask('这部分您清楚吗？'), 'disclose-exclusions/confirm').status).toBe('undetermined');
+      expect(get(ask('以上这部分您都清楚吗？'), 'disclose-exclusions/confirm').status).toBe('pass');
+    });
+
     it('a 都 in a question about another item (voluntariness) does not bundle an unasked disclosure into it', () => {
       const base = COMPLIANT.filter(([, t]) => !/现金价值|自愿/.test(t));
       const close = (q: string): Line[] => [...base, ['agent', '过了犹豫期再退保只退现金价值，头几年退会亏一些。'], ['agent', q], ['customer', '是的。']];

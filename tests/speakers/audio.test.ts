@@ -3,7 +3,7 @@
 // Accuracy is measured per segment against the generator's truth.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignRoles } from '../../src/speakers/index.js';
-import { analyseChannels } from '../../src/speakers/channels.js';
+import { analyzeChannels } from '../../src/speakers/channels.js';
 import { decodeAudioFloat32, SAMPLE_RATE } from '../../src/media/index.js';
 import type { Interval } from '../../src/model/index.js';
 import { makeDialogue, type Dialogue } from '../fixtures/speakers-dialogue.js';
@@ -133,7 +133,7 @@ describe('stereo, each speaker on a channel', () => {
     const d = gen('overlap', CLEAR_VOICES, turns, 'stereo');
     const left = await decodeAudioFloat32(d.wav, { channel: 'left' });
     const right = await decodeAudioFloat32(d.wav, { channel: 'right' });
-    const ch = analyseChannels(left, right, SAMPLE_RATE);
+    const ch = analyzeChannels(left, right, SAMPLE_RATE);
     const truth: Interval = { start: d.truth[5].start, end: d.truth[4].end };
     expect(truth.end - truth.start).toBeGreaterThan(1);
     // found where it is, and nowhere else

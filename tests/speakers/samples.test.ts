@@ -15,7 +15,7 @@ const SAMPLES: [string, string][] = [
 describe('sample recordings without their labels', () => {
   for (const [recording, transcriptFile] of SAMPLES) {
     it(`${recording}: roles from the sound agree with the labels`, async () => {
-      const transcript = await importTranscript(join(ROOT, 'samples', transcriptFile));
+      const transcript = importTranscript(join(ROOT, 'samples', transcriptFile));
       const labelled = transcript.segments.map((s) => ({ start: s.start, end: s.end, role: s.speaker }));
       expect(new Set(labelled.map((l) => l.role))).toEqual(new Set(['agent', 'customer']));
       for (const s of transcript.segments) delete s.speaker;

@@ -137,6 +137,7 @@ export function stripPunctuation(text: string): string {
     .replace(/(\d)\.(\d)/g, '$1\u0000$2') // keep decimal points
     .replace(/[，。！？；：,!?;:]/g, ' ')
     .replace(PUNCT, '')
+    // eslint-disable-next-line no-control-regex -- NUL is the decimal-point placeholder set above
     .replace(/\u0000/g, '.')
     .replace(/\s+/g, ' ')
     .trim();

@@ -197,7 +197,7 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     !!lastAgent &&
     !inp.mentions?.(lastAgentIdx) &&
     lex.singular_refs.some((w) => findWord(lastAgent!.norm, lastAgent!.canon, w, lex) >= 0) &&
-    !firstWord(lastAgent!.norm, lastAgent!.canon, lex.bundles, lex) !== undefined;
+    firstWord(lastAgent!.norm, lastAgent!.canon, lex.bundles, lex) === undefined;
   let refusal: { seg: Segment; kind: ReplyKind; word?: string } | undefined;
   let agentAfterRefusal = false;
   let unknownAff: Segment | undefined;

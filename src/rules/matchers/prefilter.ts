@@ -133,7 +133,7 @@ class Parser {
   }
 }
 
-export function analyseRegex(source: string): Prefilter {
+export function analyzeRegex(source: string): Prefilter {
   try {
     const p = new Parser(source);
     const n = p.parseAlt();

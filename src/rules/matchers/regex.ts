@@ -3,14 +3,14 @@
 import type { RE2JS } from 're2js';
 import type { TextView } from '../../text/corpus.js';
 import type { Hit } from './hit.js';
-import { analyseRegex, candidateWindows, type Prefilter } from './prefilter.js';
+import { analyzeRegex, candidateWindows, type Prefilter } from './prefilter.js';
 
 const prefilters = new Map<string, Prefilter>();
 function prefilterOf(re: RE2JS): Prefilter {
   const src = re.pattern();
   let pf = prefilters.get(src);
   if (!pf) {
-    pf = analyseRegex(src);
+    pf = analyzeRegex(src);
     prefilters.set(src, pf);
   }
   return pf;
