@@ -42,7 +42,7 @@ import {
 } from '../model/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import type * as D from './schema-defs.js';
-import { REPORT_JSON_SCHEMA, REPORT_SCHEMA_ID, reportProps } from './schema-report.js';
+import { REPORT_JSON_SCHEMA, REPORT_SCHEMA_ID, type reportProps } from './schema-report.js';
 
 export { REPORT_SCHEMA_VERSION };
 export { REPORT_JSON_SCHEMA, REPORT_SCHEMA_ID };
