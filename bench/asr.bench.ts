@@ -23,7 +23,9 @@ import { PROJECT_ROOT } from '../src/util/version.js';
 import { makeSpeechClip, PINYIN_LINES, type ClipPart } from '../tests/fixtures/asr-audio.js';
 import { writeEmptyGgmlModel } from '../tests/fixtures/ggml-empty.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, threads: { type: 'string', default: '2' } },
+});
 const runs = Math.max(1, Number(values.runs));
 const threads = Math.max(1, Number(values.threads));
 const work = join(PROJECT_ROOT, '.cache', 'asr-bench');
@@ -43,7 +45,11 @@ function cpuMs(pid: number): number {
 /** Runs a command and returns its wall time and its CPU time (user + system, from the shell's `times`). */
 function timedRun(cmd: string, args: string[]): { wallMs: number; cpuMs: number; stderr: string } {
   const t = performance.now();
-  const r = spawnSync('bash', ['-c', '"$0" "$@" 2>/tmp/.asr-bench-stderr >/dev/null; rc=$?; times; exit $rc', cmd, ...args], { encoding: 'utf8' });
+  const r = spawnSync(
+    'bash',
+    ['-c', '"$0" "$@" 2>/tmp/.asr-bench-stderr >/dev/null; rc=$?; times; exit $rc', cmd, ...args],
+    { encoding: 'utf8' },
+  );
   const wallMs = performance.now() - t;
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
   const [, children] = r.stdout.trim().split('\n');
@@ -68,17 +74,41 @@ function buildCli(): { bin: string; flags: string } {
   const pkg = dirname(createRequire(import.meta.url).resolve('smart-whisper/package.json'));
   const src = join(pkg, 'whisper.cpp');
   const objs = join(pkg, 'build', 'Release', 'obj.target', 'smart-whisper', 'whisper.cpp');
-  const libObjs = ['src/whisper.o', 'ggml/src/ggml.o', 'ggml/src/ggml-alloc.o', 'ggml/src/ggml-backend.o', 'ggml/src/ggml-quants.o', 'ggml/src/ggml-aarch64.o'].map((o) => join(objs, o));
+  const libObjs = [
+    'src/whisper.o',
+    'ggml/src/ggml.o',
+    'ggml/src/ggml-alloc.o',
+    'ggml/src/ggml-backend.o',
+    'ggml/src/ggml-quants.o',
+    'ggml/src/ggml-aarch64.o',
+  ].map((o) => join(objs, o));
   // the C++ flags node-gyp compiled whisper.cpp with, as it recorded them
-  const deps = readFileSync(join(pkg, 'build', 'Release', '.deps', 'Release', 'obj.target', 'smart-whisper', 'whisper.cpp', 'src', 'whisper.o.d'), 'utf8').split('\n')[0];
-  const cxxFlags = deps.split(/\s+/).filter((f) => /^-(O\d|march|mtune|std=|f[a-z-]+|m64|pthread)/.test(f) && f !== '-MMD');
+  const deps = readFileSync(
+    join(
+      pkg,
+      'build',
+      'Release',
+      '.deps',
+      'Release',
+      'obj.target',
+      'smart-whisper',
+      'whisper.cpp',
+      'src',
+      'whisper.o.d',
+    ),
+    'utf8',
+  ).split('\n')[0];
+  const cxxFlags = deps
+    .split(/\s+/)
+    .filter((f) => /^-(O\d|march|mtune|std=|f[a-z-]+|m64|pthread)/.test(f) && f !== '-MMD');
   const out = join(work, 'cli');
   mkdirSync(out, { recursive: true });
   const bin = join(out, 'whisper-cli');
   const stamp = join(out, 'stamp');
   const want = JSON.stringify({ addon: statSync(build.addonPath).mtimeMs, cxxFlags });
-  if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return { bin, flags: cxxFlags.join(' ') };
-  console.log('building whisper.cpp CLI from smart-whisper\'s sources and objects …');
+  if (existsSync(bin) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want)
+    return { bin, flags: cxxFlags.join(' ') };
+  console.log("building whisper.cpp CLI from smart-whisper's sources and objects …");
   const inc = ['include', 'ggml/include', 'examples'].map((d) => `-I${join(src, d)}`);
   const cliObjs = ['examples/main/main.cpp', 'examples/common.cpp', 'examples/grammar-parser.cpp'].map((f) => {
     const o = join(out, f.replace(/\W/g, '_') + '.o');
@@ -89,7 +119,12 @@ function buildCli(): { bin: string; flags: string } {
   // undeclared functions; the addon never takes those NUMA paths and neither will the CLI. A shared
   // object may leave them unresolved, an executable may not: link stubs that abort if ever reached.
   const stubC = join(out, 'affinity-stubs.c');
-  writeFileSync(stubC, ['CPU_ZERO', 'CPU_SET', 'CPU_ALLOC_SIZE', 'CPU_ALLOC', 'CPU_ZERO_S', 'CPU_SET_S', 'CPU_FREE'].map((f) => `void ${f}(void) { __builtin_trap(); }`).join('\n') + '\n');
+  writeFileSync(
+    stubC,
+    ['CPU_ZERO', 'CPU_SET', 'CPU_ALLOC_SIZE', 'CPU_ALLOC', 'CPU_ZERO_S', 'CPU_SET_S', 'CPU_FREE']
+      .map((f) => `void ${f}(void) { __builtin_trap(); }`)
+      .join('\n') + '\n',
+  );
   const stubO = join(out, 'affinity-stubs.o');
   sh('cc', ['-c', stubC, '-o', stubO], 'compiling stubs');
   sh('g++', ['-pthread', ...cliObjs, ...libObjs, stubO, '-o', bin], 'linking whisper-cli');
@@ -120,7 +155,16 @@ async function main(): Promise<void> {
   const pcm = await decodeAudioFloat32(wav30);
   // the CLI's decoding defaults, made explicit on both sides: greedy, no temperature fallback,
   // no prompt, no token timestamps; zh
-  const decode = DecodeOptionsSchema.parse({ language: 'zh', threads, prompt: '', beamSize: 1, bestOf: 1, temperatureInc: 0, tokenTimestamps: false, suppressNonSpeechTokens: false });
+  const decode = DecodeOptionsSchema.parse({
+    language: 'zh',
+    threads,
+    prompt: '',
+    beamSize: 1,
+    bestOf: 1,
+    temperatureInc: 0,
+    tokenTimestamps: false,
+    suppressNonSpeechTokens: false,
+  });
   const cliArgs = ['-m', model, '-f', wav30, '-l', 'zh', '-t', String(threads), '-bs', '1', '-bo', '1', '-nf'];
 
   const warmEngine = new WhisperCppEngine({ modelPath: model });
@@ -161,8 +205,12 @@ async function main(): Promise<void> {
   const rCpu = median(warmCpu) / median(cliCpu);
   const rCold = median(cold) / median(cliWall);
   console.log('\n1. engine overhead, 30 s window');
-  console.log(`   whisper-cli process              wall ${sec(median(cliWall))} (${sec(median(cliNoLoad))} without its model load), CPU ${sec(median(cliCpu))}`);
-  console.log(`   our engine, model loaded         wall ${sec(median(warm))} → ${rWarm.toFixed(3)}x;  CPU ${sec(median(warmCpu))} → ${rCpu.toFixed(3)}x the CLI process   (target ≤ 1.05x)`);
+  console.log(
+    `   whisper-cli process              wall ${sec(median(cliWall))} (${sec(median(cliNoLoad))} without its model load), CPU ${sec(median(cliCpu))}`,
+  );
+  console.log(
+    `   our engine, model loaded         wall ${sec(median(warm))} → ${rWarm.toFixed(3)}x;  CPU ${sec(median(warmCpu))} → ${rCpu.toFixed(3)}x the CLI process   (target ≤ 1.05x)`,
+  );
   console.log(`   our engine, cold (worker + load) wall ${sec(median(cold))} → ${rCold.toFixed(3)}x the CLI process`);
 
   // 2. VAD gating on a recording that is half silence: turns of two or three sentences (short
@@ -183,7 +231,15 @@ async function main(): Promise<void> {
   const spoken = rec.speech.reduce((a, s) => a + s.end - s.start, 0);
   const engine = new WhisperCppEngine({ modelPath: model });
   await engine.load();
-  const opts = { modelPath: model, engine, threads, prompt: '', decode: { beamSize: 1, bestOf: 1, temperatureInc: 0 }, onProgress: () => {}, logger: pino({ level: 'warn' }) };
+  const opts = {
+    modelPath: model,
+    engine,
+    threads,
+    prompt: '',
+    decode: { beamSize: 1, bestOf: 1, temperatureInc: 0 },
+    onProgress: () => {},
+    logger: pino({ level: 'warn' }),
+  };
   const gated: number[] = [];
   const ungated: number[] = [];
   const gatedCpu: number[] = [];
@@ -206,12 +262,20 @@ async function main(): Promise<void> {
   await engine.close();
   const saved = 1 - median(gated) / median(ungated);
   const savedCpu = 1 - median(gatedCpu) / median(ungatedCpu);
-  console.log(`\n2. VAD gating, ${rec.durationS.toFixed(1)} s recording, ${((spoken / rec.durationS) * 100).toFixed(0)}% speech`);
+  console.log(
+    `\n2. VAD gating, ${rec.durationS.toFixed(1)} s recording, ${((spoken / rec.durationS) * 100).toFixed(0)}% speech`,
+  );
   console.log(`   without gating  wall ${sec(median(ungated))}, engine CPU ${sec(median(ungatedCpu))}   (${noteOff})`);
   console.log(`   with gating     wall ${sec(median(gated))}, engine CPU ${sec(median(gatedCpu))}   (${noteOn})`);
-  console.log(`   time saved      ${(saved * 100).toFixed(1)}% wall, ${(savedCpu * 100).toFixed(1)}% engine CPU   (target ≥ 40%)`);
+  console.log(
+    `   time saved      ${(saved * 100).toFixed(1)}% wall, ${(savedCpu * 100).toFixed(1)}% engine CPU   (target ≥ 40%)`,
+  );
 
-  console.log(`\nload average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores`);
+  console.log(
+    `\nload average during the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${(await import('node:os')).availableParallelism()} cores`,
+  );
   console.log('note: weight-less model: the encoder does its full work on zeroed weights, the decoder emits nothing,');
   console.log('      so these are encoder + pipeline figures; with real weights decoding adds time on both sides.');
 }

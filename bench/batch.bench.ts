@@ -15,7 +15,9 @@ const { rescore } = await import('../src/batch/rescore.js');
 const { openStore } = await import('../src/store/index.js');
 const { makeInbox } = await import('../tests/batch/inbox.js');
 
-const { values } = parseArgs({ options: { copies: { type: 'string', default: '2' }, sessions: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({
+  options: { copies: { type: 'string', default: '2' }, sessions: { type: 'string', default: '1000' } },
+});
 const copies = Math.max(1, Number(values.copies));
 const fanout = Math.max(1000, Number(values.sessions));
 const work = mkdtempSync(join(tmpdir(), 'dualrec-batch-bench-'));
@@ -24,7 +26,11 @@ const rate = (n: number, ms: number) => n / (ms / 1000);
 const fmt = (x: number) => x.toFixed(2);
 
 try {
-  console.log(`cores ${availableParallelism()}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `cores ${availableParallelism()}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const inbox = join(work, 'inbox');
   // the four samples (one broken, one audio-only), copied: recordings with imported transcripts
   const made = makeInbox(inbox, { recordings: 4 * copies, transcripts: 0 });
@@ -54,9 +60,14 @@ try {
     await store.upsertSession({ ...seed, key, name: `fan${i}`, reportDir: join(out, 'fan', String(i)) });
     await store.startRun({ ...seed.run, id: runId, sessionKey: key, kind: 'analyze', batchId: undefined });
     await store.completeRun(runId, {
-      verdict: seed.run.verdict!, verdictReasons: seed.run.verdictReasons ?? [], risk: seed.run.risk ?? 0,
-      reportJsonSha256: seed.run.reportJsonSha256!, reportHtmlSha256: seed.run.reportHtmlSha256!,
-      findings: await store.findingsOf(seed.run.id), artefacts: await store.runArtefacts(seed.run.id), queueVerdicts: ['FAIL', 'REVIEW'],
+      verdict: seed.run.verdict!,
+      verdictReasons: seed.run.verdictReasons ?? [],
+      risk: seed.run.risk ?? 0,
+      reportJsonSha256: seed.run.reportJsonSha256!,
+      reportHtmlSha256: seed.run.reportHtmlSha256!,
+      findings: await store.findingsOf(seed.run.id),
+      artefacts: await store.runArtefacts(seed.run.id),
+      queueVerdicts: ['FAIL', 'REVIEW'],
     });
   }
   const total = (await store.currentSessions()).length;
@@ -66,12 +77,18 @@ try {
   const t2 = performance.now();
   const dry = await rescore({ outDir: out, force: true, dryRun: true });
   const dryMs = performance.now() - t2;
-  console.log(`  dry run (score only): ${dry.rescored} in ${fmt(dryMs / 1000)} s = ${fmt(rate(dry.rescored, dryMs))} sessions/s`);
+  console.log(
+    `  dry run (score only): ${dry.rescored} in ${fmt(dryMs / 1000)} s = ${fmt(rate(dry.rescored, dryMs))} sessions/s`,
+  );
   const t3 = performance.now();
   const full = await rescore({ outDir: out, force: true });
   const fullMs = performance.now() - t3;
-  console.log(`  with reports written: ${full.rescored} in ${fmt(fullMs / 1000)} s = ${fmt(rate(full.rescored, fullMs))} sessions/s`);
-  console.log(`  rescore / batch (concurrency 1) sessions per second: ${fmt(rate(full.rescored, fullMs) / rate(made.length, timed[1]!))}×`);
+  console.log(
+    `  with reports written: ${full.rescored} in ${fmt(fullMs / 1000)} s = ${fmt(rate(full.rescored, fullMs))} sessions/s`,
+  );
+  console.log(
+    `  rescore / batch (concurrency 1) sessions per second: ${fmt(rate(full.rescored, fullMs) / rate(made.length, timed[1]!))}×`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -21,7 +21,9 @@ const dir = mkdtempSync(join(tmpdir(), 'dualrec-bench-'));
 const clip = join(dir, 'bench.mp4');
 try {
   await synthesizeClip(clip, {
-    width: Number(values.width), height: Number(values.height), fps: Number(values.fps),
+    width: Number(values.width),
+    height: Number(values.height),
+    fps: Number(values.fps),
     segments: [{ durationS: duration, video: 'moving', audio: 'tone' }],
   });
   const probe = await probeMedia(clip);
@@ -43,9 +45,15 @@ try {
   }
   const n = Number(values.runs);
   const perMin = (s: number) => ((s / n) * 60) / duration;
-  console.log(`signal pass per minute of recording (${values.width}x${values.height} ${values.fps} fps, ${n} runs each):`);
-  console.log(`  quality off: ${perMin(totals.off.wall).toFixed(2)} s wall, node CPU ${perMin(totals.off.cpu).toFixed(2)} s`);
-  console.log(`  quality on:  ${perMin(totals.on.wall).toFixed(2)} s wall, node CPU ${perMin(totals.on.cpu).toFixed(2)} s`);
+  console.log(
+    `signal pass per minute of recording (${values.width}x${values.height} ${values.fps} fps, ${n} runs each):`,
+  );
+  console.log(
+    `  quality off: ${perMin(totals.off.wall).toFixed(2)} s wall, node CPU ${perMin(totals.off.cpu).toFixed(2)} s`,
+  );
+  console.log(
+    `  quality on:  ${perMin(totals.on.wall).toFixed(2)} s wall, node CPU ${perMin(totals.on.cpu).toFixed(2)} s`,
+  );
   console.log(`  added:       ${perMin(totals.on.wall - totals.off.wall).toFixed(2)} s wall per minute`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

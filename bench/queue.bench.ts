@@ -52,11 +52,30 @@ function checkRun(what: string, s: { failures: { reason?: string; status: string
 }
 
 function startWorker(queueName: string, store: string, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'worker', '--queue', REDIS_URL, '--queue-name', queueName, '--store', store, '-j', '1', '--name', name], {
-    cwd: ROOT,
-    env: { ...process.env, DUALREC_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/main.ts'),
+      'worker',
+      '--queue',
+      REDIS_URL,
+      '--queue-name',
+      queueName,
+      '--store',
+      store,
+      '-j',
+      '1',
+      '--name',
+      name,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DUALREC_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   children.push(child);
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -104,7 +123,11 @@ async function jobTimes(queueName: string): Promise<{ wait: number[]; run: numbe
 }
 
 try {
-  console.log(`cores ${availableParallelism()}, load ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  console.log(
+    `cores ${availableParallelism()}, load ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')}`,
+  );
   console.log(`redis ${REDIS_URL}, postgres ${PG_URL.replace(/:[^:@/]*@/, ':***@')}`);
   const compare = async (label: string, inbox: string, count: number) => {
     console.log(`throughput: ${count} ${label}`);
@@ -115,7 +138,9 @@ try {
       const ms = performance.now() - t0;
       checkRun(`local ${concurrency}`, s);
       rates[`local ${concurrency}`] = perMinute(s.analysed, ms);
-      console.log(`  local batch, ${concurrency} thread(s), SQLite: ${s.analysed} in ${fmt(ms / 1000)} s = ${fmt(rates[`local ${concurrency}`]!)} sessions/min`);
+      console.log(
+        `  local batch, ${concurrency} thread(s), SQLite: ${s.analysed} in ${fmt(ms / 1000)} s = ${fmt(rates[`local ${concurrency}`]!)} sessions/min`,
+      );
     }
     for (const n of [1, 2]) {
       const pg = pgStoreUrl(`bench${n}`);
@@ -123,7 +148,18 @@ try {
       const queueName = `bench-${n}-${Date.now()}`;
       await Promise.all(Array.from({ length: n }, (_, i) => startWorker(queueName, pg.url, `w${i + 1}`)));
       const t0 = performance.now();
-      const s = await runBatch({ inbox, outDir: join(work, `queue-${label}-${n}`), store: pg.url, queue: REDIS_URL, queueName, wait: true, vision }, runOnQueue);
+      const s = await runBatch(
+        {
+          inbox,
+          outDir: join(work, `queue-${label}-${n}`),
+          store: pg.url,
+          queue: REDIS_URL,
+          queueName,
+          wait: true,
+          vision,
+        },
+        runOnQueue,
+      );
       const ms = performance.now() - t0;
       await stopWorkers();
       checkRun(`queue ${n}`, s);
@@ -135,7 +171,9 @@ try {
           ` workers busy ${fmt(times.spanMs / 1000)} s = ${fmt(rates[`drain ${n}`]!)} sessions/min; worker time per job: median ${fmt(pct(times.run, 50), 0)} ms`,
       );
     }
-    console.log(`  speed-up 2 worker processes / 1: ${fmt(rates['queue 2']! / rates['queue 1']!, 2)}× end to end, ${fmt(rates['drain 2']! / rates['drain 1']!, 2)}× while draining`);
+    console.log(
+      `  speed-up 2 worker processes / 1: ${fmt(rates['queue 2']! / rates['queue 1']!, 2)}× end to end, ${fmt(rates['drain 2']! / rates['drain 1']!, 2)}× while draining`,
+    );
     console.log(`  queue (1 worker) / local batch (1 thread): ${fmt(rates['queue 1']! / rates['local 1']!, 2)}×`);
     console.log(`  queue (2 workers) / local batch (2 threads): ${fmt(rates['queue 2']! / rates['local 2']!, 2)}×`);
   };
@@ -146,7 +184,11 @@ try {
   if (recordings) {
     const recInbox = join(work, 'recordings');
     makeInbox(recInbox, { recordings, transcripts: 0 });
-    await compare(`copies of the sample recordings (ffmpeg, imported transcripts, picture ${vision ? 'on' : 'off'})`, recInbox, recordings);
+    await compare(
+      `copies of the sample recordings (ffmpeg, imported transcripts, picture ${vision ? 'on' : 'off'})`,
+      recInbox,
+      recordings,
+    );
   }
 
   // Overhead: one job at a time into an idle worker, so enqueue → start is the queue alone.
@@ -157,12 +199,28 @@ try {
   for (let i = 0; i < probes; i++) {
     const dir = join(work, 'probes', String(i));
     addTranscriptOnly(dir, `p${i}`, i % 2 ? 'missing-exclusions' : 'compliant-participating');
-    checkRun('probe', await runBatch({ inbox: dir, outDir: join(work, 'probe-out', String(i)), store: pg.url, queue: REDIS_URL, queueName, wait: true, vision: false }, runOnQueue));
+    checkRun(
+      'probe',
+      await runBatch(
+        {
+          inbox: dir,
+          outDir: join(work, 'probe-out', String(i)),
+          store: pg.url,
+          queue: REDIS_URL,
+          queueName,
+          wait: true,
+          vision: false,
+        },
+        runOnQueue,
+      ),
+    );
   }
   await stopWorkers();
   const lat = await jobTimes(queueName);
   console.log(`queue overhead, ${lat.wait.length} jobs one at a time into an idle worker:`);
-  console.log(`  enqueue → start: median ${fmt(pct(lat.wait, 50), 0)} ms, p95 ${fmt(pct(lat.wait, 95), 0)} ms, max ${fmt(Math.max(...lat.wait), 0)} ms`);
+  console.log(
+    `  enqueue → start: median ${fmt(pct(lat.wait, 50), 0)} ms, p95 ${fmt(pct(lat.wait, 95), 0)} ms, max ${fmt(Math.max(...lat.wait), 0)} ms`,
+  );
   console.log(`  start → finished (store checks, analysis, store commit): median ${fmt(pct(lat.run, 50), 0)} ms`);
 } finally {
   await stopWorkers();

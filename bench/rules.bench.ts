@@ -30,7 +30,16 @@ const FILLER = [
   '这一页是投保须知，您可以先看一下，有问题我们再沟通。',
   '您平时工作忙吗？我们这个产品主要是为以后的养老做准备。',
 ];
-const REPLIES = ['好的，清楚了。', '明白。', '是的，我清楚。', '嗯，了解。', '同意。', '是我本人。', '那这个钱什么时候能领？', '哦，这样啊。'];
+const REPLIES = [
+  '好的，清楚了。',
+  '明白。',
+  '是的，我清楚。',
+  '嗯，了解。',
+  '同意。',
+  '是我本人。',
+  '那这个钱什么时候能领？',
+  '哦，这样啊。',
+];
 
 function session(minutes: number): SessionFacts {
   const segments: Segment[] = [];
@@ -49,7 +58,13 @@ function session(minutes: number): SessionFacts {
   }
   return {
     sessionId: 'bench',
-    meta: { session_id: 'bench', product: { type: 'participating', term_years: 20 }, channel: 'bank', policyholder: { age: 66 }, agent: {} },
+    meta: {
+      session_id: 'bench',
+      product: { type: 'participating', term_years: 20 },
+      channel: 'bank',
+      policyholder: { age: 66 },
+      agent: {},
+    },
     metaFromSidecar: true,
     integrity: [],
     transcript: { segments, source: { kind: 'import', format: 'dualrec-json', file: 'bench' } },
@@ -77,7 +92,10 @@ function measure(rs: typeof ruleSet, runs = 25): { med: number; cpuMed: number; 
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     // a fresh transcript object each time: nothing per-transcript is reused between runs
-    const f = { ...facts, transcript: { ...facts.transcript!, segments: facts.transcript!.segments.map((s) => ({ ...s })) } };
+    const f = {
+      ...facts,
+      transcript: { ...facts.transcript!, segments: facts.transcript!.segments.map((s) => ({ ...s })) },
+    };
     const c0 = process.cpuUsage();
     const a = performance.now();
     findings = evaluateRules(rs, f);
@@ -97,10 +115,20 @@ for (let round = 0; round < 5; round++) {
 const { med, cpuMed, times } = measure(ruleSet);
 const { verdict } = decideVerdict(findings);
 console.log(`rules: ${ruleSet.rules.length} in ${ruleSet.packs.length} packs, loaded in ${loadMs.toFixed(0)} ms`);
-console.log(`transcript: ${segs} segments, ${chars} characters, ${(facts.transcript!.segments.at(-1)!.end / 60).toFixed(1)} min`);
-console.log(`evaluateRules: first run ${firstMs.toFixed(1)} ms (cold caches), median ${med.toFixed(1)} ms over ${times.length} runs, min ${Math.min(...times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);
+console.log(
+  `transcript: ${segs} segments, ${chars} characters, ${(facts.transcript!.segments.at(-1)!.end / 60).toFixed(1)} min`,
+);
+console.log(
+  `evaluateRules: first run ${firstMs.toFixed(1)} ms (cold caches), median ${med.toFixed(1)} ms over ${times.length} runs, min ${Math.min(...times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
+);
 // on a shared machine wall time includes waiting for a core; CPU time is what the work costs
-console.log(`CPU time per run: median ${cpuMed.toFixed(1)} ms (wall/CPU ${(med / cpuMed).toFixed(2)}: above 1 means the machine was busy)`);
-console.log(`target ≤ 20 ms: wall median is ${(med / 20).toFixed(2)}× the target, CPU median ${(cpuMed / 20).toFixed(2)}×`);
-console.log(`suspicion models: CPU median ${median(withModels).toFixed(1)} ms with, ${median(without).toFixed(1)} ms without (${(median(withModels) / median(without)).toFixed(2)}×)`);
+console.log(
+  `CPU time per run: median ${cpuMed.toFixed(1)} ms (wall/CPU ${(med / cpuMed).toFixed(2)}: above 1 means the machine was busy)`,
+);
+console.log(
+  `target ≤ 20 ms: wall median is ${(med / 20).toFixed(2)}× the target, CPU median ${(cpuMed / 20).toFixed(2)}×`,
+);
+console.log(
+  `suspicion models: CPU median ${median(withModels).toFixed(1)} ms with, ${median(without).toFixed(1)} ms without (${(median(withModels) / median(without)).toFixed(2)}×)`,
+);
 console.log(`(${findings.length} findings, verdict ${verdict})`);

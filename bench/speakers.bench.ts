@@ -16,7 +16,9 @@ import { diarize, type Diarization } from '../src/speakers/index.js';
 import { makeDialogue, type Turn } from '../tests/fixtures/speakers-dialogue.js';
 import { CLEAR_VOICES, SALES_TURNS } from '../tests/fixtures/speakers-scripts.js';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' } },
+});
 const runs = Number(values.runs);
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dualrec-bench-speakers-'));
@@ -48,9 +50,14 @@ try {
     ['compliant-participating.mp4', 'compliant-participating.transcript.json'],
     ['missing-exclusions.mp4', 'missing-exclusions.transcript.json'],
     ['audio-only-health.m4a', 'audio-only-health.transcript.srt'],
-  ].map(([rec, tr]) => ({ name: rec, recording: join(root, 'samples', rec), segments: importTranscript(join(root, 'samples', tr)).segments }));
+  ].map(([rec, tr]) => ({
+    name: rec,
+    recording: join(root, 'samples', rec),
+    segments: importTranscript(join(root, 'samples', tr)).segments,
+  }));
   const turns: Turn[] = [];
-  while (turns.length < (SALES_TURNS.length * Number(values.minutes) * 60) / 28) turns.push(...SALES_TURNS.map((t) => ({ ...t, mergeWithPrevious: false })));
+  while (turns.length < (SALES_TURNS.length * Number(values.minutes) * 60) / 28)
+    turns.push(...SALES_TURNS.map((t) => ({ ...t, mergeWithPrevious: false })));
   const long = makeDialogue({ dir, name: 'long', voices: CLEAR_VOICES, turns, layout: 'mono' });
   cases.push({ name: `generated ${values.minutes} min`, recording: long.wav, segments: long.transcript.segments });
 
@@ -70,8 +77,12 @@ try {
     );
   }
   const ratio = totalCpu / totalS;
-  console.log(`\nall: ${(totalS / 60).toFixed(1)} min of audio, diarization ${totalCpu.toFixed(2)} s cpu = ${((totalCpu / totalS) * 60).toFixed(3)} s per minute of audio`);
-  console.log(`ratio (cpu time / audio duration): ${(ratio * 100).toFixed(2)} %  = ${(1 / ratio).toFixed(0)}× real time  (target ≤ 2 %: ${ratio <= 0.02 ? 'met' : 'NOT met'})`);
+  console.log(
+    `\nall: ${(totalS / 60).toFixed(1)} min of audio, diarization ${totalCpu.toFixed(2)} s cpu = ${((totalCpu / totalS) * 60).toFixed(3)} s per minute of audio`,
+  );
+  console.log(
+    `ratio (cpu time / audio duration): ${(ratio * 100).toFixed(2)} %  = ${(1 / ratio).toFixed(0)}× real time  (target ≤ 2 %: ${ratio <= 0.02 ? 'met' : 'NOT met'})`,
+  );
   console.log('(the generated dialogue repeats one script word for word; its voice count is not a quality figure)');
 } finally {
   rmSync(dir, { recursive: true, force: true });

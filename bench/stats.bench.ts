@@ -75,20 +75,62 @@ function generate(): Tables {
     const x = r();
     const verdict = x < 0.15 ? 'FAIL' : x < 0.35 ? 'REVIEW' : 'PASS';
     t.sessions.push([
-      key, `/in/${day}/s${i}`, `s${i}`, day, `S-${i}`, `/out/${day}/s${i}`, PRODUCTS[Math.floor(r() * PRODUCTS.length)], '产品',
-      CHANNELS[Math.floor(r() * CHANNELS.length)], `A${String(agent).padStart(4, '0')}`, day, String(310000 + (agent % 30) * 100),
-      iso(dayMs), iso(dayMs), runId,
+      key,
+      `/in/${day}/s${i}`,
+      `s${i}`,
+      day,
+      `S-${i}`,
+      `/out/${day}/s${i}`,
+      PRODUCTS[Math.floor(r() * PRODUCTS.length)],
+      '产品',
+      CHANNELS[Math.floor(r() * CHANNELS.length)],
+      `A${String(agent).padStart(4, '0')}`,
+      day,
+      String(310000 + (agent % 30) * 100),
+      iso(dayMs),
+      iso(dayMs),
+      runId,
     ]);
-    t.runs.push([runId, key, 'analyze', 'done', iso(dayMs + 3_600_000), iso(dayMs + 3_700_000), 'in', 'r1', 'small', 'bench', verdict, '[]', verdict === 'FAIL' ? 8 : verdict === 'REVIEW' ? 4 : 0, 'j', 'h']);
+    t.runs.push([
+      runId,
+      key,
+      'analyze',
+      'done',
+      iso(dayMs + 3_600_000),
+      iso(dayMs + 3_700_000),
+      'in',
+      'r1',
+      'small',
+      'bench',
+      verdict,
+      '[]',
+      verdict === 'FAIL' ? 8 : verdict === 'REVIEW' ? 4 : 0,
+      'j',
+      'h',
+    ]);
     const flagged = verdict === 'FAIL' ? 1 + Math.floor(r() * 2) : verdict === 'REVIEW' ? 1 : 0;
     const used = new Set<number>();
     for (let f = 0; f < FINDINGS; f++) {
       let rule: number;
-      do rule = Math.floor(Math.pow(r(), 1.6) * RULES.length); // some rules fail much more than others
+      do
+        rule = Math.floor(Math.pow(r(), 1.6) * RULES.length); // some rules fail much more than others
       while (used.has(rule) && used.size < RULES.length);
       used.add(rule);
-      const status = f < flagged ? (verdict === 'FAIL' ? 'fail' : 'undetermined') : r() < 0.2 ? 'not_applicable' : 'pass';
-      t.findings.push([runId, f, RULES[rule], `规则 ${rule + 1}`, 'disclosure', '[]', status, rule < 8 ? 'critical' : 'major', 0.9, 'm', evidence]);
+      const status =
+        f < flagged ? (verdict === 'FAIL' ? 'fail' : 'undetermined') : r() < 0.2 ? 'not_applicable' : 'pass';
+      t.findings.push([
+        runId,
+        f,
+        RULES[rule],
+        `规则 ${rule + 1}`,
+        'disclosure',
+        '[]',
+        status,
+        rule < 8 ? 'critical' : 'major',
+        0.9,
+        'm',
+        evidence,
+      ]);
       // decisions on flagged findings of sessions older than a week: 70 %; rule k is overturned k % of the time,
       // more so in the last month for rule-03 (drift)
       if (f < flagged && dayMs < AS_OF.getTime() - 7 * 86_400_000 && r() < 0.7) {
@@ -98,15 +140,40 @@ function generate(): Tables {
         const y = r();
         const decision = y < overturnP ? 'overturn' : y < overturnP + 0.05 ? 'rerecord' : 'confirm';
         seq++;
-        t.decisions.push([uuid(2, seq), seq, key, runId, f, RULES[rule], decision, '', `reviewer-${seq % 12}`, iso(at)]);
+        t.decisions.push([
+          uuid(2, seq),
+          seq,
+          key,
+          runId,
+          f,
+          RULES[rule],
+          decision,
+          '',
+          `reviewer-${seq % 12}`,
+          iso(at),
+        ]);
       }
     }
     if (verdict !== 'PASS') {
       t.queue.push([key, runId, verdict, iso(dayMs + 3_700_000)]);
       if (dayMs < AS_OF.getTime() - 3 * 86_400_000 && r() < 0.75) {
-        const at = Math.min(AS_OF.getTime() - 3_600_000, dayMs + Math.floor(Math.pow(r(), 2) * 30) * 86_400_000 + 7_200_000);
+        const at = Math.min(
+          AS_OF.getTime() - 3_600_000,
+          dayMs + Math.floor(Math.pow(r(), 2) * 30) * 86_400_000 + 7_200_000,
+        );
         seq++;
-        t.decisions.push([uuid(2, seq), seq, key, runId, null, null, r() < 0.9 ? 'confirm' : 'rerecord', '', `reviewer-${seq % 12}`, iso(at)]);
+        t.decisions.push([
+          uuid(2, seq),
+          seq,
+          key,
+          runId,
+          null,
+          null,
+          r() < 0.9 ? 'confirm' : 'rerecord',
+          '',
+          `reviewer-${seq % 12}`,
+          iso(at),
+        ]);
       }
     }
   }
@@ -114,11 +181,66 @@ function generate(): Tables {
 }
 
 const COLUMNS: Record<keyof Tables, string[]> = {
-  sessions: ['key', 'base', 'name', 'rel_dir', 'session_id', 'report_dir', 'product_type', 'product_name', 'channel', 'agent_id', 'recorded_on', 'region', 'first_seen_at', 'updated_at', 'current_run_id'],
-  runs: ['id', 'session_key', 'kind', 'status', 'started_at', 'finished_at', 'inputs_sha256', 'rules_version', 'model', 'tool_version', 'verdict', 'verdict_reasons', 'risk', 'report_json_sha256', 'report_html_sha256'],
-  findings: ['run_id', 'idx', 'rule_id', 'title', 'category', 'concepts', 'status', 'severity', 'confidence', 'message', 'evidence'],
+  sessions: [
+    'key',
+    'base',
+    'name',
+    'rel_dir',
+    'session_id',
+    'report_dir',
+    'product_type',
+    'product_name',
+    'channel',
+    'agent_id',
+    'recorded_on',
+    'region',
+    'first_seen_at',
+    'updated_at',
+    'current_run_id',
+  ],
+  runs: [
+    'id',
+    'session_key',
+    'kind',
+    'status',
+    'started_at',
+    'finished_at',
+    'inputs_sha256',
+    'rules_version',
+    'model',
+    'tool_version',
+    'verdict',
+    'verdict_reasons',
+    'risk',
+    'report_json_sha256',
+    'report_html_sha256',
+  ],
+  findings: [
+    'run_id',
+    'idx',
+    'rule_id',
+    'title',
+    'category',
+    'concepts',
+    'status',
+    'severity',
+    'confidence',
+    'message',
+    'evidence',
+  ],
   queue: ['session_key', 'run_id', 'verdict', 'entered_at'],
-  decisions: ['id', 'seq', 'session_key', 'run_id', 'finding_idx', 'rule_id', 'decision', 'comment', 'reviewer', 'decided_at'],
+  decisions: [
+    'id',
+    'seq',
+    'session_key',
+    'run_id',
+    'finding_idx',
+    'rule_id',
+    'decision',
+    'comment',
+    'reviewer',
+    'decided_at',
+  ],
 };
 
 async function fill(store: AnyStore, t: Tables): Promise<void> {
@@ -137,8 +259,19 @@ async function fill(store: AnyStore, t: Tables): Promise<void> {
   await store.query('ANALYZE');
 }
 
-const SESSION_INDEXES = ['sessions_recorded_on', 'sessions_agent', 'sessions_region', 'sessions_channel', 'sessions_product'];
-const QUERY_NAMES = ['verdicts per day/agent/region/channel/product', 'per rule (findings ⋈ decisions)', 'time to decision', 'backlog'];
+const SESSION_INDEXES = [
+  'sessions_recorded_on',
+  'sessions_agent',
+  'sessions_region',
+  'sessions_channel',
+  'sessions_product',
+];
+const QUERY_NAMES = [
+  'verdicts per day/agent/region/channel/product',
+  'per rule (findings ⋈ decisions)',
+  'time to decision',
+  'backlog',
+];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
@@ -183,14 +316,18 @@ async function timeStats(store: AnyStore, repeat: number) {
 }
 
 const line = (label: string, a: number, b?: number) =>
-  console.log(`  ${label.padEnd(38)}${ms(a).padStart(12)}${b === undefined ? '' : `${ms(b).padStart(15)}${(b / a).toFixed(1).padStart(7)}×`}`);
+  console.log(
+    `  ${label.padEnd(38)}${ms(a).padStart(12)}${b === undefined ? '' : `${ms(b).padStart(15)}${(b / a).toFixed(1).padStart(7)}×`}`,
+  );
 
 async function bench(name: string, store: AnyStore, t: Tables, compare = COMPARE) {
   const t0 = performance.now();
   await fill(store, t);
   const fillMs = performance.now() - t0;
   const [count] = await store.query('SELECT COUNT(*) AS n FROM sessions');
-  console.log(`\n${name}: ${Number(count!.n).toLocaleString('en')} sessions, ${t.findings.length.toLocaleString('en')} findings, ${t.decisions.length.toLocaleString('en')} decisions (filled in ${(fillMs / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n${name}: ${Number(count!.n).toLocaleString('en')} sessions, ${t.findings.length.toLocaleString('en')} findings, ${t.decisions.length.toLocaleString('en')} decisions (filled in ${(fillMs / 1000).toFixed(1)} s)`,
+  );
   const withIdx = await timeStats(store, REPEAT);
   console.log(`  computeStats, median of ${REPEAT}`.padEnd(40) + 'time'.padStart(12));
   for (const k of Object.keys(withIdx.cases)) line(k, withIdx.cases[k]!);
@@ -202,7 +339,12 @@ async function bench(name: string, store: AnyStore, t: Tables, compare = COMPARE
   for (const i of SESSION_INDEXES) await store.query(`DROP INDEX ${i}`);
   await store.query('ANALYZE');
   const without = await timeStats(store, 1);
-  console.log(`  without the session indexes of migration 3`.padEnd(40) + 'indexed'.padStart(12) + 'no index'.padStart(15) + 'ratio'.padStart(8));
+  console.log(
+    `  without the session indexes of migration 3`.padEnd(40) +
+      'indexed'.padStart(12) +
+      'no index'.padStart(15) +
+      'ratio'.padStart(8),
+  );
   for (const k of Object.keys(withIdx.cases)) line(k, withIdx.cases[k]!, without.cases[k]!);
 }
 

@@ -19,7 +19,9 @@ import { ocrEngine } from '../src/vision/ocr.js';
 import { detect, visionRuntime } from '../src/vision/runtime.js';
 import { makeLongVisionRecording, makeVisionFixture } from '../tests/fixtures/vision-fixtures.js';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, frames: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, frames: { type: 'string', default: '20' } },
+});
 const minutes = Number(values.minutes);
 const nFrames = Number(values.frames);
 const dir = mkdtempSync(join(tmpdir(), 'dualrec-vbench-'));
@@ -45,7 +47,9 @@ try {
   const { video: fixture } = await makeVisionFixture(join(dir, 'fixture'));
   const [rt, loadS] = await time(() => visionRuntime(log));
   const [{ engine: ocr, reason }, ocrLoadS] = await time(() => ocrEngine(log));
-  console.log(`load: detectors ${loadS.toFixed(2)} s (backend ${rt.backend}), OCR ${ocrLoadS.toFixed(2)} s${ocr ? '' : ` — OCR unavailable: ${reason}`}`);
+  console.log(
+    `load: detectors ${loadS.toFixed(2)} s (backend ${rt.backend}), OCR ${ocrLoadS.toFixed(2)} s${ocr ? '' : ` — OCR unavailable: ${reason}`}`,
+  );
 
   // 1. per-detector throughput
   const people = await frames(fixture, 0, 320, 180, nFrames);
@@ -56,7 +60,9 @@ try {
     const t0 = performance.now();
     for (const f of list) await run(f);
     const s = (performance.now() - t0) / 1000;
-    console.log(`${label.padEnd(34)} ${(list.length / s).toFixed(1).padStart(6)} fps/core  (${((s / list.length) * 1000).toFixed(0)} ms/frame, ${list.length} frames)`);
+    console.log(
+      `${label.padEnd(34)} ${(list.length / s).toFixed(1).padStart(6)} fps/core  (${((s / list.length) * 1000).toFixed(0)} ms/frame, ${list.length} frames)`,
+    );
     return s / list.length;
   };
   console.log('\nper detector:');
@@ -64,7 +70,9 @@ try {
   const handMs = await rate('hand + landmarks (320x180)', signing, (f) => detect(rt, f, { faces: false, hands: true }));
   const ocrMs = ocr ? await rate('OCR det+rec (640x360, 1 thread)', docs, (f) => ocr.recognize(f)) : NaN;
   const decodeS = (await time(async () => frames(fixture, 0, 320, 180, 60)))[1];
-  console.log(`${'decode+scale+rgb (ffmpeg, 320x180)'.padEnd(34)} ${(60 / decodeS).toFixed(1).padStart(6)} fps       (including process start)`);
+  console.log(
+    `${'decode+scale+rgb (ffmpeg, 320x180)'.padEnd(34)} ${(60 / decodeS).toFixed(1).padStart(6)} fps       (including process start)`,
+  );
 
   // 2. the stage on a long recording
   console.log(`\ngenerating a ${minutes}-minute 640x360 10 fps recording...`);
@@ -74,17 +82,34 @@ try {
   const [, integS] = await time(() => checkIntegrity(long.video, probe));
   const [signals, sigS] = await time(() => detectSignals(long.video, probe));
   const cpu0 = process.cpuUsage();
-  const [tl, visionS] = await time(() => analyzeVision({ recording: long.video, probe, signals, transcript: long.transcript, outDir: join(dir, 'out'), logger: log }));
+  const [tl, visionS] = await time(() =>
+    analyzeVision({
+      recording: long.video,
+      probe,
+      signals,
+      transcript: long.transcript,
+      outDir: join(dir, 'out'),
+      logger: log,
+    }),
+  );
   const cpu = process.cpuUsage(cpu0);
   const mediaS = probeS + integS + sigS;
   const a = tl.analysis!;
   console.log(`\n${minutes}-minute recording (${long.durationS} s), transcript imported (ASR not included):`);
   console.log(`  media stage (probe+integrity+signals): ${mediaS.toFixed(1)} s`);
-  console.log(`  vision stage:                          ${visionS.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU in-process (ffmpeg children not counted)`);
-  console.log(`    frames: baseline ${a.frames.baseline}, dense ${a.frames.dense}, OCR ${a.frames.ocr}; events ${tl.events.length}`);
-  console.log(`    expected from per-detector rates: baseline faces ~${((a.frames.baseline * faceMs)).toFixed(0)} s, dense ~${(a.frames.dense * (faceMs + handMs / 2)).toFixed(0)} s, OCR ~${(a.frames.ocr * ocrMs).toFixed(0)} s`);
+  console.log(
+    `  vision stage:                          ${visionS.toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU in-process (ffmpeg children not counted)`,
+  );
+  console.log(
+    `    frames: baseline ${a.frames.baseline}, dense ${a.frames.dense}, OCR ${a.frames.ocr}; events ${tl.events.length}`,
+  );
+  console.log(
+    `    expected from per-detector rates: baseline faces ~${(a.frames.baseline * faceMs).toFixed(0)} s, dense ~${(a.frames.dense * (faceMs + handMs / 2)).toFixed(0)} s, OCR ~${(a.frames.ocr * ocrMs).toFixed(0)} s`,
+  );
   console.log(`  vision share of (media + vision):      ${((100 * visionS) / (mediaS + visionS)).toFixed(0)} %`);
-  console.log(`  vision time / recording duration:      ${((100 * visionS) / long.durationS).toFixed(1)} %  (target ≤ 25 %; ${(long.durationS / visionS).toFixed(1)}x real time)`);
+  console.log(
+    `  vision time / recording duration:      ${((100 * visionS) / long.durationS).toFixed(1)} %  (target ≤ 25 %; ${(long.durationS / visionS).toFixed(1)}x real time)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

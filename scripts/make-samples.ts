@@ -28,7 +28,17 @@ import { importTranscript, serializeTranscript } from '../src/asr/import/index.j
 import { SessionMetaSchema, type Segment, type SessionMeta } from '../src/model/index.js';
 import { idCheckCharacter } from '../src/vision/documents.js';
 import { AUDIO_ENC, BITEXACT, encodeFramesWithAudio } from './lib/encode.js';
-import { composeFrame, loadPieces, planVideo, PORTRAITS, SAMPLE_VIDEO, type CardTexts, type Portrait, type Prop, type VideoPlan } from './lib/sample-video.js';
+import {
+  composeFrame,
+  loadPieces,
+  planVideo,
+  PORTRAITS,
+  SAMPLE_VIDEO,
+  type CardTexts,
+  type Portrait,
+  type Prop,
+  type VideoPlan,
+} from './lib/sample-video.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -98,18 +108,33 @@ interface Sample {
   video?: { agent: Portrait; customer: Portrait; cards: CardTexts };
 }
 
-const a = (text: string, stage?: string, show?: Prop): Line => ({ who: 'agent', text, ...(stage ? { stage } : {}), ...(show ? { show } : {}) });
+const a = (text: string, stage?: string, show?: Prop): Line => ({
+  who: 'agent',
+  text,
+  ...(stage ? { stage } : {}),
+  ...(show ? { show } : {}),
+});
 const c = (text: string): Line => ({ who: 'customer', text });
 
 const COMPLIANT: Line[] = [
-  a('您好，现在开始录音录像。此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？', '录音录像告知'),
+  a(
+    '您好，现在开始录音录像。此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？',
+    '录音录像告知',
+  ),
   c('是的，我同意。'),
-  a('我是瑞和人寿保险股份有限公司的保险代理人王明，我的执业证号是零二零零一二三四五六七，这是我的执业证，请您查看。', '代理人身份', 'license'),
+  a(
+    '我是瑞和人寿保险股份有限公司的保险代理人王明，我的执业证号是零二零零一二三四五六七，这是我的执业证，请您查看。',
+    '代理人身份',
+    'license',
+  ),
   c('好的，看到了。'),
   a('请问您是投保人本人吗？请您出示身份证件。', '投保人身份', 'id'),
   c('是的，我是投保人本人，这是我的身份证。'),
   a('您投保的产品是瑞和人寿保险股份有限公司的瑞和福满两全保险，分红型。', '产品与保险公司', 'notice'),
-  a('本产品的保险责任包括身故保险金和满期保险金：保险期间内身故，给付身故保险金；期满生存，给付满期保险金。您清楚了吗？', '保险责任'),
+  a(
+    '本产品的保险责任包括身故保险金和满期保险金：保险期间内身故，给付身故保险金；期满生存，给付满期保险金。您清楚了吗？',
+    '保险责任',
+  ),
   c('清楚了。'),
   a('请您特别注意保险合同中的责任免除条款，请您仔细阅读。您明白了吗？', '责任免除', 'clauses'),
   c('明白。'),
@@ -136,9 +161,16 @@ const COMPLIANT: Line[] = [
 
 // Another agent, other wording, and no word about 责任免除 / 免责 at all.
 const MISSING_EXCLUSIONS: Line[] = [
-  a('您好，我们现在开始录音录像。此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？', '录音录像告知'),
+  a(
+    '您好，我们现在开始录音录像。此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？',
+    '录音录像告知',
+  ),
   c('好的，同意。'),
-  a('我是安盈人寿保险股份有限公司的代理人张丽，执业证号零三零零七六五四三二一，请您看一下我的执业证。', '代理人身份', 'license'),
+  a(
+    '我是安盈人寿保险股份有限公司的代理人张丽，执业证号零三零零七六五四三二一，请您看一下我的执业证。',
+    '代理人身份',
+    'license',
+  ),
   c('好的。'),
   a('请您确认您是投保人本人，并出示您的身份证。', '投保人身份', 'id'),
   c('是的，是我本人。'),
@@ -164,7 +196,10 @@ const MISSING_EXCLUSIONS: Line[] = [
 ];
 
 const TRUNCATED: Line[] = [
-  a('您好，现在开始录音录像。此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？', '录音录像告知'),
+  a(
+    '您好，现在开始录音录像。此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？',
+    '录音录像告知',
+  ),
   c('是的，我同意。'),
   a('我是瑞和人寿保险股份有限公司的保险代理人李强，这是我的执业证，请您查看。', '代理人身份'),
   c('好的。'),
@@ -184,7 +219,9 @@ const AUDIO_ONLY_HEALTH: Line[] = [
   c('明白。'),
   a('这个产品保本，收益稳赚不赔，您放心买就行。'),
   c('好的。'),
-  a('自您签收保单之日起十五日内为犹豫期，犹豫期内解除合同，退还全部保费；犹豫期后退保会有损失，只退还现金价值。您清楚了吗？'),
+  a(
+    '自您签收保单之日起十五日内为犹豫期，犹豫期内解除合同，退还全部保费；犹豫期后退保会有损失，只退还现金价值。您清楚了吗？',
+  ),
   c('清楚了。'),
   a('请您如实告知健康状况，并在电子投保单上亲笔签名。您清楚了吗？'),
   c('清楚了。'),
@@ -237,8 +274,14 @@ const SAMPLES: Sample[] = [
       agent: PORTRAITS.manInSuit,
       customer: PORTRAITS.womanRedDress,
       cards: {
-        insurer: '瑞和人寿保险股份有限公司', product: '瑞和福满两全保险（分红型）', agentName: '王明', licenseNo: '02001234567',
-        customerName: '李秀兰', customerSex: '女', birth: '1979年3月12日', idNumber: fictionalId('31010419790312042'),
+        insurer: '瑞和人寿保险股份有限公司',
+        product: '瑞和福满两全保险（分红型）',
+        agentName: '王明',
+        licenseNo: '02001234567',
+        customerName: '李秀兰',
+        customerSex: '女',
+        birth: '1979年3月12日',
+        idNumber: fictionalId('31010419790312042'),
       },
     },
     container: 'mp4',
@@ -279,8 +322,14 @@ const SAMPLES: Sample[] = [
       agent: PORTRAITS.womanGreenTop,
       customer: { ...PORTRAITS.manInSuit, flip: true },
       cards: {
-        insurer: '安盈人寿保险股份有限公司', product: '安盈金福两全保险（分红型）', agentName: '张丽', licenseNo: '03007654321',
-        customerName: '陈建国', customerSex: '男', birth: '1971年8月9日', idNumber: fictionalId('32010219710809053'),
+        insurer: '安盈人寿保险股份有限公司',
+        product: '安盈金福两全保险（分红型）',
+        agentName: '张丽',
+        licenseNo: '03007654321',
+        customerName: '陈建国',
+        customerSex: '男',
+        birth: '1971年8月9日',
+        idNumber: fictionalId('32010219710809053'),
       },
     },
     container: 'mp4',
@@ -347,7 +396,15 @@ const SAMPLES: Sample[] = [
 // Readings pinyin-pro gets wrong in these scripts (为 "be" is wéi, 给付 is jǐfù, 只 "only" is zhǐ, 脏 "organ" is zàng).
 customPinyin({ 为零: 'wéi líng', 内为: 'nèi wéi', 给付: 'jǐ fù', 只能: 'zhǐ néng', 只退: 'zhǐ tuì', 心脏: 'xīn zàng' });
 
-const PUNCT: Record<string, string> = { '，': ', ', '、': ', ', '。': '. ', '？': '? ', '！': '! ', '；': '; ', '：': ': ' };
+const PUNCT: Record<string, string> = {
+  '，': ', ',
+  '、': ', ',
+  '。': '. ',
+  '？': '? ',
+  '！': '! ',
+  '；': '; ',
+  '：': ': ',
+};
 
 /** Chinese text → "ni3 hao3, ..." for cmn-latn-pinyin; neutral tone is 5; punctuation stays as pauses. */
 export function toEspeakPinyin(text: string): string {
@@ -376,7 +433,8 @@ interface Pcm {
 }
 
 function readWav(buf: Buffer, what: string): Pcm {
-  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${what}: not a WAV file`);
+  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE')
+    throw new Error(`${what}: not a WAV file`);
   let off = 12;
   let rate = 0;
   while (off + 8 <= buf.length) {
@@ -443,11 +501,18 @@ function run(cmd: string, args: string[]): { stdout: string; stderr: string; sta
 
 function mustRun(cmd: string, args: string[], what: string): void {
   const r = run(cmd, args);
-  if (r.status !== 0) throw new Error(`make-samples: ${what} failed (${cmd} exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (r.status !== 0)
+    throw new Error(
+      `make-samples: ${what} failed (${cmd} exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
 }
 
 function synth(text: string, voice: Voice, out: string): Pcm {
-  mustRun('espeak-ng', ['-v', voice.name, '-p', String(voice.pitch), '-s', String(voice.speed), '-w', out, toEspeakPinyin(text)], `espeak-ng "${text.slice(0, 12)}…"`);
+  mustRun(
+    'espeak-ng',
+    ['-v', voice.name, '-p', String(voice.pitch), '-s', String(voice.speed), '-w', out, toEspeakPinyin(text)],
+    `espeak-ng "${text.slice(0, 12)}…"`,
+  );
   const pcm = readWav(readFileSync(out), out);
   return { rate: pcm.rate, samples: trimSilence(pcm) };
 }
@@ -462,7 +527,8 @@ function fontFile(): string {
 
 /** Filter-graph text must not carry quotes, colons, commas or backslashes into drawtext. */
 function safeDrawText(s: string): string {
-  if (/['\\:,;%[\]]/.test(s)) throw new Error(`make-samples: stage text "${s}" has characters drawtext would need escaped`);
+  if (/['\\:,;%[\]]/.test(s))
+    throw new Error(`make-samples: stage text "${s}" has characters drawtext would need escaped`);
   return s;
 }
 
@@ -477,29 +543,63 @@ interface Placed {
   end: number;
 }
 
-function encodeVideo(wav: string, out: string, durationS: number, title: string, stages: { text: string; start: number; end: number }[]): void {
+function encodeVideo(
+  wav: string,
+  out: string,
+  durationS: number,
+  title: string,
+  stages: { text: string; start: number; end: number }[],
+): void {
   const font = fontFile();
   const common = `fontfile=${font}:fontcolor=white`;
   const filters = [
     `drawtext=${common}:fontsize=14:x=10:y=10:text='${safeDrawText(title)}'`,
     `drawtext=${common}:fontsize=14:x=w-tw-10:y=h-th-10:text='%{pts\\:hms}'`,
     ...stages.map(
-      (s) => `drawtext=${common}:fontsize=30:x=(w-text_w)/2:y=(h-text_h)/2:text='${safeDrawText(s.text)}':enable='between(t,${s.start.toFixed(3)},${s.end.toFixed(3)})'`,
+      (s) =>
+        `drawtext=${common}:fontsize=30:x=(w-text_w)/2:y=(h-text_h)/2:text='${safeDrawText(s.text)}':enable='between(t,${s.start.toFixed(3)},${s.end.toFixed(3)})'`,
     ),
   ];
   mustRun(
     'ffmpeg',
     [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', `color=c=0x1f3b57:s=320x240:r=10:d=${durationS.toFixed(3)}`,
-      '-i', wav,
-      '-filter_complex', `[0:v]${filters.join(',')}[v]`,
-      '-map', '[v]', '-map', '1:a',
-      '-c:v', 'libx264', '-preset', 'medium', '-tune', 'stillimage', '-crf', '30', '-g', '100',
-      '-pix_fmt', 'yuv420p', '-threads', '1', '-x264-params', 'threads=1',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `color=c=0x1f3b57:s=320x240:r=10:d=${durationS.toFixed(3)}`,
+      '-i',
+      wav,
+      '-filter_complex',
+      `[0:v]${filters.join(',')}[v]`,
+      '-map',
+      '[v]',
+      '-map',
+      '1:a',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'medium',
+      '-tune',
+      'stillimage',
+      '-crf',
+      '30',
+      '-g',
+      '100',
+      '-pix_fmt',
+      'yuv420p',
+      '-threads',
+      '1',
+      '-x264-params',
+      'threads=1',
       // x264 writes its version and options into an SEI message: drop SEI so the build does not show.
-      '-bsf:v', 'filter_units=remove_types=6',
-      ...AUDIO_ENC, ...BITEXACT,
+      '-bsf:v',
+      'filter_units=remove_types=6',
+      ...AUDIO_ENC,
+      ...BITEXACT,
       out,
     ],
     `encoding ${out}`,
@@ -508,7 +608,15 @@ function encodeVideo(wav: string, out: string, durationS: number, title: string,
 
 /** What the camera shows when, from the scripted lines' `show` marks and their times (one per line). */
 function videoPlanOf(s: Sample, times: { start: number; end: number }[], durationS: number): VideoPlan {
-  return planVideo(s.lines.map((l, i) => ({ who: l.who, start: times[i]!.start, end: times[i]!.end, ...(l.show ? { show: l.show } : {}) })), durationS);
+  return planVideo(
+    s.lines.map((l, i) => ({
+      who: l.who,
+      start: times[i]!.start,
+      end: times[i]!.end,
+      ...(l.show ? { show: l.show } : {}),
+    })),
+    durationS,
+  );
 }
 
 /** The composed picture (scripts/lib/sample-video.ts) on the lines' true timings, with the speech. */
@@ -522,11 +630,20 @@ async function encodeComposed(s: Sample, placed: Placed[], wav: string, out: str
   };
   // the recorder's clock, burnt in (top left, clear of the cards) as 双录 systems do
   const clock = `drawtext=fontfile=${fontFile()}:fontcolor=white:fontsize=10:x=6:y=4:box=1:boxcolor=black@0.4:boxborderw=2:text='%{pts\\:hms}'`;
-  await encodeFramesWithAudio(out, { ...SAMPLE_VIDEO, crf: VIDEO_CRF, gop: VIDEO_GOP_S * SAMPLE_VIDEO.fps, filter: clock }, frames(), wav);
+  await encodeFramesWithAudio(
+    out,
+    { ...SAMPLE_VIDEO, crf: VIDEO_CRF, gop: VIDEO_GOP_S * SAMPLE_VIDEO.fps, filter: clock },
+    frames(),
+    wav,
+  );
 }
 
 function encodeAudioOnly(wav: string, out: string): void {
-  mustRun('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', wav, '-vn', ...AUDIO_ENC, ...BITEXACT, out], `encoding ${out}`);
+  mustRun(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-y', '-i', wav, '-vn', ...AUDIO_ENC, ...BITEXACT, out],
+    `encoding ${out}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,7 +656,9 @@ function srtTime(sec: number): string {
 }
 
 function srtText(segments: Segment[]): string {
-  return segments.map((s, i) => `${i + 1}\n${srtTime(s.start)} --> ${srtTime(s.end)}\n[${s.speaker}]: ${s.text}\n`).join('\n');
+  return segments
+    .map((s, i) => `${i + 1}\n${srtTime(s.start)} --> ${srtTime(s.end)}\n[${s.speaker}]: ${s.text}\n`)
+    .join('\n');
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -611,20 +730,36 @@ async function makeSample(s: Sample, outDir: string, tmp: string): Promise<MadeS
       ...(s.notes ? { notes: s.notes } : {}),
     }),
   );
-  const segments: Segment[] = placed.map((p, id) => ({ id, start: p.start, end: p.end, text: p.line.text, speaker: p.line.who }));
+  const segments: Segment[] = placed.map((p, id) => ({
+    id,
+    start: p.start,
+    end: p.end,
+    text: p.line.text,
+    speaker: p.line.who,
+  }));
   if (s.transcript !== 'none') {
     const file = join(outDir, `${s.name}.transcript.${s.transcript}`);
-    writeFileSync(file, s.transcript === 'json' ? serializeTranscript({ segments, language: 'zh' }) : srtText(segments));
+    writeFileSync(
+      file,
+      s.transcript === 'json' ? serializeTranscript({ segments, language: 'zh' }) : srtText(segments),
+    );
     // read it back through the importer: a sample that does not import is a bug here, not later
     const back = importTranscript(file);
-    if (back.segments.length !== segments.length) throw new Error(`make-samples: ${file} reads back with ${back.segments.length} segments`);
+    if (back.segments.length !== segments.length)
+      throw new Error(`make-samples: ${file} reads back with ${back.segments.length} segments`);
     files.push(file);
   }
 
   const agent = placed.filter((p) => p.line.who === 'agent');
   const chars = agent.reduce((n, p) => n + (p.line.text.match(/[\u4e00-\u9fff]/g)?.length ?? 0), 0);
   const secs = agent.reduce((n, p) => n + (p.end - p.start), 0);
-  return { name: s.name, files, durationS: r3(durationS), segments: segments.length, agentCpm: Math.round((chars / secs) * 60) };
+  return {
+    name: s.name,
+    files,
+    durationS: r3(durationS),
+    segments: segments.length,
+    agentCpm: Math.round((chars / secs) * 60),
+  };
 }
 
 function writeJson(file: string, value: unknown): string {
@@ -640,16 +775,22 @@ export const SAMPLE_NAMES = SAMPLES.map((s) => s.name);
  * The picture plan of a composed-picture sample on the given timeline (the committed transcript's
  * segments, one per scripted line); undefined for the samples with a plain or no picture.
  */
-export function sampleVideoPlan(name: string, segments: Pick<Segment, 'start' | 'end' | 'text'>[], durationS: number): VideoPlan | undefined {
+export function sampleVideoPlan(
+  name: string,
+  segments: Pick<Segment, 'start' | 'end' | 'text'>[],
+  durationS: number,
+): VideoPlan | undefined {
   const s = SAMPLES.find((x) => x.name === name);
   if (!s?.video) return undefined;
-  if (segments.length !== s.lines.length || segments.some((seg, i) => seg.text !== s.lines[i]!.text)) throw new Error(`make-samples: the segments given are not ${name}'s lines`);
+  if (segments.length !== s.lines.length || segments.some((seg, i) => seg.text !== s.lines[i]!.text))
+    throw new Error(`make-samples: the segments given are not ${name}'s lines`);
   return videoPlanOf(s, segments, durationS);
 }
 
 export async function makeSamples(outDir: string, only?: string[]): Promise<MadeSample[]> {
   const unknown = (only ?? []).filter((n) => !SAMPLE_NAMES.includes(n));
-  if (unknown.length) throw new Error(`make-samples: unknown sample(s) ${unknown.join(', ')}; known: ${SAMPLE_NAMES.join(', ')}`);
+  if (unknown.length)
+    throw new Error(`make-samples: unknown sample(s) ${unknown.join(', ')}; known: ${SAMPLE_NAMES.join(', ')}`);
   mkdirSync(outDir, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'dualrec-samples-'));
   try {

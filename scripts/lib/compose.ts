@@ -43,9 +43,11 @@ export function clone(img: Img): Img {
 }
 
 export function crop(src: Img, x: number, y: number, w: number, h: number): Img {
-  if (x < 0 || y < 0 || x + w > src.width || y + h > src.height) throw new Error(`crop ${w}x${h}+${x}+${y} outside a ${src.width}x${src.height} image`);
+  if (x < 0 || y < 0 || x + w > src.width || y + h > src.height)
+    throw new Error(`crop ${w}x${h}+${x}+${y} outside a ${src.width}x${src.height} image`);
   const rgb = new Uint8Array(w * h * 3);
-  for (let r = 0; r < h; r++) rgb.set(src.rgb.subarray(((y + r) * src.width + x) * 3, ((y + r) * src.width + x + w) * 3), r * w * 3);
+  for (let r = 0; r < h; r++)
+    rgb.set(src.rgb.subarray(((y + r) * src.width + x) * 3, ((y + r) * src.width + x + w) * 3), r * w * 3);
   return { rgb, width: w, height: h };
 }
 
@@ -91,7 +93,10 @@ export function paste(dst: Img, src: Img, x: number, y: number): void {
     const x0 = Math.max(0, x);
     const x1 = Math.min(dst.width, x + src.width);
     if (x1 <= x0) continue;
-    dst.rgb.set(src.rgb.subarray((r * src.width + (x0 - x)) * 3, (r * src.width + (x1 - x)) * 3), (yy * dst.width + x0) * 3);
+    dst.rgb.set(
+      src.rgb.subarray((r * src.width + (x0 - x)) * 3, (r * src.width + (x1 - x)) * 3),
+      (yy * dst.width + x0) * 3,
+    );
   }
 }
 

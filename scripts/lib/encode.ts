@@ -5,7 +5,18 @@
 import { spawn } from 'node:child_process';
 
 /** Settings that keep an encode byte-identical between runs of the same ffmpeg build. */
-export const BITEXACT = ['-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1', '-map_chapters', '-1'];
+export const BITEXACT = [
+  '-fflags',
+  '+bitexact',
+  '-flags:v',
+  '+bitexact',
+  '-flags:a',
+  '+bitexact',
+  '-map_metadata',
+  '-1',
+  '-map_chapters',
+  '-1',
+];
 export const AUDIO_ENC = ['-c:a', 'aac', '-b:a', '32k', '-ac', '1'];
 
 export interface FrameVideoSpec {
@@ -22,22 +33,56 @@ export interface FrameVideoSpec {
 
 export function x264Args(spec: Pick<FrameVideoSpec, 'crf' | 'gop'>): string[] {
   return [
-    '-c:v', 'libx264', '-preset', 'medium', '-crf', String(spec.crf), '-g', String(spec.gop),
-    '-pix_fmt', 'yuv420p', '-threads', '1', '-x264-params', 'threads=1',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'medium',
+    '-crf',
+    String(spec.crf),
+    '-g',
+    String(spec.gop),
+    '-pix_fmt',
+    'yuv420p',
+    '-threads',
+    '1',
+    '-x264-params',
+    'threads=1',
     // x264 writes its version and options into an SEI message: drop SEI so the build does not show.
-    '-bsf:v', 'filter_units=remove_types=6',
+    '-bsf:v',
+    'filter_units=remove_types=6',
   ];
 }
 
-export async function encodeFramesWithAudio(out: string, spec: FrameVideoSpec, frames: Iterable<Uint8Array>, wav: string): Promise<void> {
+export async function encodeFramesWithAudio(
+  out: string,
+  spec: FrameVideoSpec,
+  frames: Iterable<Uint8Array>,
+  wav: string,
+): Promise<void> {
   const args = [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${spec.width}x${spec.height}`, '-r', String(spec.fps), '-i', 'pipe:0',
-    '-i', wav,
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${spec.width}x${spec.height}`,
+    '-r',
+    String(spec.fps),
+    '-i',
+    'pipe:0',
+    '-i',
+    wav,
     ...(spec.filter ? ['-filter_complex', `[0:v]${spec.filter}[v]`, '-map', '[v]'] : ['-map', '0:v']),
-    '-map', '1:a',
+    '-map',
+    '1:a',
     ...x264Args(spec),
-    ...AUDIO_ENC, ...BITEXACT,
+    ...AUDIO_ENC,
+    ...BITEXACT,
     out,
   ];
   const proc = spawn('ffmpeg', args, { stdio: ['pipe', 'ignore', 'pipe'] });
@@ -56,7 +101,10 @@ export async function encodeFramesWithAudio(out: string, spec: FrameVideoSpec, f
     }
     proc.stdin.end();
     const code = await exited;
-    if (code !== 0) throw new Error(`make-samples: encoding ${out} failed (ffmpeg exit ${code}): ${err.join('').trim().split('\n').slice(-3).join(' | ')}`);
+    if (code !== 0)
+      throw new Error(
+        `make-samples: encoding ${out} failed (ffmpeg exit ${code}): ${err.join('').trim().split('\n').slice(-3).join(' | ')}`,
+      );
   } finally {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   }

@@ -14,7 +14,21 @@
 // pushed in, and a one-frame jump would read as a scene cut. Deterministic: same inputs, same frames.
 import { join } from 'node:path';
 import { decodeImage, renderTextCard, type CardItem } from '../../src/media/index.js';
-import { addNoise, blank, clone, crop, drawInk, ease, faceApiDemoDir, flipH, gradient, humanAssetsDir, paste, scale, type Img } from './compose.js';
+import {
+  addNoise,
+  blank,
+  clone,
+  crop,
+  drawInk,
+  ease,
+  faceApiDemoDir,
+  flipH,
+  gradient,
+  humanAssetsDir,
+  paste,
+  scale,
+  type Img,
+} from './compose.js';
 
 export const SAMPLE_VIDEO = { width: 320, height: 240, fps: 8 } as const;
 const W = SAMPLE_VIDEO.width;
@@ -43,7 +57,10 @@ export const PORTRAITS = {
 } satisfies Record<string, Portrait>;
 
 async function portrait(p: Portrait, w: number, h: number): Promise<Img> {
-  const file = p.photo === 'human-samples' ? join(humanAssetsDir(), 'samples.jpg') : join(faceApiDemoDir(), `${p.photo.replace('face-api-', '')}.jpg`);
+  const file =
+    p.photo === 'human-samples'
+      ? join(humanAssetsDir(), 'samples.jpg')
+      : join(faceApiDemoDir(), `${p.photo.replace('face-api-', '')}.jpg`);
   const img = await decodeImage(file, p.decode);
   const [x, y, cw, ch] = p.crop;
   const tile = scale(crop(img, x, y, cw, ch), w, h);
@@ -133,22 +150,35 @@ export function planVideo(lines: TimedLine[], duration: number): VideoPlan {
       signing = { formFrom, handFrom, handTo, formTo: Math.min(duration - 1, handTo + 2.5) };
       return;
     }
-    const from = l.show === 'id' ? l.end - 2 : l.show === 'license' ? Math.max(l.start + 0.5, l.end - 6) : l.start + 0.5;
+    const from =
+      l.show === 'id' ? l.end - 2 : l.show === 'license' ? Math.max(l.start + 0.5, l.end - 6) : l.start + 0.5;
     showings.push({ prop: l.show, holder: l.show === 'id' ? 'customer' : 'agent', from, to: until + 0.8 });
   });
   // one card at a time: the next comes up once the last is down
-  for (let i = 1; i < showings.length; i++) showings[i]!.from = Math.max(showings[i]!.from, showings[i - 1]!.to + SLIDE_S + 0.1);
-  for (const s of showings) if (s.to < s.from + SLIDE_S + 3) throw new Error(`sample video: the ${s.prop} card would be up for less than 3 s (${s.from.toFixed(1)}–${s.to.toFixed(1)} s)`);
+  for (let i = 1; i < showings.length; i++)
+    showings[i]!.from = Math.max(showings[i]!.from, showings[i - 1]!.to + SLIDE_S + 0.1);
+  for (const s of showings)
+    if (s.to < s.from + SLIDE_S + 3)
+      throw new Error(
+        `sample video: the ${s.prop} card would be up for less than 3 s (${s.from.toFixed(1)}–${s.to.toFixed(1)} s)`,
+      );
   return { duration, showings, signing };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Pieces
 
-const t = (text: string, x: number, y: number, size: number, color?: string): CardItem => ({ text, x, y, size, ...(color ? { color } : {}) });
+const t = (text: string, x: number, y: number, size: number, color?: string): CardItem => ({
+  text,
+  x,
+  y,
+  size,
+  ...(color ? { color } : {}),
+});
 
 async function cards(c: CardTexts, fontFile: string): Promise<Record<Exclude<Prop, 'form'>, Img> & { form: Img }> {
-  const card = (width: number, height: number, background: string, items: CardItem[]) => renderTextCard({ width, height, background, fontFile, items });
+  const card = (width: number, height: number, background: string, items: CardItem[]) =>
+    renderTextCard({ width, height, background, fontFile, items });
   const [license, id, notice, clauses, form] = await Promise.all([
     card(150, 96, '#e4f1e4', [
       t('执业证', 52, 8, 16, '#1d5a2c'),
@@ -214,11 +244,21 @@ const HAND = { w: 90, h: 60 };
 const PEN_TIP = { x: 0.06, y: 0.5 };
 
 /** The photos cut and scaled, the cards rendered (`fontFile`: a font with the Chinese glyphs, e.g. WenQuanYi Micro Hei). */
-export async function loadPieces(agent: Portrait, customer: Portrait, texts: CardTexts, fontFile: string): Promise<Pieces> {
+export async function loadPieces(
+  agent: Portrait,
+  customer: Portrait,
+  texts: CardTexts,
+  fontFile: string,
+): Promise<Pieces> {
   const bg = blank(W, H);
   gradient(bg, 0, 150, [214, 208, 196], [190, 184, 172]); // office wall
   gradient(bg, 150, H, [150, 112, 78], [122, 88, 58]); // desk
-  const [a, c, hand, k] = await Promise.all([portrait(agent, TILE.w, TILE.h), portrait(customer, TILE.w, TILE.h), writingHand(HAND.w, HAND.h), cards(texts, fontFile)]);
+  const [a, c, hand, k] = await Promise.all([
+    portrait(agent, TILE.w, TILE.h),
+    portrait(customer, TILE.w, TILE.h),
+    writingHand(HAND.w, HAND.h),
+    cards(texts, fontFile),
+  ]);
   const { form, ...held } = k;
   return { bg, agent: a, customer: c, hand, cards: held, form };
 }
@@ -227,7 +267,8 @@ export async function loadPieces(agent: Portrait, customer: Portrait, texts: Car
 // One frame
 
 /** A slow, smooth wobble (px) with its own period and phase per thing that moves. */
-const wobble = (time: number, amp: number, period: number, phase: number) => amp * Math.sin((2 * Math.PI * time) / period + phase);
+const wobble = (time: number, amp: number, period: number, phase: number) =>
+  amp * Math.sin((2 * Math.PI * time) / period + phase);
 
 const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
 /** the pen takes this long from the end of the first line to the start of the second */
@@ -238,7 +279,10 @@ function inkProgress(s: SigningScene, time: number): [number, number] {
   const a = s.handFrom + 0.6;
   const b = s.handTo - 0.6;
   const split = a + 0.6 * (b - a);
-  return [clamp01((time - a) / (split - LINE_MOVE_S / 2 - a)), clamp01((time - split - LINE_MOVE_S / 2) / (b - split - LINE_MOVE_S / 2))];
+  return [
+    clamp01((time - a) / (split - LINE_MOVE_S / 2 - a)),
+    clamp01((time - split - LINE_MOVE_S / 2) / (b - split - LINE_MOVE_S / 2)),
+  ];
 }
 
 /** Where the pen tip is (frame pixels): on a line while writing, gliding between the lines. */
@@ -268,7 +312,14 @@ export function composeFrame(p: Pieces, plan: VideoPlan, index: number): Uint8Ar
     const prog = inkProgress(s, time);
     INK_LINES.forEach((l, i) => {
       const to = Math.round(l.x0 + prog[i]! * (l.x1 - l.x0));
-      if (to > l.x0) drawInk(form, l.x0 - FORM_AT.x, to - FORM_AT.x, l.y - FORM_AT.y - 4, { amp1: 3, div1: 5, amp2: 1.5, div2: 1.7, thickness: 3 });
+      if (to > l.x0)
+        drawInk(form, l.x0 - FORM_AT.x, to - FORM_AT.x, l.y - FORM_AT.y - 4, {
+          amp1: 3,
+          div1: 5,
+          amp2: 1.5,
+          div2: 1.7,
+          thickness: 3,
+        });
     });
     paste(f, form, FORM_AT.x, y);
   }

@@ -22,7 +22,12 @@ export function fromBindingSegments(raw: BindingSegment[]): EngineSegment[] {
     text: s.text,
     lang: s.lang,
     tokens: (s.tokens ?? []).map((t): EngineToken => {
-      const tok: EngineToken = { id: t.id, text: t.text, p: Math.min(1, Math.max(0, t.p)), special: isSpecialToken(t.id, t.text) };
+      const tok: EngineToken = {
+        id: t.id,
+        text: t.text,
+        p: Math.min(1, Math.max(0, t.p)),
+        special: isSpecialToken(t.id, t.text),
+      };
       if (t.from !== undefined && t.to !== undefined && t.from >= 0 && t.to >= t.from) {
         tok.start = ms(t.from);
         tok.end = ms(t.to);

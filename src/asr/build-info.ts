@@ -37,18 +37,49 @@ export function whisperBuildInfo(): WhisperBuildInfo {
   try {
     root = dirname(createRequire(import.meta.url).resolve('smart-whisper/package.json'));
   } catch {
-    return { built: false, flags: [], nativeFlags: false, cpuAvx, avx: false, message: 'smart-whisper is not installed: run npm ci' };
+    return {
+      built: false,
+      flags: [],
+      nativeFlags: false,
+      cpuAvx,
+      avx: false,
+      message: 'smart-whisper is not installed: run npm ci',
+    };
   }
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const addonPath = join(root, 'build', 'Release', 'smart-whisper.node');
   if (!existsSync(addonPath)) {
-    return { version, addonPath, built: false, flags: [], nativeFlags: false, cpuAvx, avx: false, message: 'smart-whisper is installed but its native addon is not built: run scripts/build-whisper.sh' };
+    return {
+      version,
+      addonPath,
+      built: false,
+      flags: [],
+      nativeFlags: false,
+      cpuAvx,
+      avx: false,
+      message: 'smart-whisper is installed but its native addon is not built: run scripts/build-whisper.sh',
+    };
   }
-  const deps = join(root, 'build', 'Release', '.deps', 'Release', 'obj.target', 'smart-whisper', 'whisper.cpp', 'ggml', 'src', 'ggml.o.d');
+  const deps = join(
+    root,
+    'build',
+    'Release',
+    '.deps',
+    'Release',
+    'obj.target',
+    'smart-whisper',
+    'whisper.cpp',
+    'ggml',
+    'src',
+    'ggml.o.d',
+  );
   let flags: string[] = [];
   try {
     const cmd = readFileSync(deps, 'utf8').split('\n')[0];
-    flags = cmd.split(/\s+/).map((f) => f.replace(/^'|'$/g, '')).filter((f) => /^-(march|mtune|mavx|mfma|mf16c|O\d)/.test(f));
+    flags = cmd
+      .split(/\s+/)
+      .map((f) => f.replace(/^'|'$/g, ''))
+      .filter((f) => /^-(march|mtune|mavx|mfma|mf16c|O\d)/.test(f));
     flags = [...new Set(flags.reverse())].reverse(); // gcc: the last of a repeated flag wins
   } catch {
     // no record (built some other way): flags unknown

@@ -11,7 +11,9 @@ import { writeFileAtomic } from '../util/atomic.js';
 export const ASR_STAGE_VERSION = 1;
 
 export function cacheKey(parts: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify({ v: ASR_STAGE_VERSION, ...parts })).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify({ v: ASR_STAGE_VERSION, ...parts }))
+    .digest('hex');
 }
 
 function entryPath(cacheDir: string, key: string): string {

@@ -38,7 +38,9 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
   const manifest = opts.manifest ?? loadManifest();
   const entry = manifest.models.find((m) => m.name === name);
   if (!entry) {
-    throw new UserError(`unknown model "${name}"; the manifest lists: ${manifest.models.map((m) => m.name).join(', ')}`);
+    throw new UserError(
+      `unknown model "${name}"; the manifest lists: ${manifest.models.map((m) => m.name).join(', ')}`,
+    );
   }
   const dir = opts.dir ?? modelsDir();
   const dest = join(dir, entry.file);
@@ -59,7 +61,10 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
   let stall: NodeJS.Timeout | undefined;
   const armStall = () => {
     clearTimeout(stall);
-    stall = setTimeout(() => ctrl.abort(new Error(`no data for ${Math.round((opts.stallTimeoutMs ?? 60_000) / 1000)} s`)), opts.stallTimeoutMs ?? 60_000);
+    stall = setTimeout(
+      () => ctrl.abort(new Error(`no data for ${Math.round((opts.stallTimeoutMs ?? 60_000) / 1000)} s`)),
+      opts.stallTimeoutMs ?? 60_000,
+    );
   };
 
   const out = createWriteStream(tmp, { flags: 'wx' });
@@ -71,7 +76,8 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
     } catch (err) {
       throw new UserError(`cannot download ${entry.file} from ${url}: ${causeOf(err)}`);
     }
-    if (!res.ok || !res.body) throw new UserError(`cannot download ${entry.file} from ${url}: HTTP ${res.status} ${res.statusText}`);
+    if (!res.ok || !res.body)
+      throw new UserError(`cannot download ${entry.file} from ${url}: HTTP ${res.status} ${res.statusText}`);
     const declared = Number(res.headers.get('content-length') ?? NaN);
     const total = Number.isFinite(declared) && declared > 0 ? declared : entry.size;
     const hash = createHash('sha256');
@@ -82,7 +88,10 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
         armStall();
         hash.update(chunk);
         done += chunk.byteLength;
-        if (done > entry.size) throw new UserError(`${entry.file} from ${url} is larger than the manifest's ${entry.size} bytes: download discarded`);
+        if (done > entry.size)
+          throw new UserError(
+            `${entry.file} from ${url} is larger than the manifest's ${entry.size} bytes: download discarded`,
+          );
         if (!out.write(chunk)) await once(out, 'drain');
         opts.onProgress?.(done, total);
       }
@@ -94,10 +103,14 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
     await once(out, 'close');
     const sha = hash.digest('hex');
     if (done !== entry.size) {
-      throw new UserError(`${entry.file} from ${url} has ${done} bytes, the manifest says ${entry.size}: download discarded`);
+      throw new UserError(
+        `${entry.file} from ${url} has ${done} bytes, the manifest says ${entry.size}: download discarded`,
+      );
     }
     if (sha !== entry.sha256) {
-      throw new UserError(`${entry.file} from ${url} does not match the manifest's sha256 (got ${sha.slice(0, 12)}…, want ${entry.sha256.slice(0, 12)}…): download discarded`);
+      throw new UserError(
+        `${entry.file} from ${url} does not match the manifest's sha256 (got ${sha.slice(0, 12)}…, want ${entry.sha256.slice(0, 12)}…): download discarded`,
+      );
     }
     renameSync(tmp, dest);
     writeMarker(dest, sha);

@@ -52,7 +52,10 @@ export const BLOCKLIST: { contains: string[]; exact: string[] } = {
 
 /** Letters, digits and CJK only, lower-cased: "请不吝 点赞、订阅" → "请不吝点赞订阅". */
 export function compact(text: string): string {
-  return text.normalize('NFKC').replace(/[^\p{L}\p{N}.]/gu, '').toLowerCase();
+  return text
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N}.]/gu, '')
+    .toLowerCase();
 }
 
 const CONTAINS = BLOCKLIST.contains.map(compact);
@@ -98,7 +101,10 @@ export interface GuardOptions {
   silenceFraction?: number;
 }
 
-export function guardSegments<T extends DraftSegment>(segments: T[], opts: GuardOptions): { kept: T[]; diagnostics: TranscriptDiagnostic[] } {
+export function guardSegments<T extends DraftSegment>(
+  segments: T[],
+  opts: GuardOptions,
+): { kept: T[]; diagnostics: TranscriptDiagnostic[] } {
   const diagnostics: TranscriptDiagnostic[] = [];
   const frac = opts.silenceFraction ?? 0.8;
   const kept: T[] = [];
@@ -107,7 +113,10 @@ export function guardSegments<T extends DraftSegment>(segments: T[], opts: Guard
     const inSilence = opts.silence.reduce((a, s) => a + overlap(seg, s), 0);
     if (dur <= 0 ? opts.silence.some((s) => seg.start >= s.start && seg.start <= s.end) : inSilence >= frac * dur) {
       diagnostics.push({
-        kind: 'dropped-silence', start: seg.start, end: seg.end, text: seg.text,
+        kind: 'dropped-silence',
+        start: seg.start,
+        end: seg.end,
+        text: seg.text,
         message: `dropped: ${Math.round(dur > 0 ? (inSilence / dur) * 100 : 100)}% of the segment lies in silence`,
       });
       continue;
@@ -115,7 +124,10 @@ export function guardSegments<T extends DraftSegment>(segments: T[], opts: Guard
     const hit = blocklisted(seg.text);
     if (hit !== undefined) {
       diagnostics.push({
-        kind: 'dropped-blocklist', start: seg.start, end: seg.end, text: seg.text,
+        kind: 'dropped-blocklist',
+        start: seg.start,
+        end: seg.end,
+        text: seg.text,
         message: `dropped: matches a known Whisper invention ("${hit}")`,
       });
       continue;
@@ -124,9 +136,15 @@ export function guardSegments<T extends DraftSegment>(segments: T[], opts: Guard
     if (loop) {
       const chars = Array.from(seg.text);
       const unitLen = Array.from(loop.unit).length;
-      const collapsed = [...chars.slice(0, loop.index + unitLen), ...chars.slice(loop.index + unitLen * loop.count)].join('');
+      const collapsed = [
+        ...chars.slice(0, loop.index + unitLen),
+        ...chars.slice(loop.index + unitLen * loop.count),
+      ].join('');
       diagnostics.push({
-        kind: 'repetition-loop', start: seg.start, end: seg.end, text: seg.text,
+        kind: 'repetition-loop',
+        start: seg.start,
+        end: seg.end,
+        text: seg.text,
         message: `repetition loop: "${loop.unit}" ×${loop.count} collapsed to one; segment marked low-confidence`,
       });
       kept.push({ ...seg, text: collapsed, lowConfidence: true });
@@ -140,11 +158,15 @@ export function guardSegments<T extends DraftSegment>(segments: T[], opts: Guard
   let run = 0;
   for (const seg of kept) {
     const prev = out[out.length - 1];
-    const same = prev !== undefined && compact(prev.text) === compact(seg.text) && Array.from(compact(seg.text)).length >= 4;
+    const same =
+      prev !== undefined && compact(prev.text) === compact(seg.text) && Array.from(compact(seg.text)).length >= 4;
     run = same ? run + 1 : 0;
     if (same && run >= 2) {
       diagnostics.push({
-        kind: 'repetition-loop', start: seg.start, end: seg.end, text: seg.text,
+        kind: 'repetition-loop',
+        start: seg.start,
+        end: seg.end,
+        text: seg.text,
         message: 'dropped: the same text for the third time in a row (a decoding loop)',
       });
       prev.lowConfidence = true;

@@ -1,8 +1,17 @@
 // The ASR stage's public face. Transcript import lives in ./import/ (its own entry point).
 export { transcribeRecording, type TranscribeOptions } from './transcribe.js';
 export {
-  resolveModel, listModels, loadManifest, modelsDir, manifestPath, modelSha256, PULL_HINT,
-  type ResolvedModel, type InstalledModel, type Manifest, type ModelEntry,
+  resolveModel,
+  listModels,
+  loadManifest,
+  modelsDir,
+  manifestPath,
+  modelSha256,
+  PULL_HINT,
+  type ResolvedModel,
+  type InstalledModel,
+  type Manifest,
+  type ModelEntry,
 } from './models.js';
 export { pullModel, type PullOptions, type PullResult } from './download.js';
 export { inspectModelFile, type ModelFileInfo } from './model-file.js';

@@ -43,7 +43,10 @@ class Reader {
   pos = 0;
   private win = Buffer.alloc(0);
   private winStart = 0;
-  constructor(private readonly fd: number, readonly size: number) {}
+  constructor(
+    private readonly fd: number,
+    readonly size: number,
+  ) {}
 
   bytes(n: number, what: string): Buffer {
     if (n < 0 || this.pos + n > this.size) throw new Problem(`truncated: the file ends inside the ${what}`);
@@ -88,7 +91,10 @@ export function inspectModelFile(path: string): ModelFileResult {
     fd = openSync(path, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, problem: code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? (err as Error).message})` };
+    return {
+      ok: false,
+      problem: code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? (err as Error).message})`,
+    };
   }
   try {
     const st = fstatSync(fd);
@@ -96,7 +102,10 @@ export function inspectModelFile(path: string): ModelFileResult {
     const r = new Reader(fd, st.size);
     check(st.size >= 48, `too small to be a ggml model (${st.size} bytes)`);
     const magic = r.bytes(4, 'header').readUInt32LE(0);
-    check(magic === GGML_MAGIC, `not a whisper.cpp ggml model (bad magic 0x${magic.toString(16).padStart(8, '0')}; GGUF and PyTorch files are not supported)`);
+    check(
+      magic === GGML_MAGIC,
+      `not a whisper.cpp ggml model (bad magic 0x${magic.toString(16).padStart(8, '0')}; GGUF and PyTorch files are not supported)`,
+    );
     const h: GgmlHeader = {
       nVocab: r.i32('header'),
       nAudioCtx: r.i32('header'),
@@ -150,7 +159,10 @@ export function inspectModelFile(path: string): ModelFileResult {
       const nDims = r.i32('first tensor header');
       const nameLen = r.i32('first tensor header');
       r.i32('first tensor header');
-      check(nDims >= 1 && nDims <= 4 && nameLen >= 1 && nameLen <= 256, 'the data after the vocabulary is not a ggml tensor');
+      check(
+        nDims >= 1 && nDims <= 4 && nameLen >= 1 && nameLen <= 256,
+        'the data after the vocabulary is not a ggml tensor',
+      );
     }
     return {
       ok: true,

@@ -58,7 +58,10 @@ export function loadManifest(path = manifestPath()): Manifest {
   const parsed = ManifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`${path}: invalid model manifest at ${issue.path.join('.') || '(root)'}: ${issue.message}`, path);
+    throw new UserError(
+      `${path}: invalid model manifest at ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      path,
+    );
   }
   const names = new Set<string>();
   for (const m of parsed.data.models) {
@@ -151,7 +154,15 @@ export function listModels(opts: { verify?: boolean; dir?: string; manifest?: Ma
   const manifest = opts.manifest ?? loadManifest();
   const out: InstalledModel[] = manifest.models.map((m) => {
     const path = join(dir, m.file);
-    const row: InstalledModel = { name: m.name, file: m.file, path, installed: existsSync(path), expectedSize: m.size, recommended: m.recommended ?? false, note: m.note };
+    const row: InstalledModel = {
+      name: m.name,
+      file: m.file,
+      path,
+      installed: existsSync(path),
+      expectedSize: m.size,
+      recommended: m.recommended ?? false,
+      note: m.note,
+    };
     if (row.installed) {
       const st = statSync(path);
       row.sizeBytes = st.size;
@@ -171,7 +182,15 @@ export function listModels(opts: { verify?: boolean; dir?: string; manifest?: Ma
     for (const f of readdirSync(dir).sort()) {
       if (!f.endsWith('.bin') || f.startsWith('.') || listed.has(f)) continue;
       const path = join(dir, f);
-      out.push({ name: f.replace(/^ggml-/, '').replace(/\.bin$/, ''), file: f, path, installed: true, sizeBytes: statSync(path).size, recommended: false, unlisted: true });
+      out.push({
+        name: f.replace(/^ggml-/, '').replace(/\.bin$/, ''),
+        file: f,
+        path,
+        installed: true,
+        sizeBytes: statSync(path).size,
+        recommended: false,
+        unlisted: true,
+      });
     }
   }
   return out;
@@ -179,14 +198,15 @@ export function listModels(opts: { verify?: boolean; dir?: string; manifest?: Ma
 
 // ---- which model a run uses ------------------------------------------------------------------
 
-export type ResolvedModel =
-  | { ok: true; path: string; name: string; sha256: string }
-  | { ok: false; message: string };
+export type ResolvedModel = { ok: true; path: string; name: string; sha256: string } | { ok: false; message: string };
 
 const ConfigSchema = z
   .object({
     model: z.string().min(1).optional(),
-    asr: z.object({ model: z.string().min(1).optional() }).loose().optional(),
+    asr: z
+      .object({ model: z.string().min(1).optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -238,14 +258,22 @@ export function resolveModel(opts: { flag?: string; configPath?: string } = {}):
       path = join(dir, entry.file);
       name = entry.name;
       if (!existsSync(path)) {
-        return { ok: false, message: `Whisper model "${value}" (from ${source}) is not installed in ${dir}: run \`dualrec models pull ${value}\`` };
+        return {
+          ok: false,
+          message: `Whisper model "${value}" (from ${source}) is not installed in ${dir}: run \`dualrec models pull ${value}\``,
+        };
       }
     } else {
       path = resolve(value);
-      name = basename(path).replace(/^ggml-/, '').replace(/\.bin$/, '');
+      name = basename(path)
+        .replace(/^ggml-/, '')
+        .replace(/\.bin$/, '');
       if (!existsSync(path)) {
         const names = manifest.models.map((m) => m.name).join(', ');
-        return { ok: false, message: `Whisper model ${path} (from ${source}) not found; pass a ggml .bin file or a model name (${names}), or get one with ${PULL_HINT}` };
+        return {
+          ok: false,
+          message: `Whisper model ${path} (from ${source}) not found; pass a ggml .bin file or a model name (${names}), or get one with ${PULL_HINT}`,
+        };
       }
     }
   } else {
@@ -253,7 +281,10 @@ export function resolveModel(opts: { flag?: string; configPath?: string } = {}):
       .concat(manifest.models.filter((m) => !DEFAULT_PREFERENCE.includes(m.name)))
       .find((m) => m && existsSync(join(dir, m.file)));
     if (!installed) {
-      return { ok: false, message: `no Whisper model installed (looked at --model, DUALREC_MODEL, the config file and ${dir}): get one with ${PULL_HINT}, or pass --model <ggml .bin file>` };
+      return {
+        ok: false,
+        message: `no Whisper model installed (looked at --model, DUALREC_MODEL, the config file and ${dir}): get one with ${PULL_HINT}, or pass --model <ggml .bin file>`,
+      };
     }
     path = join(dir, installed.file);
     name = installed.name;

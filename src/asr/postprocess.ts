@@ -11,7 +11,15 @@ function toSimplified(text: string): string {
 }
 
 const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20';
-const PUNCT_TO_FULL: Record<string, string> = { ',': '，', '?': '？', '!': '！', ':': '：', ';': '；', '(': '（', ')': '）' };
+const PUNCT_TO_FULL: Record<string, string> = {
+  ',': '，',
+  '?': '？',
+  '!': '！',
+  ':': '：',
+  ';': '；',
+  '(': '（',
+  ')': '）',
+};
 
 export function normalizeChinese(text: string): string {
   let s = text.replace(/\u3000/g, ' ');
@@ -20,7 +28,10 @@ export function normalizeChinese(text: string): string {
   s = s.replace(/(?<=\d)\uff0e(?=\d)/g, '.');
   s = toSimplified(s);
   // ASCII punctuation touching Chinese → full-width
-  s = s.replace(new RegExp(`(?<=[${CJK}])\\s*([,?!:;])|([,?!:;])\\s*(?=[${CJK}])`, 'gu'), (_m, a: string | undefined, b: string | undefined) => PUNCT_TO_FULL[(a ?? b)!]);
+  s = s.replace(
+    new RegExp(`(?<=[${CJK}])\\s*([,?!:;])|([,?!:;])\\s*(?=[${CJK}])`, 'gu'),
+    (_m, a: string | undefined, b: string | undefined) => PUNCT_TO_FULL[(a ?? b)!],
+  );
   // a period after Chinese is a 。 (but not in 3.5 or Amara.org)
   s = s.replace(new RegExp(`(?<=[\\p{Script=Han}])\\.(?!\\d)`, 'gu'), '。');
   // spaces whisper puts between Chinese characters (or around Chinese punctuation)

@@ -41,15 +41,20 @@ export function createProgress(opts: {
         lastDraw = now;
         const width = 24;
         const filled = Math.round(frac * width);
-        const rate = (done / Math.max(0.001, (now - started) / 1000));
+        const rate = done / Math.max(0.001, (now - started) / 1000);
         const speed = opts.unit ? ` ${unit(Math.round(rate))}/s` : '';
-        stream.write(`\r${opts.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${unit(done)}/${unit(total)}${speed}\x1b[K`);
+        stream.write(
+          `\r${opts.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${unit(done)}/${unit(total)}${speed}\x1b[K`,
+        );
         drawn = true;
       } else {
         const step = Math.floor(frac * 10);
         if (step > lastLogged) {
           lastLogged = step;
-          opts.logger?.info({ progress: Math.round(frac * 100), done, total }, `${opts.label} ${Math.round(frac * 100)}%`);
+          opts.logger?.info(
+            { progress: Math.round(frac * 100), done, total },
+            `${opts.label} ${Math.round(frac * 100)}%`,
+          );
         }
       }
     },

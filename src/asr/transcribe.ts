@@ -20,8 +20,17 @@ import { normalizeChinese } from './postprocess.js';
 import { createProgress } from './progress.js';
 import { mapWindowSegments, type MappedSegment } from './segments.js';
 import {
-  energyVad, planUngatedWindows, planWindows, prepareVoiced, SAMPLE_RATE, silenceFromVoiced, voicedFromSilence,
-  VAD_DEFAULTS, windowAudio, windowsSeconds, type VadOptions,
+  energyVad,
+  planUngatedWindows,
+  planWindows,
+  prepareVoiced,
+  SAMPLE_RATE,
+  silenceFromVoiced,
+  voicedFromSilence,
+  VAD_DEFAULTS,
+  windowAudio,
+  windowsSeconds,
+  type VadOptions,
 } from './vad.js';
 import { whisperBuildInfo } from './build-info.js';
 import { WhisperCppEngine } from './whisper-engine.js';
@@ -70,12 +79,23 @@ const OptionsSchema = z
     prompt: z.string().optional(),
     silence: z.array(IntervalSchema).optional(),
     cacheDir: z.string().min(1).optional(),
-    recordingSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-    timeoutS: z.number().positive().max(7 * 24 * 3600).optional(),
+    recordingSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    timeoutS: z
+      .number()
+      .positive()
+      .max(7 * 24 * 3600)
+      .optional(),
     signal: z.instanceof(AbortSignal).optional(),
     onProgress: z.custom<(done: number, total: number) => void>((v) => typeof v === 'function').optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
-    engine: z.custom<AsrEngine>((v) => typeof v === 'object' && v !== null && typeof (v as AsrEngine).transcribe === 'function').optional(),
+    engine: z
+      .custom<AsrEngine>(
+        (v) => typeof v === 'object' && v !== null && typeof (v as AsrEngine).transcribe === 'function',
+      )
+      .optional(),
     channel: z.enum(['mix', 'left', 'right']).default('mix'),
     audioTrack: z.number().int().min(0).optional(),
     vad: z.boolean().default(true),
@@ -105,23 +125,38 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
   const parsed = OptionsSchema.safeParse(input);
   if (!parsed.success) throw invalid(parsed.error, 'transcription options');
   const opts = parsed.data;
-  const decodeParsed = DecodeOptionsSchema.safeParse({ ...opts.decode, language: opts.language, threads: opts.threads, prompt: opts.prompt });
+  const decodeParsed = DecodeOptionsSchema.safeParse({
+    ...opts.decode,
+    language: opts.language,
+    threads: opts.threads,
+    prompt: opts.prompt,
+  });
   if (!decodeParsed.success) throw invalid(decodeParsed.error, 'decoding options');
   const decode = decodeParsed.data;
   const log = (opts.logger ?? rootLogger()).child({ stage: 'asr' });
 
   if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`${file}: recording not found`, file);
   const model = inspectModelFile(opts.modelPath);
-  if (!model.ok) throw new UserError(`${opts.modelPath}: ${model.problem}; get a working model with ${PULL_HINT}`, opts.modelPath);
+  if (!model.ok)
+    throw new UserError(`${opts.modelPath}: ${model.problem}; get a working model with ${PULL_HINT}`, opts.modelPath);
   if (!model.info.multilingual && decode.language !== 'en') {
-    throw new UserError(`${opts.modelPath}: an English-only model cannot transcribe language "${decode.language}"; use a multilingual one (${PULL_HINT})`, opts.modelPath);
+    throw new UserError(
+      `${opts.modelPath}: an English-only model cannot transcribe language "${decode.language}"; use a multilingual one (${PULL_HINT})`,
+      opts.modelPath,
+    );
   }
-  const modelName = basename(opts.modelPath).replace(/^ggml-/, '').replace(/\.bin$/, '');
+  const modelName = basename(opts.modelPath)
+    .replace(/^ggml-/, '')
+    .replace(/\.bin$/, '');
   const modelHash = modelSha256(opts.modelPath);
 
   if (!avxWarned) {
     const build = whisperBuildInfo();
-    if (build.built && !build.avx) log.warn({ flags: build.flags }, `whisper.cpp was built without AVX (about 10x slower): run scripts/build-whisper.sh`);
+    if (build.built && !build.avx)
+      log.warn(
+        { flags: build.flags },
+        `whisper.cpp was built without AVX (about 10x slower): run scripts/build-whisper.sh`,
+      );
     avxWarned = true;
   }
 
@@ -131,7 +166,10 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
   const timer = opts.timeoutS
-    ? setTimeout(() => ctrl.abort(new UserError(`${file}: transcription timed out after ${opts.timeoutS} s`, file)), opts.timeoutS * 1000)
+    ? setTimeout(
+        () => ctrl.abort(new UserError(`${file}: transcription timed out after ${opts.timeoutS} s`, file)),
+        opts.timeoutS * 1000,
+      )
     : undefined;
   const signal = ctrl.signal;
 
@@ -172,9 +210,19 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
       ? planWindows(prepareVoiced(voicedRaw, durationS, opts.vadOptions), durationS, pcm, opts.vadOptions)
       : planUngatedWindows(pcm.length, opts.vadOptions.maxWindowS);
     const sentS = windowsSeconds(windows);
-    log.info({ durationS: Math.round(durationS * 10) / 10, windows: windows.length, voicedS: Math.round(sentS * 10) / 10, vad: opts.vad ? vadSource : 'off' }, 'transcribing');
+    log.info(
+      {
+        durationS: Math.round(durationS * 10) / 10,
+        windows: windows.length,
+        voicedS: Math.round(sentS * 10) / 10,
+        vad: opts.vad ? vadSource : 'off',
+      },
+      'transcribing',
+    );
 
-    const progress = opts.onProgress ? undefined : createProgress({ label: `transcribing ${basename(file)}`, logger: log });
+    const progress = opts.onProgress
+      ? undefined
+      : createProgress({ label: `transcribing ${basename(file)}`, logger: log });
     const report = (d: number, t: number) => (opts.onProgress ? opts.onProgress(d, t) : progress!.update(d, t));
     const info = await engine.load(signal);
     const mapped: MappedSegment[] = [];
@@ -222,7 +270,8 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
       const seg: Transcript['segments'][number] = { id, start: s.start, end: s.end, text: s.text };
       if (s.words && s.words.length > 0) seg.words = s.words;
       if (s.confidence !== undefined) seg.confidence = s.confidence;
-      if (s.lowConfidence || (s.confidence !== undefined && s.confidence < opts.lowConfidenceBelow)) seg.lowConfidence = true;
+      if (s.lowConfidence || (s.confidence !== undefined && s.confidence < opts.lowConfidenceBelow))
+        seg.lowConfidence = true;
       return seg;
     });
     // One diagnostic per run of low-confidence segments: the passages a reviewer should listen to.
@@ -230,7 +279,10 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
       if (!segments[i].lowConfidence) continue;
       let j = i;
       while (j + 1 < segments.length && segments[j + 1].lowConfidence) j++;
-      const confs = segments.slice(i, j + 1).map((s) => s.confidence).filter((c): c is number => c !== undefined);
+      const confs = segments
+        .slice(i, j + 1)
+        .map((s) => s.confidence)
+        .filter((c): c is number => c !== undefined);
       diagnostics.push({
         kind: 'low-confidence',
         start: segments[i].start,
@@ -247,7 +299,12 @@ export async function transcribeRecording(file: string, input: TranscribeOptions
       diagnostics,
     };
     log.info(
-      { segments: segments.length, dropped: guarded.diagnostics.filter((d) => d.kind !== 'repetition-loop' || d.message.startsWith('dropped')).length, seconds: Math.round((Date.now() - started) / 100) / 10 },
+      {
+        segments: segments.length,
+        dropped: guarded.diagnostics.filter((d) => d.kind !== 'repetition-loop' || d.message.startsWith('dropped'))
+          .length,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+      },
       'transcribed',
     );
     if (opts.cacheDir && key) writeCached(opts.cacheDir, key, transcript);

@@ -20,7 +20,13 @@ export interface VadOptions {
   maxWindowS?: number;
 }
 
-export const VAD_DEFAULTS: Required<VadOptions> = { padS: 0.2, mergeGapS: 0.6, minVoicedS: 0.15, joinGapS: 0.1, maxWindowS: MAX_WINDOW_S };
+export const VAD_DEFAULTS: Required<VadOptions> = {
+  padS: 0.2,
+  mergeGapS: 0.6,
+  minVoicedS: 0.15,
+  joinGapS: 0.1,
+  maxWindowS: MAX_WINDOW_S,
+};
 
 /** One stretch of recording audio inside a window. All positions are sample indices. */
 export interface Piece {
@@ -129,7 +135,10 @@ export function energyVad(pcm: Float32Array, opts: { thresholdDb?: number } = {}
 export function prepareVoiced(voiced: Interval[], durationS: number, opts: VadOptions = {}): Interval[] {
   const o = { ...VAD_DEFAULTS, ...opts };
   const merged = merge(normalise(voiced, durationS), o.mergeGapS).filter((i) => i.end - i.start >= o.minVoicedS);
-  const padded = merged.map((i) => ({ start: Math.max(0, i.start - o.padS), end: Math.min(durationS, i.end + o.padS) }));
+  const padded = merged.map((i) => ({
+    start: Math.max(0, i.start - o.padS),
+    end: Math.min(durationS, i.end + o.padS),
+  }));
   return merge(padded, 0);
 }
 
@@ -160,7 +169,12 @@ function lastPause(pcm: Float32Array, from: number, to: number, thresholdDb: num
  * threshold) to fill the window; never mid-speech. A region longer than a window is cut at its quietest point
  * in the last third.
  */
-export function planWindows(voiced: Interval[], durationS: number, pcm?: Float32Array, opts: VadOptions = {}): Window[] {
+export function planWindows(
+  voiced: Interval[],
+  durationS: number,
+  pcm?: Float32Array,
+  opts: VadOptions = {},
+): Window[] {
   const o = { ...VAD_DEFAULTS, ...opts };
   const maxLen = toSample(o.maxWindowS);
   const gap = toSample(o.joinGapS);

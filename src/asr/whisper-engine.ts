@@ -77,7 +77,8 @@ export class WhisperCppEngine implements AsrEngine {
       if (msg.t === 'run-error') throw new EngineError(`whisper.cpp failed to transcribe: ${msg.message}`);
       if (msg.t !== 'result') throw new EngineError(`whisper.cpp worker answered ${msg.t} to a transcription`);
       const parsed = BindingResultSchema.safeParse(msg.segments);
-      if (!parsed.success) throw new EngineError(`whisper.cpp returned an unexpected result shape: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new EngineError(`whisper.cpp returned an unexpected result shape: ${parsed.error.issues[0]?.message}`);
       return fromBindingSegments(parsed.data);
     });
   }
@@ -178,7 +179,12 @@ export class WhisperCppEngine implements AsrEngine {
     this.idle();
   }
 
-  private request(msg: ParentMessage | undefined, what: Pending['what'], id: number, signal?: AbortSignal): Promise<ChildMessage> {
+  private request(
+    msg: ParentMessage | undefined,
+    what: Pending['what'],
+    id: number,
+    signal?: AbortSignal,
+  ): Promise<ChildMessage> {
     const child = this.child;
     if (!child) return Promise.reject(new EngineError('whisper.cpp worker is not running'));
     return new Promise<ChildMessage>((resolve, reject) => {

@@ -48,7 +48,10 @@ function main(): void {
   try {
     binding = createRequire(import.meta.url)(addonPath()) as NativeBinding;
   } catch (err) {
-    send({ t: 'fatal', message: `smart-whisper's native addon is not built (${(err as Error).message.split('\n')[0]}): run scripts/build-whisper.sh` });
+    send({
+      t: 'fatal',
+      message: `smart-whisper's native addon is not built (${(err as Error).message.split('\n')[0]}): run scripts/build-whisper.sh`,
+    });
     process.exit(3);
   }
   let model: NativeModel | undefined;

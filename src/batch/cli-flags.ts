@@ -10,9 +10,13 @@ export const VERDICTS_ALL: readonly Verdict[] = ['FAIL', 'REVIEW', 'PASS'];
 export const EXIT_STORE_BUSY = 75;
 
 export function parseVerdictList(flag: string, value: string): Verdict[] {
-  const items = value.split(',').map((v) => v.trim().toUpperCase()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((v) => v.trim().toUpperCase())
+    .filter(Boolean);
   const bad = items.find((v) => !VERDICTS_ALL.includes(v as Verdict));
-  if (bad) throw new UserError(`${flag}: "${bad}" is not a verdict (expected a comma list of ${VERDICTS_ALL.join(', ')})`);
+  if (bad)
+    throw new UserError(`${flag}: "${bad}" is not a verdict (expected a comma list of ${VERDICTS_ALL.join(', ')})`);
   return [...new Set(items)] as Verdict[];
 }
 
@@ -26,10 +30,19 @@ export function parsePositiveInt(flag: string, value: string): number {
  * The per-session timeout in ms: `--session-timeout SECONDS`, else env DUALREC_SESSION_TIMEOUT, else
  * DEFAULT_SESSION_TIMEOUT_S; 0 turns it off (undefined). Fractions of a second are allowed.
  */
-export function sessionTimeoutMs(flag: string | undefined, env = process.env.DUALREC_SESSION_TIMEOUT): number | undefined {
-  const [value, from] = flag !== undefined ? [flag, '--session-timeout'] : env ? [env, 'DUALREC_SESSION_TIMEOUT'] : [String(DEFAULT_SESSION_TIMEOUT_S), 'default'];
+export function sessionTimeoutMs(
+  flag: string | undefined,
+  env = process.env.DUALREC_SESSION_TIMEOUT,
+): number | undefined {
+  const [value, from] =
+    flag !== undefined
+      ? [flag, '--session-timeout']
+      : env
+        ? [env, 'DUALREC_SESSION_TIMEOUT']
+        : [String(DEFAULT_SESSION_TIMEOUT_S), 'default'];
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UserError(`${from}: expected seconds (0 for no timeout), got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UserError(`${from}: expected seconds (0 for no timeout), got "${value}"`);
   return n === 0 ? undefined : Math.max(1, Math.round(n * 1000));
 }
 

@@ -92,7 +92,10 @@ export function discoverSessions(inbox: string, outDir: string): BatchSession[] 
  * Every session under `inbox`, and the folders that could not be read (permission, I/O error). The
  * inbox itself unreadable is a usage error; a sub-folder is one problem among the night's sessions.
  */
-export function discoverInbox(inbox: string, outDir: string): { sessions: BatchSession[]; problems: DiscoveryProblem[] } {
+export function discoverInbox(
+  inbox: string,
+  outDir: string,
+): { sessions: BatchSession[]; problems: DiscoveryProblem[] } {
   const root = resolve(inbox);
   const out: BatchSession[] = [];
   const problems: DiscoveryProblem[] = [];
@@ -103,7 +106,8 @@ export function discoverInbox(inbox: string, outDir: string): { sessions: BatchS
       inputs = sessionsInFolder(dir);
     } catch (err) {
       const reason = isFsError(err) ? describeFsError(err, dir) : `${dir}: ${errorMessage(err)}`;
-      if (dir === root) throw new UserError(`${inbox}: cannot read the inbox (${reason.replace(`${dir}: `, '')})`, inbox);
+      if (dir === root)
+        throw new UserError(`${inbox}: cannot read the inbox (${reason.replace(`${dir}: `, '')})`, inbox);
       problems.push({ relDir, path: dir, reason });
       continue;
     }
@@ -124,7 +128,14 @@ export function discoverInbox(inbox: string, outDir: string): { sessions: BatchS
       } catch {
         meta = undefined; // the worker reports the broken sidecar in the session's report
       }
-      out.push({ input, relDir, reportDir, key: sessionKey(reportDir), meta, recordedOn: recordedOn(input, relDir, meta) });
+      out.push({
+        input,
+        relDir,
+        reportDir,
+        key: sessionKey(reportDir),
+        meta,
+        recordedOn: recordedOn(input, relDir, meta),
+      });
     }
   }
   return { sessions: out, problems };

@@ -35,7 +35,11 @@ export interface RescoreResult {
   reportHtmlSha256?: string;
 }
 
-export function rescoreJob(job: RescoreJob, ruleSet: RuleSet, init: Pick<RescoreInit, 'lang' | 'dryRun'>): RescoreResult {
+export function rescoreJob(
+  job: RescoreJob,
+  ruleSet: RuleSet,
+  init: Pick<RescoreInit, 'lang' | 'dryRun'>,
+): RescoreResult {
   const facts = artefactsToFacts(job.artefacts);
   if (!facts) throw new Error('no stored facts');
   const report = buildReport(facts, ruleSet, job.contentSha256);
@@ -58,7 +62,10 @@ if (parentPort && (workerData as RescoreInit | undefined)?.rulesVersion) {
     let reply: WorkerReply<RescoreResult>;
     try {
       ruleSet ??= loadRuleSet(init.ruleDirs);
-      if (ruleSet.version !== init.rulesVersion) throw new Error(`rule files changed during the rescore (${init.rulesVersion} → ${ruleSet.version}); run it again`);
+      if (ruleSet.version !== init.rulesVersion)
+        throw new Error(
+          `rule files changed during the rescore (${init.rulesVersion} → ${ruleSet.version}); run it again`,
+        );
       reply = { type: 'result', result: rescoreJob(job, ruleSet, init) };
     } catch (err) {
       reply = { type: 'error', message: errorMessage(err) };

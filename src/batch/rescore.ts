@@ -67,14 +67,22 @@ export async function rescore(opts: RescoreOptions): Promise<RescoreSummary> {
   const location = storePath({ store: opts.store, outDir });
   // re-scoring needs what a batch stored: a mistyped --out must not make an empty store and "succeed"
   if (!isPgUrl(location) && !existsSync(location)) {
-    throw new UserError(`${location}: no store here (nothing to re-score); run \`dualrec batch\` first, or give the right --out or --store`, location);
+    throw new UserError(
+      `${location}: no store here (nothing to re-score); run \`dualrec batch\` first, or give the right --out or --store`,
+      location,
+    );
   }
   if (!opts.dryRun) checkOutputDir(outDir);
   const store = openStore(location);
   try {
     const lock = opts.dryRun
       ? undefined
-      : await store.acquireLock({ command: 'rescore', pid: process.pid, host: hostname(), startedAt: new Date().toISOString() });
+      : await store.acquireLock({
+          command: 'rescore',
+          pid: process.pid,
+          host: hostname(),
+          startedAt: new Date().toISOString(),
+        });
     try {
       return await rescoreLocked(store, { ...opts, outDir }, ruleSet);
     } finally {
@@ -87,14 +95,27 @@ export async function rescore(opts: RescoreOptions): Promise<RescoreSummary> {
   }
 }
 
-const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './rescore-worker.ts' : './rescore-worker.js', import.meta.url);
+const WORKER_ENTRY = new URL(
+  import.meta.url.endsWith('.ts') ? './rescore-worker.ts' : './rescore-worker.js',
+  import.meta.url,
+);
 
-async function rescoreLocked(store: Store, opts: RescoreOptions & { outDir: string }, ruleSet: RuleSet): Promise<RescoreSummary> {
+async function rescoreLocked(
+  store: Store,
+  opts: RescoreOptions & { outDir: string },
+  ruleSet: RuleSet,
+): Promise<RescoreSummary> {
   const log = rootLogger().child({ rescore: ruleSet.version });
   const batchId = randomUUID();
   if (!opts.dryRun) {
     await store.abandonStaleRuns();
-    await store.startBatch({ id: batchId, kind: 'rescore', startedAt: new Date().toISOString(), outDir: opts.outDir, rulesVersion: ruleSet.version });
+    await store.startBatch({
+      id: batchId,
+      kind: 'rescore',
+      startedAt: new Date().toISOString(),
+      outDir: opts.outDir,
+      rulesVersion: ruleSet.version,
+    });
   }
   const sessions = await store.currentSessions({ since: opts.since });
   const summary: RescoreSummary = {
@@ -122,9 +143,17 @@ async function rescoreLocked(store: Store, opts: RescoreOptions & { outDir: stri
   }
 
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), todo.length));
-  const init: RescoreInit = { ruleDirs: opts.ruleDirs, rulesVersion: ruleSet.version, lang: opts.lang ?? 'zh', dryRun: !!opts.dryRun };
+  const init: RescoreInit = {
+    ruleDirs: opts.ruleDirs,
+    rulesVersion: ruleSet.version,
+    lang: opts.lang ?? 'zh',
+    dryRun: !!opts.dryRun,
+  };
   // one session: scoring in-process is cheaper than starting a worker
-  const pool = todo.length > 1 && concurrency > 1 ? new WorkerPool<RescoreJob, RescoreResult>(WORKER_ENTRY, { size: concurrency, workerData: init }) : undefined;
+  const pool =
+    todo.length > 1 && concurrency > 1
+      ? new WorkerPool<RescoreJob, RescoreResult>(WORKER_ENTRY, { size: concurrency, workerData: init })
+      : undefined;
   const score = (job: RescoreJob) => (pool ? pool.run(job) : Promise.resolve(rescoreJob(job, ruleSet, init)));
   let next = 0;
   const lane = async () => {
@@ -166,8 +195,17 @@ async function rescoreOne(
   const runId = randomUUID();
   if (!opts.dryRun) {
     await store.startRun({
-      id: runId, sessionKey: s.key, batchId, kind: 'rescore', parentRunId: prev.id, startedAt: new Date().toISOString(),
-      inputsSha256: prev.inputsSha256, contentSha256: prev.contentSha256, rulesVersion, model: prev.model, toolVersion: TOOL_VERSION,
+      id: runId,
+      sessionKey: s.key,
+      batchId,
+      kind: 'rescore',
+      parentRunId: prev.id,
+      startedAt: new Date().toISOString(),
+      inputsSha256: prev.inputsSha256,
+      contentSha256: prev.contentSha256,
+      rulesVersion,
+      model: prev.model,
+      toolVersion: TOOL_VERSION,
     });
   }
   let r: RescoreResult;
@@ -185,16 +223,30 @@ async function rescoreOne(
     const state = (f: { status: string; severity: string }) => `${f.status}/${f.severity}`;
     const before = new Map((await store.findingsOf(prev.id)).map((f) => [f.ruleId, state(f)]));
     const after = new Map(r.findings.map((f) => [f.ruleId, state(f)]));
-    const changedRules = [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id)).sort();
+    const changedRules = [...new Set([...before.keys(), ...after.keys()])]
+      .filter((id) => before.get(id) !== after.get(id))
+      .sort();
     summary.flips.push({
-      key: s.key, sessionId: s.sessionId, name: s.name, relDir: s.relDir, from: prev.verdict, to: r.verdict,
-      reportDir: s.reportDir, changedRules,
+      key: s.key,
+      sessionId: s.sessionId,
+      name: s.name,
+      relDir: s.relDir,
+      from: prev.verdict,
+      to: r.verdict,
+      reportDir: s.reportDir,
+      changedRules,
     });
   }
   if (opts.dryRun) return r.verdict;
   await store.completeRun(runId, {
-    verdict: r.verdict, verdictReasons: r.verdictReasons, risk: r.risk, problem: prev.problem,
-    reportJsonSha256: r.reportJsonSha256!, reportHtmlSha256: r.reportHtmlSha256!, findings: r.findings, artefacts,
+    verdict: r.verdict,
+    verdictReasons: r.verdictReasons,
+    risk: r.risk,
+    problem: prev.problem,
+    reportJsonSha256: r.reportJsonSha256!,
+    reportHtmlSha256: r.reportHtmlSha256!,
+    findings: r.findings,
+    artefacts,
     queueVerdicts: opts.queueVerdicts ?? DEFAULT_QUEUE_VERDICTS,
   });
   return r.verdict;

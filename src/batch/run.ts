@@ -55,7 +55,8 @@ export interface BatchSummary {
 export async function runBatch(opts: BatchOptions, runOnQueue?: QueueRunner): Promise<BatchSummary> {
   if (opts.queue && !runOnQueue) throw new Error('runBatch: a batch with a queue URL needs the queue runner');
   const inbox = resolve(opts.inbox);
-  if (!existsSync(inbox) || !statSync(inbox).isDirectory()) throw new UserError(`${opts.inbox}: no such folder`, opts.inbox);
+  if (!existsSync(inbox) || !statSync(inbox).isDirectory())
+    throw new UserError(`${opts.inbox}: no such folder`, opts.inbox);
   const outDir = resolve(opts.outDir);
   const ruleSet = loadRuleSet(opts.ruleDirs); // a broken rule file stops the batch before any work
   // where results go is checked before any session is analyzed: these stop the batch (exit 2)
@@ -121,7 +122,14 @@ export async function planBatch(
 
   const { sessions: discovered, problems } = discoverInbox(opts.inbox, opts.outDir);
   const inScope = opts.since ? discovered.filter((s) => !s.recordedOn || s.recordedOn >= opts.since!) : discovered;
-  await store.startBatch({ id: batchId, kind: 'batch', startedAt, inbox: opts.inbox, outDir: opts.outDir, rulesVersion });
+  await store.startBatch({
+    id: batchId,
+    kind: 'batch',
+    startedAt,
+    inbox: opts.inbox,
+    outDir: opts.outDir,
+    rulesVersion,
+  });
 
   let asrModel: string | undefined;
   const modelKey = () => (asrModel ??= asrModelKey(opts.model));
@@ -132,8 +140,12 @@ export async function planBatch(
     log.error({ folder: p.path, reason: p.reason }, 'folder could not be read');
     const cut = p.relDir.lastIndexOf('/');
     outcomes.set(`folder:${p.relDir}`, {
-      key: `folder:${p.relDir}`, name: p.relDir.slice(cut + 1) + '/', relDir: cut < 0 ? '' : p.relDir.slice(0, cut),
-      reportDir: join(opts.outDir, ...p.relDir.split('/')), status: 'failed', reason: p.reason,
+      key: `folder:${p.relDir}`,
+      name: p.relDir.slice(cut + 1) + '/',
+      relDir: cut < 0 ? '' : p.relDir.slice(0, cut),
+      reportDir: join(opts.outDir, ...p.relDir.split('/')),
+      status: 'failed',
+      reason: p.reason,
     });
   }
 
@@ -145,7 +157,10 @@ export async function planBatch(
     let fp: Fingerprint;
     try {
       if (s.input.unreadable) throw new UserError(s.input.unreadable);
-      fp = await fingerprint(store, s.input, { forceAsr: opts.forceAsr, asrModel: needsModel && s.input.recording ? modelKey() : 'none' });
+      fp = await fingerprint(store, s.input, {
+        forceAsr: opts.forceAsr,
+        asrModel: needsModel && s.input.recording ? modelKey() : 'none',
+      });
     } catch (err) {
       if (!(err instanceof UserError) && !isFsError(err)) throw err; // the store's, not the session's
       // a file of the session cannot be read (permission, gone, I/O error): its worker writes the
@@ -156,26 +171,45 @@ export async function planBatch(
     }
     const cur = await store.getSession(s.key);
     if (!opts.force && isCurrent(cur)) {
-      const state = storedRunState(cur.run, { inputsSha256: fp.inputsSha256, model: fp.model, rulesVersion, toolVersion: TOOL_VERSION }, s.reportDir);
+      const state = storedRunState(
+        cur.run,
+        { inputsSha256: fp.inputsSha256, model: fp.model, rulesVersion, toolVersion: TOOL_VERSION },
+        s.reportDir,
+      );
       if (state === 'same') {
         outcomes.set(s.key, outcome(s, 'skipped', cur.run.verdict, cur.run.risk));
         continue;
       }
       if (state === 'report-changed') {
         reportsChanged++;
-        log.warn({ session: s.key, reportDir: s.reportDir }, 'report changed or missing on disk since the store hashed it: making it again');
+        log.warn(
+          { session: s.key, reportDir: s.reportDir },
+          'report changed or missing on disk since the store hashed it: making it again',
+        );
       }
     }
     todo.push({ s, fp });
   }
   return {
-    batchId, startedAt, rulesVersion, discovered: discovered.length, inScope, todo, outcomes, reportsChanged, abandonedRuns,
+    batchId,
+    startedAt,
+    rulesVersion,
+    discovered: discovered.length,
+    inScope,
+    todo,
+    outcomes,
+    reportsChanged,
+    abandonedRuns,
     queueVerdicts: opts.queueVerdicts ?? DEFAULT_QUEUE_VERDICTS,
   };
 }
 
 /** The plan's sessions in this process's worker-thread pool. */
-async function analyzeLocally(store: Store, plan: BatchPlan, opts: BatchOptions & { inbox: string; outDir: string }): Promise<void> {
+async function analyzeLocally(
+  store: Store,
+  plan: BatchPlan,
+  opts: BatchOptions & { inbox: string; outDir: string },
+): Promise<void> {
   const { todo, outcomes, batchId, rulesVersion, queueVerdicts } = plan;
   const log = rootLogger().child({ batch: batchId });
   const progress = opts.progress ?? progressSink({ tty: false });
@@ -192,7 +226,13 @@ async function analyzeLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
     cacheDir: opts.cacheDir,
     lang: opts.lang ?? 'zh',
   };
-  const pool = todo.length ? new WorkerPool<AnalyzeJob, AnalyzeJobResult>(ANALYZE_WORKER, { size: concurrency, workerData: init, jobTimeoutMs: opts.sessionTimeoutMs }) : undefined;
+  const pool = todo.length
+    ? new WorkerPool<AnalyzeJob, AnalyzeJobResult>(ANALYZE_WORKER, {
+        size: concurrency,
+        workerData: init,
+        jobTimeoutMs: opts.sessionTimeoutMs,
+      })
+    : undefined;
   // `concurrency` lanes each take the next session, so a run is "running" only while a worker has it.
   let next = 0;
   // set when a lane fails (the store or the output folder): the batch stops, nothing more is written
@@ -211,8 +251,16 @@ async function analyzeLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
   const analyzeOne = async (s: BatchSession, fp: Fingerprint) => {
     const runId = randomUUID();
     await store.startRun({
-      id: runId, sessionKey: s.key, batchId, kind: 'analyze', startedAt: new Date().toISOString(),
-      inputsSha256: fp.inputsSha256, contentSha256: fp.contentSha256, rulesVersion, model: fp.model, toolVersion: TOOL_VERSION,
+      id: runId,
+      sessionKey: s.key,
+      batchId,
+      kind: 'analyze',
+      startedAt: new Date().toISOString(),
+      inputsSha256: fp.inputsSha256,
+      contentSha256: fp.contentSha256,
+      rulesVersion,
+      model: fp.model,
+      toolVersion: TOOL_VERSION,
     });
     let r: AnalyzeJobResult;
     try {
@@ -223,11 +271,24 @@ async function analyzeLocally(store: Store, plan: BatchPlan, opts: BatchOptions 
       // report saying so (written here), and the batch goes on. Only failing to write it stops the batch.
       const reason = errorMessage(err);
       log.error({ session: s.key, reason }, 'session failed');
-      r = unanalyzableResult(s.input, s.reportDir, `${s.input.recording ?? s.input.transcript ?? s.input.name}: ${reason}`, opts.lang ?? 'zh', fp.contentSha256);
+      r = unanalyzableResult(
+        s.input,
+        s.reportDir,
+        `${s.input.recording ?? s.input.transcript ?? s.input.name}: ${reason}`,
+        opts.lang ?? 'zh',
+        fp.contentSha256,
+      );
     }
     await store.completeRun(runId, {
-      verdict: r.verdict, verdictReasons: r.verdictReasons, risk: r.risk, error: r.error, problem: r.problem,
-      reportJsonSha256: r.reportJsonSha256, reportHtmlSha256: r.reportHtmlSha256, findings: r.findings, artefacts: r.artefacts,
+      verdict: r.verdict,
+      verdictReasons: r.verdictReasons,
+      risk: r.risk,
+      error: r.error,
+      problem: r.problem,
+      reportJsonSha256: r.reportJsonSha256,
+      reportHtmlSha256: r.reportHtmlSha256,
+      findings: r.findings,
+      artefacts: r.artefacts,
       queueVerdicts,
     });
     if (r.sessionId !== (s.meta?.session_id ?? s.input.name)) {
@@ -256,7 +317,10 @@ async function finishBatchRun(
   const log = rootLogger().child({ batch: batchId });
   const indexHtml = writeIndexHtml(await store.currentSessions(), opts.outDir);
   const sessions = [...outcomes.values()].sort(
-    (a, b) => rank(a) - rank(b) || (b.risk ?? 0) - (a.risk ?? 0) || `${a.relDir}/${a.name}`.localeCompare(`${b.relDir}/${b.name}`),
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (b.risk ?? 0) - (a.risk ?? 0) ||
+      `${a.relDir}/${a.name}`.localeCompare(`${b.relDir}/${b.name}`),
   );
   const verdicts: Record<Verdict, number> = { FAIL: 0, REVIEW: 0, PASS: 0 };
   for (const o of sessions) if (o.verdict) verdicts[o.verdict]++;
@@ -279,10 +343,21 @@ async function finishBatchRun(
   };
   const status = queue && !queue.waited ? 'queued' : failures.some((f) => f.status === 'failed') ? 'failed' : 'done';
   await store.finishBatch(batchId, status, { ...summary, sessions: undefined });
-  log.info({ analysed: summary.analysed, skipped: summary.skipped, failures: failures.length, verdicts }, queue && !queue.waited ? 'batch queued' : 'batch finished');
+  log.info(
+    { analysed: summary.analysed, skipped: summary.skipped, failures: failures.length, verdicts },
+    queue && !queue.waited ? 'batch queued' : 'batch finished',
+  );
   return summary;
 }
 
 function rank(o: SessionOutcome): number {
-  return o.status === 'failed' ? -1 : o.status === 'queued' ? 3 : o.verdict === 'FAIL' ? 0 : o.verdict === 'REVIEW' ? 1 : 2;
+  return o.status === 'failed'
+    ? -1
+    : o.status === 'queued'
+      ? 3
+      : o.verdict === 'FAIL'
+        ? 0
+        : o.verdict === 'REVIEW'
+          ? 1
+          : 2;
 }

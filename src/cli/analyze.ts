@@ -36,7 +36,8 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--threads <n>', 'ASR threads')
     .option('--lang <zh|en>', 'report language', 'zh')
     .action(async (paths: string[], flags: AnalyzeFlags) => {
-      if (flags.lang !== 'zh' && flags.lang !== 'en') throw new UserError(`--lang: expected zh or en, got "${flags.lang}"`);
+      if (flags.lang !== 'zh' && flags.lang !== 'en')
+        throw new UserError(`--lang: expected zh or en, got "${flags.lang}"`);
       const ruleSet = loadRuleSet(flags.rules);
       loadQualityThresholds(); // a bad thresholds file stops the run (exit 2) before any session
       const inputs: SessionInput[] = paths.flatMap((p) => resolveSessionInputs(p));
@@ -58,7 +59,9 @@ export function registerAnalyzeCommand(program: Command): void {
             threads: flags.threads ? Number(flags.threads) : undefined,
             lang: flags.lang,
           });
-          process.stdout.write(`${r.report.verdict.padEnd(6)} ${input.name}  →  ${relativeToCwd(r.reportDir)}/report.html\n`);
+          process.stdout.write(
+            `${r.report.verdict.padEnd(6)} ${input.name}  →  ${relativeToCwd(r.reportDir)}/report.html\n`,
+          );
           if (r.problem) {
             problems++;
             process.stderr.write(`dualrec: ${r.problem}\n`);

@@ -36,7 +36,9 @@ function fractions(flag: string, value: string): number[] {
 export function registerEvalCommand(program: Command): void {
   program
     .command('eval')
-    .description('measure violation precision/recall/F1 per concept, verdict accuracy and REVIEW rate on labelled sessions, under simulated ASR noise')
+    .description(
+      'measure violation precision/recall/F1 per concept, verdict accuracy and REVIEW rate on labelled sessions, under simulated ASR noise',
+    )
     .argument('<dir>', 'folder of sessions, each with <name>.expected.json beside its recording or transcript')
     .option('--noise <rates>', 'comma-separated simulated ASR error rates per Han character', '0,0.05,0.1,0.2')
     .option('--seed <n>', 'noise seed (same seed, same errors)', '1')
@@ -75,7 +77,8 @@ expected.json: {"verdict": "FAIL", "concepts": {"disclosure.exclusions": "fail",
       };
       if (gate.at) {
         const unknown = gate.at.filter((a) => !noise.includes(a));
-        if (unknown.length) throw new UserError(`--gate-at: ${unknown.join(',')} is not among --noise ${noise.join(',')}`);
+        if (unknown.length)
+          throw new UserError(`--gate-at: ${unknown.join(',')} is not among --noise ${noise.join(',')}`);
       }
       const ruleSet = loadRuleSet(flags.rules);
       const tty = process.stderr.isTTY && !flags.json;
@@ -85,16 +88,22 @@ expected.json: {"verdict": "FAIL", "concepts": {"disclosure.exclusions": "fail",
         repeats,
         ruleSet,
         model: flags.model,
-        onProgress: tty ? (d, t) => process.stderr.write(`\rcollecting sessions ${d}/${t}${d === t ? '\n' : ''}`) : undefined,
+        onProgress: tty
+          ? (d, t) => process.stderr.write(`\rcollecting sessions ${d}/${t}${d === t ? '\n' : ''}`)
+          : undefined,
       });
       const missed = checkGates(run, gate);
       const gated = gate.minRecall !== undefined || gate.minPrecision !== undefined;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ ...run, gate: gated ? { ...gate, missed, passed: missed.length === 0 } : undefined }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ ...run, gate: gated ? { ...gate, missed, passed: missed.length === 0 } : undefined }, null, 2)}\n`,
+        );
       } else {
         process.stdout.write(formatRun(run, flags.details ?? false));
         if (gated) {
-          process.stdout.write(missed.length ? `\ntargets missed:\n${missed.map((m) => `  ${m}`).join('\n')}\n` : '\ntargets met\n');
+          process.stdout.write(
+            missed.length ? `\ntargets missed:\n${missed.map((m) => `  ${m}`).join('\n')}\n` : '\ntargets met\n',
+          );
         }
       }
       if (missed.length > 0) process.exitCode = 1;

@@ -29,9 +29,18 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride()
   // Global, so every command (analyze, batch, worker, review serve) reads links the same way.
-  .option('--follow-symlinks', 'follow symbolic links for recordings, transcripts, sidecars, report folders and served media (default: refuse them)')
-  .option('--group-read', 'let the owner\'s group read what dualrec writes (reports, store, frames, exports: 0640/0750; or env DUALREC_GROUP_READ=1); default: owner only, 0600/0700')
-  .option('--key <file>', `signing key file for report signatures (or env ${KEY_FILE_ENV}; default ~/.config/dualrec/signing-keys.json)`)
+  .option(
+    '--follow-symlinks',
+    'follow symbolic links for recordings, transcripts, sidecars, report folders and served media (default: refuse them)',
+  )
+  .option(
+    '--group-read',
+    "let the owner's group read what dualrec writes (reports, store, frames, exports: 0640/0750; or env DUALREC_GROUP_READ=1); default: owner only, 0600/0700",
+  )
+  .option(
+    '--key <file>',
+    `signing key file for report signatures (or env ${KEY_FILE_ENV}; default ~/.config/dualrec/signing-keys.json)`,
+  )
   .hook('preAction', (cmd) => {
     if (cmd.opts().followSymlinks) setFollowSymlinks(true);
     if (cmd.opts().groupRead) setGroupReadable(true);

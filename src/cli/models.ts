@@ -3,7 +3,14 @@ import type { Command } from 'commander';
 import { UserError } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import {
-  createProgress, formatBytes, listModels, loadManifest, manifestPath, modelsDir, pullModel, whisperBuildInfo,
+  createProgress,
+  formatBytes,
+  listModels,
+  loadManifest,
+  manifestPath,
+  modelsDir,
+  pullModel,
+  whisperBuildInfo,
 } from '../asr/index.js';
 
 export function registerModelsCommand(program: Command): void {
@@ -13,7 +20,7 @@ export function registerModelsCommand(program: Command): void {
 
   models
     .command('list')
-    .description('show the manifest\'s models and which are installed')
+    .description("show the manifest's models and which are installed")
     .option('--verify', 'hash installed models and compare with the manifest (slow for large models)')
     .option('--json', 'print JSON')
     .action((o: { verify?: boolean; json?: boolean }) => {
@@ -37,9 +44,13 @@ export function registerModelsCommand(program: Command): void {
               : r.verified === false
                 ? 'yes, DOES NOT MATCH'
                 : 'yes, not verified';
-        lines.push(`${r.recommended ? '*' : ' '} ${r.name.padEnd(w)}  ${size.padStart(10)}  ${state.padEnd(22)}  ${r.note ?? ''}`.trimEnd());
+        lines.push(
+          `${r.recommended ? '*' : ' '} ${r.name.padEnd(w)}  ${size.padStart(10)}  ${state.padEnd(22)}  ${r.note ?? ''}`.trimEnd(),
+        );
       }
-      lines.push('* recommended for Mandarin. Get one with `dualrec models pull <name>`; `--verify` checks sha256 of unverified files.');
+      lines.push(
+        '* recommended for Mandarin. Get one with `dualrec models pull <name>`; `--verify` checks sha256 of unverified files.',
+      );
       lines.push(`engine: ${build.message}`);
       process.stdout.write(lines.join('\n') + '\n');
     });
@@ -53,14 +64,22 @@ export function registerModelsCommand(program: Command): void {
     .action(async (name: string, o: { force?: boolean; mirror?: string }) => {
       const manifest = loadManifest();
       if (!manifest.models.some((m) => m.name === name)) {
-        throw new UserError(`unknown model "${name}"; the manifest lists: ${manifest.models.map((m) => m.name).join(', ')}`);
+        throw new UserError(
+          `unknown model "${name}"; the manifest lists: ${manifest.models.map((m) => m.name).join(', ')}`,
+        );
       }
       const progress = createProgress({ label: name, logger: rootLogger(), unit: formatBytes });
       const ac = new AbortController();
       const onSig = () => ac.abort(new UserError(`download of ${name} interrupted`));
       process.once('SIGINT', onSig);
       try {
-        const r = await pullModel(name, { manifest, force: o.force, mirror: o.mirror, signal: ac.signal, onProgress: (d, t) => progress.update(d, t) });
+        const r = await pullModel(name, {
+          manifest,
+          force: o.force,
+          mirror: o.mirror,
+          signal: ac.signal,
+          onProgress: (d, t) => progress.update(d, t),
+        });
         progress.finish();
         process.stdout.write(
           r.skipped

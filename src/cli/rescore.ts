@@ -25,20 +25,30 @@ interface RescoreFlags {
 export function registerRescoreCommand(program: Command): void {
   program
     .command('rescore')
-    .description('re-evaluate stored transcripts and visual timelines with the current rules (no ASR, no vision); report verdict flips')
+    .description(
+      're-evaluate stored transcripts and visual timelines with the current rules (no ASR, no vision); report verdict flips',
+    )
     .option('-o, --out <dir>', 'the batch output folder (holds the store and the reports)', 'dualrec-reports')
-    .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)')
+    .option(
+      '--store <file|url>',
+      'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)',
+    )
     .option('--since <date>', 'only sessions recorded on or after: YYYY-MM-DD, today, yesterday, or Nd')
     .option('-r, --rules <dir...>', 'rule pack folders (default: the shipped rules/)')
     .option('--dry-run', 'show what would flip; write nothing')
     .option('--force', 're-score sessions already scored with these rules')
-    .option('--review-queue <verdicts>', `verdicts that enter the review queue (${VERDICTS_ALL.join(',')})`, DEFAULT_QUEUE_VERDICTS.join(','))
+    .option(
+      '--review-queue <verdicts>',
+      `verdicts that enter the review queue (${VERDICTS_ALL.join(',')})`,
+      DEFAULT_QUEUE_VERDICTS.join(','),
+    )
     .option('--queue <verdicts>', 'the same as --review-queue (older name)')
     .option('-j, --concurrency <n>', 'sessions scored at once (default: number of cores)')
     .option('--lang <zh|en>', 'report language', 'zh')
     .option('--json', 'print the summary as JSON')
     .action(async (flags: RescoreFlags) => {
-      if (flags.lang !== 'zh' && flags.lang !== 'en') throw new UserError(`--lang: expected zh or en, got "${flags.lang}"`);
+      if (flags.lang !== 'zh' && flags.lang !== 'en')
+        throw new UserError(`--lang: expected zh or en, got "${flags.lang}"`);
       if (!flags.dryRun) prepareSigning(flags.out);
       await withStoreLockExit(async () => {
         const summary = await rescore({
@@ -49,7 +59,9 @@ export function registerRescoreCommand(program: Command): void {
           lang: flags.lang as 'zh' | 'en',
           dryRun: flags.dryRun,
           force: flags.force,
-          queueVerdicts: flags.queue ? parseVerdictList('--queue', flags.queue) : parseVerdictList('--review-queue', flags.reviewQueue),
+          queueVerdicts: flags.queue
+            ? parseVerdictList('--queue', flags.queue)
+            : parseVerdictList('--review-queue', flags.reviewQueue),
           concurrency: flags.concurrency ? parsePositiveInt('--concurrency', flags.concurrency) : undefined,
         });
         process.stdout.write(flags.json ? JSON.stringify(summary, null, 2) + '\n' : formatRescore(summary));
@@ -68,7 +80,9 @@ export function formatRescore(s: RescoreSummary): string {
   ];
   for (const f of s.flips) {
     const where = relative(process.cwd(), f.reportDir);
-    lines.push(`  ${f.from} → ${f.to}  ${f.relDir ? f.relDir + '/' : ''}${f.name}  (${f.changedRules.join(', ') || 'verdict policy'})  ${where.startsWith('..') ? f.reportDir : where}`);
+    lines.push(
+      `  ${f.from} → ${f.to}  ${f.relDir ? f.relDir + '/' : ''}${f.name}  (${f.changedRules.join(', ') || 'verdict policy'})  ${where.startsWith('..') ? f.reportDir : where}`,
+    );
   }
   if (s.failures.length) {
     lines.push('could not be re-scored (their current reports stay):');

@@ -42,19 +42,27 @@ function reviewToken(flags: ServeFlags): { token: string; generated: boolean } {
 function existingStore(flags: StoreFlags) {
   const file = storePath({ store: flags.store, outDir: resolve(flags.out) });
   if (!isPgUrl(file) && !existsSync(file)) {
-    throw new UserError(`${file}: no store here; run \`dualrec batch <inbox> --out ${flags.out}\` first, or name it with --store`, file);
+    throw new UserError(
+      `${file}: no store here; run \`dualrec batch <inbox> --out ${flags.out}\` first, or name it with --store`,
+      file,
+    );
   }
   return openStore(file);
 }
 
 export function registerReviewCommand(program: Command): void {
-  const review = program.command('review').description('human review queue of FAIL/REVIEW sessions (web page, decisions, export)');
+  const review = program
+    .command('review')
+    .description('human review queue of FAIL/REVIEW sessions (web page, decisions, export)');
 
   review
     .command('serve')
     .description('start the local review web server (token-protected)')
     .option('-o, --out <dir>', 'the batch output folder (holds the store and the reports)', 'dualrec-reports')
-    .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)')
+    .option(
+      '--store <file|url>',
+      'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)',
+    )
     .option('--host <addr>', 'address to listen on (keep 127.0.0.1 unless behind an authenticating proxy)', '127.0.0.1')
     .option('--port <n>', 'port', '8717')
     .option('--token-file <file>', 'file holding the access token (or env DUALREC_REVIEW_TOKEN; else one is generated)')
@@ -63,10 +71,13 @@ export function registerReviewCommand(program: Command): void {
       const { token, generated } = reviewToken(flags);
       const store = existingStore(flags);
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port: expected 0–65535 (0: any free port), got "${flags.port}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UserError(`--port: expected 0–65535 (0: any free port), got "${flags.port}"`);
       const server = await startReviewServer({ store, token, host: flags.host, port });
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
-        process.stderr.write(`dualrec: warning: listening on ${flags.host}, reachable from other machines; the token is the only protection\n`);
+        process.stderr.write(
+          `dualrec: warning: listening on ${flags.host}, reachable from other machines; the token is the only protection\n`,
+        );
       }
       process.stdout.write(`review queue: ${server.url}/\n`);
       if (generated) process.stdout.write(`token: ${token}\n`);
@@ -84,12 +95,16 @@ export function registerReviewCommand(program: Command): void {
     .command('export')
     .description('export review decisions: csv or json (audit trail), or eval (labelled sessions for `dualrec eval`)')
     .option('-o, --out <dir>', 'the batch output folder (holds the store)', 'dualrec-reports')
-    .option('--store <file|url>', 'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)')
+    .option(
+      '--store <file|url>',
+      'SQLite file (default <out>/dualrec.sqlite) or postgres:// URL (or env DUALREC_STORE)',
+    )
     .option('--format <csv|json|eval>', 'what to write', 'csv')
     .option('--to <path>', 'file (csv/json; default stdout) or folder (eval, required)')
     .option('--current', 'only current decisions (leave out superseded ones)')
     .action(async (flags: ExportFlags) => {
-      if (!['csv', 'json', 'eval'].includes(flags.format)) throw new UserError(`--format: expected csv, json or eval, got "${flags.format}"`);
+      if (!['csv', 'json', 'eval'].includes(flags.format))
+        throw new UserError(`--format: expected csv, json or eval, got "${flags.format}"`);
       const store = existingStore(flags);
       try {
         if (flags.format === 'eval') {

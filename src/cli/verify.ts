@@ -26,19 +26,27 @@ function openExisting(location: string) {
 export function registerVerifyCommand(program: Command): void {
   program
     .command('verify')
-    .description('check report signatures (report.json.sig) and the store\'s run chain; exit 1 if anything was edited')
+    .description("check report signatures (report.json.sig) and the store's run chain; exit 1 if anything was edited")
     .argument('[paths...]', 'report.json files, report folders, or a reports folder (searched for report.json)')
-    .option('--store <file|url>', 'check the run chain of this store (SQLite file or postgres:// URL; or env DUALREC_STORE) and its current reports')
-    .option('--head', 'print the store\'s chain head (SEQ:HASH) for noting elsewhere; with --store')
-    .option('--expect-head <seq:hash>', 'a head noted earlier: fail if the chain no longer contains it (history rewritten)')
+    .option(
+      '--store <file|url>',
+      'check the run chain of this store (SQLite file or postgres:// URL; or env DUALREC_STORE) and its current reports',
+    )
+    .option('--head', "print the store's chain head (SEQ:HASH) for noting elsewhere; with --store")
+    .option(
+      '--expect-head <seq:hash>',
+      'a head noted earlier: fail if the chain no longer contains it (history rewritten)',
+    )
     .option('--no-reports', 'with --store: the chain only, not the reports of current sessions')
     .option('-q, --quiet', 'print only the bad items and the summary')
     .action(async (paths: string[], flags: VerifyFlags) => {
       const storeLoc = flags.store ?? process.env.DUALREC_STORE;
       if (!paths.length && !storeLoc) throw new UserError('verify: name report files or folders, or --store');
-      if ((flags.head || flags.expectHead) && !storeLoc) throw new UserError('--head and --expect-head go with --store');
+      if ((flags.head || flags.expectHead) && !storeLoc)
+        throw new UserError('--head and --expect-head go with --store');
       const expectHead = flags.expectHead !== undefined ? parseHead(flags.expectHead) : undefined;
-      if (flags.expectHead !== undefined && !expectHead) throw new UserError(`--expect-head: expected SEQ:HASH (as --head prints it), got "${flags.expectHead}"`);
+      if (flags.expectHead !== undefined && !expectHead)
+        throw new UserError(`--expect-head: expected SEQ:HASH (as --head prints it), got "${flags.expectHead}"`);
       const keyring = readKeyring();
       const items: VerifyItem[] = verifyReportPaths(paths, keyring);
       let headLine: string | undefined;
@@ -48,11 +56,14 @@ export function registerVerifyCommand(program: Command): void {
           if (flags.head) {
             // the head as recomputed from the runs, checked against the store's own record of it
             const v = await verifyStore(store, keyring, { expectHead, reports: false });
-            const stored = (await store.query('SELECT value FROM store_info WHERE key = ?', [INFO_CHAIN_HEAD]))[0]?.value;
+            const stored = (await store.query('SELECT value FROM store_info WHERE key = ?', [INFO_CHAIN_HEAD]))[0]
+              ?.value;
             process.stdout.write(`${v.chain.head ? formatHead(v.chain.head) : `0:${'0'.repeat(64)}`}\n`);
             if (v.items.length) {
               for (const i of v.items) process.stderr.write(`BAD  ${i.subject}: ${i.message}\n`);
-              process.stderr.write(`dualrec: the chain is broken; the head above is not trustworthy (store says ${String(stored ?? 'none')})\n`);
+              process.stderr.write(
+                `dualrec: the chain is broken; the head above is not trustworthy (store says ${String(stored ?? 'none')})\n`,
+              );
               process.exitCode = EXIT_TAMPERED;
             }
             return;
@@ -76,11 +87,15 @@ export function registerVerifyCommand(program: Command): void {
       }
       if (headLine) process.stdout.write(headLine + '\n');
       const reports = items.filter((i) => !i.subject.startsWith('store ')).length;
-      process.stdout.write(`${bad.length ? `${bad.length} problem(s)` : 'all intact'}: ${reports} report(s) checked${keyring ? ` with keys from ${keyring.file}` : ` (no key file at ${keyFilePath()})`}\n`);
+      process.stdout.write(
+        `${bad.length ? `${bad.length} problem(s)` : 'all intact'}: ${reports} report(s) checked${keyring ? ` with keys from ${keyring.file}` : ` (no key file at ${keyFilePath()})`}\n`,
+      );
       if (bad.length) process.exitCode = EXIT_TAMPERED;
     });
 
-  const key = program.command('key').description('the report signing key (kept outside the reports folder; see docs/integrity.md)');
+  const key = program
+    .command('key')
+    .description('the report signing key (kept outside the reports folder; see docs/integrity.md)');
   key
     .command('show')
     .description('where the key file is, the current key id and the older ones (never the secrets)')
@@ -91,7 +106,8 @@ export function registerVerifyCommand(program: Command): void {
         return;
       }
       process.stdout.write(`${k.file}\n`);
-      for (const e of k.byId.values()) process.stdout.write(`${e.id === k.current.id ? 'current' : 'old    '}  ${e.id}  created ${e.created}\n`);
+      for (const e of k.byId.values())
+        process.stdout.write(`${e.id === k.current.id ? 'current' : 'old    '}  ${e.id}  created ${e.created}\n`);
     });
   key
     .command('init')
@@ -105,6 +121,8 @@ export function registerVerifyCommand(program: Command): void {
     .description('add a new key and sign with it from now on; older keys stay so older reports still verify')
     .action(() => {
       const r = rotateKey();
-      process.stdout.write(`${keyFilePath()}: current key ${r.current}${r.previous ? ` (was ${r.previous}, kept for verifying)` : ''}; back the file up again\n`);
+      process.stdout.write(
+        `${keyFilePath()}: current key ${r.current}${r.previous ? ` (was ${r.previous}, kept for verifying)` : ''}; back the file up again\n`,
+      );
     });
 }

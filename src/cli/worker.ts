@@ -22,22 +22,37 @@ interface WorkerFlags {
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('take session jobs from a Redis queue (`batch --queue`) and analyze them; run on any number of machines')
+    .description(
+      'take session jobs from a Redis queue (`batch --queue`) and analyze them; run on any number of machines',
+    )
     .option('--queue <url>', 'Redis of the queue: redis://[user:password@]host:port[/db] (or env DUALREC_QUEUE)')
     .option('--queue-name <name>', 'queue name (the batch must use the same)', DEFAULT_QUEUE_NAME)
-    .option('--store <url>', 'the batch store: postgres://user:password@host:port/db[?schema=name] (or env DUALREC_STORE)')
+    .option(
+      '--store <url>',
+      'the batch store: postgres://user:password@host:port/db[?schema=name] (or env DUALREC_STORE)',
+    )
     .option('-j, --concurrency <n>', 'jobs at once on this machine (default: number of cores)')
     .option('-r, --rules <dir...>', "rule pack folders instead of the batch's (must be the same version)")
     .option('-m, --model <name|file>', "whisper model instead of the batch's --model (must be the same model)")
-    .option('--lock-duration <seconds>', "a worker silent this long is taken for dead and its job goes to another", '30')
+    .option(
+      '--lock-duration <seconds>',
+      'a worker silent this long is taken for dead and its job goes to another',
+      '30',
+    )
     .option('--grace <seconds>', 'on SIGTERM: time for running jobs to finish before they are handed back', '60')
     .option('--name <name>', 'this worker in logs and summaries (default host:pid)')
-    .option('--session-timeout <seconds>', `for jobs whose batch set none: give up on a session after this long, with a REVIEW report (default ${DEFAULT_SESSION_TIMEOUT_S}, or env DUALREC_SESSION_TIMEOUT; 0: none)`)
+    .option(
+      '--session-timeout <seconds>',
+      `for jobs whose batch set none: give up on a session after this long, with a REVIEW report (default ${DEFAULT_SESSION_TIMEOUT_S}, or env DUALREC_SESSION_TIMEOUT; 0: none)`,
+    )
     .action(async (flags: WorkerFlags) => {
       const queue = flags.queue ?? process.env.DUALREC_QUEUE;
       if (!queue) throw new UserError('--queue redis://host:port is required (or env DUALREC_QUEUE)');
       const store = flags.store ?? process.env.DUALREC_STORE;
-      if (!store) throw new UserError("--store is required: the batch's store, e.g. postgres://user:password@host:5432/dualrec (or env DUALREC_STORE)");
+      if (!store)
+        throw new UserError(
+          "--store is required: the batch's store, e.g. postgres://user:password@host:5432/dualrec (or env DUALREC_STORE)",
+        );
       // loaded here: other commands never pay for BullMQ
       const { startQueueWorker } = await import('../queue/worker.js');
       const worker = await startQueueWorker({

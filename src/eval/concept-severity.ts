@@ -41,5 +41,9 @@ export type TableConcept = keyof typeof CONCEPT_SEVERITY;
 
 /** Expected verdict from labels: FAIL when a concept that is not minor fails, else PASS. */
 export function verdictFromLabels(concepts: Partial<Record<string, string>>): 'PASS' | 'FAIL' {
-  return Object.entries(concepts).some(([c, s]) => s === 'fail' && (CONCEPT_SEVERITY as Record<string, string>)[c] !== 'minor') ? 'FAIL' : 'PASS';
+  return Object.entries(concepts).some(
+    ([c, s]) => s === 'fail' && (CONCEPT_SEVERITY as Record<string, string>)[c] !== 'minor',
+  )
+    ? 'FAIL'
+    : 'PASS';
 }

@@ -45,8 +45,24 @@ export function formatLevel(level: NoiseLevelResult, details: boolean): string[]
     fmt(c.lenient.recall),
   ]);
   const s = m.micro.strict;
-  rows.push(['all (micro)', String(m.concepts.reduce((a, c) => a + c.labelled, 0)), String(s.violations), String(s.tp), String(s.fp), String(s.fn), fmt(s.precision), fmt(s.recall), fmt(s.f1), fmt(m.micro.lenient.recall)]);
-  out.push(...table(['concept', 'labelled', 'violations', 'TP', 'FP', 'FN', 'precision', 'recall', 'F1', 'lenient recall'], rows));
+  rows.push([
+    'all (micro)',
+    String(m.concepts.reduce((a, c) => a + c.labelled, 0)),
+    String(s.violations),
+    String(s.tp),
+    String(s.fp),
+    String(s.fn),
+    fmt(s.precision),
+    fmt(s.recall),
+    fmt(s.f1),
+    fmt(m.micro.lenient.recall),
+  ]);
+  out.push(
+    ...table(
+      ['concept', 'labelled', 'violations', 'TP', 'FP', 'FN', 'precision', 'recall', 'F1', 'lenient recall'],
+      rows,
+    ),
+  );
   out.push('');
   out.push(
     `verdict accuracy ${fmt(m.verdict.accuracy)}   REVIEW rate ${fmt(m.verdict.reviewRate)}   unsafe passes (FAIL judged PASS) ${m.verdict.unsafePasses.length}`,
@@ -64,7 +80,8 @@ export function formatLevel(level: NoiseLevelResult, details: boolean): string[]
   if (details) {
     out.push(summary);
     for (const e of m.errors) out.push(describeError(e));
-    for (const u of m.unlabelledFails) out.push(`  unlabelled  ${u.session}  ${u.concept}: fail [${u.rules.join(', ')}]`);
+    for (const u of m.unlabelledFails)
+      out.push(`  unlabelled  ${u.session}  ${u.concept}: fail [${u.rules.join(', ')}]`);
     if (m.verdict.unsafePasses.length) out.push(`  unsafe PASS: ${m.verdict.unsafePasses.join(', ')}`);
   } else {
     out.push(`${summary}${m.errors.length ? ' (--details lists them)' : ''}`);
@@ -73,7 +90,8 @@ export function formatLevel(level: NoiseLevelResult, details: boolean): string[]
 }
 
 export function formatRun(run: EvalRun, details: boolean): string {
-  const seeds = run.repeats > 1 ? `noise seeds ${run.seed}–${run.seed + run.repeats - 1} pooled` : `noise seed ${run.seed}`;
+  const seeds =
+    run.repeats > 1 ? `noise seeds ${run.seed}–${run.seed + run.repeats - 1} pooled` : `noise seed ${run.seed}`;
   const out: string[] = [`dualrec eval ${run.dir}: ${run.sessions} labelled sessions, ${seeds}`];
   if (run.unlabelled.length) out.push(`(${run.unlabelled.length} session(s) without expected.json not scored)`);
   for (const s of run.unanalysable) out.push(`could not analyze ${s.session} (scored as its error report): ${s.error}`);
@@ -84,7 +102,17 @@ export function formatRun(run: EvalRun, details: boolean): string {
     out.push('', 'Degradation across noise levels (micro over all labelled concepts)');
     out.push(
       ...table(
-        ['noise', 'realised', 'precision', 'recall', 'lenient recall', 'F1', 'verdict acc', 'REVIEW rate', 'unsafe PASS'],
+        [
+          'noise',
+          'realised',
+          'precision',
+          'recall',
+          'lenient recall',
+          'F1',
+          'verdict acc',
+          'REVIEW rate',
+          'unsafe PASS',
+        ],
         run.levels.map((l) => [
           pct(l.noise),
           pct(l.realisedRate),

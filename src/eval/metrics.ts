@@ -115,7 +115,12 @@ function counts(violations: number, tp: number, fp: number): Counts {
   const fn = violations - tp;
   const precision = ratio(tp, tp + fp);
   const recall = ratio(tp, violations);
-  const f1 = precision === null || recall === null || precision + recall === 0 ? (tp === 0 && violations > 0 ? 0 : null) : (2 * precision * recall) / (precision + recall);
+  const f1 =
+    precision === null || recall === null || precision + recall === 0
+      ? tp === 0 && violations > 0
+        ? 0
+        : null
+      : (2 * precision * recall) / (precision + recall);
   return { violations, tp, fp, fn, precision, recall, f1 };
 }
 
@@ -153,7 +158,14 @@ export function computeMetrics(outcomes: readonly SessionOutcome[]): EvalMetrics
       const t = tally(concept);
       t.labelled++;
       const p = predicted.get(concept) ?? 'absent';
-      const base = { session: o.id, concept, expected: label, predicted: p, verdict: o.verdict, expectedVerdict: o.expected.verdict };
+      const base = {
+        session: o.id,
+        concept,
+        expected: label,
+        predicted: p,
+        verdict: o.verdict,
+        expectedVerdict: o.expected.verdict,
+      };
       if (label === 'fail') {
         t.violations++;
         if (p === 'fail') {
@@ -187,12 +199,20 @@ export function computeMetrics(outcomes: readonly SessionOutcome[]): EvalMetrics
   }
 
   // Fixed vocabulary order first, then anything else the labels used.
-  const order = [...CONCEPTS, ...[...tallies.keys()].filter((c) => !(CONCEPTS as readonly string[]).includes(c)).sort()];
+  const order = [
+    ...CONCEPTS,
+    ...[...tallies.keys()].filter((c) => !(CONCEPTS as readonly string[]).includes(c)).sort(),
+  ];
   const concepts: ConceptMetrics[] = order
     .filter((c) => tallies.has(c))
     .map((c) => {
       const t = tallies.get(c)!;
-      return { concept: c, labelled: t.labelled, strict: counts(t.violations, t.tp, t.fp), lenient: counts(t.violations, t.tpLenient, t.fp) };
+      return {
+        concept: c,
+        labelled: t.labelled,
+        strict: counts(t.violations, t.tp, t.fp),
+        lenient: counts(t.violations, t.tpLenient, t.fp),
+      };
     });
   const sum = (k: keyof Tally) => [...tallies.values()].reduce((a, t) => a + t[k], 0);
 

@@ -124,7 +124,15 @@ export function sameLeadOf(py: string): string[] {
 }
 
 function emptyStats(): NoiseStats {
-  return { hanChars: 0, substitutions: 0, exactHomophones: 0, nearHomophones: 0, deletions: 0, insertions: 0, realisedRate: 0 };
+  return {
+    hanChars: 0,
+    substitutions: 0,
+    exactHomophones: 0,
+    nearHomophones: 0,
+    deletions: 0,
+    insertions: 0,
+    realisedRate: 0,
+  };
 }
 
 function finishStats(s: NoiseStats): NoiseStats {
@@ -177,8 +185,14 @@ function noiseString(text: string, rng: Rng, cfg: Resolved, stats: NoiseStats): 
       const exact = homophonesOf(py, ch);
       const near = nearHomophonesOf(py);
       const tiers: [string[], 'exact' | 'near'][] = rng.chance(cfg.exactShare)
-        ? [[exact, 'exact'], [near, 'near']]
-        : [[near, 'near'], [exact, 'exact']];
+        ? [
+            [exact, 'exact'],
+            [near, 'near'],
+          ]
+        : [
+            [near, 'near'],
+            [exact, 'exact'],
+          ];
       const [pool, kind] = tiers.find(([list]) => list.length > 0) ?? [sameLeadOf(py), 'near' as const];
       if (pool.length === 0) {
         // No common character sounds like it: an ASR engine would more likely drop it.
@@ -214,7 +228,10 @@ export function noiseText(text: string, opts: NoiseOptions): { text: string; sta
  * stay consistent. Segments left with nothing spoken are dropped (an engine would emit nothing) and ids
  * renumbered.
  */
-export function applyAsrNoise(transcript: Transcript, opts: NoiseOptions): { transcript: Transcript; stats: NoiseStats } {
+export function applyAsrNoise(
+  transcript: Transcript,
+  opts: NoiseOptions,
+): { transcript: Transcript; stats: NoiseStats } {
   const cfg = resolve(opts);
   const rng = createRng(`${opts.seed}:${opts.key ?? ''}`);
   const stats = emptyStats();
@@ -223,7 +240,10 @@ export function applyAsrNoise(transcript: Transcript, opts: NoiseOptions): { tra
     let text: string;
     let words: Word[] | undefined;
     if (seg.words && seg.words.length > 0) {
-      const spelled = seg.words.map((w) => w.text).join('').replace(/\s+/g, '');
+      const spelled = seg.words
+        .map((w) => w.text)
+        .join('')
+        .replace(/\s+/g, '');
       if (spelled === seg.text.replace(/\s+/g, '')) {
         words = seg.words.map((w) => ({ ...w, text: noiseString(w.text, rng, cfg, stats) }));
         text = words.map((w) => w.text).join('');

@@ -51,7 +51,10 @@ export function discoverLabelledSessions(dir: string): DiscoverResult {
   };
   walk(root);
   if (sessions.length === 0) {
-    throw new UserError(`${dir}: no labelled session (a recording or <name>.transcript.json with <name>${EXPECTED_SUFFIX} beside it)`, dir);
+    throw new UserError(
+      `${dir}: no labelled session (a recording or <name>.transcript.json with <name>${EXPECTED_SUFFIX} beside it)`,
+      dir,
+    );
   }
   return { sessions, unlabelled };
 }
@@ -183,10 +186,15 @@ export function checkGates(run: EvalRun, gate: GateOptions): string[] {
     const recall = (gate.strict ? l.metrics.micro.strict : l.metrics.micro.lenient).recall;
     const precision = l.metrics.micro.strict.precision;
     if (gate.minRecall !== undefined && (recall ?? 0) < gate.minRecall) {
-      missed.push(`noise ${pct(l.noise)}: ${gate.strict ? 'strict' : 'lenient'} recall ${fmt(recall)} < ${gate.minRecall}`);
+      missed.push(
+        `noise ${pct(l.noise)}: ${gate.strict ? 'strict' : 'lenient'} recall ${fmt(recall)} < ${gate.minRecall}`,
+      );
     }
     // no predicted fail at all is precision "n/a": a gate on it is met only if there were no violations to find
-    if (gate.minPrecision !== undefined && (precision ?? (l.metrics.micro.strict.violations === 0 ? 1 : 0)) < gate.minPrecision) {
+    if (
+      gate.minPrecision !== undefined &&
+      (precision ?? (l.metrics.micro.strict.violations === 0 ? 1 : 0)) < gate.minPrecision
+    ) {
       missed.push(`noise ${pct(l.noise)}: precision ${fmt(precision)} < ${gate.minPrecision}`);
     }
   }

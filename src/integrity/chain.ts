@@ -45,7 +45,9 @@ export function checkChain(args: {
   expectHead?: ChainHead;
 }): ChainReport {
   const problems: ChainProblem[] = [];
-  const sealed = args.runs.filter((r) => r.chain_seq !== null && r.chain_seq !== undefined).sort((a, b) => Number(a.chain_seq) - Number(b.chain_seq));
+  const sealed = args.runs
+    .filter((r) => r.chain_seq !== null && r.chain_seq !== undefined)
+    .sort((a, b) => Number(a.chain_seq) - Number(b.chain_seq));
   let predating = 0;
   let open = 0;
   for (const r of args.runs) {
@@ -54,10 +56,17 @@ export function checkChain(args: {
     // an abandoned run has no verdict and is never current: not sealed, unless it claims a result
     else if (r.status === 'abandoned' && (r.verdict === null || r.verdict === undefined)) open++;
     else if (r.chain_content === PREDATES_CHAIN) predating++;
-    else problems.push({ at: `run ${String(r.id)}`, message: `run ${String(r.id)} (${String(r.status)}) is not in the chain: inserted or edited outside dualrec` });
+    else
+      problems.push({
+        at: `run ${String(r.id)}`,
+        message: `run ${String(r.id)} (${String(r.status)}) is not in the chain: inserted or edited outside dualrec`,
+      });
   }
   if (predating > (args.legacyRuns ?? 0)) {
-    problems.push({ at: 'legacy', message: `${predating} runs are marked as older than the chain, but the store had ${args.legacyRuns ?? 0} when the chain began: runs were inserted outside dualrec` });
+    problems.push({
+      at: 'legacy',
+      message: `${predating} runs are marked as older than the chain, but the store had ${args.legacyRuns ?? 0} when the chain began: runs were inserted outside dualrec`,
+    });
   }
   let prev = chainGenesis(args.storeId);
   let head: ChainHead | undefined;
@@ -67,13 +76,22 @@ export function checkChain(args: {
     const want = i + 1;
     const where = `run ${seq}`;
     if (seq !== want) {
-      problems.push({ at: where, message: `broken chain at run ${want}: ${seq > want ? `run${seq - want > 1 ? 's' : ''} ${want}${seq - want > 1 ? `–${seq - 1}` : ''} deleted` : 'a run is numbered twice'}` });
+      problems.push({
+        at: where,
+        message: `broken chain at run ${want}: ${seq > want ? `run${seq - want > 1 ? 's' : ''} ${want}${seq - want > 1 ? `–${seq - 1}` : ''} deleted` : 'a run is numbered twice'}`,
+      });
     }
     const content = runContentHash(r, args.findings.get(String(r.id)) ?? []);
     if (content !== r.chain_content) {
-      problems.push({ at: where, message: `broken chain at run ${seq} (id ${String(r.id)}): the run row or its findings were edited after it was sealed` });
+      problems.push({
+        at: where,
+        message: `broken chain at run ${seq} (id ${String(r.id)}): the run row or its findings were edited after it was sealed`,
+      });
     } else if (r.chain_prev !== prev) {
-      problems.push({ at: where, message: `broken chain at run ${seq} (id ${String(r.id)}): it does not follow run ${seq - 1} (a run was deleted, inserted or re-sealed)` });
+      problems.push({
+        at: where,
+        message: `broken chain at run ${seq} (id ${String(r.id)}): it does not follow run ${seq - 1} (a run was deleted, inserted or re-sealed)`,
+      });
     } else if (r.chain_hash !== chainLink(prev, seq, content)) {
       problems.push({ at: where, message: `broken chain at run ${seq} (id ${String(r.id)}): its chain hash is wrong` });
     }
@@ -83,17 +101,28 @@ export function checkChain(args: {
   }
   if (args.storedHead !== undefined || head) {
     const stored = args.storedHead ? parseHead(args.storedHead) : undefined;
-    if (!stored && head) problems.push({ at: 'head', message: 'the store has no chain head but has sealed runs (store_info edited)' });
+    if (!stored && head)
+      problems.push({ at: 'head', message: 'the store has no chain head but has sealed runs (store_info edited)' });
     else if (stored && (!head || stored.seq !== head.seq || stored.hash !== head.hash)) {
-      problems.push({ at: 'head', message: `the store's chain head ${formatHead(stored)} is not the last sealed run (${head ? formatHead(head) : 'none'}): runs were deleted or the head was edited` });
+      problems.push({
+        at: 'head',
+        message: `the store's chain head ${formatHead(stored)} is not the last sealed run (${head ? formatHead(head) : 'none'}): runs were deleted or the head was edited`,
+      });
     }
   }
   if (args.expectHead) {
     const e = args.expectHead;
     const at = sealed.find((r) => Number(r.chain_seq) === e.seq);
-    if (!at) problems.push({ at: `run ${e.seq}`, message: `the noted head ${formatHead(e)} is gone: run ${e.seq} is no longer in the chain` });
+    if (!at)
+      problems.push({
+        at: `run ${e.seq}`,
+        message: `the noted head ${formatHead(e)} is gone: run ${e.seq} is no longer in the chain`,
+      });
     else if (at.chain_hash !== e.hash) {
-      problems.push({ at: `run ${e.seq}`, message: `the chain was rewritten: run ${e.seq} now has hash ${String(at.chain_hash)}, the noted head says ${e.hash}` });
+      problems.push({
+        at: `run ${e.seq}`,
+        message: `the chain was rewritten: run ${e.seq} now has hash ${String(at.chain_hash)}, the noted head says ${e.hash}`,
+      });
     }
   }
   return { problems, sealed: sealed.length, predating, open, head };

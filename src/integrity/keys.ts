@@ -46,13 +46,19 @@ export function keyIdOf(secret: Buffer): string {
 export function keyFilePath(): string {
   const env = process.env[KEY_FILE_ENV];
   if (env) return resolve(env);
-  const config = process.env.XDG_CONFIG_HOME && isAbsolute(process.env.XDG_CONFIG_HOME) ? process.env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  const config =
+    process.env.XDG_CONFIG_HOME && isAbsolute(process.env.XDG_CONFIG_HOME)
+      ? process.env.XDG_CONFIG_HOME
+      : join(homedir(), '.config');
   return join(config, 'dualrec', 'signing-keys.json');
 }
 
 function newKey(): { entry: z.infer<typeof KeyEntry>; secret: Buffer } {
   const secret = randomBytes(32);
-  return { secret, entry: { id: keyIdOf(secret), created: new Date().toISOString(), secret: secret.toString('base64') } };
+  return {
+    secret,
+    entry: { id: keyIdOf(secret), created: new Date().toISOString(), secret: secret.toString('base64') },
+  };
 }
 
 function parseKeyring(file: string, text: string): Keyring {
@@ -60,17 +66,27 @@ function parseKeyring(file: string, text: string): Keyring {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${file}: the signing key file is not valid JSON (${errorMessage(err)}); restore it from your backup`, file);
+    throw new UserError(
+      `${file}: the signing key file is not valid JSON (${errorMessage(err)}); restore it from your backup`,
+      file,
+    );
   }
   const p = Keyring.safeParse(raw);
   if (!p.success) {
     const i = p.error.issues[0]!;
-    throw new UserError(`${file}: not a dualrec signing key file (${i.path.join('.') || 'root'}: ${i.message}); restore it from your backup`, file);
+    throw new UserError(
+      `${file}: not a dualrec signing key file (${i.path.join('.') || 'root'}: ${i.message}); restore it from your backup`,
+      file,
+    );
   }
   const byId = new Map<string, SigningKey>();
   for (const k of p.data.keys) {
     const secret = Buffer.from(k.secret, 'base64');
-    if (keyIdOf(secret) !== k.id) throw new UserError(`${file}: key ${k.id} does not match its secret (the file was edited); restore it from your backup`, file);
+    if (keyIdOf(secret) !== k.id)
+      throw new UserError(
+        `${file}: key ${k.id} does not match its secret (the file was edited); restore it from your backup`,
+        file,
+      );
     byId.set(k.id, { id: k.id, created: k.created, secret });
   }
   const current = byId.get(p.data.current);
@@ -80,9 +96,13 @@ function parseKeyring(file: string, text: string): Keyring {
 
 function checkPrivate(file: string): void {
   const st = lstatSync(file);
-  if (st.isSymbolicLink()) throw new UserError(`${file}: the signing key file is a symbolic link; name the real file with --key`, file);
+  if (st.isSymbolicLink())
+    throw new UserError(`${file}: the signing key file is a symbolic link; name the real file with --key`, file);
   if ((st.mode & 0o077) !== 0) {
-    throw new UserError(`${file}: the signing key file can be read by others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600 ${file}`, file);
+    throw new UserError(
+      `${file}: the signing key file can be read by others (mode ${(st.mode & 0o777).toString(8)}); run chmod 600 ${file}`,
+      file,
+    );
   }
 }
 
@@ -109,12 +129,16 @@ export function signingKeyring(file = keyFilePath()): Keyring {
     writeFileSync(tmp, JSON.stringify(body, null, 2) + '\n', { mode: PRIVATE_FILE_MODE });
   } catch (err) {
     // a key folder this user cannot write (another user's, read-only): say which, not "internal error"
-    throw new UserError(`${file}: cannot create the signing key file (${errorMessage(err)}); set --key or DUALREC_KEY_FILE to a private place this user can write`, file);
+    throw new UserError(
+      `${file}: cannot create the signing key file (${errorMessage(err)}); set --key or DUALREC_KEY_FILE to a private place this user can write`,
+      file,
+    );
   }
   try {
     linkSync(tmp, file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`${file}: cannot create the signing key file (${errorMessage(err)})`, file);
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new UserError(`${file}: cannot create the signing key file (${errorMessage(err)})`, file);
   } finally {
     rmSync(tmp, { force: true });
   }

@@ -33,7 +33,15 @@ export type ReportCheck =
   | { ok: true; keyId: string; signedAt: string }
   | {
       ok: false;
-      problem: 'missing-report' | 'unsigned' | 'bad-signature-file' | 'unknown-key' | 'no-keyring' | 'invalid-signature' | 'edited-json' | 'edited-html';
+      problem:
+        | 'missing-report'
+        | 'unsigned'
+        | 'bad-signature-file'
+        | 'unknown-key'
+        | 'no-keyring'
+        | 'invalid-signature'
+        | 'edited-json'
+        | 'edited-html';
       /** one line for people: what is wrong */
       message: string;
       keyId?: string;
@@ -80,40 +88,82 @@ export function verifyReportFolder(reportDir: string, keyring: Keyring | undefin
   const jsonFile = join(reportDir, 'report.json');
   const sigFile = join(reportDir, SIGNATURE_FILE);
   if (!existsSync(jsonFile)) return { ok: false, problem: 'missing-report', message: 'report.json is missing' };
-  if (!existsSync(sigFile)) return { ok: false, problem: 'unsigned', message: `no signature (${SIGNATURE_FILE} is missing or was deleted)` };
+  if (!existsSync(sigFile))
+    return { ok: false, problem: 'unsigned', message: `no signature (${SIGNATURE_FILE} is missing or was deleted)` };
   let sig: SignatureFile;
   try {
     sig = JSON.parse(readFileSync(sigFile, 'utf8')) as SignatureFile;
-    if (sig.format !== SIGNATURE_FORMAT || sig.alg !== 'HMAC-SHA256' || typeof sig.keyId !== 'string' || typeof sig.mac !== 'string' || !sig.files?.['report.json']) {
+    if (
+      sig.format !== SIGNATURE_FORMAT ||
+      sig.alg !== 'HMAC-SHA256' ||
+      typeof sig.keyId !== 'string' ||
+      typeof sig.mac !== 'string' ||
+      !sig.files?.['report.json']
+    ) {
       throw new Error('not a dualrec report signature');
     }
   } catch (err) {
-    return { ok: false, problem: 'bad-signature-file', message: `${SIGNATURE_FILE} is unreadable (${errorMessage(err)})` };
+    return {
+      ok: false,
+      problem: 'bad-signature-file',
+      message: `${SIGNATURE_FILE} is unreadable (${errorMessage(err)})`,
+    };
   }
-  if (!keyring) return { ok: false, problem: 'no-keyring', keyId: sig.keyId, message: `cannot check the signature: no signing key file (key id ${sig.keyId})` };
+  if (!keyring)
+    return {
+      ok: false,
+      problem: 'no-keyring',
+      keyId: sig.keyId,
+      message: `cannot check the signature: no signing key file (key id ${sig.keyId})`,
+    };
   const key = keyring.byId.get(sig.keyId);
-  if (!key) return { ok: false, problem: 'unknown-key', keyId: sig.keyId, message: `signed with unknown key id ${sig.keyId} (not in ${keyring.file})` };
+  if (!key)
+    return {
+      ok: false,
+      problem: 'unknown-key',
+      keyId: sig.keyId,
+      message: `signed with unknown key id ${sig.keyId} (not in ${keyring.file})`,
+    };
   const { mac: given, ...statement } = sig;
   if (!sameHex(given, mac(key.secret, statement))) {
-    return { ok: false, problem: 'invalid-signature', keyId: sig.keyId, message: `invalid signature: ${SIGNATURE_FILE} was altered or not made with key ${sig.keyId}` };
+    return {
+      ok: false,
+      problem: 'invalid-signature',
+      keyId: sig.keyId,
+      message: `invalid signature: ${SIGNATURE_FILE} was altered or not made with key ${sig.keyId}`,
+    };
   }
   let jsonSha: string;
   try {
     jsonSha = canonicalReportSha256(readFileSync(jsonFile));
   } catch (err) {
-    return { ok: false, problem: 'edited-json', keyId: sig.keyId, message: `report.json edited after signing: no longer valid JSON (${errorMessage(err)})` };
+    return {
+      ok: false,
+      problem: 'edited-json',
+      keyId: sig.keyId,
+      message: `report.json edited after signing: no longer valid JSON (${errorMessage(err)})`,
+    };
   }
   if (jsonSha !== statement.files['report.json'].sha256) {
-    return { ok: false, problem: 'edited-json', keyId: sig.keyId, message: 'report.json edited after signing: its content differs from the signed one' };
+    return {
+      ok: false,
+      problem: 'edited-json',
+      keyId: sig.keyId,
+      message: 'report.json edited after signing: its content differs from the signed one',
+    };
   }
   const html = statement.files['report.html'];
   if (html) {
     const htmlFile = join(reportDir, 'report.html');
     const now = existsSync(htmlFile) ? sha256Text(readFileSync(htmlFile)) : undefined;
     if (now !== html.sha256) {
-      return { ok: false, problem: 'edited-html', keyId: sig.keyId, message: now ? 'report.html edited after signing' : 'report.html is missing (it was signed)' };
+      return {
+        ok: false,
+        problem: 'edited-html',
+        keyId: sig.keyId,
+        message: now ? 'report.html edited after signing' : 'report.html is missing (it was signed)',
+      };
     }
   }
   return { ok: true, keyId: sig.keyId, signedAt: statement.signedAt };
 }
-

@@ -43,7 +43,12 @@ export function reportFolders(root: string): string[] {
 
 export function checkReport(folder: string, keyring: Keyring | undefined): VerifyItem & { check: ReportCheck } {
   const check = verifyReportFolder(folder, keyring);
-  return { subject: folder, ok: check.ok, check, message: check.ok ? `signed with key ${check.keyId} at ${check.signedAt}` : check.message };
+  return {
+    subject: folder,
+    ok: check.ok,
+    check,
+    message: check.ok ? `signed with key ${check.keyId} at ${check.signedAt}` : check.message,
+  };
 }
 
 /** A report.json path or a folder (a report folder or a tree of them). */
@@ -55,7 +60,9 @@ export function verifyReportPaths(paths: string[], keyring: Keyring | undefined)
       items.push({ subject: abs, ok: false, message: 'no such file or folder' });
       continue;
     }
-    const folders = statSync(abs).isFile() ? [basename(abs) === SIGNATURE_FILE || basename(abs) === 'report.json' ? dirname(abs) : abs] : reportFolders(abs);
+    const folders = statSync(abs).isFile()
+      ? [basename(abs) === SIGNATURE_FILE || basename(abs) === 'report.json' ? dirname(abs) : abs]
+      : reportFolders(abs);
     if (!folders.length) items.push({ subject: abs, ok: false, message: 'no report.json here' });
     for (const f of folders) items.push(checkReport(f, keyring));
   }
@@ -68,7 +75,11 @@ export interface StoreVerification {
 }
 
 /** The run chain, the stored head, and each current session's report against its run and its signature. */
-export async function verifyStore(store: Store, keyring: Keyring | undefined, opts: { expectHead?: ChainHead; reports?: boolean } = {}): Promise<StoreVerification> {
+export async function verifyStore(
+  store: Store,
+  keyring: Keyring | undefined,
+  opts: { expectHead?: ChainHead; reports?: boolean } = {},
+): Promise<StoreVerification> {
   const storeId = await store.storeId();
   const runs = await store.query('SELECT * FROM runs');
   const findings = new Map<string, Record<string, unknown>[]>();
@@ -77,8 +88,17 @@ export async function verifyStore(store: Store, keyring: Keyring | undefined, op
     if (!findings.has(k)) findings.set(k, []);
     findings.get(k)!.push(f);
   }
-  const info = new Map((await store.query('SELECT key, value FROM store_info')).map((r) => [String(r.key), String(r.value)]));
-  const chain = checkChain({ storeId, runs, findings, storedHead: info.get(INFO_CHAIN_HEAD), legacyRuns: Number(info.get(INFO_CHAIN_LEGACY) ?? 0), expectHead: opts.expectHead });
+  const info = new Map(
+    (await store.query('SELECT key, value FROM store_info')).map((r) => [String(r.key), String(r.value)]),
+  );
+  const chain = checkChain({
+    storeId,
+    runs,
+    findings,
+    storedHead: info.get(INFO_CHAIN_HEAD),
+    legacyRuns: Number(info.get(INFO_CHAIN_LEGACY) ?? 0),
+    expectHead: opts.expectHead,
+  });
   const items: VerifyItem[] = chain.problems.map((p) => ({ subject: `store ${p.at}`, ok: false, message: p.message }));
   if (opts.reports !== false) {
     for (const s of await store.currentSessions()) {
@@ -91,12 +111,20 @@ export async function verifyStore(store: Store, keyring: Keyring | undefined, op
       // the signed report is the one this run wrote, and says what the run row says
       const json = readFileSync(join(folder, 'report.json'));
       if (s.run.reportJsonSha256 && sha256Text(json) !== s.run.reportJsonSha256) {
-        items.push({ subject: folder, ok: false, message: `report.json is not the one run ${s.run.id} wrote (its hash in the store differs)` });
+        items.push({
+          subject: folder,
+          ok: false,
+          message: `report.json is not the one run ${s.run.id} wrote (its hash in the store differs)`,
+        });
         continue;
       }
       const verdict = (JSON.parse(json.toString('utf8')) as { verdict?: string }).verdict;
       if (verdict !== s.run.verdict) {
-        items.push({ subject: folder, ok: false, message: `the store says ${s.run.verdict ?? 'no verdict'} for run ${s.run.id}, its signed report says ${verdict}` });
+        items.push({
+          subject: folder,
+          ok: false,
+          message: `the store says ${s.run.verdict ?? 'no verdict'} for run ${s.run.id}, its signed report says ${verdict}`,
+        });
         continue;
       }
       items.push(r);

@@ -61,7 +61,13 @@ export function hashReportFiles(reportDir: string): { json: string; html: string
  * The result for a session whose worker gave up on it (timed out, out of memory, crashed): a REVIEW
  * report saying why, written by the caller's thread. A report that cannot be written stops the run.
  */
-export function unanalyzableResult(input: SessionInput, reportDir: string, reason: string, lang: 'zh' | 'en', contentSha256?: string): AnalyzeJobResult {
+export function unanalyzableResult(
+  input: SessionInput,
+  reportDir: string,
+  reason: string,
+  lang: 'zh' | 'en',
+  contentSha256?: string,
+): AnalyzeJobResult {
   const short = reason.replaceAll(dirname(input.base) + sep, '');
   const report = errorReport(input, input.name, short, contentSha256);
   try {
@@ -87,7 +93,11 @@ export function unanalyzableResult(input: SessionInput, reportDir: string, reaso
 /** This worker's loaded whisper engines, kept across its jobs (they end with the worker's process). */
 const engines = new AsrEngineCache();
 
-export async function runAnalyzeJob(job: AnalyzeJob, ruleSet: RuleSet, settings: JobSettings): Promise<AnalyzeJobResult> {
+export async function runAnalyzeJob(
+  job: AnalyzeJob,
+  ruleSet: RuleSet,
+  settings: JobSettings,
+): Promise<AnalyzeJobResult> {
   const { report, reportDir, facts, problem } = await analyzeSession(job.input, {
     ...settings,
     outDir: dirname(job.reportDir),

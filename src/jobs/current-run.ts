@@ -21,7 +21,10 @@ export function sameMadeFrom(run: RunMadeFrom, want: RunMadeFrom): boolean {
 }
 
 /** The report files on disk are the ones the store hashed for the run (a missing or unreadable one is not). */
-export function reportIntact(run: { reportJsonSha256?: string; reportHtmlSha256?: string }, reportDir: string): boolean {
+export function reportIntact(
+  run: { reportJsonSha256?: string; reportHtmlSha256?: string },
+  reportDir: string,
+): boolean {
   try {
     const h = hashReportFiles(reportDir);
     return h.json === run.reportJsonSha256 && h.html === run.reportHtmlSha256;

@@ -5,7 +5,6 @@ import { sha256Text } from '../util/hash.js';
 import type { SessionFacts } from '../model/index.js';
 import type { Artefact, ArtefactKind } from '../store/index.js';
 
-
 function artefact(kind: ArtefactKind, value: unknown): Artefact {
   const body = JSON.stringify(value);
   return { kind, body, sha256: sha256Text(`${kind}\n${body}`) };
@@ -14,7 +13,13 @@ function artefact(kind: ArtefactKind, value: unknown): Artefact {
 export function factsToArtefacts(facts: SessionFacts): Artefact[] {
   const out: Artefact[] = [
     artefact('meta', { sessionId: facts.sessionId, meta: facts.meta, metaFromSidecar: facts.metaFromSidecar }),
-    artefact('media', { recording: facts.recording, parts: facts.parts, probe: facts.probe, signals: facts.signals, integrity: facts.integrity }),
+    artefact('media', {
+      recording: facts.recording,
+      parts: facts.parts,
+      probe: facts.probe,
+      signals: facts.signals,
+      integrity: facts.integrity,
+    }),
     artefact('transcript', { transcript: facts.transcript, transcriptMissingReason: facts.transcriptMissingReason }),
   ];
   if (facts.visual) out.push(artefact('visual', { visual: facts.visual }));

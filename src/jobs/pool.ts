@@ -8,7 +8,9 @@ import { errorMessage } from '../util/errors.js';
 /** A job that ran past the pool's jobTimeoutMs (its worker was stopped and replaced). */
 export class JobTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
-    super(`timed out after ${timeoutMs >= 1000 ? Math.round(timeoutMs / 1000) : timeoutMs / 1000} s (the session timeout: --session-timeout, DUALREC_SESSION_TIMEOUT)`);
+    super(
+      `timed out after ${timeoutMs >= 1000 ? Math.round(timeoutMs / 1000) : timeoutMs / 1000} s (the session timeout: --session-timeout, DUALREC_SESSION_TIMEOUT)`,
+    );
     this.name = 'JobTimeoutError';
   }
 }

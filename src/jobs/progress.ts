@@ -22,7 +22,9 @@ class LogProgress implements ProgressSink {
   }
   done(name: string, verdict: Verdict | 'failed', extra: Record<string, unknown> = {}): void {
     this.count++;
-    rootLogger().child({ session: name }).info({ verdict, done: this.count, total: this.total, ...extra }, 'session done');
+    rootLogger()
+      .child({ session: name })
+      .info({ verdict, done: this.count, total: this.total, ...extra }, 'session done');
   }
   end(): void {}
 }

@@ -31,7 +31,13 @@ export interface SessionOutcome {
   reason?: string;
 }
 
-export function outcome(s: BatchSession, status: SessionOutcome['status'], verdict?: Verdict, risk?: number, reason?: string): SessionOutcome {
+export function outcome(
+  s: BatchSession,
+  status: SessionOutcome['status'],
+  verdict?: Verdict,
+  risk?: number,
+  reason?: string,
+): SessionOutcome {
   return { key: s.key, name: s.input.name, relDir: s.relDir, reportDir: s.reportDir, status, verdict, risk, reason };
 }
 

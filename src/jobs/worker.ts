@@ -38,7 +38,9 @@ parentPort!.on('message', (job: WorkerJob) => {
       bindJobLog(job.log);
       ruleSet ??= loadRuleSet(init.ruleDirs);
       if (ruleSet.version !== init.rulesVersion) {
-        throw new Error(`rule files changed while the batch was running (${init.rulesVersion} → ${ruleSet.version}); run the batch again`);
+        throw new Error(
+          `rule files changed while the batch was running (${init.rulesVersion} → ${ruleSet.version}); run the batch again`,
+        );
       }
       const { log: _fields, ...analyzeJob } = job;
       reply = { type: 'result', result: await runAnalyzeJob(analyzeJob, ruleSet, init) };

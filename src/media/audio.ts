@@ -37,10 +37,14 @@ async function channelOptions(file: string, channel: AudioChannel, track = 0): P
 
 function commonOutput(chanOpts: string[], durationS: number | undefined, track = 0): string[] {
   return [
-    '-map', `0:a:${track}`,
-    '-vn', '-sn', '-dn',
+    '-map',
+    `0:a:${track}`,
+    '-vn',
+    '-sn',
+    '-dn',
     ...chanOpts,
-    '-ar', String(SAMPLE_RATE),
+    '-ar',
+    String(SAMPLE_RATE),
     ...(durationS !== undefined ? ['-t', String(durationS)] : []),
   ];
 }
@@ -50,7 +54,11 @@ function inputOptions(startS: number | undefined): string[] {
 }
 
 /** Writes 16 kHz mono s16 PCM WAV (a canonical 44-byte header), atomically: temp file beside it, then rename. */
-export async function extractAudioWav(file: string, outWav: string, opts: { channel?: AudioChannel; track?: number } = {}): Promise<void> {
+export async function extractAudioWav(
+  file: string,
+  outWav: string,
+  opts: { channel?: AudioChannel; track?: number } = {},
+): Promise<void> {
   assertReadableFile(file);
   const chanOpts = await channelOptions(file, opts.channel ?? 'mix', opts.track);
   mkdirSync(dirname(outWav), { recursive: true });
@@ -60,10 +68,14 @@ export async function extractAudioWav(file: string, outWav: string, opts: { chan
       inputs: [{ source: fileArg(file) }],
       outputOptions: [
         ...commonOutput(chanOpts, undefined, opts.track),
-        '-c:a', 'pcm_s16le',
+        '-c:a',
+        'pcm_s16le',
         // no LIST/INFO chunk, so readers that assume a 44-byte header work
-        '-map_metadata', '-1', '-bitexact',
-        '-f', 'wav',
+        '-map_metadata',
+        '-1',
+        '-bitexact',
+        '-f',
+        'wav',
       ],
       output: fileArg(tmp),
     });

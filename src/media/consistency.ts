@@ -40,7 +40,10 @@ export type ConsistencyThresholds = { [K in keyof typeof CONSISTENCY_THRESHOLDS]
 
 /** Sorted, merged union of intervals. */
 export function union(intervals: Interval[]): Interval[] {
-  const sorted = intervals.filter((i) => i.end > i.start).map((i) => ({ ...i })).sort((a, b) => a.start - b.start);
+  const sorted = intervals
+    .filter((i) => i.end > i.start)
+    .map((i) => ({ ...i }))
+    .sort((a, b) => a.start - b.start);
   const out: Interval[] = [];
   for (const i of sorted) {
     const last = out[out.length - 1];

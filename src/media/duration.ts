@@ -11,7 +11,12 @@ const OUT_TIME = /^out_time_us=(\d+)\s*$/;
  * audio track `audioPosition` when the file has audio — cheap, and what the transcript is measured
  * against — else the first video stream). 0 when nothing decoded.
  */
-export async function decodedDurationS(file: string, probe: MediaProbe, audioPosition = 0, timeoutS?: number): Promise<number> {
+export async function decodedDurationS(
+  file: string,
+  probe: MediaProbe,
+  audioPosition = 0,
+  timeoutS?: number,
+): Promise<number> {
   assertReadableFile(file);
   const map = probe.audio.length > 0 ? `0:a:${audioPosition}` : '0:v:0';
   let last = 0;

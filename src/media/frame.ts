@@ -20,12 +20,17 @@ export async function frameJpeg(file: string, timeS: number, opts: FrameOptions 
       // input seek jumps to the keyframe before timeS, then decodes forward to the exact frame
       inputs: [{ source: fileArg(file), options: ['-ss', String(Math.max(0, timeS))] }],
       outputOptions: [
-        '-map', '0:v:0',
+        '-map',
+        '0:v:0',
         ...(filters.length ? ['-vf', filters.join(',')] : []),
-        '-frames:v', '1',
-        '-c:v', 'mjpeg',
-        '-q:v', String(opts.quality ?? 4),
-        '-f', 'image2pipe',
+        '-frames:v',
+        '1',
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        String(opts.quality ?? 4),
+        '-f',
+        'image2pipe',
       ],
       output: sink,
     });
@@ -38,6 +43,11 @@ export async function frameJpeg(file: string, timeS: number, opts: FrameOptions 
 }
 
 /** Writes the frame at `timeS` to `outJpg` atomically. */
-export async function extractFrame(file: string, timeS: number, outJpg: string, opts: FrameOptions = {}): Promise<void> {
+export async function extractFrame(
+  file: string,
+  timeS: number,
+  outJpg: string,
+  opts: FrameOptions = {},
+): Promise<void> {
   writeFileAtomic(outJpg, await frameJpeg(file, timeS, opts));
 }

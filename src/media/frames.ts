@@ -38,22 +38,37 @@ export interface FrameStreamOptions {
 
 /** ffmpeg argv for one window; exported for tests. */
 export function frameStreamArgs(file: string, o: FrameStreamOptions): string[] {
-  if (!(o.fps >= 0) || !(o.width > 0) || !(o.height > 0)) throw new Error(`streamFrames: bad fps/size ${o.fps} ${o.width}x${o.height}`);
+  if (!(o.fps >= 0) || !(o.width > 0) || !(o.height > 0))
+    throw new Error(`streamFrames: bad fps/size ${o.fps} ${o.width}x${o.height}`);
   const start = Math.max(0, o.start ?? 0);
   const w = Math.round(o.width);
   const h = Math.round(o.height);
   return [
-    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'error',
+    '-nostdin',
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'error',
     ...((o.fastDecode ?? true) ? ['-skip_loop_filter', 'all'] : []),
     ...(start > 0 ? ['-ss', start.toFixed(3)] : []),
     ...(o.duration !== undefined ? ['-t', Math.max(0, o.duration).toFixed(3)] : []),
     ...inputGuard(o.image ? 'image' : 'recording'),
-    '-i', fileArg(file),
-    '-map', '0:v:0', '-an', '-sn', '-dn',
+    '-i',
+    fileArg(file),
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
     // fps before scale: only the kept frames get scaled
     // fps 0: every frame as it is (a still image has no duration for the fps filter to sample)
-    '-vf', `${o.fps > 0 ? `fps=${o.fps},` : ''}scale=${w}:${h}:flags=area,format=rgb24`,
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    '-vf',
+    `${o.fps > 0 ? `fps=${o.fps},` : ''}scale=${w}:${h}:flags=area,format=rgb24`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
   ];
 }
 
@@ -102,7 +117,15 @@ export async function* streamFrames(file: string, opts: FrameStreamOptions): Asy
     const code = await exited;
     finished = true;
     if (code !== 0) {
-      throw mediaFailure(file, new FfmpegFailed(`ffmpeg exited with code ${code}`, stderr.map((l) => `[error] ${l}`)), 'decode video frames', 'video');
+      throw mediaFailure(
+        file,
+        new FfmpegFailed(
+          `ffmpeg exited with code ${code}`,
+          stderr.map((l) => `[error] ${l}`),
+        ),
+        'decode video frames',
+        'video',
+      );
     }
   } finally {
     if (timer) clearTimeout(timer);
@@ -112,7 +135,14 @@ export async function* streamFrames(file: string, opts: FrameStreamOptions): Asy
 
 /** Decodes a still image (JPEG, PNG) to RGB at the given size. */
 export async function decodeImage(file: string, size: { width: number; height: number }): Promise<RawFrame> {
-  for await (const f of streamFrames(file, { fps: 0, width: size.width, height: size.height, fastDecode: false, image: true })) return f;
+  for await (const f of streamFrames(file, {
+    fps: 0,
+    width: size.width,
+    height: size.height,
+    fastDecode: false,
+    image: true,
+  }))
+    return f;
   throw new UserError(`${file}: no picture in it`, file);
 }
 
@@ -123,10 +153,20 @@ export interface Window {
 }
 
 /** Streams several windows one after another (each its own short ffmpeg run with an input seek). */
-export async function* streamWindows(file: string, windows: Window[], size: { width: number; height: number }): AsyncGenerator<RawFrame> {
+export async function* streamWindows(
+  file: string,
+  windows: Window[],
+  size: { width: number; height: number },
+): AsyncGenerator<RawFrame> {
   for (const win of windows) {
     if (win.end <= win.start) continue;
-    yield* streamFrames(file, { fps: win.fps, start: win.start, duration: win.end - win.start, width: size.width, height: size.height });
+    yield* streamFrames(file, {
+      fps: win.fps,
+      start: win.start,
+      duration: win.end - win.start,
+      width: size.width,
+      height: size.height,
+    });
   }
 }
 
@@ -135,8 +175,29 @@ export function rgbToJpeg(frame: Pick<RawFrame, 'rgb' | 'width' | 'height'>, qua
   return new Promise((resolve, reject) => {
     const proc = spawn(
       FFMPEG,
-      ['-nostdin', '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${frame.width}x${frame.height}`,
-        '-i', 'pipe:0', '-frames:v', '1', '-c:v', 'mjpeg', '-q:v', String(quality), '-f', 'image2pipe', 'pipe:1'],
+      [
+        '-nostdin',
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+        '-s',
+        `${frame.width}x${frame.height}`,
+        '-i',
+        'pipe:0',
+        '-frames:v',
+        '1',
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        String(quality),
+        '-f',
+        'image2pipe',
+        'pipe:1',
+      ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     const out: Buffer[] = [];
@@ -147,7 +208,12 @@ export function rgbToJpeg(frame: Pick<RawFrame, 'rgb' | 'width' | 'height'>, qua
     proc.on('close', (code) => {
       const jpg = Buffer.concat(out);
       if (code === 0 && jpg.length > 0) resolve(jpg);
-      else reject(new UserError(`ffmpeg could not encode a ${frame.width}x${frame.height} JPEG (${err.join('').trim().split('\n')[0] ?? code})`));
+      else
+        reject(
+          new UserError(
+            `ffmpeg could not encode a ${frame.width}x${frame.height} JPEG (${err.join('').trim().split('\n')[0] ?? code})`,
+          ),
+        );
     });
     proc.stdin.on('error', () => undefined); // ffmpeg may close stdin early on error; 'close' reports it
     proc.stdin.end(Buffer.from(frame.rgb.buffer, frame.rgb.byteOffset, frame.rgb.byteLength));
@@ -155,7 +221,11 @@ export function rgbToJpeg(frame: Pick<RawFrame, 'rgb' | 'width' | 'height'>, qua
 }
 
 /** Writes an RGB frame as a JPEG file, atomically. */
-export async function writeFrameJpeg(frame: Pick<RawFrame, 'rgb' | 'width' | 'height'>, outJpg: string, quality = 4): Promise<void> {
+export async function writeFrameJpeg(
+  frame: Pick<RawFrame, 'rgb' | 'width' | 'height'>,
+  outJpg: string,
+  quality = 4,
+): Promise<void> {
   writeFileAtomic(outJpg, await rgbToJpeg(frame, quality));
 }
 
@@ -171,17 +241,49 @@ export interface RawVideoSpec {
  * Encodes raw RGB frames (width*height*3 bytes each) to an H.264 mp4, written atomically. For generated
  * test and benchmark recordings whose picture is composed in code.
  */
-export async function encodeRawVideo(out: string, spec: RawVideoSpec, frames: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
+export async function encodeRawVideo(
+  out: string,
+  spec: RawVideoSpec,
+  frames: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<void> {
   mkdirSync(dirname(resolve(out)), { recursive: true });
   const tmp = join(dirname(resolve(out)), `.${basename(out)}.${process.pid}.tmp.mp4`);
   const audio = spec.silentAudio ?? true;
   const args = [
-    '-nostdin', '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${spec.width}x${spec.height}`, '-r', String(spec.fps), '-i', 'pipe:0',
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${spec.width}x${spec.height}`,
+    '-r',
+    String(spec.fps),
+    '-i',
+    'pipe:0',
     ...(audio ? ['-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono'] : []),
-    '-map', '0:v', ...(audio ? ['-map', '1:a', '-c:a', 'aac', '-b:a', '32k', '-shortest'] : []),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(spec.fps),
-    '-movflags', '+faststart', '-map_metadata', '-1', '-f', 'mp4', fileArg(tmp),
+    '-map',
+    '0:v',
+    ...(audio ? ['-map', '1:a', '-c:a', 'aac', '-b:a', '32k', '-shortest'] : []),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(spec.fps),
+    '-movflags',
+    '+faststart',
+    '-map_metadata',
+    '-1',
+    '-f',
+    'mp4',
+    fileArg(tmp),
   ];
   const proc = spawn(FFMPEG, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   const err: string[] = [];
@@ -194,12 +296,17 @@ export async function encodeRawVideo(out: string, spec: RawVideoSpec, frames: It
   const frameBytes = spec.width * spec.height * 3;
   try {
     for await (const f of frames as AsyncIterable<Uint8Array>) {
-      if (f.length !== frameBytes) throw new Error(`encodeRawVideo: frame of ${f.length} bytes, expected ${frameBytes}`);
+      if (f.length !== frameBytes)
+        throw new Error(`encodeRawVideo: frame of ${f.length} bytes, expected ${frameBytes}`);
       if (!proc.stdin.write(f)) await new Promise<void>((r) => proc.stdin.once('drain', () => r()));
     }
     proc.stdin.end();
     const code = await exited;
-    if (code !== 0) throw new UserError(`${out}: ffmpeg could not encode the video (${err.join('').trim().split('\n')[0] ?? code})`, out);
+    if (code !== 0)
+      throw new UserError(
+        `${out}: ffmpeg could not encode the video (${err.join('').trim().split('\n')[0] ?? code})`,
+        out,
+      );
     renameSync(tmp, out);
   } finally {
     if (proc.exitCode === null) proc.kill('SIGKILL');
@@ -239,10 +346,23 @@ export function renderTextCard(spec: TextCardSpec): Promise<RawFrame> {
       : `drawbox=x=${Math.round(it.box.x)}:y=${Math.round(it.box.y)}:w=${Math.round(it.box.w)}:h=${Math.round(it.box.h)}:color=${it.color ?? 'black'}:t=fill`,
   );
   const args = [
-    '-nostdin', '-hide_banner', '-loglevel', 'error',
-    '-f', 'lavfi', '-i', `color=c=${spec.background}:s=${spec.width}x${spec.height}:d=1`,
-    '-vf', [...filters, 'format=rgb24'].join(','),
-    '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=${spec.background}:s=${spec.width}x${spec.height}:d=1`,
+    '-vf',
+    [...filters, 'format=rgb24'].join(','),
+    '-frames:v',
+    '1',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
   ];
   return new Promise((resolvePromise, reject) => {
     const proc = spawn(FFMPEG, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -253,7 +373,8 @@ export function renderTextCard(spec: TextCardSpec): Promise<RawFrame> {
     proc.on('error', reject);
     proc.on('close', (code) => {
       const rgb = Buffer.concat(out);
-      if (code === 0 && rgb.length === spec.width * spec.height * 3) resolvePromise({ time: 0, width: spec.width, height: spec.height, rgb: new Uint8Array(rgb) });
+      if (code === 0 && rgb.length === spec.width * spec.height * 3)
+        resolvePromise({ time: 0, width: spec.width, height: spec.height, rgb: new Uint8Array(rgb) });
       else reject(new UserError(`ffmpeg could not render a text card (${err.join('').trim().split('\n')[0] ?? code})`));
     });
   });

@@ -9,10 +9,39 @@ export { detectSignals, SIGNAL_DEFAULTS, SignalLogParser, type SignalOptions } f
 export { checkConsistency, CONSISTENCY_THRESHOLDS, soundIntervals, type ConsistencyThresholds } from './consistency.js';
 export { decodedDurationS, withMeasuredDuration } from './duration.js';
 export { chooseAudioTrack } from './tracks.js';
-export { assessQuality, QualityLogParser, type QualityThresholds, type QualityAssessment, type QualityProblem } from './quality.js';
+export {
+  assessQuality,
+  QualityLogParser,
+  type QualityThresholds,
+  type QualityAssessment,
+  type QualityProblem,
+} from './quality.js';
 export { extractFrame, frameJpeg, type FrameOptions } from './frame.js';
-export { synthesizeClip, concatWithGap, synthGraph, type SynthSpec, type SynthSegment, type SynthVideo, type SynthAudio } from './synth.js';
-export { streamFrames, streamWindows, decodeImage, encodeRawVideo, renderTextCard, type TextCardSpec, type CardItem, type RawVideoSpec, frameStreamArgs, rgbToJpeg, writeFrameJpeg, type RawFrame, type FrameStreamOptions, type Window as FrameWindow } from './frames.js';
+export {
+  synthesizeClip,
+  concatWithGap,
+  synthGraph,
+  type SynthSpec,
+  type SynthSegment,
+  type SynthVideo,
+  type SynthAudio,
+} from './synth.js';
+export {
+  streamFrames,
+  streamWindows,
+  decodeImage,
+  encodeRawVideo,
+  renderTextCard,
+  type TextCardSpec,
+  type CardItem,
+  type RawVideoSpec,
+  frameStreamArgs,
+  rgbToJpeg,
+  writeFrameJpeg,
+  type RawFrame,
+  type FrameStreamOptions,
+  type Window as FrameWindow,
+} from './frames.js';
 
 /** ffmpeg/ffprobe failing on a file: the file's problem, not the program's. */
 export { FfmpegFailed } from './run.js';

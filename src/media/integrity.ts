@@ -59,7 +59,7 @@ export async function scanPackets(file: string, probe: MediaProbe, maxGapS = 1):
     const s = idx === undefined ? undefined : byIndex.get(idx);
     if (!s) return;
     // dts is monotonic even with B-frames; pts is the fallback when a muxer leaves dts out
-    const t = (dts ?? pts);
+    const t = dts ?? pts;
     if (t === undefined) return;
     const rel = t - t0;
     s.packets++;
@@ -82,10 +82,13 @@ export async function scanPackets(file: string, probe: MediaProbe, maxGapS = 1):
   try {
     stderr = await ffprobeLines(
       [
-        '-v', 'error',
+        '-v',
+        'error',
         ...select,
-        '-show_entries', 'packet=stream_index,pts_time,dts_time,duration_time',
-        '-of', 'compact=p=0',
+        '-show_entries',
+        'packet=stream_index,pts_time,dts_time,duration_time',
+        '-of',
+        'compact=p=0',
         fileArg(file),
       ],
       onLine,
@@ -96,20 +99,31 @@ export async function scanPackets(file: string, probe: MediaProbe, maxGapS = 1):
     }
     throw err;
   }
-  return { streams: [...byIndex.values()], errors: stderr.map((l) => l.replace(/^\[[^\]]*@ 0x[0-9a-f]+\] /, '').trim()).filter(Boolean) };
+  return {
+    streams: [...byIndex.values()],
+    errors: stderr.map((l) => l.replace(/^\[[^\]]*@ 0x[0-9a-f]+\] /, '').trim()).filter(Boolean),
+  };
 }
 
 // Containers whose header states the real length; for others (raw AAC/MP3, MPEG-TS) the duration is an
 // estimate and a shortfall is not evidence of truncation.
 const INDEXED_CONTAINER = /(^|,)(mov|mp4|matroska|webm|wav|avi|flv|asf)(,|$)/;
 
-export async function checkIntegrity(file: string, probe: MediaProbe, opts: IntegrityOptions = {}): Promise<IntegrityIssue[]> {
+export async function checkIntegrity(
+  file: string,
+  probe: MediaProbe,
+  opts: IntegrityOptions = {},
+): Promise<IntegrityIssue[]> {
   const issues: IntegrityIssue[] = [];
   if (probe.audio.length === 0) {
     issues.push({ code: 'no-audio', severity: 'critical', message: 'no audio stream: nothing said can be checked' });
   }
   if (probe.video.length === 0) {
-    issues.push({ code: 'no-video', severity: 'critical', message: 'no video stream: a dual recording needs a picture' });
+    issues.push({
+      code: 'no-video',
+      severity: 'critical',
+      message: 'no video stream: a dual recording needs a picture',
+    });
   }
 
   const scan = await scanPackets(file, probe, opts.maxGapS ?? 1);
@@ -117,7 +131,11 @@ export async function checkIntegrity(file: string, probe: MediaProbe, opts: Inte
   const declared = probe.duration;
 
   if (scan.streams.every((s) => s.packets === 0) || Math.max(declared, dataEnd) < 0.1) {
-    issues.push({ code: 'zero-length', severity: 'critical', message: 'the recording has no media data (zero length)' });
+    issues.push({
+      code: 'zero-length',
+      severity: 'critical',
+      message: 'the recording has no media data (zero length)',
+    });
     return issues;
   }
 

@@ -73,7 +73,10 @@ export async function joinParts(files: string[], out: string): Promise<JoinedPar
   const withAudio = probed.filter((p) => p.probe.audio.length > 0).length;
   if (withVideo !== 0 && withVideo !== probed.length) {
     const odd = probed.find((p) => p.probe.video.length === 0)!;
-    throw new UserError(`${odd.file}: this part has no picture while the others do; parts of one session must match`, odd.file);
+    throw new UserError(
+      `${odd.file}: this part has no picture while the others do; parts of one session must match`,
+      odd.file,
+    );
   }
   if (withAudio !== probed.length) {
     const odd = probed.find((p) => p.probe.audio.length === 0)!;
@@ -92,10 +95,14 @@ export async function joinParts(files: string[], out: string): Promise<JoinedPar
   probed.forEach((p, i) => {
     const a = p.probe.audioTrack?.position ?? 0;
     if (video) {
-      chains.push(`[${i}:v:0]scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=yuv420p[v${i}]`);
+      chains.push(
+        `[${i}:v:0]scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=yuv420p[v${i}]`,
+      );
       labels.push(`[v${i}]`);
     }
-    chains.push(`[${i}:a:${a}]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=${stereo ? 'stereo' : 'mono'}[a${i}]`);
+    chains.push(
+      `[${i}:a:${a}]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=${stereo ? 'stereo' : 'mono'}[a${i}]`,
+    );
     labels.push(`[a${i}]`);
   });
   const graph = `${chains.join(';')};${labels.join('')}concat=n=${probed.length}:v=${video ? 1 : 0}:a=1${video ? '[v]' : ''}[a]`;
@@ -108,21 +115,37 @@ export async function joinParts(files: string[], out: string): Promise<JoinedPar
       complexFilter: graph,
       outputOptions: [
         ...(video ? ['-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20'] : []),
-        '-map', '[a]', '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', '-map_metadata', '-1', '-f', 'mp4',
+        '-map',
+        '[a]',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '128k',
+        '-movflags',
+        '+faststart',
+        '-map_metadata',
+        '-1',
+        '-f',
+        'mp4',
       ],
       output: fileArg(tmp),
     });
     renameSync(tmp, out);
   } catch (err) {
     if (err instanceof FfmpegFailed) {
-      throw new UserError(`${files[0]} (+${files.length - 1} parts): the parts could not be joined (${err.stderrTail.at(-1) ?? err.message})`, files[0]);
+      throw new UserError(
+        `${files[0]} (+${files.length - 1} parts): the parts could not be joined (${err.stderrTail.at(-1) ?? err.message})`,
+        files[0],
+      );
     }
     throw err;
   } finally {
     rmSync(tmp, { force: true });
   }
 
-  const parts = partTimeline(probed.map((p) => ({ file: p.file, durationS: p.probe.duration, createdAt: p.createdAt })));
+  const parts = partTimeline(
+    probed.map((p) => ({ file: p.file, durationS: p.probe.duration, createdAt: p.createdAt })),
+  );
   // A part cut off or with a hole in it is a problem of that part: found on the part itself (the join
   // re-encodes, which would smooth it over) and placed on the joined timeline.
   const issues: IntegrityIssue[] = [];
@@ -149,7 +172,9 @@ export function interruptionIssues(parts: RecordingPart[]): IntegrityIssue[] {
     severity: 'major' as const,
     message:
       `recording interrupted after part ${i + 1} and resumed in part ${i + 2} (${basename(p.file)})` +
-      (p.gapBeforeS !== undefined ? `, ${p.gapBeforeS} s later by the files' clocks` : ', after a pause of unknown length') +
+      (p.gapBeforeS !== undefined
+        ? `, ${p.gapBeforeS} s later by the files' clocks`
+        : ', after a pause of unknown length') +
       ': check that nothing required was said or shown off camera',
     start: p.startS,
     end: p.startS,

@@ -2,7 +2,16 @@
 // saying why it can't be read at all.
 import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from '../model/index.js';
 import { UserError } from '../util/errors.js';
-import { allowedDemuxer, assertReadableFile, describeDemuxer, FfmpegFailed, ffprobeData, looksLikeIsoBmff, referenceFormat, type FfprobeStream } from './run.js';
+import {
+  allowedDemuxer,
+  assertReadableFile,
+  describeDemuxer,
+  FfmpegFailed,
+  ffprobeData,
+  looksLikeIsoBmff,
+  referenceFormat,
+  type FfprobeStream,
+} from './run.js';
 
 /** ffprobe prints "N/A" for unknown numbers; anything non-finite becomes undefined. */
 export function num(v: unknown): number | undefined {
@@ -60,19 +69,28 @@ function probeError(file: string, err: FfmpegFailed): UserError {
   if (/moov atom not found/i.test(text)) {
     // The mov demuxer is chosen by extension too, so check the bytes before blaming truncation.
     return looksLikeIsoBmff(file)
-      ? new UserError(`${file}: truncated or not a media file (the mp4 index, moov atom, is missing: recording cut off while being written?)`, file)
+      ? new UserError(
+          `${file}: truncated or not a media file (the mp4 index, moov atom, is missing: recording cut off while being written?)`,
+          file,
+        )
       : new UserError(`${file}: not a media file ffprobe can read`, file);
   }
   if (/Permission denied/i.test(text)) return new UserError(`${file}: cannot read (permission denied)`, file);
   if (/Invalid data found|could not find codec parameters|End of file|unknown format/i.test(text)) {
     return new UserError(`${file}: not a media file ffprobe can read`, file);
   }
-  const last = err.stderrTail.at(-1)?.replace(/^\[[^\]]*@ 0x[0-9a-f]+\] /, '').trim();
+  const last = err.stderrTail
+    .at(-1)
+    ?.replace(/^\[[^\]]*@ 0x[0-9a-f]+\] /, '')
+    .trim();
   return new UserError(`${file}: ffprobe cannot read it${last ? ` (${last})` : ''}`, file);
 }
 
 function notARecording(file: string, what: string): UserError {
-  return new UserError(`${file}: ${what}, not a recording (only media containers are opened, never files they refer to)`, file);
+  return new UserError(
+    `${file}: ${what}, not a recording (only media containers are opened, never files they refer to)`,
+    file,
+  );
 }
 
 export async function probeMedia(file: string): Promise<MediaProbe> {
@@ -88,7 +106,8 @@ export async function probeMedia(file: string): Promise<MediaProbe> {
     throw err;
   }
   // The whitelist already held ffprobe to these; checked again in case an ffprobe ignored the option.
-  if (!allowedDemuxer(data.format?.format_name)) throw notARecording(file, describeDemuxer(String(data.format?.format_name ?? 'unknown')));
+  if (!allowedDemuxer(data.format?.format_name))
+    throw notARecording(file, describeDemuxer(String(data.format?.format_name ?? 'unknown')));
   const streams = Array.isArray(data.streams) ? data.streams : [];
   // Cover art in an m4a is a one-frame "video" stream; it is not a picture of the sale.
   const audio = streams.filter((s) => s.codec_type === 'audio').map(audioInfo);

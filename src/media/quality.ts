@@ -14,7 +14,11 @@ export const SILENT_DB = -120;
  * runs on the analysis frames only (≤ 10 fps: brightness); `side` is a branch ending in a nullsink
  * (blur, sampled).
  */
-export function videoQualityFilters(analysisFps: number): { beforeRate: string[]; afterRate: string[]; side: string[] } {
+export function videoQualityFilters(analysisFps: number): {
+  beforeRate: string[];
+  afterRate: string[];
+  side: string[];
+} {
   // blurdetect (edge detection) is the costly one: on a side branch, about 2 frames a second
   const step = Math.max(1, Math.round(analysisFps / 2));
   return {
@@ -39,7 +43,8 @@ export function audioQualityFilters(sampleRate: number): string[] {
 
 const PREFIX = /^\[(Parsed_a?metadata_\d+) @ [^\]]+\]\s*(?:\[info\]\s*)?(.*)$/;
 const FRAME = /^frame:\s*\d+\s+pts:\s*\S+\s+pts_time:\s*(-?[\d.e+-]+)/;
-const VALUE = /^(?:lavfi\.)?(dualrec\.frame|signalstats\.YAVG|blur|astats\.Overall\.(?:Peak_level|RMS_level|Flat_factor))=(\S+)/;
+const VALUE =
+  /^(?:lavfi\.)?(dualrec\.frame|signalstats\.YAVG|blur|astats\.Overall\.(?:Peak_level|RMS_level|Flat_factor))=(\S+)/;
 
 /** Reads the metadata-print lines the filters above write. Feed every stderr line; ignores the rest. */
 export class QualityLogParser {
@@ -85,7 +90,10 @@ export class QualityLogParser {
       const secs = Math.max(1, Math.ceil(times.at(-1)! + 1e-6));
       const framesPerS = new Array<number>(secs).fill(0);
       for (const t of times) framesPerS[Math.min(secs - 1, Math.floor(t))]!++;
-      const gaps = times.slice(1).map((t, i) => t - times[i]!).filter((g) => g > 0);
+      const gaps = times
+        .slice(1)
+        .map((t, i) => t - times[i]!)
+        .filter((g) => g > 0);
       const step = gaps.length ? median(gaps) : 0;
       const span = times.at(-1)! - times[0]! + step;
       out.video = {
@@ -162,8 +170,7 @@ export interface QualityThresholds {
 }
 
 export type QualityKind =
-  | 'low-resolution' | 'low-fps' | 'dark' | 'bright' | 'blur'
-  | 'quiet' | 'clipped' | 'noisy' | 'dropout';
+  'low-resolution' | 'low-fps' | 'dark' | 'bright' | 'blur' | 'quiet' | 'clipped' | 'noisy' | 'dropout';
 
 export interface QualityProblem {
   kind: QualityKind;
@@ -186,7 +193,11 @@ export interface QualityAssessment {
 }
 
 /** Judges measured series; `exclude` are stretches already reported otherwise (black picture). */
-export function assessQuality(q: QualityMeasures | undefined, th: QualityThresholds, exclude: Interval[] = []): QualityAssessment {
+export function assessQuality(
+  q: QualityMeasures | undefined,
+  th: QualityThresholds,
+  exclude: Interval[] = [],
+): QualityAssessment {
   const res: QualityAssessment = { video: [], audio: [] };
   const v = q?.video;
   if (v) {
@@ -196,7 +207,11 @@ export function assessQuality(q: QualityMeasures | undefined, th: QualityThresho
     res.videoSummary = `${v.width}×${v.height}，${v.effectiveFps} 帧/秒，平均亮度 ${fmt(mean(v.brightness))}，模糊度 ${fmt(mean(v.blur))}`;
     if (short < th.video.min_short_side) {
       res.video.push({
-        kind: 'low-resolution', value: short, share: 1, stretches: whole, severe: true,
+        kind: 'low-resolution',
+        value: short,
+        share: 1,
+        stretches: whole,
+        severe: true,
         message: `分辨率过低 ${v.width}×${v.height}（短边 ${short} px < ${th.video.min_short_side} px）`,
       });
     }
@@ -204,23 +219,67 @@ export function assessQuality(q: QualityMeasures | undefined, th: QualityThresho
     const lowSecs = v.framesPerS.map((n, i) => n < th.video.min_fps && (i < secs - 1 || secs === 1));
     if (v.effectiveFps < th.video.min_fps) {
       res.video.push({
-        kind: 'low-fps', value: v.effectiveFps, share: 1, stretches: whole, severe: true,
+        kind: 'low-fps',
+        value: v.effectiveFps,
+        share: 1,
+        stretches: whole,
+        severe: true,
         message: `有效帧率过低 ${v.effectiveFps} 帧/秒（< ${th.video.min_fps}）`,
       });
     } else {
       const st = runs(lowSecs, 1, th.min_stretch_s, exclude);
-      if (st.length) res.video.push(problem('low-fps', st, secs, th, (s) => `画面卡顿（帧率 < ${th.video.min_fps} 帧/秒）${s}`, minOf(v.framesPerS, lowSecs)));
+      if (st.length)
+        res.video.push(
+          problem(
+            'low-fps',
+            st,
+            secs,
+            th,
+            (s) => `画面卡顿（帧率 < ${th.video.min_fps} 帧/秒）${s}`,
+            minOf(v.framesPerS, lowSecs),
+          ),
+        );
     }
     const flagged = (series: number[], test: (x: number) => boolean) => series.map((x) => x >= 0 && test(x));
     const dark = flagged(v.brightness, (x) => x < th.video.dark_yavg);
     const bright = flagged(v.brightness, (x) => x > th.video.bright_yavg);
     const blur = flagged(v.blur, (x) => x > th.video.blur_max);
     let st = runs(dark, 1, th.min_stretch_s, exclude);
-    if (st.length) res.video.push(problem('dark', st, secs, th, (s) => `画面过暗（平均亮度 ${fmt(meanWhere(v.brightness, dark))} < ${th.video.dark_yavg}）${s}`, meanWhere(v.brightness, dark)));
+    if (st.length)
+      res.video.push(
+        problem(
+          'dark',
+          st,
+          secs,
+          th,
+          (s) => `画面过暗（平均亮度 ${fmt(meanWhere(v.brightness, dark))} < ${th.video.dark_yavg}）${s}`,
+          meanWhere(v.brightness, dark),
+        ),
+      );
     st = runs(bright, 1, th.min_stretch_s, exclude);
-    if (st.length) res.video.push(problem('bright', st, secs, th, (s) => `画面过曝（平均亮度 ${fmt(meanWhere(v.brightness, bright))} > ${th.video.bright_yavg}）${s}`, meanWhere(v.brightness, bright)));
+    if (st.length)
+      res.video.push(
+        problem(
+          'bright',
+          st,
+          secs,
+          th,
+          (s) => `画面过曝（平均亮度 ${fmt(meanWhere(v.brightness, bright))} > ${th.video.bright_yavg}）${s}`,
+          meanWhere(v.brightness, bright),
+        ),
+      );
     st = runs(blur, 1, th.min_stretch_s, exclude);
-    if (st.length) res.video.push(problem('blur', st, secs, th, (s) => `画面模糊（模糊度 ${fmt(meanWhere(v.blur, blur))} > ${th.video.blur_max}）${s}`, meanWhere(v.blur, blur)));
+    if (st.length)
+      res.video.push(
+        problem(
+          'blur',
+          st,
+          secs,
+          th,
+          (s) => `画面模糊（模糊度 ${fmt(meanWhere(v.blur, blur))} > ${th.video.blur_max}）${s}`,
+          meanWhere(v.blur, blur),
+        ),
+      );
   }
 
   const a = q?.audio;
@@ -238,12 +297,20 @@ export function assessQuality(q: QualityMeasures | undefined, th: QualityThresho
     res.audioSummary = `语音电平 ${fmt(level)} dBFS，底噪 ${floor <= SILENT_DB ? '数字静音' : `${fmt(floor)} dBFS`}，信噪比 ${floor <= SILENT_DB ? '> 60' : fmt(snr)} dB，峰值 ${fmt(maxPeak)} dBFS`;
     if (level < th.audio.quiet_dbfs) {
       res.audio.push({
-        kind: 'quiet', value: round(level, 1), share: 1, stretches: whole, severe: true,
+        kind: 'quiet',
+        value: round(level, 1),
+        share: 1,
+        stretches: whole,
+        severe: true,
         message: `声音过小：语音电平 ${fmt(level)} dBFS（< ${th.audio.quiet_dbfs} dBFS）`,
       });
     } else if (snr < th.audio.min_snr_db) {
       res.audio.push({
-        kind: 'noisy', value: round(snr, 1), share: 1, stretches: whole, severe: true,
+        kind: 'noisy',
+        value: round(snr, 1),
+        share: 1,
+        stretches: whole,
+        severe: true,
         message: `噪声过大：信噪比 ${fmt(snr)} dB（语音 ${fmt(level)} dBFS，底噪 ${fmt(floor)} dBFS；< ${th.audio.min_snr_db} dB）`,
       });
     }
@@ -253,7 +320,10 @@ export function assessQuality(q: QualityMeasures | undefined, th: QualityThresho
       const stretches = runs(clipped, w, 0, []);
       const flatMax = Math.max(...a.flat.filter((_, i) => clipped[i]));
       res.audio.push({
-        kind: 'clipped', value: round(clipShare, 3), share: clipShare, stretches,
+        kind: 'clipped',
+        value: round(clipShare, 3),
+        share: clipShare,
+        stretches,
         severe: clipShare >= th.too_poor_share,
         message: `削波失真：${fmtPct(clipShare)} 的有声片段峰值达满幅（≥ ${th.audio.clip_peak_dbfs} dBFS，平坦度最高 ${fmt(flatMax)}）${fmtStretches(stretches)}`,
       });
@@ -277,7 +347,11 @@ export function assessQuality(q: QualityMeasures | undefined, th: QualityThresho
       if (drop.length) {
         const dur = drop.reduce((s, d) => s + d.end - d.start, 0);
         res.audio.push({
-          kind: 'dropout', value: drop.length, share: dur / total, stretches: drop, severe: dur / total >= th.too_poor_share,
+          kind: 'dropout',
+          value: drop.length,
+          share: dur / total,
+          stretches: drop,
+          severe: dur / total >= th.too_poor_share,
           message: `声音中断 ${drop.length} 处（数字静音 ≤ ${th.audio.dropout_dbfs} dBFS，共 ${fmt(dur)} 秒）${fmtStretches(drop)}`,
         });
       }
@@ -286,9 +360,23 @@ export function assessQuality(q: QualityMeasures | undefined, th: QualityThresho
   return res;
 }
 
-function problem(kind: QualityKind, st: Interval[], secs: number, th: QualityThresholds, msg: (where: string) => string, value: number): QualityProblem {
+function problem(
+  kind: QualityKind,
+  st: Interval[],
+  secs: number,
+  th: QualityThresholds,
+  msg: (where: string) => string,
+  value: number,
+): QualityProblem {
   const share = st.reduce((s, i) => s + i.end - i.start, 0) / Math.max(1, secs);
-  return { kind, value: round(value, 1), share, stretches: st, severe: share >= th.too_poor_share, message: `${msg(fmtStretches(st))}，占 ${fmtPct(share)}` };
+  return {
+    kind,
+    value: round(value, 1),
+    share,
+    stretches: st,
+    severe: share >= th.too_poor_share,
+    message: `${msg(fmtStretches(st))}，占 ${fmtPct(share)}`,
+  };
 }
 
 /** Runs of true values (each step `step` s) at least minLen long, minus `exclude`. */
@@ -303,9 +391,7 @@ function runs(flags: boolean[], step: number, minLen: number, exclude: Interval[
       start = -1;
     }
   });
-  return out
-    .flatMap((iv) => minus(iv, exclude))
-    .filter((iv) => iv.end - iv.start >= Math.max(minLen, step) - 1e-9);
+  return out.flatMap((iv) => minus(iv, exclude)).filter((iv) => iv.end - iv.start >= Math.max(minLen, step) - 1e-9);
 }
 
 function minus(iv: Interval, ex: Interval[]): Interval[] {
@@ -345,6 +431,9 @@ const fmtPct = (x: number) => `${Math.round(x * 100)}%`;
 const clock = (s: number) => `${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, '0')}`;
 function fmtStretches(st: Interval[]): string {
   if (!st.length) return '';
-  const shown = st.slice(0, 5).map((i) => `${clock(i.start)}–${clock(i.end)}`).join('、');
+  const shown = st
+    .slice(0, 5)
+    .map((i) => `${clock(i.start)}–${clock(i.end)}`)
+    .join('、');
   return `（${shown}${st.length > 5 ? ` 等 ${st.length} 段` : ''}）`;
 }

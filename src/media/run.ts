@@ -30,8 +30,23 @@ export function fileArg(path: string): string {
  * mpeg is MPEG-PS (.mpg). mov's external data references (dref) stay off, ffmpeg's default.
  */
 export const RECORDING_DEMUXERS = [
-  'mov', 'matroska', 'wav', 'w64', 'mp3', 'aac', 'ogg', 'flac', 'flv', 'mpegts', 'amr', 'amrnb', 'amrwb', 'gsm',
-  'avi', 'asf', 'mpeg',
+  'mov',
+  'matroska',
+  'wav',
+  'w64',
+  'mp3',
+  'aac',
+  'ogg',
+  'flac',
+  'flv',
+  'mpegts',
+  'amr',
+  'amrnb',
+  'amrwb',
+  'gsm',
+  'avi',
+  'asf',
+  'mpeg',
 ] as const;
 
 /**
@@ -198,7 +213,12 @@ export function ffprobeData(file: string): Promise<FfprobeData> {
     ffmpeg.ffprobe(fileArg(file), ['-hide_banner', ...inputGuard()], (err: Error | null, data: FfprobeData) => {
       if (err) {
         const [first, ...rest] = err.message.split('\n');
-        reject(new FfmpegFailed(first ?? 'ffprobe failed', rest.filter((l) => l.trim())));
+        reject(
+          new FfmpegFailed(
+            first ?? 'ffprobe failed',
+            rest.filter((l) => l.trim()),
+          ),
+        );
       } else resolvePromise(data);
     });
   });
@@ -275,7 +295,10 @@ export function referenceFormat(file: string): string | undefined {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const head = buf.toString('utf8', 0, n).replace(/^\uFEFF/, '').trimStart();
+  const head = buf
+    .toString('utf8', 0, n)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (/^#EXTM3U/i.test(head)) return 'an HLS playlist';
   if (/^ffconcat\s+version/i.test(head)) return 'an ffconcat list';
   if (/^(#[^\n]*\n\s*)*file\s+\S/i.test(head)) return 'a concat list';
@@ -290,10 +313,20 @@ export function referenceFormat(file: string): string | undefined {
 /** A demuxer ffmpeg detected but the whitelist refused, as words. */
 export function describeDemuxer(name: string): string {
   const known: Record<string, string> = {
-    hls: 'an HLS playlist', applehttp: 'an HLS playlist', concat: 'a concat list', dash: 'a DASH manifest',
-    image2: 'an image sequence pattern', sdp: 'an SDP session description', rtsp: 'an RTSP stream',
-    tee: 'a tee list', mpjpeg: 'a multipart JPEG stream', ffmetadata: 'an ffmetadata file',
-    srt: 'a subtitle file', webvtt: 'a subtitle file', ass: 'a subtitle file', lrc: 'a lyrics file',
+    hls: 'an HLS playlist',
+    applehttp: 'an HLS playlist',
+    concat: 'a concat list',
+    dash: 'a DASH manifest',
+    image2: 'an image sequence pattern',
+    sdp: 'an SDP session description',
+    rtsp: 'an RTSP stream',
+    tee: 'a tee list',
+    mpjpeg: 'a multipart JPEG stream',
+    ffmetadata: 'an ffmetadata file',
+    srt: 'a subtitle file',
+    webvtt: 'a subtitle file',
+    ass: 'a subtitle file',
+    lrc: 'a lyrics file',
   };
   return known[name] ?? `a "${name}" file`;
 }

@@ -145,7 +145,8 @@ export class SignalLogParser {
       cuts: this.cuts,
     };
     if (this.loudness) signals.loudness = this.loudness;
-    if (this.decodeCount > 0) signals.decodeErrors = { count: this.decodeCount, samples: this.decodeSamples } satisfies DecodeErrors;
+    if (this.decodeCount > 0)
+      signals.decodeErrors = { count: this.decodeCount, samples: this.decodeSamples } satisfies DecodeErrors;
     return signals;
   }
 }

@@ -108,7 +108,16 @@ function encoderOptions(ext: string, spec: SynthSpec): string[] {
     case '.ts':
       return [...v, '-c:a', 'aac', '-b:a', '64k', '-f', 'mpegts'];
     default:
-      return [...v, '-c:a', 'aac', '-b:a', '64k', ...((spec.faststart ?? true) ? ['-movflags', '+faststart'] : []), '-f', 'mp4'];
+      return [
+        ...v,
+        '-c:a',
+        'aac',
+        '-b:a',
+        '64k',
+        ...((spec.faststart ?? true) ? ['-movflags', '+faststart'] : []),
+        '-f',
+        'mp4',
+      ];
   }
 }
 
@@ -142,7 +151,10 @@ export async function concatWithGap(first: string, second: string, out: string, 
   mkdirSync(dirname(resolve(out)), { recursive: true });
   const list = join(dirname(resolve(out)), `.concat.${process.pid}.${randomBytes(4).toString('hex')}.txt`);
   // `duration` longer than the file makes the demuxer start the next file later: the gap
-  writeFileSync(list, `ffconcat version 1.0\nfile ${quote(first)}\nduration ${duration + gapS}\nfile ${quote(second)}\n`);
+  writeFileSync(
+    list,
+    `ffconcat version 1.0\nfile ${quote(first)}\nduration ${duration + gapS}\nfile ${quote(second)}\n`,
+  );
   const tmp = tempBeside(out);
   try {
     await runFfmpeg({

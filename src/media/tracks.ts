@@ -30,7 +30,10 @@ export async function chooseAudioTrack(file: string, probe: MediaProbe): Promise
   for (const t of tracks.slice(1)) if (t.soundS > best.soundS + KEEP_FIRST_MARGIN_S) best = t;
   const describe = (t: (typeof tracks)[number]) =>
     `audio track ${t.position + 1} (stream #${t.stream}): ${s1(t.soundS)} s with sound${t.integratedLufs !== undefined ? `, ${s1(t.integratedLufs)} LUFS` : ''}`;
-  const others = tracks.filter((t) => t !== best).map(describe).join('; ');
+  const others = tracks
+    .filter((t) => t !== best)
+    .map(describe)
+    .join('; ');
   const reason =
     best === tracks[0]
       ? `${describe(best)} used: the first audio track, no other has more sound (${others})`

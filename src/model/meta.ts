@@ -45,14 +45,27 @@ export const SessionMetaSchema = z
     region: z.string().max(100).optional(),
     /** a session recorded in parts (interrupted, then resumed): the part files in order, names beside
      *  the sidecar (no folders); analyzed as one session on one timeline */
-    parts: z.array(z.string().min(1).max(255).regex(/^[^/\\]+$/, 'a file name beside the sidecar, without folders')).min(2).max(50).optional(),
+    parts: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(255)
+          .regex(/^[^/\\]+$/, 'a file name beside the sidecar, without folders'),
+      )
+      .min(2)
+      .max(50)
+      .optional(),
     /** expected recording length from the recording terminal, to detect truncation or splicing */
     duration_s: z.number().positive().optional(),
     /** speaker label or audio channel → role, when the recording terminal knows it */
     roles: z
       .object({
         speakers: z.record(z.string(), z.enum(['agent', 'customer'])).optional(),
-        channels: z.object({ left: z.enum(['agent', 'customer']), right: z.enum(['agent', 'customer']) }).strict().optional(),
+        channels: z
+          .object({ left: z.enum(['agent', 'customer']), right: z.enum(['agent', 'customer']) })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

@@ -2,7 +2,13 @@
 // A session that cannot be analyzed still gets a report (verdict REVIEW) that says why.
 import { basename, dirname, join, relative, sep } from 'node:path';
 import type { Logger } from 'pino';
-import { REPORT_SCHEMA_VERSION, SessionMetaSchema, type Report, type SessionFacts, type Transcript } from '../model/index.js';
+import {
+  REPORT_SCHEMA_VERSION,
+  SessionMetaSchema,
+  type Report,
+  type SessionFacts,
+  type Transcript,
+} from '../model/index.js';
 import type { RuleSet } from '../rules/index.js';
 import { maskReport } from '../privacy/index.js';
 import { renderReportHtml } from '../report/html.js';
@@ -49,7 +55,10 @@ export interface AnalyzeResult {
 
 /** Folder name for a session's report: the file stem, made safe for any filesystem. */
 export function reportFolderName(input: SessionInput): string {
-  const safe = input.name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '_').slice(0, 120);
+  const safe = input.name
+    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 120);
   return safe || 'session';
 }
 
@@ -71,7 +80,13 @@ export function buildReport(facts: SessionFacts, ruleSet: RuleSet, contentSha256
     },
     verdict,
     verdictReasons: reasons,
-    media: facts.probe ? { probe: { ...facts.probe, file: basename(facts.probe.file) }, signals: facts.signals, consistency: facts.consistency } : undefined,
+    media: facts.probe
+      ? {
+          probe: { ...facts.probe, file: basename(facts.probe.file) },
+          signals: facts.signals,
+          consistency: facts.consistency,
+        }
+      : undefined,
     integrity: facts.integrity,
     transcript: facts.transcript && withoutFolders(facts.transcript),
     transcriptMissingReason: facts.transcriptMissingReason,
@@ -121,14 +136,20 @@ export function errorReport(input: SessionInput, sessionId: string, reason: stri
   });
 }
 
-export function writeReport(reportDir: string, report: Report, recording: string | undefined, lang: 'zh' | 'en' = 'zh'): void {
+export function writeReport(
+  reportDir: string,
+  report: Report,
+  recording: string | undefined,
+  lang: 'zh' | 'en' = 'zh',
+): void {
   refuseSymlink(reportDir, 'the report folder');
   // made private, also when an older run left it 0755
   mkdirPrivate(reportDir);
   makePrivate(reportDir, true);
   const valid = validateReport(report);
   // A report that breaks its own schema is our bug; keep it (losing it is worse) but say so loudly.
-  if (!valid.ok) sessionLogger(report.session.id).error({ errors: valid.errors.slice(0, 5) }, 'report does not match its schema');
+  if (!valid.ok)
+    sessionLogger(report.session.id).error({ errors: valid.errors.slice(0, 5) }, 'report does not match its schema');
   const videoHref = recording && report.media?.probe.video.length ? relative(reportDir, recording) : undefined;
   // HTML first, JSON last: report.json's presence means the session's report is complete.
   writeFileAtomic(join(reportDir, 'report.html'), renderReportHtml(report, { lang, videoHref }));
@@ -144,23 +165,32 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
   let contentSha256 = opts.contentSha256;
   let sessionId = input.name;
   // A report folder (or its frames/) replaced by a symbolic link is never written through.
-  const linkedOut = [reportDir, join(reportDir, 'frames')].map((d) => [d, claimOwnDir(d)] as const).find(([, t]) => t !== undefined);
+  const linkedOut = [reportDir, join(reportDir, 'frames')]
+    .map((d) => [d, claimOwnDir(d)] as const)
+    .find(([, t]) => t !== undefined);
   try {
     // found by discovery but not readable (a link to nothing, a FIFO): not opened at all
     if (input.unreadable) throw new UserError(input.unreadable, contentFile);
     // Inputs that are symbolic links are refused before anything reads them (hashing included).
     refuseSymlink(input.recording, 'the recording');
     for (const part of input.parts ?? []) refuseSymlink(part, 'a part of the recording');
-    for (const t of input.partTranscripts ?? []) refuseSymlink(t ?? undefined, 'a part\'s transcript');
+    for (const t of input.partTranscripts ?? []) refuseSymlink(t ?? undefined, "a part's transcript");
     refuseSymlink(input.transcript, 'the transcript');
     refuseSymlink(input.meta, 'the metadata sidecar');
     if (linkedOut) {
-      throw new UserError(`${linkedOut[0]}: the report folder was a symbolic link (to ${linkedOut[1]}), not written through; a real folder was made in its place`, linkedOut[0]);
+      throw new UserError(
+        `${linkedOut[0]}: the report folder was a symbolic link (to ${linkedOut[1]}), not written through; a real folder was made in its place`,
+        linkedOut[0],
+      );
     }
     const loaded = loadSessionMeta(input);
     sessionId = loaded.meta.session_id;
     log = sessionLogger(sessionId);
-    contentSha256 ??= input.parts ? await sha256Parts(input.parts) : contentFile ? await sha256File(contentFile) : undefined;
+    contentSha256 ??= input.parts
+      ? await sha256Parts(input.parts)
+      : contentFile
+        ? await sha256File(contentFile)
+        : undefined;
     const recordingSha256 = input.recording ? contentSha256 : undefined;
     const facts = await collectFacts(input, { ...opts, reportDir, recordingSha256, logger: log }, loaded);
     const report = buildReport(facts, opts.ruleSet, contentSha256);
@@ -173,15 +203,26 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
     // a session's own file that cannot be read (permission, removed, I/O error) is the session's
     // problem; failing to write its report is the run's (the output folder), and stops it
     const inputFs = isFsError(err) && !(err.path && isInside(err.path, reportDir));
-    if (!opts.everyErrorIsTheSessions && !(err instanceof UserError) && !(err instanceof FfmpegFailed) && !inputFs) throw err;
+    if (!opts.everyErrorIsTheSessions && !(err instanceof UserError) && !(err instanceof FfmpegFailed) && !inputFs)
+      throw err;
     // the report names the file, not the folder it sat in (the CLI line keeps the full path)
-    const fullReason = inputFs ? describeFsError(err, contentFile) : (errorMessage(err).split('\n')[0] ?? 'unknown error');
+    const fullReason = inputFs
+      ? describeFsError(err, contentFile)
+      : (errorMessage(err).split('\n')[0] ?? 'unknown error');
     const folder = dirname(input.base) + sep;
-    const reason = (contentFile ? fullReason.replaceAll(contentFile, basename(contentFile)) : fullReason).replaceAll(folder, '');
+    const reason = (contentFile ? fullReason.replaceAll(contentFile, basename(contentFile)) : fullReason).replaceAll(
+      folder,
+      '',
+    );
     log.warn({ reason }, 'session could not be analyzed');
     const report = errorReport(input, sessionId, reason, contentSha256);
     writeReport(reportDir, report, undefined, opts.lang);
-    return { input, report, reportDir, problem: fullReason.startsWith(contentFile ?? '\0') ? fullReason : `${contentFile}: ${fullReason}` };
+    return {
+      input,
+      report,
+      reportDir,
+      problem: fullReason.startsWith(contentFile ?? '\0') ? fullReason : `${contentFile}: ${fullReason}`,
+    };
   }
 }
 

@@ -2,7 +2,14 @@
 // (imported, or transcribed when a model is there) → speaker roles → vision. Checks come after, in score.ts.
 import type { Logger } from 'pino';
 import type { IntegrityIssue, SessionFacts, Transcript } from '../model/index.js';
-import { probeMedia, checkIntegrity, detectSignals, decodeIssues, interruptionIssues, joinParts } from '../media/index.js';
+import {
+  probeMedia,
+  checkIntegrity,
+  detectSignals,
+  decodeIssues,
+  interruptionIssues,
+  joinParts,
+} from '../media/index.js';
 import { consistencyIssues, measureRecording } from './media-facts.js';
 import { importTranscript } from '../asr/import/index.js';
 import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/index.js';
@@ -36,7 +43,11 @@ export interface CollectOptions {
 }
 
 /** `loaded`: the sidecar when the caller has read it already (so its errors name the session early). */
-export async function collectFacts(input: SessionInput, opts: CollectOptions, loaded?: LoadedMeta): Promise<SessionFacts> {
+export async function collectFacts(
+  input: SessionInput,
+  opts: CollectOptions,
+  loaded?: LoadedMeta,
+): Promise<SessionFacts> {
   const { meta, fromSidecar } = loaded ?? loadSessionMeta(input);
   const log = opts.logger;
   const facts: SessionFacts = {
@@ -54,7 +65,10 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
     facts.recording = joinedFile;
     facts.parts = joined.parts;
     partIssues = [...joined.issues, ...interruptionIssues(joined.parts)];
-    log.info({ stage: 'parts', parts: joined.parts.length, durationS: joined.parts.map((p) => p.durationS) }, 'parts joined');
+    log.info(
+      { stage: 'parts', parts: joined.parts.length, durationS: joined.parts.map((p) => p.durationS) },
+      'parts joined',
+    );
   }
   const recording = facts.recording;
 
@@ -66,7 +80,16 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
     facts.integrity.push(...measureIssues, ...partIssues);
     // Telesales (电销) is recorded as audio only: a missing picture is normal there, not a fault.
     if (meta.channel === 'telesales') facts.integrity = facts.integrity.filter((i) => i.code !== 'no-video');
-    log.info({ stage: 'media', duration: probe.duration, durationFrom: probe.durationFrom, audioTrack: probe.audioTrack?.position, issues: facts.integrity.map((i) => i.code) }, 'probed');
+    log.info(
+      {
+        stage: 'media',
+        duration: probe.duration,
+        durationFrom: probe.durationFrom,
+        audioTrack: probe.audioTrack?.position,
+        issues: facts.integrity.map((i) => i.code),
+      },
+      'probed',
+    );
     if (probe.duration > 0 && (probe.audio.length > 0 || probe.video.length > 0)) {
       facts.signals = await detectSignals(recording, probe, { audioPosition: probe.audioTrack?.position });
       // The signal pass decodes everything, so it is where decoder errors surface.
@@ -84,10 +107,21 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
   if (consistency) {
     facts.consistency = consistency.facts;
     facts.integrity.push(...consistency.issues);
-    log.info({ stage: 'consistency', transcriptS: round1(consistency.facts.transcriptS), backedS: round1(consistency.facts.backedS), issues: consistency.issues.map((i) => i.code) }, 'transcript checked against the recording');
+    log.info(
+      {
+        stage: 'consistency',
+        transcriptS: round1(consistency.facts.transcriptS),
+        backedS: round1(consistency.facts.backedS),
+        issues: consistency.issues.map((i) => i.code),
+      },
+      'transcript checked against the recording',
+    );
   }
   if (facts.transcript) {
-    log.info({ stage: 'transcript', segments: facts.transcript.segments.length, source: facts.transcript.source.kind }, 'transcript ready');
+    log.info(
+      { stage: 'transcript', segments: facts.transcript.segments.length, source: facts.transcript.source.kind },
+      'transcript ready',
+    );
     // Who said each line: sidecar, labels, audio channels or voices, then the words themselves.
     facts.speakers = await assignRoles({
       transcript: facts.transcript,
@@ -97,7 +131,10 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
       silence: facts.signals?.silence,
       logger: log,
     });
-    log.info({ stage: 'speakers', method: facts.speakers.method, speakers: facts.speakers.speakerCount }, 'roles assigned');
+    log.info(
+      { stage: 'speakers', method: facts.speakers.method, speakers: facts.speakers.speakerCount },
+      'roles assigned',
+    );
   }
 
   // Vision after the transcript: its cues (签字, 出示 …) say where to look closely.
@@ -121,9 +158,15 @@ export async function collectFacts(input: SessionInput, opts: CollectOptions, lo
   return facts;
 }
 
-async function obtainTranscript(input: SessionInput, facts: SessionFacts, opts: CollectOptions): Promise<Transcript | undefined> {
-  if (input.transcript && !(opts.forceAsr && input.recording)) return withinRecording(importTranscript(input.transcript), input.transcript, facts);
-  if (input.partTranscripts?.some((t) => t) && facts.parts && !opts.forceAsr) return partsTranscript(input.partTranscripts, facts);
+async function obtainTranscript(
+  input: SessionInput,
+  facts: SessionFacts,
+  opts: CollectOptions,
+): Promise<Transcript | undefined> {
+  if (input.transcript && !(opts.forceAsr && input.recording))
+    return withinRecording(importTranscript(input.transcript), input.transcript, facts);
+  if (input.partTranscripts?.some((t) => t) && facts.parts && !opts.forceAsr)
+    return partsTranscript(input.partTranscripts, facts);
   if (!facts.recording || !facts.probe) {
     facts.transcriptMissingReason = 'no recording and no transcript file';
     return undefined;
@@ -186,7 +229,11 @@ function partsTranscript(files: (string | null)[], facts: SessionFacts): Transcr
       });
     }
     for (const d of t.diagnostics ?? []) {
-      diagnostics.push({ ...d, ...(d.start !== undefined ? { start: d.start + offset } : {}), ...(d.end !== undefined ? { end: d.end + offset } : {}) });
+      diagnostics.push({
+        ...d,
+        ...(d.start !== undefined ? { start: d.start + offset } : {}),
+        ...(d.end !== undefined ? { end: d.end + offset } : {}),
+      });
     }
   });
   return { ...first!, segments, ...(diagnostics.length ? { diagnostics } : {}) };
@@ -202,7 +249,10 @@ function withinRecording(t: Transcript, file: string, facts: SessionFacts): Tran
   const duration = facts.probe?.duration;
   if (!duration || !(duration > 0) || facts.integrity.some((i) => i.severity === 'critical')) return t;
   const limit = duration * 10 + TRANSCRIPT_DURATION_SLACK_S * 10;
-  const last = t.segments.reduce<Transcript['segments'][number] | undefined>((m, s) => (!m || s.end > m.end ? s : m), undefined);
+  const last = t.segments.reduce<Transcript['segments'][number] | undefined>(
+    (m, s) => (!m || s.end > m.end ? s : m),
+    undefined,
+  );
   if (last && last.end > limit) {
     throw new UserError(
       `${basename(file)}: segment ${last.id} ends at ${last.end} s, past the end of the recording (${duration.toFixed(1)} s), far beyond it: not this recording's transcript?`,

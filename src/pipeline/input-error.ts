@@ -25,7 +25,11 @@ interface FsError {
 }
 
 export function isFsError(err: unknown): err is Error & FsError {
-  return err instanceof Error && typeof (err as Partial<FsError>).code === 'string' && (err as unknown as FsError).code in WHAT;
+  return (
+    err instanceof Error &&
+    typeof (err as Partial<FsError>).code === 'string' &&
+    (err as unknown as FsError).code in WHAT
+  );
 }
 
 /** "<file>: permission denied" for an fs error (naming `fallbackPath` when the error names none). */

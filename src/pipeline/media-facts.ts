@@ -5,7 +5,10 @@ import { checkConsistency, chooseAudioTrack, decodedDurationS } from '../media/i
 import { errorMessage } from '../util/errors.js';
 
 /** The probe with its audio track chosen and its length measured; issues when the length can't be. */
-export async function measureRecording(file: string, probed: MediaProbe): Promise<{ probe: MediaProbe; issues: IntegrityIssue[] }> {
+export async function measureRecording(
+  file: string,
+  probed: MediaProbe,
+): Promise<{ probe: MediaProbe; issues: IntegrityIssue[] }> {
   const probe: MediaProbe = { ...probed };
   const issues: IntegrityIssue[] = [];
   if (probe.duration > 0) {
@@ -37,7 +40,9 @@ export async function measureRecording(file: string, probed: MediaProbe): Promis
 }
 
 /** The transcript against the recording's sound, when both are there and the sound was measured. */
-export function consistencyIssues(facts: SessionFacts): { facts: TranscriptConsistency; issues: IntegrityIssue[] } | undefined {
+export function consistencyIssues(
+  facts: SessionFacts,
+): { facts: TranscriptConsistency; issues: IntegrityIssue[] } | undefined {
   if (!facts.transcript || !facts.probe || !facts.signals) return undefined;
   if (facts.probe.audio.length === 0 || !(facts.probe.duration > 0)) return undefined;
   return checkConsistency(facts.transcript, facts.signals, facts.probe.duration);

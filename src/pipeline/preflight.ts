@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { UserError, errorMessage } from '../util/errors.js';
 import { describeFsError, isFsError } from './input-error.js';
 
-const why = (err: unknown, path: string) => (isFsError(err) ? describeFsError(err, path).replace(`${path}: `, '') : errorMessage(err));
+const why = (err: unknown, path: string) =>
+  isFsError(err) ? describeFsError(err, path).replace(`${path}: `, '') : errorMessage(err);
 
 /** The output folder exists (or is made) and a file can be written in it; else a UserError naming it. */
 export function checkOutputDir(dir: string, flag = '--out'): void {

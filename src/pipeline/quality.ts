@@ -38,7 +38,10 @@ const ThresholdsSchema = z
     too_poor_share: share,
   })
   .strict()
-  .refine((t) => t.video.dark_yavg < t.video.bright_yavg, { message: 'video.dark_yavg must be below video.bright_yavg', path: ['video', 'dark_yavg'] });
+  .refine((t) => t.video.dark_yavg < t.video.bright_yavg, {
+    message: 'video.dark_yavg must be below video.bright_yavg',
+    path: ['video', 'dark_yavg'],
+  });
 
 const cache = new Map<string, QualityThresholds>();
 
@@ -50,10 +53,14 @@ export function loadQualityThresholds(file = process.env.DUALREC_QUALITY || DEFA
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`${file}: cannot read the quality thresholds file (${(err as NodeJS.ErrnoException).code ?? String(err)})`, file);
+    throw new UserError(
+      `${file}: cannot read the quality thresholds file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      file,
+    );
   }
   const docs = parseYaml(file, text);
-  if (docs.length !== 1) throw new UserError(`${file}: expected one YAML document of quality thresholds, found ${docs.length}`, file);
+  if (docs.length !== 1)
+    throw new UserError(`${file}: expected one YAML document of quality thresholds, found ${docs.length}`, file);
   const y = docs[0]!;
   const th = validate(y, ThresholdsSchema, y.doc.toJS()) as QualityThresholds;
   cache.set(file, th);
@@ -76,7 +83,9 @@ function finding(kind: 'video' | 'audio', problems: QualityProblem[], summary: s
     // too poor to audit: major, which the verdict policy makes REVIEW (the sale may be fine; a person
     // must judge what can be seen and heard); a poor passage only: minor, shown but not blocking
     severity: severe ? 'major' : 'minor',
-    evidence: problems.flatMap((p) => p.stretches.slice(0, 20).map((s) => ({ start: s.start, end: s.end, note: `${p.kind}: ${p.message}` }))),
+    evidence: problems.flatMap((p) =>
+      p.stretches.slice(0, 20).map((s) => ({ start: s.start, end: s.end, note: `${p.kind}: ${p.message}` })),
+    ),
     message: `${severe ? `${title}过差，无法可靠审核` : `${title}部分片段较差`}：${problems.map((p) => p.message).join('；')}`,
   };
 }

@@ -9,8 +9,27 @@ import { refuseSymlink } from '../util/symlinks.js';
 import { describeFsError, isFsError } from './input-error.js';
 
 export const RECORDING_EXTENSIONS = [
-  '.mp4', '.mov', '.m4v', '.mkv', '.avi', '.webm', '.flv', '.ts', '.3gp', '.mpg', '.mpeg', '.wmv',
-  '.m4a', '.mp3', '.wav', '.aac', '.amr', '.gsm', '.ogg', '.opus', '.flac',
+  '.mp4',
+  '.mov',
+  '.m4v',
+  '.mkv',
+  '.avi',
+  '.webm',
+  '.flv',
+  '.ts',
+  '.3gp',
+  '.mpg',
+  '.mpeg',
+  '.wmv',
+  '.m4a',
+  '.mp3',
+  '.wav',
+  '.aac',
+  '.amr',
+  '.gsm',
+  '.ogg',
+  '.opus',
+  '.flac',
 ];
 const META_SUFFIX = '.meta.json';
 const EXPECTED_SUFFIX = '.expected.json';
@@ -100,7 +119,12 @@ function partsListedIn(metaFile: string): string[] | undefined {
     if (statSync(metaFile).size > 1_000_000) return undefined;
     const raw = JSON.parse(readFileSync(metaFile, 'utf8')) as { parts?: unknown };
     const parts = raw?.parts;
-    if (!Array.isArray(parts) || parts.length < 2 || !parts.every((p) => typeof p === 'string' && p && !/[\\/]/.test(p))) return undefined;
+    if (
+      !Array.isArray(parts) ||
+      parts.length < 2 ||
+      !parts.every((p) => typeof p === 'string' && p && !/[\\/]/.test(p))
+    )
+      return undefined;
     return parts as string[];
   } catch {
     return undefined;
@@ -137,7 +161,14 @@ function groupParts(sessions: SessionInput[], dir: string, metaFiles: string[]):
     const members = listed.map((f) => {
       const file = join(dir, f);
       // a listed part that is not there: the session's report names it
-      return byFile.get(file) ?? { base: file, name: f, recording: file, unreadable: `${file}: no such file (listed in ${basename(metaFile)} as a part)` };
+      return (
+        byFile.get(file) ?? {
+          base: file,
+          name: f,
+          recording: file,
+          unreadable: `${file}: no such file (listed in ${basename(metaFile)} as a part)`,
+        }
+      );
     });
     if (members.some((m) => claimed.has(m.recording!))) continue;
     group(base, members);
@@ -151,12 +182,17 @@ function groupParts(sessions: SessionInput[], dir: string, metaFiles: string[]):
   }
   for (const [base, members] of numbered) {
     if (members.length < 2) continue; // a lone "part1" is just a recording with that name
-    group(base, members.sort((a, b) => a.n - b.n).map((m) => m.s));
+    group(
+      base,
+      members.sort((a, b) => a.n - b.n).map((m) => m.s),
+    );
   }
   if (groups.length === 0) return sessions;
   const groupBases = new Set(groups.map((g) => g.base));
   // the parts, and a transcript-only session of the whole-session transcript, are now the group's
-  const rest = sessions.filter((s) => !(s.recording && claimed.has(s.recording)) && !(!s.recording && groupBases.has(s.base)));
+  const rest = sessions.filter(
+    (s) => !(s.recording && claimed.has(s.recording)) && !(!s.recording && groupBases.has(s.base)),
+  );
   return [...rest, ...groups];
 }
 
@@ -233,7 +269,11 @@ export function resolveSessionInputs(path: string): SessionInput[] {
     // A sidecar names its session: analyze the recording or transcript it belongs to.
     const base = abs.slice(0, abs.lastIndexOf('.', abs.length - 6));
     const owner = sessionsInFolder(dirname(abs)).find((s) => s.base === base);
-    if (!owner) throw new UserError(`${path}: a sidecar with no recording or transcript named ${basename(base)}.* beside it`, path);
+    if (!owner)
+      throw new UserError(
+        `${path}: a sidecar with no recording or transcript named ${basename(base)}.* beside it`,
+        path,
+      );
     return [owner];
   }
   // One part of a session recorded in parts stands for the whole session.
@@ -270,7 +310,10 @@ export function loadSessionMeta(input: SessionInput): LoadedMeta {
   try {
     text = readFileSync(input.meta, 'utf8');
   } catch (err) {
-    throw new UserError(isFsError(err) ? describeFsError(err, input.meta) : `${input.meta}: ${errorMessage(err)}`, input.meta);
+    throw new UserError(
+      isFsError(err) ? describeFsError(err, input.meta) : `${input.meta}: ${errorMessage(err)}`,
+      input.meta,
+    );
   }
   try {
     raw = JSON.parse(text);

@@ -11,7 +11,19 @@
  * 〇/零 for 0 (these are the readings src/text/numerals.ts reads by value; here they are read by position).
  */
 const DIGIT_VALUE: Record<string, string> = {
-  零: '0', 〇: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9',
+  零: '0',
+  〇: '0',
+  一: '1',
+  幺: '1',
+  二: '2',
+  两: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
 };
 for (let d = 0; d <= 9; d++) {
   DIGIT_VALUE[String(d)] = String(d);
@@ -108,7 +120,11 @@ function findNumbers(text: string): Array<Span & { kind: PersonalNumberKind }> {
   const found: Array<Span & { kind: PersonalNumberKind }> = [];
   for (const m of text.matchAll(RUN)) {
     if (gluedToCode(text, m.index!, m[0])) continue;
-    found.push(...numbersInRun(text, m.index!, m.index! + m[0].length).filter((s) => s.kind !== 'landline' || saidAsLandline(text, s)));
+    found.push(
+      ...numbersInRun(text, m.index!, m.index! + m[0].length).filter(
+        (s) => s.kind !== 'landline' || saidAsLandline(text, s),
+      ),
+    );
   }
   return found;
 }
@@ -155,7 +171,7 @@ function numbersInRun(text: string, from: number, to: number): Array<Span & { ki
   }
   const out: Array<Span & { kind: PersonalNumberKind }> = [];
   if (groups.length < 2 || groups.length > 64) return out;
-  for (let g = 0; g < groups.length; ) {
+  for (let g = 0; g < groups.length;) {
     let matched = 0;
     for (let e = groups.length - 1; e >= g && !matched; e--) {
       if (e === groups.length - 1 && g === 0) continue; // the whole run, tried above

@@ -34,8 +34,10 @@ export function parseQueueUrl(url: string, name = DEFAULT_QUEUE_NAME): QueueTarg
     throw new UserError(`--queue: expected redis://host:port (or rediss:// for TLS), got "${redactRedisUrl(url)}"`);
   }
   const db = u.pathname.replace(/^\//, '');
-  if (db && !/^\d{1,2}$/.test(db)) throw new UserError(`--queue: "${db}" is not a Redis database number (redis://host:port/0)`);
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new UserError(`--queue-name: "${name}" must be letters, digits, _ . - (at most 64)`);
+  if (db && !/^\d{1,2}$/.test(db))
+    throw new UserError(`--queue: "${db}" is not a Redis database number (redis://host:port/0)`);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name))
+    throw new UserError(`--queue-name: "${name}" must be letters, digits, _ . - (at most 64)`);
   const shown = new URL(url);
   shown.password = '';
   return {

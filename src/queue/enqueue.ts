@@ -13,7 +13,15 @@ import { outcome, sessionRecord, type BatchSession } from '../jobs/session.js';
 import type { Store } from '../store/index.js';
 import { QUEUE_PREFIX, parseQueueUrl, type QueueTarget } from './connection.js';
 import { sessionFiles } from './files.js';
-import { JOB_DATA_VERSION, JOB_NAME, JobResultSchema, jobId, jobOptions, type JobData, type JobResult } from './jobs.js';
+import {
+  JOB_DATA_VERSION,
+  JOB_NAME,
+  JobResultSchema,
+  jobId,
+  jobOptions,
+  type JobData,
+  type JobResult,
+} from './jobs.js';
 
 type Opts = BatchOptions & { inbox: string; outDir: string; queue: string };
 
@@ -38,7 +46,9 @@ export async function pingRedis(target: QueueTarget, ms = 10_000): Promise<void>
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new UserError(`${target.display}: cannot reach Redis (${errorMessage(cause ?? err)}); is it running, and is the URL right?`);
+    throw new UserError(
+      `${target.display}: cannot reach Redis (${errorMessage(cause ?? err)}); is it running, and is the URL right?`,
+    );
   } finally {
     client.disconnect();
   }
@@ -110,8 +120,22 @@ export async function runOnQueue(store: Store, plan: BatchPlan, opts: Opts): Pro
       toAdd.push({ name: JOB_NAME, data, opts: jobOptions(id, { attempts: opts.attempts }) });
     }
     for (let i = 0; i < toAdd.length; i += 500) await queue.addBulk(toAdd.slice(i, i + 500));
-    log.info({ enqueued: toAdd.length, alreadyQueued, skipped: plan.inScope.length - plan.todo.length, queueUrl: target.display }, 'sessions handed to the queue');
-    const summary: QueueSummary = { url: target.display, name: target.name, enqueued: toAdd.length, alreadyQueued, waited: !!opts.wait };
+    log.info(
+      {
+        enqueued: toAdd.length,
+        alreadyQueued,
+        skipped: plan.inScope.length - plan.todo.length,
+        queueUrl: target.display,
+      },
+      'sessions handed to the queue',
+    );
+    const summary: QueueSummary = {
+      url: target.display,
+      name: target.name,
+      enqueued: toAdd.length,
+      alreadyQueued,
+      waited: !!opts.wait,
+    };
     if (!opts.wait) {
       for (const s of tracked.values()) plan.outcomes.set(s.key, outcome(s, 'queued'));
       return summary;
@@ -128,7 +152,13 @@ export async function runOnQueue(store: Store, plan: BatchPlan, opts: Opts): Pro
  * on any worker; a periodic sweep over the unfinished jobs catches events missed across a Redis
  * restart. Returns the names of the workers that did the work.
  */
-async function follow(queue: Queue<JobData, JobResult>, target: QueueTarget, tracked: Map<string, BatchSession>, plan: BatchPlan, opts: Opts): Promise<string[]> {
+async function follow(
+  queue: Queue<JobData, JobResult>,
+  target: QueueTarget,
+  tracked: Map<string, BatchSession>,
+  plan: BatchPlan,
+  opts: Opts,
+): Promise<string[]> {
   const log = rootLogger().child({ batch: plan.batchId, queue: target.name });
   const progress = opts.progress ?? progressSink({ tty: false });
   progress.start(tracked.size, plan.inScope.length - plan.todo.length);
@@ -145,7 +175,12 @@ async function follow(queue: Queue<JobData, JobResult>, target: QueueTarget, tra
       workers.add(r.result.worker);
       const o = outcome(s, 'analysed', r.result.verdict, r.result.risk, r.result.reason);
       plan.outcomes.set(s.key, o);
-      progress.done(s.input.name, r.result.verdict, { risk: r.result.risk, job: id, worker: r.result.worker, ...(o.reason ? { reason: o.reason } : {}) });
+      progress.done(s.input.name, r.result.verdict, {
+        risk: r.result.risk,
+        job: id,
+        worker: r.result.worker,
+        ...(o.reason ? { reason: o.reason } : {}),
+      });
     } else {
       const reason = r.failure ?? 'failed';
       plan.outcomes.set(s.key, outcome(s, 'failed', undefined, undefined, reason));
@@ -165,7 +200,11 @@ async function follow(queue: Queue<JobData, JobResult>, target: QueueTarget, tra
       // gone twice in a row: Redis lost it (restarted without persistence, or the queue was emptied)
       const n = (missing.get(id) ?? 0) + 1;
       missing.set(id, n);
-      if (n >= 2) settle(id, s, { failure: 'the job disappeared from the queue (Redis restarted without its data, or the queue was emptied); run the batch again' });
+      if (n >= 2)
+        settle(id, s, {
+          failure:
+            'the job disappeared from the queue (Redis restarted without its data, or the queue was emptied); run the batch again',
+        });
       return;
     }
     missing.delete(id);
@@ -177,13 +216,20 @@ async function follow(queue: Queue<JobData, JobResult>, target: QueueTarget, tra
     if (parsed.success) return settle(id, s, { result: parsed.data });
     const n = (unreadable.get(id) ?? 0) + 1;
     unreadable.set(id, n);
-    if (n >= 3) settle(id, s, { failure: 'the worker returned a result this dualrec does not understand (workers on another version?)' });
+    if (n >= 3)
+      settle(id, s, {
+        failure: 'the worker returned a result this dualrec does not understand (workers on another version?)',
+      });
   };
 
   const events = new QueueEvents(target.name, { connection: target.connection, prefix: QUEUE_PREFIX });
   events.on('error', () => undefined); // the queue's own handler reports connection trouble
   const onEvent = ({ jobId }: { jobId: string }) => {
-    if (pending.has(jobId)) void check(jobId).then(() => wake?.(), () => undefined);
+    if (pending.has(jobId))
+      void check(jobId).then(
+        () => wake?.(),
+        () => undefined,
+      );
   };
   events.on('completed', onEvent);
   events.on('failed', onEvent);
@@ -204,7 +250,10 @@ async function follow(queue: Queue<JobData, JobResult>, target: QueueTarget, tra
         lastWorkerCheck = Date.now();
         const n = await queue.getWorkersCount().catch(() => -1);
         if (n === 0) {
-          log.warn({ pending: pending.size, queueUrl: target.display }, `no worker is connected to queue "${target.name}": start \`dualrec worker --queue ${target.display}\``);
+          log.warn(
+            { pending: pending.size, queueUrl: target.display },
+            `no worker is connected to queue "${target.name}": start \`dualrec worker --queue ${target.display}\``,
+          );
         }
       }
       await new Promise<void>((resolve) => {

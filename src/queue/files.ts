@@ -48,7 +48,13 @@ export class SharedMount implements SessionFiles {
     } catch {
       // missing or unreadable: (re)write it
     }
-    writeFileAtomic(file, JSON.stringify({ storeId, note: 'written by dualrec batch --queue; workers check it to know the share is mounted' }) + '\n');
+    writeFileAtomic(
+      file,
+      JSON.stringify({
+        storeId,
+        note: 'written by dualrec batch --queue; workers check it to know the share is mounted',
+      }) + '\n',
+    );
   }
 
   async check(where: { inbox: string; outDir: string; storeId: string }): Promise<void> {
@@ -59,10 +65,15 @@ export class SharedMount implements SessionFiles {
         return false;
       }
     };
-    if (!dirOk(where.inbox)) throw new NotHereError(`${where.inbox}: the batch's inbox is not visible on this machine (mount the share at the same path on every worker)`);
+    if (!dirOk(where.inbox))
+      throw new NotHereError(
+        `${where.inbox}: the batch's inbox is not visible on this machine (mount the share at the same path on every worker)`,
+      );
     const mark = join(where.outDir, SHARE_MARK);
     if (!existsSync(mark)) {
-      throw new NotHereError(`${where.outDir}: the batch's output folder is not visible on this machine (no ${SHARE_MARK}: mount the share at the same path on every worker)`);
+      throw new NotHereError(
+        `${where.outDir}: the batch's output folder is not visible on this machine (no ${SHARE_MARK}: mount the share at the same path on every worker)`,
+      );
     }
     let storeId: unknown;
     try {
@@ -71,7 +82,9 @@ export class SharedMount implements SessionFiles {
       throw new NotHereError(`${mark}: unreadable (${errorMessage(err)})`);
     }
     if (storeId !== where.storeId) {
-      throw new NotHereError(`${mark}: this output folder belongs to another store (${String(storeId)}, the job's is ${where.storeId})`);
+      throw new NotHereError(
+        `${mark}: this output folder belongs to another store (${String(storeId)}, the job's is ${where.storeId})`,
+      );
     }
   }
 

@@ -36,8 +36,14 @@ export const JobDataSchema = z.object({
     recordedOn: opt,
   }),
   input: z.object({
-    base: z.string(), name: z.string(), recording: opt, transcript: opt, meta: opt, unreadable: opt,
-    parts: z.array(z.string()).optional(), partTranscripts: z.array(z.string().nullable()).optional(),
+    base: z.string(),
+    name: z.string(),
+    recording: opt,
+    transcript: opt,
+    meta: opt,
+    unreadable: opt,
+    parts: z.array(z.string()).optional(),
+    partTranscripts: z.array(z.string().nullable()).optional(),
   }),
   /** the fingerprint the batch computed (jobs/fingerprint.ts) */
   contentSha256: opt,

@@ -70,13 +70,21 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const concurrency = Math.max(1, opts.concurrency ?? availableParallelism());
   const log = rootLogger().child({ worker: name, queue: target.name });
   if (!isPgUrl(opts.store)) {
-    log.warn({ store: opts.store }, 'SQLite store: only for workers on the machine that holds the file (never over a network mount); use postgres:// for several machines');
+    log.warn(
+      { store: opts.store },
+      'SQLite store: only for workers on the machine that holds the file (never over a network mount); use postgres:// for several machines',
+    );
   }
   // Fail fast with a clear message when the store or Redis is not there at start-up.
   const { store, storeId } = await openWorkerStore(opts.store, concurrency);
   await pingRedis(target);
   const worker = new AnalyzeQueueWorker(opts, {
-    name, target, concurrency, log, store, storeId,
+    name,
+    target,
+    concurrency,
+    log,
+    store,
+    storeId,
     lockDuration: opts.lockDurationMs ?? 30_000,
     files: opts.files ?? sessionFiles(),
   });
@@ -132,7 +140,11 @@ class SettingsPools {
     let e = this.pools.get(key);
     if (!e) {
       e = {
-        pool: new WorkerPool<WorkerJob, AnalyzeJobResult>(ANALYZE_WORKER, { size: this.concurrency, workerData: init, jobTimeoutMs: timeoutMs }),
+        pool: new WorkerPool<WorkerJob, AnalyzeJobResult>(ANALYZE_WORKER, {
+          size: this.concurrency,
+          workerData: init,
+          jobTimeoutMs: timeoutMs,
+        }),
         busy: 0,
         lastUsed: Date.now(),
       };
@@ -211,13 +223,19 @@ class AnalyzeQueueWorker implements QueueWorker {
     void this.worker.run();
     await this.worker.waitUntilReady();
     const { concurrency, store, target, lockDuration, log } = this.setup;
-    log.info({ concurrency, store: store.location, queueUrl: target.display, lockDurationMs: lockDuration }, 'worker ready');
+    log.info(
+      { concurrency, store: store.location, queueUrl: target.display, lockDurationMs: lockDuration },
+      'worker ready',
+    );
   }
 
   async stop(graceMs = this.opts.graceMs ?? 60_000): Promise<void> {
     const { log, store } = this.setup;
     if (!this.stopping) {
-      log.info({ running: this.active.size, graceMs }, this.active.size ? 'stopping: letting running jobs finish' : 'stopping');
+      log.info(
+        { running: this.active.size, graceMs },
+        this.active.size ? 'stopping: letting running jobs finish' : 'stopping',
+      );
       const timer = setTimeout(() => this.handBack(), graceMs);
       this.stopping = (async () => {
         try {
@@ -252,7 +270,10 @@ class AnalyzeQueueWorker implements QueueWorker {
 
     const done = await this.reuse(d);
     if (done) {
-      jlog.info({ runId: done.runId, verdict: done.verdict }, 'already in the store (an earlier attempt finished it): result reused');
+      jlog.info(
+        { runId: done.runId, verdict: done.verdict },
+        'already in the store (an earlier attempt finished it): result reused',
+      );
       return done;
     }
     const runId = await this.startRun(d, jlog);
@@ -263,13 +284,22 @@ class AnalyzeQueueWorker implements QueueWorker {
   /** A job this worker cannot do right (another store, dualrec version or whisper model) goes to another worker. */
   private checkSameSetup(d: JobData): void {
     const { store, storeId } = this.setup;
-    if (d.storeId !== storeId) throw new NotHereError(`this worker writes to store ${storeId} (${store.location}), the batch to ${d.storeId}: give every worker the batch's --store`);
-    if (d.toolVersion !== TOOL_VERSION) throw new NotHereError(`the batch ran dualrec ${d.toolVersion}, this worker is ${TOOL_VERSION}: run one version everywhere`);
+    if (d.storeId !== storeId)
+      throw new NotHereError(
+        `this worker writes to store ${storeId} (${store.location}), the batch to ${d.storeId}: give every worker the batch's --store`,
+      );
+    if (d.toolVersion !== TOOL_VERSION)
+      throw new NotHereError(
+        `the batch ran dualrec ${d.toolVersion}, this worker is ${TOOL_VERSION}: run one version everywhere`,
+      );
     if (d.model.startsWith('asr:')) {
       const flag = this.opts.model ?? d.settings.model ?? '';
       let mine = this.modelKeys.get(flag);
       if (mine === undefined) this.modelKeys.set(flag, (mine = asrModelKey(flag || undefined)));
-      if (mine !== d.model) throw new NotHereError(`this worker's whisper model is ${mine}, the batch's ${d.model}: install the same model on every worker`);
+      if (mine !== d.model)
+        throw new NotHereError(
+          `this worker's whisper model is ${mine}, the batch's ${d.model}: install the same model on every worker`,
+        );
     }
   }
 
@@ -279,9 +309,19 @@ class AnalyzeQueueWorker implements QueueWorker {
     if (!isCurrent(cur)) return undefined;
     const r = cur.run;
     // with --force only a run of this very batch counts as done
-    if (!sameMadeFrom(r, d) || r.status !== 'done' || (d.force && r.batchId !== d.batchId) || !r.verdict) return undefined;
+    if (!sameMadeFrom(r, d) || r.status !== 'done' || (d.force && r.batchId !== d.batchId) || !r.verdict)
+      return undefined;
     if (!reportIntact(r, d.session.reportDir)) return undefined;
-    return { sessionKey: d.session.key, sessionId: cur.sessionId, runId: r.id, verdict: r.verdict, risk: r.risk ?? 0, reason: r.error ?? r.problem, reused: true, worker: this.name };
+    return {
+      sessionKey: d.session.key,
+      sessionId: cur.sessionId,
+      runId: r.id,
+      verdict: r.verdict,
+      risk: r.risk ?? 0,
+      reason: r.error ?? r.problem,
+      reused: true,
+      worker: this.name,
+    };
   }
 
   /** Clears what a dead attempt left, then records the new run; returns its id. */
@@ -292,15 +332,29 @@ class AnalyzeQueueWorker implements QueueWorker {
     if (abandoned) jlog.warn({ abandoned }, 'an earlier attempt of this session died: its run is marked abandoned');
     const runId = randomUUID();
     await store.startRun({
-      id: runId, sessionKey: d.session.key, batchId: d.batchId, kind: 'analyze', startedAt: new Date().toISOString(),
-      inputsSha256: d.inputsSha256, contentSha256: d.contentSha256, rulesVersion: d.rulesVersion, model: d.model, toolVersion: d.toolVersion,
+      id: runId,
+      sessionKey: d.session.key,
+      batchId: d.batchId,
+      kind: 'analyze',
+      startedAt: new Date().toISOString(),
+      inputsSha256: d.inputsSha256,
+      contentSha256: d.contentSha256,
+      rulesVersion: d.rulesVersion,
+      model: d.model,
+      toolVersion: d.toolVersion,
     });
     jlog.info({ runId }, 'session started');
     return runId;
   }
 
   /** The session in a worker thread, its report published. A session past its timeout gets a REVIEW report. */
-  private async analyze(job: Job<JobData, JobResult>, token: string | undefined, d: JobData, runId: string, jlog: Logger): Promise<AnalyzeJobResult> {
+  private async analyze(
+    job: Job<JobData, JobResult>,
+    token: string | undefined,
+    d: JobData,
+    runId: string,
+    jlog: Logger,
+  ): Promise<AnalyzeJobResult> {
     const entry = this.pools.for(d);
     entry.busy++;
     this.active.add(String(job.id));
@@ -308,12 +362,23 @@ class AnalyzeQueueWorker implements QueueWorker {
     let r: AnalyzeJobResult;
     try {
       try {
-        r = await entry.pool.run({ input: opened.input, reportDir: opened.reportDir, contentSha256: d.contentSha256, log: { job: String(job.id) } });
+        r = await entry.pool.run({
+          input: opened.input,
+          reportDir: opened.reportDir,
+          contentSha256: d.contentSha256,
+          log: { job: String(job.id) },
+        });
       } catch (err) {
         // past the session timeout the session itself is the problem (no retry): a REVIEW report says so
         if (!(err instanceof JobTimeoutError) || this.handingBack) throw err;
         jlog.warn({ reason: err.message }, 'session timed out');
-        r = unanalyzableResult(opened.input, opened.reportDir, `${d.input.recording ?? d.input.transcript ?? d.input.name}: ${err.message}`, d.settings.lang, d.contentSha256);
+        r = unanalyzableResult(
+          opened.input,
+          opened.reportDir,
+          `${d.input.recording ?? d.input.transcript ?? d.input.name}: ${err.message}`,
+          d.settings.lang,
+          d.contentSha256,
+        );
       }
       await opened.publish();
     } catch (err) {
@@ -328,7 +393,14 @@ class AnalyzeQueueWorker implements QueueWorker {
   }
 
   /** What to throw for a failed attempt: the job handed back (worker stopping), or the reason, for BullMQ to retry. */
-  private async attemptFailed(job: Job<JobData, JobResult>, token: string | undefined, d: JobData, runId: string, err: unknown, jlog: Logger): Promise<Error> {
+  private async attemptFailed(
+    job: Job<JobData, JobResult>,
+    token: string | undefined,
+    d: JobData,
+    runId: string,
+    err: unknown,
+    jlog: Logger,
+  ): Promise<Error> {
     const { store } = this.setup;
     if (this.handingBack && token) {
       // shutting down: give the job back untouched (no attempt used up) for another worker
@@ -339,7 +411,8 @@ class AnalyzeQueueWorker implements QueueWorker {
     }
     let reason = errorMessage(err);
     const m = /rule files changed while the batch was running \((\S+) → (\S+)\)/.exec(reason);
-    if (m) reason = `this worker's rule files are version ${m[2]}, the batch's ${m[1]}: every worker needs the batch's rules (or --rules with the same files)`;
+    if (m)
+      reason = `this worker's rule files are version ${m[2]}, the batch's ${m[1]}: every worker needs the batch's rules (or --rules with the same files)`;
     await store.failRun(runId, reason).catch(() => undefined);
     const attempts = job.opts.attempts ?? 1;
     jlog.warn({ reason, willRetry: job.attemptsMade + 1 < attempts }, 'attempt failed');
@@ -347,22 +420,46 @@ class AnalyzeQueueWorker implements QueueWorker {
   }
 
   /** Commits the run, if the job is still this worker's. */
-  private async complete(job: Job<JobData, JobResult>, token: string | undefined, d: JobData, runId: string, r: AnalyzeJobResult, jlog: Logger): Promise<JobResult> {
+  private async complete(
+    job: Job<JobData, JobResult>,
+    token: string | undefined,
+    d: JobData,
+    runId: string,
+    r: AnalyzeJobResult,
+    jlog: Logger,
+  ): Promise<JobResult> {
     const { store, lockDuration } = this.setup;
     // Still ours? A worker that stalled past its lock may find the job already given to another.
     if (token && !(await job.extendLock(token, lockDuration))) {
-      await store.failRun(runId, 'lost the job lock (this worker stalled too long): another worker has the session').catch(() => undefined);
+      await store
+        .failRun(runId, 'lost the job lock (this worker stalled too long): another worker has the session')
+        .catch(() => undefined);
       throw new Error('lost the job lock: another worker has the session');
     }
     await store.completeRun(runId, {
-      verdict: r.verdict, verdictReasons: r.verdictReasons, risk: r.risk, error: r.error, problem: r.problem,
-      reportJsonSha256: r.reportJsonSha256, reportHtmlSha256: r.reportHtmlSha256, findings: r.findings, artefacts: r.artefacts,
+      verdict: r.verdict,
+      verdictReasons: r.verdictReasons,
+      risk: r.risk,
+      error: r.error,
+      problem: r.problem,
+      reportJsonSha256: r.reportJsonSha256,
+      reportHtmlSha256: r.reportHtmlSha256,
+      findings: r.findings,
+      artefacts: r.artefacts,
       queueVerdicts: d.queueVerdicts,
     });
     if (r.sessionId !== d.session.sessionId) await store.upsertSession({ ...d.session, sessionId: r.sessionId });
     const reason = r.error ?? r.problem;
     jlog.info({ runId, verdict: r.verdict, risk: r.risk, ...(reason ? { reason } : {}) }, 'session done');
-    return { sessionKey: d.session.key, sessionId: r.sessionId, runId, verdict: r.verdict, risk: r.risk, reason, worker: this.name };
+    return {
+      sessionKey: d.session.key,
+      sessionId: r.sessionId,
+      runId,
+      verdict: r.verdict,
+      risk: r.risk,
+      reason,
+      worker: this.name,
+    };
   }
 }
 
@@ -370,7 +467,9 @@ function parseJobData(job: Job<JobData, JobResult>): JobData {
   const parsed = JobDataSchema.safeParse(job.data);
   if (!parsed.success) {
     // retrying cannot help: the data is not something this dualrec understands
-    throw new UnrecoverableError(`job data not understood by dualrec ${TOOL_VERSION}: ${z.prettifyError(parsed.error).split('\n')[0]}`);
+    throw new UnrecoverableError(
+      `job data not understood by dualrec ${TOOL_VERSION}: ${z.prettifyError(parsed.error).split('\n')[0]}`,
+    );
   }
   return parsed.data;
 }
@@ -383,10 +482,15 @@ function logWorkerEvents(worker: Worker<JobData, JobResult>, log: Logger): void 
       log.warn({ err: errorMessage(err) }, 'queue connection problem (reconnecting)');
     }
   });
-  worker.on('stalled', (jobId) => log.warn({ job: jobId }, 'a worker stopped renewing this job (died?): it is back in the queue'));
+  worker.on('stalled', (jobId) =>
+    log.warn({ job: jobId }, 'a worker stopped renewing this job (died?): it is back in the queue'),
+  );
   worker.on('failed', (job, err) => {
     if (job && err.name !== 'WaitingError' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      log.error({ job: job.id, session: (job.data as JobData | undefined)?.session?.sessionId, reason: err.message }, 'job failed for good');
+      log.error(
+        { job: job.id, session: (job.data as JobData | undefined)?.session?.sessionId, reason: err.message },
+        'job failed for good',
+      );
     }
   });
 }

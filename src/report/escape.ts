@@ -50,9 +50,7 @@ export function trusted(markup: string): SafeHtml {
  */
 export function jsonForScript(value: unknown): SafeHtml {
   const json = JSON.stringify(value) ?? 'null';
-  return new SafeHtml(
-    json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-  );
+  return new SafeHtml(json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /**

@@ -10,7 +10,9 @@ export function fmtTime(seconds: number): string {
 }
 
 export function fmtRange(start: number, end?: number): string {
-  return end !== undefined && Math.floor(end) > Math.floor(start) ? `${fmtTime(start)}–${fmtTime(end)}` : fmtTime(start);
+  return end !== undefined && Math.floor(end) > Math.floor(start)
+    ? `${fmtTime(start)}–${fmtTime(end)}`
+    : fmtTime(start);
 }
 
 export function fmtPercent(unit: number): string {

@@ -205,7 +205,13 @@ const zh: Messages = {
     'low-confidence': '低置信度',
     note: '说明',
   },
-  speakerMethod: { metadata: '元数据', labels: '转写说话人标签', channels: '声道', clustering: '声纹聚类', text: '文本推断' },
+  speakerMethod: {
+    metadata: '元数据',
+    labels: '转写说话人标签',
+    channels: '声道',
+    clustering: '声纹聚类',
+    text: '文本推断',
+  },
   speakersLine: (method, count, share) =>
     `${method}${count === null ? '' : ` · ${count} 人`}${share === null ? '' : ` · 客户发言占比 ${share}`}`,
   section: {
@@ -380,7 +386,13 @@ const en: Messages = {
     'low-confidence': 'Low confidence',
     note: 'Note',
   },
-  speakerMethod: { metadata: 'metadata', labels: 'transcript speaker labels', channels: 'audio channels', clustering: 'voice clustering', text: 'inferred from text' },
+  speakerMethod: {
+    metadata: 'metadata',
+    labels: 'transcript speaker labels',
+    channels: 'audio channels',
+    clustering: 'voice clustering',
+    text: 'inferred from text',
+  },
   speakersLine: (method, count, share) =>
     `${method}${count === null ? '' : ` · ${count} voices`}${share === null ? '' : ` · customer speaks ${share}`}`,
   section: {
@@ -444,7 +456,8 @@ const en: Messages = {
   faces: (n) => `${n} face${n === 1 ? '' : 's'}`,
   segments: (n) => `${n} segments`,
   samplesEvents: (s, e) => `${s} frames sampled, ${e} events`,
-  metaMissing: 'No session metadata file (.meta.json) was found; defaults are shown. Checks that depend on product, channel or age may be wrong.',
+  metaMissing:
+    'No session metadata file (.meta.json) was found; defaults are shown. Checks that depend on product, channel or age may be wrong.',
   noMedia: 'No media facts (transcript only, or the file could not be read)',
   noVisual: 'Picture not analyzed',
   noIntegrityIssues: 'No issues found',

@@ -15,7 +15,9 @@ export function generateToken(): string {
 
 export function checkTokenStrength(token: string): void {
   if (token.length < MIN_TOKEN_LENGTH) {
-    throw new UserError(`review token: at least ${MIN_TOKEN_LENGTH} characters are needed (got ${token.length}); or leave it out and one is generated`);
+    throw new UserError(
+      `review token: at least ${MIN_TOKEN_LENGTH} characters are needed (got ${token.length}); or leave it out and one is generated`,
+    );
   }
 }
 

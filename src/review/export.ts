@@ -32,7 +32,10 @@ export interface ExportRow {
   current: boolean;
 }
 
-export async function exportRows(store: Store, opts: { includeSuperseded?: boolean } = { includeSuperseded: true }): Promise<ExportRow[]> {
+export async function exportRows(
+  store: Store,
+  opts: { includeSuperseded?: boolean } = { includeSuperseded: true },
+): Promise<ExportRow[]> {
   const decisions = await store.decisions({ includeSuperseded: opts.includeSuperseded ?? true });
   const sessions = new Map<string, CurrentSession | undefined>();
   const findings = new Map<string, StoredFinding[]>();
@@ -41,7 +44,10 @@ export async function exportRows(store: Store, opts: { includeSuperseded?: boole
   for (const d of decisions) {
     if (!sessions.has(d.sessionKey)) {
       const s = await store.getSession(d.sessionKey);
-      sessions.set(d.sessionKey, isCurrent(s) ? s : s ? ({ ...s, run: undefined } as unknown as CurrentSession) : undefined);
+      sessions.set(
+        d.sessionKey,
+        isCurrent(s) ? s : s ? ({ ...s, run: undefined } as unknown as CurrentSession) : undefined,
+      );
     }
     if (!findings.has(d.runId)) {
       findings.set(d.runId, await store.findingsOf(d.runId));
@@ -83,20 +89,44 @@ function csvCell(v: unknown): string {
 
 export function toCsv(rows: ExportRow[]): string {
   const cols: (keyof ExportRow)[] = [
-    'decision_id', 'seq', 'decided_at', 'reviewer', 'session_key', 'session_id', 'recording', 'run_id', 'rules_version', 'scope',
-    'finding_idx', 'rule_id', 'finding_status', 'concepts', 'decision', 'comment', 'supersedes', 'superseded_by', 'current',
+    'decision_id',
+    'seq',
+    'decided_at',
+    'reviewer',
+    'session_key',
+    'session_id',
+    'recording',
+    'run_id',
+    'rules_version',
+    'scope',
+    'finding_idx',
+    'rule_id',
+    'finding_status',
+    'concepts',
+    'decision',
+    'comment',
+    'supersedes',
+    'superseded_by',
+    'current',
   ];
   // BOM so spreadsheet programs read the Chinese text as UTF-8
-  return '\uFEFF' + [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+  return (
+    '\uFEFF' + [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n'
+  );
 }
 
 /** Any table as CSV (same cells, BOM and formula defusing as the decisions export). */
 export function tableCsv(cols: readonly string[], rows: Record<string, unknown>[]): string {
-  return '\uFEFF' + [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+  return (
+    '\uFEFF' + [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n'
+  );
 }
 
 /** What a reviewer's decision on a finding says about its concepts. */
-export function labelFor(decision: DecisionRecord['decision'], status: StoredFinding['status']): LabelStatus | undefined {
+export function labelFor(
+  decision: DecisionRecord['decision'],
+  status: StoredFinding['status'],
+): LabelStatus | undefined {
   if (decision === 'confirm') return 'fail';
   if (decision === 'rerecord') return 'undetermined';
   // overturn: the tool's conclusion was wrong
@@ -105,7 +135,11 @@ export function labelFor(decision: DecisionRecord['decision'], status: StoredFin
   return undefined;
 }
 
-const SESSION_VERDICT: Record<DecisionRecord['decision'], Verdict> = { confirm: 'FAIL', overturn: 'PASS', rerecord: 'REVIEW' };
+const SESSION_VERDICT: Record<DecisionRecord['decision'], Verdict> = {
+  confirm: 'FAIL',
+  overturn: 'PASS',
+  rerecord: 'REVIEW',
+};
 
 export interface EvalLabel {
   name: string;
@@ -141,7 +175,7 @@ export async function evalLabels(store: Store): Promise<EvalLabel[]> {
         ? 'FAIL'
         : labels.includes('undetermined')
           ? 'REVIEW'
-          : s.run.verdict ?? 'REVIEW';
+          : (s.run.verdict ?? 'REVIEW');
     const parsed = ExpectedSchema.safeParse({
       verdict,
       concepts,

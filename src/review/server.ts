@@ -45,13 +45,28 @@ export interface ReviewServerOptions {
 const KEY_RE = /^[0-9a-f]{32}$/;
 const REPORT_ROUTE = '/session/:key/report';
 const MEDIA_TYPES: Record<string, string> = {
-  '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska',
-  '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.wav': 'audio/wav',
-  '.flac': 'audio/flac', '.avi': 'video/x-msvideo', '.ts': 'video/mp2t', '.3gp': 'video/3gpp',
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.mkv': 'video/x-matroska',
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.wav': 'audio/wav',
+  '.flac': 'audio/flac',
+  '.avi': 'video/x-msvideo',
+  '.ts': 'video/mp2t',
+  '.3gp': 'video/3gpp',
 };
 /** Files a report folder may hand out (evidence frames). */
 const REPORT_FILE_TYPES: Record<string, string> = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
 };
 
 const PAGE_CSP =
@@ -88,13 +103,15 @@ function param(q: Record<string, unknown>, name: string): string | undefined {
   const v = q[name];
   if (v === undefined || v === '') return undefined;
   // eslint-disable-next-line no-control-regex
-  if (typeof v !== 'string' || v.length > 100 || /[\u0000-\u001f\u007f]/.test(v)) throw new HttpError(400, `${name}: 1–100 characters`);
+  if (typeof v !== 'string' || v.length > 100 || /[\u0000-\u001f\u007f]/.test(v))
+    throw new HttpError(400, `${name}: 1–100 characters`);
   return v;
 }
 
 function dayParam(q: Record<string, unknown>, name: string): string | undefined {
   const v = param(q, name);
-  if (v !== undefined && (!DAY_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))) throw new HttpError(400, `${name}: expected YYYY-MM-DD`);
+  if (v !== undefined && (!DAY_RE.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))))
+    throw new HttpError(400, `${name}: expected YYYY-MM-DD`);
   return v;
 }
 
@@ -113,7 +130,8 @@ function statsFilterOf(q: Record<string, unknown>): StatsFilter {
 /** The stats filter plus ?verdict&rule: the queue's filter (drill-down links from the dashboard). */
 function queueFilterOf(q: Record<string, unknown>): QueueFilter {
   const verdict = param(q, 'verdict');
-  if (verdict !== undefined && !(VERDICTS as readonly string[]).includes(verdict)) throw new HttpError(400, 'verdict: FAIL, REVIEW or PASS');
+  if (verdict !== undefined && !(VERDICTS as readonly string[]).includes(verdict))
+    throw new HttpError(400, 'verdict: FAIL, REVIEW or PASS');
   const f: QueueFilter = { ...statsFilterOf(q), verdict: verdict as QueueFilter['verdict'], ruleId: param(q, 'rule') };
   for (const k of Object.keys(f) as (keyof QueueFilter)[]) if (f[k] === undefined) delete f[k];
   return f;
@@ -146,7 +164,12 @@ interface ReviewContext {
 
 export function buildReviewServer(opts: ReviewServerOptions): FastifyInstance {
   const { store, token } = opts;
-  const ctx: ReviewContext = { store, token, signer: new CookieSigner(token), log: rootLogger().child({ component: 'review' }) };
+  const ctx: ReviewContext = {
+    store,
+    token,
+    signer: new CookieSigner(token),
+    log: rootLogger().child({ component: 'review' }),
+  };
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: { ignoreTrailingSlash: true } });
   registerGuards(app, ctx);
   registerStaticRoutes(app);
@@ -169,7 +192,8 @@ function registerGuards(app: FastifyInstance, { token, signer, log }: ReviewCont
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('Cache-Control', 'no-store');
     // the re-rendered report carries its own (stricter) CSP in a meta tag
-    if (!reply.getHeader('Content-Security-Policy') && req.routeOptions.url !== REPORT_ROUTE) reply.header('Content-Security-Policy', PAGE_CSP);
+    if (!reply.getHeader('Content-Security-Policy') && req.routeOptions.url !== REPORT_ROUTE)
+      reply.header('Content-Security-Policy', PAGE_CSP);
     return payload;
   });
 
@@ -190,7 +214,10 @@ function registerGuards(app: FastifyInstance, { token, signer, log }: ReviewCont
       return;
     }
     if (wantsHtml(req)) {
-      return reply.code(401).type('text/html; charset=utf-8').send(loginPage({ next: safeNext(req.url) }));
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(loginPage({ next: safeNext(req.url) }));
     }
     throw new HttpError(401, 'log in with the review token (cookie) or send Authorization: Bearer <token>');
   });
@@ -199,11 +226,19 @@ function registerGuards(app: FastifyInstance, { token, signer, log }: ReviewCont
     const status = err instanceof HttpError ? err.status : err instanceof UserError ? 400 : (err.statusCode ?? 500);
     if (status >= 500) log.error({ err: errorMessage(err), url: req.url.split('?')[0] }, 'review server error');
     const message = status >= 500 ? 'internal error' : errorMessage(err);
-    if (wantsHtml(req)) return reply.code(status).type('text/html; charset=utf-8').send(messagePage(`HTTP ${status}`, message, req.reviewer));
+    if (wantsHtml(req))
+      return reply
+        .code(status)
+        .type('text/html; charset=utf-8')
+        .send(messagePage(`HTTP ${status}`, message, req.reviewer));
     return reply.code(status).send({ error: message });
   });
   app.setNotFoundHandler((req, reply) => {
-    if (wantsHtml(req)) return reply.code(404).type('text/html; charset=utf-8').send(messagePage('HTTP 404', 'not found', req.reviewer));
+    if (wantsHtml(req))
+      return reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .send(messagePage('HTTP 404', 'not found', req.reviewer));
     return reply.code(404).send({ error: 'not found' });
   });
 }
@@ -245,9 +280,13 @@ function registerStaticRoutes(app: FastifyInstance): void {
   app.get('/static/review.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(REVIEW_CSS));
   app.get('/static/review.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(REVIEW_JS));
   app.get('/static/dashboard.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(DASHBOARD_CSS));
-  app.get('/static/dashboard.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(DASHBOARD_JS));
+  app.get('/static/dashboard.js', async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(DASHBOARD_JS),
+  );
   // Chart.js (MIT) from node_modules, served from here: no CDN, and the CSP's script-src 'self' covers it.
-  app.get('/static/chart.umd.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(chartJsSource()));
+  app.get('/static/chart.umd.min.js', async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').send(chartJsSource()),
+  );
 }
 
 function registerLoginRoutes(app: FastifyInstance, { token, signer, log }: ReviewContext): void {
@@ -262,10 +301,16 @@ function registerLoginRoutes(app: FastifyInstance, { token, signer, log }: Revie
     const reviewer = cleanReviewer(body.reviewer);
     if (typeof body.token !== 'string' || !tokenMatches(token, body.token)) {
       log.warn({ ip: req.ip }, 'review login with a wrong token');
-      return reply.code(401).type('text/html; charset=utf-8').send(loginPage({ error: '令牌不正确 wrong token', next }));
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(loginPage({ error: '令牌不正确 wrong token', next }));
     }
     if (!reviewer) {
-      return reply.code(400).type('text/html; charset=utf-8').send(loginPage({ error: '请填写复核人姓名（1–80 字）reviewer name needed', next }));
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(loginPage({ error: '请填写复核人姓名（1–80 字）reviewer name needed', next }));
     }
     return reply.header('Set-Cookie', signer.header(signer.issue(reviewer))).redirect(next, 303);
   });
@@ -289,7 +334,11 @@ function registerPageRoutes(app: FastifyInstance, { store }: ReviewContext): voi
     const filter = statsFilterOf(q);
     const stats = await computeStats(store, { filter, asOf: asOfOf(q) });
     const distinct = async (col: string) =>
-      (await store.query(`SELECT DISTINCT ${col} AS v FROM sessions WHERE current_run_id IS NOT NULL AND ${col} IS NOT NULL ORDER BY ${col} LIMIT 5000`))
+      (
+        await store.query(
+          `SELECT DISTINCT ${col} AS v FROM sessions WHERE current_run_id IS NOT NULL AND ${col} IS NOT NULL ORDER BY ${col} LIMIT 5000`,
+        )
+      )
         .map((r) => String(r.v))
         .sort();
     const choices = {
@@ -299,7 +348,9 @@ function registerPageRoutes(app: FastifyInstance, { store }: ReviewContext): voi
       products: await distinct('product_type'),
     };
     const period = q.period === 'week' ? 'week' : 'day';
-    return reply.type('text/html; charset=utf-8').send(dashboardPage({ stats, period, reviewer: req.reviewer!, choices, asOf: param(q, 'asOf') }));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(dashboardPage({ stats, period, reviewer: req.reviewer!, choices, asOf: param(q, 'asOf') }));
   });
 
   app.get('/session/:key', async (req, reply) => {
@@ -312,7 +363,9 @@ function registerPageRoutes(app: FastifyInstance, { store }: ReviewContext): voi
       decisions: await store.decisions({ sessionKey: s.key, includeSuperseded: true }),
       segments: maskSegments(facts?.transcript?.segments ?? []),
       hasMedia: !!mediaFile(s),
-      ...(({ report, integrity }) => ({ reportOk: !!report && integrity.ok, reportShown: !!report, integrity }))(storedReport(s)),
+      ...(({ report, integrity }) => ({ reportOk: !!report && integrity.ok, reportShown: !!report, integrity }))(
+        storedReport(s),
+      ),
       reviewer: req.reviewer!,
     });
     return reply.type('text/html; charset=utf-8').send(page);
@@ -329,7 +382,8 @@ function registerReportRoutes(app: FastifyInstance, { store, log }: ReviewContex
     const videoHref = mediaFile(s) && report.media?.probe.video.length ? `/media/${s.key}` : undefined;
     // masked again: a report written before masking existed is still shown masked
     const integrityWarning = integrity.ok ? undefined : { title: integrity.title, text: integrity.message };
-    if (!integrity.ok) log.warn({ session: s.key, problem: integrity.problem }, 'report shown with an integrity warning');
+    if (!integrity.ok)
+      log.warn({ session: s.key, problem: integrity.problem }, 'report shown with an integrity warning');
     return reply
       .header('X-Dualrec-Report-Integrity', integrity.ok ? 'valid' : integrity.problem)
       .type('text/html; charset=utf-8')
@@ -341,7 +395,13 @@ function registerReportRoutes(app: FastifyInstance, { store, log }: ReviewContex
     const s = await sessionFor(store, (req.params as { key: string }).key);
     const rel = (req.params as Record<string, string>)['*'] ?? '';
     const segments = rel.split('/');
-    if (!rel || isAbsolute(rel) || rel.includes('\\') || rel.includes('\0') || segments.some((p) => p === '..' || p === '.' || p === '')) {
+    if (
+      !rel ||
+      isAbsolute(rel) ||
+      rel.includes('\\') ||
+      rel.includes('\0') ||
+      segments.some((p) => p === '..' || p === '.' || p === '')
+    ) {
       throw new HttpError(400, 'bad file path');
     }
     const type = REPORT_FILE_TYPES[extname(rel).toLowerCase()];
@@ -352,7 +412,8 @@ function registerReportRoutes(app: FastifyInstance, { store, log }: ReviewContex
     try {
       real = realpathSync(file);
       const realRoot = realpathSync(root);
-      if (relative(realRoot, real).startsWith('..') || !real.startsWith(realRoot + sep)) throw new HttpError(400, 'bad file path');
+      if (relative(realRoot, real).startsWith('..') || !real.startsWith(realRoot + sep))
+        throw new HttpError(400, 'bad file path');
       if (!statSync(real).isFile()) throw new HttpError(404, 'not found');
     } catch (err) {
       if (err instanceof HttpError) throw err;
@@ -377,9 +438,20 @@ function registerApiRoutes(app: FastifyInstance, { store, log }: ReviewContext):
     const items = await store.queue({ includeDecided: q.all === '1' || q.all === 'true', filter: queueFilterOf(q) });
     return {
       items: items.map(({ session: s, enteredAt, decision }) => ({
-        key: s.key, sessionId: s.sessionId, name: s.name, relDir: s.relDir, verdict: s.run.verdict, risk: s.run.risk,
-        productType: s.productType, channel: s.channel, agentId: s.agentId, region: s.region, recordedOn: s.recordedOn, runId: s.run.id,
-        enteredAt, decision,
+        key: s.key,
+        sessionId: s.sessionId,
+        name: s.name,
+        relDir: s.relDir,
+        verdict: s.run.verdict,
+        risk: s.run.risk,
+        productType: s.productType,
+        channel: s.channel,
+        agentId: s.agentId,
+        region: s.region,
+        recordedOn: s.recordedOn,
+        runId: s.run.id,
+        enteredAt,
+        decision,
       })),
     };
   });
@@ -395,15 +467,18 @@ function registerApiRoutes(app: FastifyInstance, { store, log }: ReviewContext):
 
   app.post('/api/sessions/:key/decisions', async (req, reply) => {
     const s = await sessionFor(store, (req.params as { key: string }).key);
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) throw new HttpError(415, 'send JSON');
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+      throw new HttpError(415, 'send JSON');
     const parsed = DecisionBody.safeParse(req.body);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
       throw new HttpError(400, `${i.path.join('.') || 'body'}: ${i.message}`);
     }
     const b = parsed.data;
-    if (b.runId !== s.run.id) throw new HttpError(409, 'this session was re-analyzed since the page was loaded: reload it');
-    if (b.decision === 'overturn' && !b.comment.trim()) throw new HttpError(400, 'comment: say why the finding is overturned');
+    if (b.runId !== s.run.id)
+      throw new HttpError(409, 'this session was re-analyzed since the page was loaded: reload it');
+    if (b.decision === 'overturn' && !b.comment.trim())
+      throw new HttpError(400, 'comment: say why the finding is overturned');
     const rec = await store.addDecision({
       sessionKey: s.key,
       runId: b.runId,
@@ -412,7 +487,10 @@ function registerApiRoutes(app: FastifyInstance, { store, log }: ReviewContext):
       comment: b.comment.trim(),
       reviewer: req.reviewer!,
     });
-    log.info({ session: s.key, decision: rec.decision, finding: rec.findingIdx ?? 'session', seq: rec.seq }, 'review decision recorded');
+    log.info(
+      { session: s.key, decision: rec.decision, finding: rec.findingIdx ?? 'session', seq: rec.seq },
+      'review decision recorded',
+    );
     return reply.code(201).send(rec);
   });
 
@@ -424,7 +502,8 @@ function registerApiRoutes(app: FastifyInstance, { store, log }: ReviewContext):
   app.get('/api/stats.csv', async (req, reply) => {
     const q = req.query as Record<string, unknown>;
     const table = (q.table ?? 'rules') as StatsTable;
-    if (!(STATS_TABLES as readonly unknown[]).includes(table)) throw new HttpError(400, `table: one of ${STATS_TABLES.join(', ')}`);
+    if (!(STATS_TABLES as readonly unknown[]).includes(table))
+      throw new HttpError(400, `table: one of ${STATS_TABLES.join(', ')}`);
     const st = await computeStats(store, { filter: statsFilterOf(q), asOf: asOfOf(q) });
     return reply
       .type('text/csv; charset=utf-8')

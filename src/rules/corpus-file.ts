@@ -8,7 +8,17 @@ import { importTranscript } from '../asr/import/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { parseYaml, validate, yamlToJs } from './yamlfile.js';
 
-export const CORPUS_LABELS = ['states', 'omits', 'cautions', 'violates', 'neutral', 'affirms', 'hedges', 'refuses', 'unclear'] as const;
+export const CORPUS_LABELS = [
+  'states',
+  'omits',
+  'cautions',
+  'violates',
+  'neutral',
+  'affirms',
+  'hedges',
+  'refuses',
+  'unclear',
+] as const;
 export type CorpusLabel = (typeof CORPUS_LABELS)[number];
 
 const SourceSchema = z
@@ -35,7 +45,9 @@ const SentenceSchema = z
 export const CorpusFileSchema = z
   .object({
     description: z.string().max(4000).optional(),
-    sources: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'source ids are lowercase a-z 0-9 . _ -'), SourceSchema).default({}),
+    sources: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'source ids are lowercase a-z 0-9 . _ -'), SourceSchema)
+      .default({}),
     sentences: z.array(SentenceSchema).max(20_000),
   })
   .strict();
@@ -88,15 +100,23 @@ function readCorpusYaml(file: string, source: string): CorpusSentence[] {
     if (!(s.source in data.sources) && Object.keys(data.sources).length > 0) {
       throw new UserError(`${file}: sentences[${i}].source "${s.source}" is not listed under sources`, file);
     }
-    out.push({ text: s.text, file, line: lineOfSentence(y, i), speaker: s.speaker, concepts: s.concepts, label: s.label, source: s.source, style: s.style });
+    out.push({
+      text: s.text,
+      file,
+      line: lineOfSentence(y, i),
+      speaker: s.speaker,
+      concepts: s.concepts,
+      label: s.label,
+      source: s.source,
+      style: s.style,
+    });
   });
   return out;
 }
 
 function lineOfSentence(y: ReturnType<typeof parseYaml>[number], i: number): number {
   const seq = (y.doc.contents as { get?: (k: string, keep: boolean) => unknown } | null)?.get?.('sentences', true) as
-    | { items?: { range?: [number, number, number] }[] }
-    | undefined;
+    { items?: { range?: [number, number, number] }[] } | undefined;
   const off = seq?.items?.[i]?.range?.[0];
   return off === undefined ? 0 : y.lines.linePos(off).line;
 }
@@ -131,7 +151,10 @@ export function readScanFile(file: string): CorpusSentence[] {
   if (TEXT_EXT.has(ext) || ext === '.yaml' || ext === '.yml' || ext === '.json') {
     return splitSentences(source).map((s) => ({ ...s, file, speaker: 'agent' as const, concepts: [] }));
   }
-  throw new UserError(`${file}: not a text, transcript or corpus file (.txt .md .yaml, <name>.transcript.json|srt|vtt)`, file);
+  throw new UserError(
+    `${file}: not a text, transcript or corpus file (.txt .md .yaml, <name>.transcript.json|srt|vtt)`,
+    file,
+  );
 }
 
 /** Every scannable file under the paths given (folders recursively, hidden entries skipped). */
@@ -148,7 +171,8 @@ export function scanFiles(paths: string[]): string[] {
       for (const e of readdirSync(p).sort()) if (!e.startsWith('.')) walk(join(p, e));
     } else if (st.isFile()) {
       const ext = extname(p).toLowerCase();
-      if (TEXT_EXT.has(ext) || ext === '.yaml' || ext === '.yml' || /\.transcript\.(json|srt|vtt)$/i.test(p)) out.push(p);
+      if (TEXT_EXT.has(ext) || ext === '.yaml' || ext === '.yml' || /\.transcript\.(json|srt|vtt)$/i.test(p))
+        out.push(p);
     }
   };
   for (const p of paths) walk(p);

@@ -41,7 +41,9 @@ class Context {
     readonly facts: SessionFacts,
     readonly ruleSet: RuleSet,
   ) {
-    this.segs = [...(facts.transcript?.segments ?? [])].filter((s) => s.text.trim() !== '').sort((a, b) => a.start - b.start || a.id - b.id);
+    this.segs = [...(facts.transcript?.segments ?? [])]
+      .filter((s) => s.text.trim() !== '')
+      .sort((a, b) => a.start - b.start || a.id - b.id);
     this.segs.forEach((s, i) => this.index.set(s, i));
   }
 
@@ -124,8 +126,13 @@ function roleCertain(hit: Hit, speaker: Speaker): boolean {
 type Applies = { state: 'yes' } | { state: 'no'; why: string } | { state: 'unknown'; why: string };
 
 const PRODUCT_ZH: Record<string, string> = {
-  traditional: '传统型', participating: '分红型', universal: '万能型', 'investment-linked': '投连型',
-  health: '健康险', accident: '意外险', other: '其他',
+  traditional: '传统型',
+  participating: '分红型',
+  universal: '万能型',
+  'investment-linked': '投连型',
+  health: '健康险',
+  accident: '意外险',
+  other: '其他',
 };
 
 export function appliesTo(rule: CompiledRule, facts: SessionFacts): Applies {
@@ -135,7 +142,8 @@ export function appliesTo(rule: CompiledRule, facts: SessionFacts): Applies {
   const unknown: string[] = [];
   if (a.product_type) {
     if (!facts.metaFromSidecar) unknown.push('产品类型未知');
-    else if (!a.product_type.includes(meta.product.type)) return { state: 'no', why: `产品类型为${PRODUCT_ZH[meta.product.type] ?? meta.product.type}` };
+    else if (!a.product_type.includes(meta.product.type))
+      return { state: 'no', why: `产品类型为${PRODUCT_ZH[meta.product.type] ?? meta.product.type}` };
   }
   if (a.channel) {
     if (!facts.metaFromSidecar) unknown.push('销售渠道未知');
@@ -226,7 +234,8 @@ function blockHits(m: CompiledRule['matches'][number], view: TextView, ruleSet: 
   if (m.atLeast) append(found, matchAtLeast(view, m.atLeast.of, m.atLeast.n, m.withinChars, 'at_least', m.scope));
   if (m.regex) append(found, matchRegex(view, m.regex, m.onCanon, m.scope));
   if (m.slots) append(found, matchSlots(view, m));
-  if (m.examples) append(found, matchExamples(view, m.examples, ruleSet.idf, { checkPolarity: prohibited, lex: ruleSet.lexicon }));
+  if (m.examples)
+    append(found, matchExamples(view, m.examples, ruleSet.idf, { checkPolarity: prohibited, lex: ruleSet.lexicon }));
   return found;
 }
 
@@ -284,7 +293,15 @@ function hitEvidence(h: Hit, note?: string): Evidence {
   };
   if (h.by === 'script' || h.by === 'example') ev.similarity = h.similarity;
   if (h.by === 'example') ev.example = h.what;
-  const notes = [note, h.unreadable ? `数值未能识别（${h.unreadable.join('、')}），未核对` : undefined, h.slots && Object.keys(h.slots).length ? Object.entries(h.slots).map(([k, v]) => `${k}=${v}`).join(', ') : undefined].filter(Boolean);
+  const notes = [
+    note,
+    h.unreadable ? `数值未能识别（${h.unreadable.join('、')}），未核对` : undefined,
+    h.slots && Object.keys(h.slots).length
+      ? Object.entries(h.slots)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')
+      : undefined,
+  ].filter(Boolean);
   if (notes.length) ev.note = notes.join('；');
   return ev;
 }
@@ -325,7 +342,11 @@ function make(
   const s = rule.spec;
   const meta = {
     '': { title: s.title, category: s.category, concepts: s.concepts as string[] },
-    confirm: { title: `${s.title}：客户确认`, category: 'confirmation', concepts: (s.confirm?.concepts as string[] | undefined) ?? ['confirmation.customer'] },
+    confirm: {
+      title: `${s.title}：客户确认`,
+      category: 'confirmation',
+      concepts: (s.confirm?.concepts as string[] | undefined) ?? ['confirmation.customer'],
+    },
     proxy: { title: `${s.title}：代答检查`, category: 'conduct', concepts: ['conduct.proxy-answer'] },
     rate: { title: `${s.title}：语速`, category: 'conduct', concepts: ['conduct.speech-rate'] },
     order: { title: `${s.title}：顺序`, category: s.category, concepts: s.concepts as string[] },
@@ -366,7 +387,9 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
 
   // numbers said wrong ("犹豫期10天") are a misstatement — unless the right number was said too
   // (then the other number is most likely about something else)
-  const rightNumber = all.some((h) => h.by === 'slot' && !h.slotFailures && !h.uncertain && h.slots && Object.keys(h.slots).length);
+  const rightNumber = all.some(
+    (h) => h.by === 'slot' && !h.slotFailures && !h.uncertain && h.slots && Object.keys(h.slots).length,
+  );
   const unsure = all.filter((h) => !h.slotFailures && h.uncertain);
   // a wrong number beside one that may be the right one misheard ("犹豫企识五天，…十天内"): can't tell
   const wrong = rightNumber || unsure.length ? [] : all.filter((h) => h.slotFailures);
@@ -392,14 +415,34 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     ordered = good.filter(ok);
     const known = [...refsAfter, ...refsBefore].filter(([, r]) => r).map(([id]) => id);
     if (!known.length) {
-      orderFinding = make(rule, 'order', 'not_applicable', 0.5, [], `参照的规则（${[...(order.after ?? []), ...(order.before ?? [])].join('、')}）未命中，无法检查顺序`, order.severity);
+      orderFinding = make(
+        rule,
+        'order',
+        'not_applicable',
+        0.5,
+        [],
+        `参照的规则（${[...(order.after ?? []), ...(order.before ?? [])].join('、')}）未命中，无法检查顺序`,
+        order.severity,
+      );
       ordered = good;
     } else if (!ordered.length) {
       const want = [
-        order.after?.length ? `应在 ${order.after.join('、')} 之后${order.within_s !== undefined ? `${order.within_s}秒内` : ''}` : '',
+        order.after?.length
+          ? `应在 ${order.after.join('、')} 之后${order.within_s !== undefined ? `${order.within_s}秒内` : ''}`
+          : '',
         order.before?.length ? `应在 ${order.before.join('、')} 之前` : '',
-      ].filter(Boolean).join('，');
-      orderFinding = make(rule, 'order', 'fail', 0.8, good.slice(0, 2).map((h) => hitEvidence(h)), `顺序不符：${want}`, order.severity);
+      ]
+        .filter(Boolean)
+        .join('，');
+      orderFinding = make(
+        rule,
+        'order',
+        'fail',
+        0.8,
+        good.slice(0, 2).map((h) => hitEvidence(h)),
+        `顺序不符：${want}`,
+        order.severity,
+      );
       ordered = good;
     } else {
       orderFinding = make(rule, 'order', 'pass', 0.9, [hitEvidence(ordered[0])], '顺序符合要求', order.severity);
@@ -409,11 +452,29 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
   const out: Finding[] = [];
   if (wrong.length) {
     const h = wrong[0];
-    out.push(make(rule, '', 'fail', 0.85, [hitEvidence(h, h.slotFailures!.join('；'))], `${s.messages?.fail ?? s.title}：所述数值不符（${h.slotFailures!.join('；')}）`));
+    out.push(
+      make(
+        rule,
+        '',
+        'fail',
+        0.85,
+        [hitEvidence(h, h.slotFailures!.join('；'))],
+        `${s.messages?.fail ?? s.title}：所述数值不符（${h.slotFailures!.join('；')}）`,
+      ),
+    );
   } else if (unsure.length && !rightNumber) {
     // the number the rule checks may have been misheard, and no other mention says it right
     const h = unsure[0];
-    out.push(make(rule, '', 'undetermined', 0.4, [hitEvidence(h, h.uncertain!.join('；'))], `${s.title}：数值可能被误识别（${h.uncertain!.join('；')}），需人工核对`));
+    out.push(
+      make(
+        rule,
+        '',
+        'undetermined',
+        0.4,
+        [hitEvidence(h, h.uncertain!.join('；'))],
+        `${s.title}：数值可能被误识别（${h.uncertain!.join('；')}），需人工核对`,
+      ),
+    );
   } else if (!ordered.length) {
     const low = lowConfidenceIn(view);
     const floor = Math.max(0.45, (rule.matches[0]?.minCoverage ?? 0.7) - 0.2);
@@ -421,32 +482,95 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     const near = scripts.length ? bestPartial(view, scripts, floor) : undefined;
     let trace: Hit[] = [];
     if (dismissed.length) {
-      out.push(make(rule, '', 'fail', 0.75, [hitEvidence(dismissed[0], '提及后被略过')], `${s.title}：仅提及、未实际说明（被略过）`));
+      out.push(
+        make(
+          rule,
+          '',
+          'fail',
+          0.75,
+          [hitEvidence(dismissed[0], '提及后被略过')],
+          `${s.title}：仅提及、未实际说明（被略过）`,
+        ),
+      );
     } else if (mentioned.length) {
       // named in a recap or a question ("我已经向您说明了…责任免除…，您是否清楚？") but never explained
       // where the words could be found: it may have been said in words the rule doesn't know
       const h = mentioned[0];
-      out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(h, '仅在回顾或提问中提及'), missing: missingText(rule) }], `${s.title}：只在回顾或提问中提及（“${h.view.original(h.start, h.end)}”），未找到实际说明，需人工确认`));
+      out.push(
+        make(
+          rule,
+          '',
+          'undetermined',
+          0.4,
+          [{ ...hitEvidence(h, '仅在回顾或提问中提及'), missing: missingText(rule) }],
+          `${s.title}：只在回顾或提问中提及（“${h.view.original(h.start, h.end)}”），未找到实际说明，需人工确认`,
+        ),
+      );
     } else if (near) {
-      out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(near, '与标准话术部分相似'), missing: near.what }], `${s.title}：仅部分相似（${Math.round(near.similarity * 100)}%），需人工确认`));
+      out.push(
+        make(
+          rule,
+          '',
+          'undetermined',
+          0.4,
+          [{ ...hitEvidence(near, '与标准话术部分相似'), missing: near.what }],
+          `${s.title}：仅部分相似（${Math.round(near.similarity * 100)}%），需人工确认`,
+        ),
+      );
     } else if ((trace = findPartial(rule, view, ctx.ruleSet)).length) {
       // part of it is there (a topic word, a number ASR may have garbled): a person should listen
       const h = trace[0];
-      out.push(make(rule, '', 'undetermined', 0.4, [{ ...hitEvidence(h, '仅找到部分线索'), missing: missingText(rule) }], `${s.title}：仅找到部分线索（“${h.view.original(h.start, h.end)}”），可能被误识别，需人工确认`));
+      out.push(
+        make(
+          rule,
+          '',
+          'undetermined',
+          0.4,
+          [{ ...hitEvidence(h, '仅找到部分线索'), missing: missingText(rule) }],
+          `${s.title}：仅找到部分线索（“${h.view.original(h.start, h.end)}”），可能被误识别，需人工确认`,
+        ),
+      );
     } else if (low.length) {
-      out.push(make(rule, '', 'undetermined', 0.35, low.slice(0, 3).map((x) => segEvidence(x, '转写置信度低')), `未找到“${s.title}”，但有 ${low.length} 段转写置信度低，可能被漏识别`));
+      out.push(
+        make(
+          rule,
+          '',
+          'undetermined',
+          0.35,
+          low.slice(0, 3).map((x) => segEvidence(x, '转写置信度低')),
+          `未找到“${s.title}”，但有 ${low.length} 段转写置信度低，可能被漏识别`,
+        ),
+      );
     } else {
       out.push(make(rule, '', 'fail', 0.9, [{ missing: missingText(rule) }], s.messages?.fail ?? `未找到：${s.title}`));
     }
   } else if (ordered.every(weakHit)) {
     // only a two-character word heard by sound ("面遮" for 免责): too little to call it said
     const h = ordered[0];
-    out.push(make(rule, '', 'undetermined', 0.4, [hitEvidence(h, '仅有同音词')], `${s.title}：仅找到同音词“${h.view.original(h.start, h.end)}”，可能是误识别，需人工确认`));
+    out.push(
+      make(
+        rule,
+        '',
+        'undetermined',
+        0.4,
+        [hitEvidence(h, '仅有同音词')],
+        `${s.title}：仅找到同音词“${h.view.original(h.start, h.end)}”，可能是误识别，需人工确认`,
+      ),
+    );
   } else {
     const best = [...ordered].sort((a, b) => b.similarity - a.similarity || a.start - b.start)[0];
     const certain = roleCertain(best, speaker);
     const conf = best.similarity * (certain ? 0.95 : 0.75);
-    out.push(make(rule, '', 'pass', conf, [withExample(rule, ctx, best, hitEvidence(best, certain ? undefined : '说话人角色未确定'))], s.messages?.pass ?? `已告知：${s.title}`));
+    out.push(
+      make(
+        rule,
+        '',
+        'pass',
+        conf,
+        [withExample(rule, ctx, best, hitEvidence(best, certain ? undefined : '说话人角色未确定'))],
+        s.messages?.pass ?? `已告知：${s.title}`,
+      ),
+    );
   }
   if (orderFinding) out.push(orderFinding);
   const useHits = ordered.length ? ordered : [];
@@ -463,7 +587,11 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
     } else {
       const outcomes = useHits.slice(0, 5).map((h) => ({ h, o: confirmAfter(rule, h, ctx, c.within_s) }));
       const rank = (o: ConfirmOutcome): number =>
-        o.status === 'confirmed' ? 3 : o.status === 'unknown-role' || o.status === 'low-confidence' || o.status === 'unclear' ? 2 : 1;
+        o.status === 'confirmed'
+          ? 3
+          : o.status === 'unknown-role' || o.status === 'low-confidence' || o.status === 'unclear'
+            ? 2
+            : 1;
       // the disclosure the agent answered for the customer is not confirmed by a yes to a later mention
       const proxiedUnconfirmed = outcomes.find((x) => x.o.proxy === 'yes' && x.o.status !== 'confirmed');
       const { h, o } = proxiedUnconfirmed ?? outcomes.sort((a, b) => rank(b.o) - rank(a.o))[0];
@@ -471,15 +599,47 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
       if (c.proxy) {
         const proxied = outcomes.find((x) => x.o.proxy === 'yes');
         if (proxied) {
-          const ev = proxied.o.proxySegment ? segEvidence(proxied.o.proxySegment, '业务员自问自答') : hitEvidence(proxied.h);
+          const ev = proxied.o.proxySegment
+            ? segEvidence(proxied.o.proxySegment, '业务员自问自答')
+            : hitEvidence(proxied.h);
           if (proxied.o.proxyText) ev.matched = proxied.o.proxyText;
-          out.push(make(rule, 'proxy', 'fail', 0.8, [hitEvidence(proxied.h), ev], `疑似代答：业务员替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`, 'critical'));
+          out.push(
+            make(
+              rule,
+              'proxy',
+              'fail',
+              0.8,
+              [hitEvidence(proxied.h), ev],
+              `疑似代答：业务员替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`,
+              'critical',
+            ),
+          );
         } else if (o.proxy === 'unknown' || o.status === 'unknown-role') {
-          out.push(make(rule, 'proxy', 'undetermined', 0.3, [hitEvidence(h)], '说话人角色未确定，无法判断是否代答', c.severity));
+          out.push(
+            make(
+              rule,
+              'proxy',
+              'undetermined',
+              0.3,
+              [hitEvidence(h)],
+              '说话人角色未确定，无法判断是否代答',
+              c.severity,
+            ),
+          );
         } else {
           // roles inferred from turn-taking can't rule out the agent answering in the same voice: say so
           const byTurns = o.reply?.roleFromTurns;
-          out.push(make(rule, 'proxy', 'pass', byTurns ? 0.6 : 0.85, [], byTurns ? '未见代答（说话人由话轮推断，无声纹或标签可排除同一人代答）' : '未见代答', c.severity));
+          out.push(
+            make(
+              rule,
+              'proxy',
+              'pass',
+              byTurns ? 0.6 : 0.85,
+              [],
+              byTurns ? '未见代答（说话人由话轮推断，无声纹或标签可排除同一人代答）' : '未见代答',
+              c.severity,
+            ),
+          );
         }
       }
     }
@@ -556,7 +716,10 @@ function namesTopic(rule: CompiledRule, seg: Segment | undefined, ctx: Context):
       if (effectiveRole(p) !== effectiveRole(seg) || /[。！!？?…]\s*$/.test(p.text)) break;
       text = p.text + text;
     }
-    const sentences = text.split(/[。！!？?]/).map((x) => x.trim()).filter(Boolean);
+    const sentences = text
+      .split(/[。！!？?]/)
+      .map((x) => x.trim())
+      .filter(Boolean);
     canon = canonText(normText(sentences[sentences.length - 1] ?? ''));
     ctx.canonOf.set(seg, canon);
   }
@@ -569,7 +732,11 @@ function otherTopicRules(ctx: Context, rule: CompiledRule): CompiledRule[] {
   const ids = new Set<string>();
   for (const set of ctx.topicStarts().values()) for (const id of set) ids.add(id);
   return ctx.ruleSet.rules.filter(
-    (r) => ids.has(r.id) && r.id !== rule.id && !rule.spec.confirm?.joint_with?.includes(r.id) && !sameConcept(ctx, rule, r.id),
+    (r) =>
+      ids.has(r.id) &&
+      r.id !== rule.id &&
+      !rule.spec.confirm?.joint_with?.includes(r.id) &&
+      !sameConcept(ctx, rule, r.id),
   );
 }
 
@@ -591,7 +758,10 @@ function confirmAfter(rule: CompiledRule, h: Hit, ctx: Context, withinS: number)
     endTime: hitTimes(h).end,
     withinS,
     lex: ctx.ruleSet.lexicon,
-    movesOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => id !== rule.id && !rule.spec.confirm?.joint_with?.includes(id) && !sameConcept(ctx, rule, id)),
+    movesOn: (k) =>
+      [...(ctx.topicStarts().get(k) ?? [])].some(
+        (id) => id !== rule.id && !rule.spec.confirm?.joint_with?.includes(id) && !sameConcept(ctx, rule, id),
+      ),
     joinsOn: (k) => [...(ctx.topicStarts().get(k) ?? [])].some((id) => !!rule.spec.confirm?.joint_with?.includes(id)),
     mentions: (k) => ruleSegments(ctx, rule).has(k) || namesTopic(rule, ctx.segs[k], ctx),
     asksOther: (k) => otherTopicRules(ctx, rule).some((r) => namesTopic(r, ctx.segs[k], ctx)),
@@ -607,18 +777,56 @@ function confirmFinding(rule: CompiledRule, h: Hit, o: ConfirmOutcome, withinS: 
   switch (o.status) {
     case 'confirmed':
       return make(
-        rule, 'confirm', 'pass', o.confidence, ev,
-        o.afterHedge ? `客户先表示“${o.afterHedge.text.trim()}”，复述后确认` : `客户已确认（“${o.reply!.text.trim()}”）${o.bundled ? '（与后续事项合并确认）' : ''}`,
+        rule,
+        'confirm',
+        'pass',
+        o.confidence,
+        ev,
+        o.afterHedge
+          ? `客户先表示“${o.afterHedge.text.trim()}”，复述后确认`
+          : `客户已确认（“${o.reply!.text.trim()}”）${o.bundled ? '（与后续事项合并确认）' : ''}`,
         severity,
       );
     case 'refused':
-      return make(rule, 'confirm', 'fail', o.confidence, ev, `客户未确认：回答“${o.reply!.text.trim()}”（${o.replyKind === 'hedge' ? '含糊/未听懂' : '否定'}）`, severity);
+      return make(
+        rule,
+        'confirm',
+        'fail',
+        o.confidence,
+        ev,
+        `客户未确认：回答“${o.reply!.text.trim()}”（${o.replyKind === 'hedge' ? '含糊/未听懂' : '否定'}）`,
+        severity,
+      );
     case 'unknown-role':
-      return make(rule, 'confirm', 'undetermined', o.confidence, ev, '有答复，但说话人角色未确定，无法确认是否为客户本人', severity);
+      return make(
+        rule,
+        'confirm',
+        'undetermined',
+        o.confidence,
+        ev,
+        '有答复，但说话人角色未确定，无法确认是否为客户本人',
+        severity,
+      );
     case 'unclear':
-      return make(rule, 'confirm', 'undetermined', o.confidence, ev, `客户有回答（“${o.reply!.text.trim()}”），但无法判断是否为确认`, severity);
+      return make(
+        rule,
+        'confirm',
+        'undetermined',
+        o.confidence,
+        ev,
+        `客户有回答（“${o.reply!.text.trim()}”），但无法判断是否为确认`,
+        severity,
+      );
     case 'low-confidence':
-      return make(rule, 'confirm', 'undetermined', o.confidence, ev, `告知后 ${withinS} 秒内的转写置信度低，无法判断客户是否确认`, severity);
+      return make(
+        rule,
+        'confirm',
+        'undetermined',
+        o.confidence,
+        ev,
+        `告知后 ${withinS} 秒内的转写置信度低，无法判断客户是否确认`,
+        severity,
+      );
     default:
       return make(rule, 'confirm', 'fail', o.confidence, ev, `告知后 ${withinS} 秒内未见客户确认`, severity);
   }
@@ -633,20 +841,49 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
   if (hits.length) {
     const certain = hits.some((h) => roleCertain(h, speaker));
     // an unattributed question ("这个保本吗？") may be the customer asking: let a person decide
-    const questionOnly = !certain && hits.every((h) => /[吗么呢？?]\s*$/.test(h.view.segmentsIn(h.start, h.end).map((x) => x.text).join('')));
-    const ev = hits.slice(0, 3).map((h) => withExample(rule, ctx, h, hitEvidence(h, roleCertain(h, speaker) ? undefined : '说话人角色未确定')));
-    if (questionOnly) return [make(rule, '', 'undetermined', 0.5, ev, `${s.title}：出现“${ev[0].matched}”，但可能是客户提问，需人工确认`)];
+    const questionOnly =
+      !certain &&
+      hits.every((h) =>
+        /[吗么呢？?]\s*$/.test(
+          h.view
+            .segmentsIn(h.start, h.end)
+            .map((x) => x.text)
+            .join(''),
+        ),
+      );
+    const ev = hits
+      .slice(0, 3)
+      .map((h) => withExample(rule, ctx, h, hitEvidence(h, roleCertain(h, speaker) ? undefined : '说话人角色未确定')));
+    if (questionOnly)
+      return [
+        make(rule, '', 'undetermined', 0.5, ev, `${s.title}：出现“${ev[0].matched}”，但可能是客户提问，需人工确认`),
+      ];
     // every claim follows a character that sounds like 不/没 ("布保本"): the negation may be misheard
     if (hits.every((h) => h.damagedNegation)) {
-      return [make(rule, '', 'undetermined', 0.45, ev, `${s.title}：出现“${ev[0].matched}”，但前面的“${hits[0].damagedNegation}”可能是被误识别的否定词，需人工确认`)];
+      return [
+        make(
+          rule,
+          '',
+          'undetermined',
+          0.45,
+          ev,
+          `${s.title}：出现“${ev[0].matched}”，但前面的“${hits[0].damagedNegation}”可能是被误识别的否定词，需人工确认`,
+        ),
+      ];
     }
-    return [make(rule, '', 'fail', certain ? 0.9 : 0.7, ev, s.messages?.fail ?? `违规表述：“${ev[0].matched}”（${s.title}）`)];
+    return [
+      make(rule, '', 'fail', certain ? 0.9 : 0.7, ev, s.messages?.fail ?? `违规表述：“${ev[0].matched}”（${s.title}）`),
+    ];
   }
   // a garbled trace of the claim ("其实这个根款一样"): a person should listen to it
-  const trace = findPartial(rule, view, ctx.ruleSet).filter((h) => !(rule.negation && negationOf(h, ctx.ruleSet.lexicon).negated));
+  const trace = findPartial(rule, view, ctx.ruleSet).filter(
+    (h) => !(rule.negation && negationOf(h, ctx.ruleSet.lexicon).negated),
+  );
   if (trace.length) {
     const ev = trace.slice(0, 2).map((h) => hitEvidence(h, '疑似违规表述（部分）'));
-    return [make(rule, '', 'undetermined', 0.4, ev, `${s.title}：出现疑似表述“${ev[0].matched}”，可能被误识别，需人工确认`)];
+    return [
+      make(rule, '', 'undetermined', 0.4, ev, `${s.title}：出现疑似表述“${ev[0].matched}”，可能被误识别，需人工确认`),
+    ];
   }
   // no pattern fired: a suspicion model may still recognise a paraphrase of a known violation
   const suspect = suspicionOf(rule, ctx, view, negated);
@@ -657,10 +894,29 @@ function evalProhibited(rule: CompiledRule, ctx: Context): Finding[] {
   const spoken = view.segments.reduce((d, x) => d + (x.end - x.start), 0) || 1;
   const ev: Evidence[] = negated.slice(0, 2).map((h) => hitEvidence(h, '否定表述，属正确提示'));
   if (lowDur / spoken > 0.25) {
-    return [make(rule, '', 'undetermined', 0.4, low.slice(0, 3).map((x) => segEvidence(x, '转写置信度低')), `未发现${s.title}，但 ${Math.round((lowDur / spoken) * 100)}% 的转写置信度低`)];
+    return [
+      make(
+        rule,
+        '',
+        'undetermined',
+        0.4,
+        low.slice(0, 3).map((x) => segEvidence(x, '转写置信度低')),
+        `未发现${s.title}，但 ${Math.round((lowDur / spoken) * 100)}% 的转写置信度低`,
+      ),
+    ];
   }
   const conf = 0.9 * (1 - lowDur / spoken);
-  return [make(rule, '', 'pass', conf, ev, s.messages?.pass ?? (negated.length ? `未发现违规；出现否定表述“${ev[0].matched}”，属正确提示` : `未发现：${s.title}`))];
+  return [
+    make(
+      rule,
+      '',
+      'pass',
+      conf,
+      ev,
+      s.messages?.pass ??
+        (negated.length ? `未发现违规；出现否定表述“${ev[0].matched}”，属正确提示` : `未发现：${s.title}`),
+    ),
+  ];
 }
 
 /** The rule's suspicion model over the sentences its patterns left alone: undetermined, never fail. */
@@ -669,7 +925,9 @@ function suspicionOf(rule: CompiledRule, ctx: Context, view: TextView, negated: 
   const model = cfg && ctx.ruleSet.models.get(cfg.model);
   if (!cfg || !model) return undefined;
   // a sentence holding a caution the rule recognised ("不保本") is that caution, not a claim
-  const spans = suspectSpans(view, model, cfg.threshold, (a, b) => negated.some((h) => h.view === view && h.start < b && h.end > a));
+  const spans = suspectSpans(view, model, cfg.threshold, (a, b) =>
+    negated.some((h) => h.view === view && h.start < b && h.end > a),
+  );
   if (!spans.length) return undefined;
   const ev = spans.slice(0, 3).map((sp) => {
     const h: Hit = { view, start: sp.start, end: sp.end, by: 'model', what: model.name, similarity: sp.score };
@@ -679,7 +937,14 @@ function suspicionOf(rule: CompiledRule, ctx: Context, view: TextView, negated: 
     if (near) e.example = near;
     return e;
   });
-  return make(rule, '', 'undetermined', 0.4, ev, `${rule.spec.title}：未匹配到规则用语，但“${ev[0].matched}”与已知违规说法相似，需人工确认`);
+  return make(
+    rule,
+    '',
+    'undetermined',
+    0.4,
+    ev,
+    `${rule.spec.title}：未匹配到规则用语，但“${ev[0].matched}”与已知违规说法相似，需人工确认`,
+  );
 }
 
 function evalSilence(rule: CompiledRule, ctx: Context): Finding[] {
@@ -687,12 +952,15 @@ function evalSilence(rule: CompiledRule, ctx: Context): Finding[] {
   const cfg = s.silence!;
   if (!ctx.hasTranscript && !ctx.facts.signals) return [make(rule, '', 'undetermined', 0.2, [], NO_TRANSCRIPT(ctx))];
   let t0 = ctx.segs[0]?.start ?? 0;
-  let t1 = ctx.segs.length ? ctx.segs.reduce((m, x) => Math.max(m, x.end), -Infinity) : (ctx.facts.probe?.duration ?? 0);
+  let t1 = ctx.segs.length
+    ? ctx.segs.reduce((m, x) => Math.max(m, x.end), -Infinity)
+    : (ctx.facts.probe?.duration ?? 0);
   let stage = '全程';
   if (cfg.between) {
     const a = ctx.firstHit.get(cfg.between[0]);
     const b = ctx.firstHit.get(cfg.between[1]);
-    if (!a || !b) return [make(rule, '', 'not_applicable', 0.5, [], `阶段边界（${cfg.between.join(' → ')}）未找到，不检查静默`)];
+    if (!a || !b)
+      return [make(rule, '', 'not_applicable', 0.5, [], `阶段边界（${cfg.between.join(' → ')}）未找到，不检查静默`)];
     t0 = a.end;
     t1 = b.start;
     stage = `${cfg.between[0]} → ${cfg.between[1]}`;
@@ -713,8 +981,19 @@ function evalSilence(rule: CompiledRule, ctx: Context): Finding[] {
   }
   if (!gaps.length) return [make(rule, '', 'pass', 0.85, [], `${stage} 无超过 ${cfg.max_s} 秒的静默`)];
   gaps.sort((a, b) => b.end - b.start - (a.end - a.start));
-  const ev = gaps.slice(0, 3).map((g) => ({ start: round2(g.start), end: round2(g.end), note: `静默 ${Math.round(g.end - g.start)} 秒` }));
-  return [make(rule, '', 'fail', 0.8, ev, `${stage} 出现 ${Math.round(gaps[0].end - gaps[0].start)} 秒静默，超过 ${cfg.max_s} 秒`)];
+  const ev = gaps
+    .slice(0, 3)
+    .map((g) => ({ start: round2(g.start), end: round2(g.end), note: `静默 ${Math.round(g.end - g.start)} 秒` }));
+  return [
+    make(
+      rule,
+      '',
+      'fail',
+      0.8,
+      ev,
+      `${stage} 出现 ${Math.round(gaps[0].end - gaps[0].start)} 秒静默，超过 ${cfg.max_s} 秒`,
+    ),
+  ];
 }
 
 function notApplicable(rule: CompiledRule, why: string): Finding {
@@ -733,7 +1012,11 @@ export function evaluateRules(ruleSet: RuleSet, facts: SessionFacts): Finding[] 
       continue;
     }
     const fs =
-      rule.spec.kind === 'prohibited' ? evalProhibited(rule, ctx) : rule.spec.kind === 'silence' ? evalSilence(rule, ctx) : evalRequired(rule, ctx);
+      rule.spec.kind === 'prohibited'
+        ? evalProhibited(rule, ctx)
+        : rule.spec.kind === 'silence'
+          ? evalSilence(rule, ctx)
+          : evalRequired(rule, ctx);
     if (app.state === 'unknown') {
       // can't tell whether the rule applies: a missing item is "can't tell", not a failure
       for (const f of fs) {

@@ -26,9 +26,36 @@ const MODELS_DIR = 'models';
 registerKnownKeys([
   ...Object.keys(RuleSchema.shape),
   ...Object.keys(MatchSchema.shape),
-  'after', 'before', 'within_s', 'by', 'proxy', 'accept', 'max_cpm', 'min_chars', 'max_s', 'between',
-  'product_type', 'channel', 'min_age', 'max_age', 'term_over_years', 'region', 'effective_from', 'effective_to',
-  'hit', 'miss', 'cases', 'dialogue', 'expect', 'pass', 'fail', 'min', 'max', 'eq', 'n', 'of',
+  'after',
+  'before',
+  'within_s',
+  'by',
+  'proxy',
+  'accept',
+  'max_cpm',
+  'min_chars',
+  'max_s',
+  'between',
+  'product_type',
+  'channel',
+  'min_age',
+  'max_age',
+  'term_over_years',
+  'region',
+  'effective_from',
+  'effective_to',
+  'hit',
+  'miss',
+  'cases',
+  'dialogue',
+  'expect',
+  'pass',
+  'fail',
+  'min',
+  'max',
+  'eq',
+  'n',
+  'of',
 ]);
 
 interface Found {
@@ -75,7 +102,11 @@ function discover(dir: string, found: Found, packRoot: string): void {
 function expandClassRefs(y: YamlDoc, path: (string | number)[], src: string, lex?: Lexicon): string {
   return src.replace(/@([a-z][a-z0-9_]*)/g, (_, name: string) => {
     const words = lex?.classes.get(name);
-    if (!words) throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": unknown word class "@${name}" (classes are defined in rules/lexicon/*.yaml under "classes:")`, y.file);
+    if (!words)
+      throw new UserError(
+        `${y.file}:${lineOf(y, path)}: field "${path.join('.')}": unknown word class "@${name}" (classes are defined in rules/lexicon/*.yaml under "classes:")`,
+        y.file,
+      );
     return `(?:${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
   });
 }
@@ -127,7 +158,10 @@ function compileSlot(y: YamlDoc, path: (string | number)[], template: string, ca
     const m = /^\{([a-z][a-z0-9_]*)\}$/.exec(part);
     if (m) {
       if (names.includes(m[1])) {
-        throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot {${m[1]}} used twice`, y.file);
+        throw new UserError(
+          `${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot {${m[1]}} used twice`,
+          y.file,
+        );
       }
       names.push(m[1]);
       // digits, or (when comparing sounds) numerals the normaliser could not read because ASR
@@ -142,19 +176,36 @@ function compileSlot(y: YamlDoc, path: (string | number)[], template: string, ca
     }
   }
   if (!names.length) {
-    throw new UserError(`${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot template has no {name} placeholder`, y.file);
+    throw new UserError(
+      `${y.file}:${lineOf(y, path)}: field "${path.join('.')}": slot template has no {name} placeholder`,
+      y.file,
+    );
   }
-  const literals = [...normText(template.replace(/\{[a-z0-9_]+\}/g, ' '))].filter((c) => /\p{Script=Han}/u.test(c)).join('');
+  const literals = [...normText(template.replace(/\{[a-z0-9_]+\}/g, ' '))]
+    .filter((c) => /\p{Script=Han}/u.test(c))
+    .join('');
   return { template, literals, re: compileRe(y, path, re, false), names };
 }
 
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: Lexicon, prohibited: boolean): CompiledMatch {
+function compileMatch(
+  y: YamlDoc,
+  base: (string | number)[],
+  m: MatchSpec,
+  lex: Lexicon,
+  prohibited: boolean,
+): CompiledMatch {
   const kw = (w: string): Keyword => {
-    for (const ref of w.split('|').map((f) => f.trim()).filter((f) => f.startsWith('@'))) {
+    for (const ref of w
+      .split('|')
+      .map((f) => f.trim())
+      .filter((f) => f.startsWith('@'))) {
       if (!lex.classes.has(ref.slice(1))) {
-        throw new UserError(`${y.file}:${lineOf(y, base)}: field "${base.join('.')}": unknown word class "${ref}" (classes are defined in rules/lexicon/*.yaml under "classes:")`, y.file);
+        throw new UserError(
+          `${y.file}:${lineOf(y, base)}: field "${base.join('.')}": unknown word class "${ref}" (classes are defined in rules/lexicon/*.yaml under "classes:")`,
+          y.file,
+        );
       }
     }
     return keyword(w, lex, m.pinyin, !prohibited);
@@ -170,16 +221,24 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
     );
   }
   if (m.at_least && m.at_least.n > m.at_least.of.length) {
-    throw new UserError(`${y.file}:${lineOf(y, [...base, 'at_least'])}: field "${[...base, 'at_least', 'n'].join('.')}": n is larger than the word list`, y.file);
+    throw new UserError(
+      `${y.file}:${lineOf(y, [...base, 'at_least'])}: field "${[...base, 'at_least', 'n'].join('.')}": n is larger than the word list`,
+      y.file,
+    );
   }
   // regexes and slots compare sounds unless the rule says pinyin: false
   const canon = m.pinyin !== false;
-  const slots = arr(m.slot).map((t, i) => compileSlot(y, [...base, 'slot', ...(Array.isArray(m.slot) ? [i] : [])], t, canon));
+  const slots = arr(m.slot).map((t, i) =>
+    compileSlot(y, [...base, 'slot', ...(Array.isArray(m.slot) ? [i] : [])], t, canon),
+  );
   if (m.check) {
     const names = new Set(slots.flatMap((s) => s.names));
     for (const k of Object.keys(m.check)) {
       if (!names.has(k)) {
-        throw new UserError(`${y.file}:${lineOf(y, [...base, 'check'], k)}: field "${[...base, 'check', k].join('.')}": no slot {${k}} in the templates`, y.file);
+        throw new UserError(
+          `${y.file}:${lineOf(y, [...base, 'check'], k)}: field "${[...base, 'check', k].join('.')}": no slot {${k}} in the templates`,
+          y.file,
+        );
       }
     }
   }
@@ -190,9 +249,19 @@ function compileMatch(y: YamlDoc, base: (string | number)[], m: MatchSpec, lex: 
     none: m.none?.map((w) => canonText(normText(w))).filter(Boolean),
     withinChars: m.within_chars ?? (m.scope ? 200 : 60),
     scope: m.scope,
-    examples: m.examples ? { examples: m.examples.map(compileExample), minSimilarity: m.min_similarity ?? 0.6 } : undefined,
-    regex: m.regex ? arr(m.regex).map((r, i) => compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r, canon, lex)) : undefined,
-    exclude: m.exclude ? arr(m.exclude).map((r, i) => compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r, canon, lex)) : undefined,
+    examples: m.examples
+      ? { examples: m.examples.map(compileExample), minSimilarity: m.min_similarity ?? 0.6 }
+      : undefined,
+    regex: m.regex
+      ? arr(m.regex).map((r, i) =>
+          compileRe(y, [...base, 'regex', ...(Array.isArray(m.regex) ? [i] : [])], r, canon, lex),
+        )
+      : undefined,
+    exclude: m.exclude
+      ? arr(m.exclude).map((r, i) =>
+          compileRe(y, [...base, 'exclude', ...(Array.isArray(m.exclude) ? [i] : [])], r, canon, lex),
+        )
+      : undefined,
     onCanon: canon,
     script: m.script ? arr(m.script).map((s) => makePattern(s)) : undefined,
     minCoverage: m.min_coverage ?? 0.7,
@@ -205,29 +274,50 @@ function compileRule(y: YamlDoc, base: (string | number)[], raw: unknown, pack: 
   const spec: RuleSpec = validate(y, RuleSchema, raw, base);
   const line = lineOf(y, base);
   if ((spec.kind === 'required' || spec.kind === 'prohibited') && !spec.match) {
-    throw new UserError(`${y.file}:${line}: rule "${spec.id}": field "match" is required for a ${spec.kind} rule`, y.file);
+    throw new UserError(
+      `${y.file}:${line}: rule "${spec.id}": field "match" is required for a ${spec.kind} rule`,
+      y.file,
+    );
   }
   if (spec.kind === 'silence' && !spec.silence) {
     throw new UserError(`${y.file}:${line}: rule "${spec.id}": field "silence" is required for a silence rule`, y.file);
   }
   if (spec.suspect && spec.kind !== 'prohibited') {
-    throw new UserError(`${y.file}:${lineOf(y, [...base, 'suspect'])}: rule "${spec.id}": field "suspect" is for prohibited rules only`, y.file);
+    throw new UserError(
+      `${y.file}:${lineOf(y, [...base, 'suspect'])}: rule "${spec.id}": field "suspect" is for prohibited rules only`,
+      y.file,
+    );
   }
   if (spec.kind === 'prohibited' && (spec.confirm || spec.speech_rate)) {
-    throw new UserError(`${y.file}:${lineOf(y, [...base, spec.confirm ? 'confirm' : 'speech_rate'])}: rule "${spec.id}": a prohibited rule takes no confirm/speech_rate`, y.file);
+    throw new UserError(
+      `${y.file}:${lineOf(y, [...base, spec.confirm ? 'confirm' : 'speech_rate'])}: rule "${spec.id}": a prohibited rule takes no confirm/speech_rate`,
+      y.file,
+    );
   }
   const a = spec.applies;
   if (a?.min_age !== undefined && a.max_age !== undefined && a.min_age > a.max_age) {
-    throw new UserError(`${y.file}:${lineOf(y, [...base, 'applies', 'min_age'])}: field "applies.min_age": larger than max_age`, y.file);
+    throw new UserError(
+      `${y.file}:${lineOf(y, [...base, 'applies', 'min_age'])}: field "applies.min_age": larger than max_age`,
+      y.file,
+    );
   }
   const matches = arr(spec.match).map((m, i) =>
     compileMatch(y, [...base, 'match', ...(Array.isArray(spec.match) ? [i] : [])], m, lex, spec.kind === 'prohibited'),
   );
   if (spec.partial && spec.kind === 'silence') {
-    throw new UserError(`${y.file}:${lineOf(y, [...base, 'partial'])}: rule "${spec.id}": field "partial" is not for silence rules`, y.file);
+    throw new UserError(
+      `${y.file}:${lineOf(y, [...base, 'partial'])}: rule "${spec.id}": field "partial" is not for silence rules`,
+      y.file,
+    );
   }
   const partials = arr(spec.partial).map((m, i) =>
-    compileMatch(y, [...base, 'partial', ...(Array.isArray(spec.partial) ? [i] : [])], m, lex, spec.kind === 'prohibited'),
+    compileMatch(
+      y,
+      [...base, 'partial', ...(Array.isArray(spec.partial) ? [i] : [])],
+      m,
+      lex,
+      spec.kind === 'prohibited',
+    ),
   );
   return {
     id: spec.id,
@@ -253,7 +343,10 @@ function refsOf(r: CompiledRule): { ref: string; field: string[] }[] {
 }
 
 /** Order rules so that every rule comes after the rules it refers to; reject cycles. */
-function sortRules(rules: CompiledRule[], docs: Map<CompiledRule, { y: YamlDoc; base: (string | number)[] }>): CompiledRule[] {
+function sortRules(
+  rules: CompiledRule[],
+  docs: Map<CompiledRule, { y: YamlDoc; base: (string | number)[] }>,
+): CompiledRule[] {
   const byId = new Map(rules.map((r) => [r.id, r]));
   // edges: dependency → dependent (a rule needs the hits of what it refers to)
   const deps = new Map<string, string[]>();
@@ -261,15 +354,26 @@ function sortRules(rules: CompiledRule[], docs: Map<CompiledRule, { y: YamlDoc; 
     for (const { ref, field } of refsOf(r)) {
       if (!byId.has(ref)) {
         const d = docs.get(r)!;
-        throw new UserError(`${r.file}:${lineOf(d.y, [...d.base, ...field])}: rule "${r.id}": field "${field.join('.')}" refers to unknown rule "${ref}"`, r.file);
+        throw new UserError(
+          `${r.file}:${lineOf(d.y, [...d.base, ...field])}: rule "${r.id}": field "${field.join('.')}" refers to unknown rule "${ref}"`,
+          r.file,
+        );
       }
       if (ref === r.id) {
         const d = docs.get(r)!;
-        throw new UserError(`${r.file}:${lineOf(d.y, [...d.base, ...field])}: rule "${r.id}": field "${field.join('.')}" refers to itself`, r.file);
+        throw new UserError(
+          `${r.file}:${lineOf(d.y, [...d.base, ...field])}: rule "${r.id}": field "${field.join('.')}" refers to itself`,
+          r.file,
+        );
       }
     }
     // confirm.joint_with names a sibling, not something this rule needs evaluated first
-    deps.set(r.id, refsOf(r).filter((x) => x.field[0] !== 'confirm').map((x) => x.ref));
+    deps.set(
+      r.id,
+      refsOf(r)
+        .filter((x) => x.field[0] !== 'confirm')
+        .map((x) => x.ref),
+    );
   }
   // cycles in the order relation itself (a after b, b after a; or a before b, b before a)
   const later = new Map<string, Set<string>>(); // x → rules that must come after x
@@ -292,7 +396,10 @@ function sortRules(rules: CompiledRule[], docs: Map<CompiledRule, { y: YamlDoc; 
         const cycle = [...stack.slice(stack.indexOf(n)), n];
         const r = byId.get(n)!;
         const d = docs.get(r)!;
-        throw new UserError(`${r.file}:${lineOf(d.y, [...d.base, 'order'])}: rule "${r.id}": field "order": circular order constraint ${cycle.join(' → ')}`, r.file);
+        throw new UserError(
+          `${r.file}:${lineOf(d.y, [...d.base, 'order'])}: rule "${r.id}": field "order": circular order constraint ${cycle.join(' → ')}`,
+          r.file,
+        );
       }
       if (s === 0) visit(n);
     }
@@ -352,7 +459,10 @@ export function loadRuleSet(dirs?: string[]): RuleSet {
   const defaultLex = join(DEFAULT_RULES_DIR, LEXICON_DIR);
   let lexFiles = found.lexicon;
   try {
-    const shipped = readdirSync(defaultLex).filter(isYaml).sort().map((f) => join(defaultLex, f));
+    const shipped = readdirSync(defaultLex)
+      .filter(isYaml)
+      .sort()
+      .map((f) => join(defaultLex, f));
     lexFiles = [...new Set([...shipped, ...found.lexicon])];
   } catch {
     // no shipped lexicon (unusual install): the given folders must bring their own
@@ -361,14 +471,19 @@ export function loadRuleSet(dirs?: string[]): RuleSet {
   const modelFiles = new Map<string, string>();
   try {
     const shippedModels = join(DEFAULT_RULES_DIR, MODELS_DIR);
-    for (const f of readdirSync(shippedModels).sort()) if (f.endsWith('.json')) modelFiles.set(f.slice(0, -5), join(shippedModels, f));
+    for (const f of readdirSync(shippedModels).sort())
+      if (f.endsWith('.json')) modelFiles.set(f.slice(0, -5), join(shippedModels, f));
   } catch {
     // no shipped models: rules naming one must bring it
   }
   for (const [k, v] of found.models) modelFiles.set(k, v);
 
   const hash = createHash('sha256');
-  for (const f of [...lexFiles].sort()) hash.update(`lexicon:${basename(f)}\0`).update(readFileSync(f)).update('\0');
+  for (const f of [...lexFiles].sort())
+    hash
+      .update(`lexicon:${basename(f)}\0`)
+      .update(readFileSync(f))
+      .update('\0');
 
   const rules: CompiledRule[] = [];
   const docs = new Map<CompiledRule, { y: YamlDoc; base: (string | number)[] }>();
@@ -376,26 +491,39 @@ export function loadRuleSet(dirs?: string[]): RuleSet {
   const packs = new Set<string>();
   for (const { path, pack } of found.rules) {
     const src = readRuleFile(path);
-    hash.update(`${pack}/${basename(path)}\0`).update(src).update('\0');
+    hash
+      .update(`${pack}/${basename(path)}\0`)
+      .update(src)
+      .update('\0');
     for (const y of parseYaml(path, src)) {
       const top = yamlToJs(y);
       if (!top || typeof top !== 'object' || Array.isArray(top)) {
-        throw new UserError(`${path}:${lineOf(y, [])}: a rule file holds one rule (a mapping with id, title, …) or "rules:" with a list`, path);
+        throw new UserError(
+          `${path}:${lineOf(y, [])}: a rule file holds one rule (a mapping with id, title, …) or "rules:" with a list`,
+          path,
+        );
       }
       const isList = 'rules' in (top as object);
       if (isList) {
         const keys = Object.keys(top as object).filter((k) => k !== 'rules' && k !== 'description');
-        if (keys.length) throw new UserError(`${path}:${lineOf(y, [], keys[0])}: unknown field "${keys[0]}" beside "rules"`, path);
+        if (keys.length)
+          throw new UserError(`${path}:${lineOf(y, [], keys[0])}: unknown field "${keys[0]}" beside "rules"`, path);
       }
       const items: { raw: unknown; base: (string | number)[] }[] = isList
-        ? (Array.isArray((top as { rules: unknown }).rules) ? ((top as { rules: unknown[] }).rules) : []).map((raw, i) => ({ raw, base: ['rules', i] }))
+        ? (Array.isArray((top as { rules: unknown }).rules) ? (top as { rules: unknown[] }).rules : []).map(
+            (raw, i) => ({ raw, base: ['rules', i] }),
+          )
         : [{ raw: top, base: [] }];
-      if (isList && !items.length) throw new UserError(`${path}:${lineOf(y, ['rules'])}: field "rules": expected a non-empty list of rules`, path);
+      if (isList && !items.length)
+        throw new UserError(`${path}:${lineOf(y, ['rules'])}: field "rules": expected a non-empty list of rules`, path);
       for (const { raw, base } of items) {
         const rule = compileRule(y, base, raw, pack, lexicon);
         const prev = seen.get(rule.id);
         if (prev) {
-          throw new UserError(`${path}:${rule.line}: field "id": duplicate rule id "${rule.id}" (first defined at ${prev.file}:${prev.line})`, path);
+          throw new UserError(
+            `${path}:${rule.line}: field "id": duplicate rule id "${rule.id}" (first defined at ${prev.file}:${prev.line})`,
+            path,
+          );
         }
         rule.index = seen.size;
         seen.set(rule.id, rule);
@@ -415,7 +543,10 @@ export function loadRuleSet(dirs?: string[]): RuleSet {
     if (!name || models.has(name)) continue;
     const file = modelFiles.get(name);
     if (!file) {
-      throw new UserError(`${r.file}:${r.line}: rule "${r.id}": field "suspect.model": no model "${name}" (looked for ${name}.json in ${join(DEFAULT_RULES_DIR, MODELS_DIR)} and the given folders' models/); run \`dualrec rules train\``, r.file);
+      throw new UserError(
+        `${r.file}:${r.line}: rule "${r.id}": field "suspect.model": no model "${name}" (looked for ${name}.json in ${join(DEFAULT_RULES_DIR, MODELS_DIR)} and the given folders' models/); run \`dualrec rules train\``,
+        r.file,
+      );
     }
     models.set(name, loadModel(file));
     hash.update(`model:${name}\0`).update(readFileSync(file)).update('\0');

@@ -32,20 +32,31 @@ function fireOf(rule: CompiledRule, f: Finding): ScanFire | undefined {
   const ev = f.evidence[0];
   if (rule.spec.kind === 'prohibited') {
     if (f.status !== 'fail' && f.status !== 'undetermined') return undefined;
-    return { ruleId: rule.id, kind: 'prohibited', status: f.status === 'fail' ? 'violation' : 'suspect', matched: ev?.matched, example: ev?.example };
+    return {
+      ruleId: rule.id,
+      kind: 'prohibited',
+      status: f.status === 'fail' ? 'violation' : 'suspect',
+      matched: ev?.matched,
+      example: ev?.example,
+    };
   }
   if (rule.spec.kind !== 'required') return undefined;
-  if (f.status === 'pass') return { ruleId: rule.id, kind: 'required', status: 'found', matched: ev?.matched, example: ev?.example };
+  if (f.status === 'pass')
+    return { ruleId: rule.id, kind: 'required', status: 'found', matched: ev?.matched, example: ev?.example };
   // said with a wrong figure ("十天的犹豫期"): found, and flagged for the figure
-  if (f.status === 'fail' && ev?.matched) return { ruleId: rule.id, kind: 'required', status: 'misstated', matched: ev.matched };
+  if (f.status === 'fail' && ev?.matched)
+    return { ruleId: rule.id, kind: 'required', status: 'misstated', matched: ev.matched };
   // a trace (partial match) marks the sentence as "can't tell"; a missing one is silence, not a fire
-  if (f.status === 'undetermined' && ev?.matched) return { ruleId: rule.id, kind: 'required', status: 'trace', matched: ev.matched, example: ev?.example };
+  if (f.status === 'undetermined' && ev?.matched)
+    return { ruleId: rule.id, kind: 'required', status: 'trace', matched: ev.matched, example: ev?.example };
   return undefined;
 }
 
 /** Runs every rule of the set over each sentence, said by its speaker (agent by default). */
 export function scanSentences(ruleSet: RuleSet, sentences: readonly CorpusSentence[]): ScannedSentence[] {
-  const rules = ruleSet.rules.filter((r) => r.spec.kind === 'required' || r.spec.kind === 'prohibited').map((r) => matchOnly(r, false));
+  const rules = ruleSet.rules
+    .filter((r) => r.spec.kind === 'required' || r.spec.kind === 'prohibited')
+    .map((r) => matchOnly(r, false));
   const set: RuleSet = { ...ruleSet, rules };
   return sentences.map((s) => {
     const role: Segment['role'] = s.speaker === 'customer' ? 'customer' : 'agent';
@@ -98,7 +109,11 @@ export interface ScanScore {
   misses: { sentence: ScannedSentence; why: string }[];
 }
 
-const REPLY_WANT: Partial<Record<CorpusLabel, string>> = { affirms: 'affirmative', hedges: 'hedge', refuses: 'negative' };
+const REPLY_WANT: Partial<Record<CorpusLabel, string>> = {
+  affirms: 'affirmative',
+  hedges: 'hedge',
+  refuses: 'negative',
+};
 
 export function scoreScan(ruleSet: RuleSet, scanned: readonly ScannedSentence[]): ScanScore {
   const conceptsOf = new Map(ruleSet.rules.map((r) => [r.id, r.spec.concepts as string[]]));
@@ -106,15 +121,34 @@ export function scoreScan(ruleSet: RuleSet, scanned: readonly ScannedSentence[])
   const score = (c: string): ConceptScore => {
     let s = byConcept.get(c);
     if (!s) {
-      s = { concept: c, states: 0, statesFound: 0, omits: 0, omitsFired: 0, violates: 0, violatesCaught: 0, violatesFlagged: 0, cautions: 0, cautionsFired: 0, cautionsSuspect: 0 };
+      s = {
+        concept: c,
+        states: 0,
+        statesFound: 0,
+        omits: 0,
+        omitsFired: 0,
+        violates: 0,
+        violatesCaught: 0,
+        violatesFlagged: 0,
+        cautions: 0,
+        cautionsFired: 0,
+        cautionsSuspect: 0,
+      };
       byConcept.set(c, s);
     }
     return s;
   };
   const replies: ScanScore['replies'] = {};
   const misses: ScanScore['misses'] = [];
-  const firedFor = (x: ScannedSentence, concept: string, kind: ScanFire['kind'], statuses: ScanFire['status'][]): ScanFire | undefined =>
-    x.fires.find((f) => f.kind === kind && statuses.includes(f.status) && (conceptsOf.get(f.ruleId) ?? []).includes(concept));
+  const firedFor = (
+    x: ScannedSentence,
+    concept: string,
+    kind: ScanFire['kind'],
+    statuses: ScanFire['status'][],
+  ): ScanFire | undefined =>
+    x.fires.find(
+      (f) => f.kind === kind && statuses.includes(f.status) && (conceptsOf.get(f.ruleId) ?? []).includes(concept),
+    );
   for (const x of scanned) {
     if (!x.label) continue;
     if (x.speaker === 'customer' && x.concepts.includes('confirmation.customer') && x.reply) {
@@ -140,7 +174,8 @@ export function scoreScan(ruleSet: RuleSet, scanned: readonly ScannedSentence[])
         s.violates++;
         if (firedFor(x, c, 'prohibited', ['violation', 'suspect'])) s.violatesCaught++;
         else misses.push({ sentence: x, why: `${c}: violation not caught` });
-        if (x.fires.some((f) => f.kind === 'prohibited' && (f.status === 'violation' || f.status === 'suspect'))) s.violatesFlagged++;
+        if (x.fires.some((f) => f.kind === 'prohibited' && (f.status === 'violation' || f.status === 'suspect')))
+          s.violatesFlagged++;
       }
     }
     if (x.label === 'cautions' || x.label === 'neutral') {

@@ -24,7 +24,10 @@ export const MatchSchema = z
     /** every one of these words, close together (within `within_chars`) */
     all: z.array(word).min(1).optional(),
     /** at least n of these words close together */
-    at_least: z.object({ n: z.number().int().min(1), of: z.array(word).min(1) }).strict().optional(),
+    at_least: z
+      .object({ n: z.number().int().min(1), of: z.array(word).min(1) })
+      .strict()
+      .optional(),
     /** a match whose clause contains any of these words is discarded */
     none: z.array(word).min(1).optional(),
     /** how close the words of all / at_least must be, in characters (default 60; 200 with `scope`) */
@@ -117,7 +120,9 @@ export const SilenceSchema = z
   })
   .strict();
 
-const dialogueLine = z.string().regex(/^(agent|customer|unknown)\s*:/, 'dialogue lines start with "agent:", "customer:" or "unknown:"');
+const dialogueLine = z
+  .string()
+  .regex(/^(agent|customer|unknown)\s*:/, 'dialogue lines start with "agent:", "customer:" or "unknown:"');
 
 export const TestCaseSchema = z
   .object({
@@ -172,14 +177,14 @@ export const RuleSchema = z
      *  train`) about every agent sentence the patterns did not flag; a sentence scoring at or above
      *  `threshold` makes the finding undetermined (REVIEW), never fail */
     suspect: z
-      .object({ model: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a model name: lowercase a-z 0-9 -'), threshold: z.number().min(0.05).max(0.99) })
+      .object({
+        model: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a model name: lowercase a-z 0-9 -'),
+        threshold: z.number().min(0.05).max(0.99),
+      })
       .strict()
       .optional(),
     /** Chinese messages; defaults are generated from the title */
-    messages: z
-      .object({ pass: z.string().optional(), fail: z.string().optional() })
-      .strict()
-      .optional(),
+    messages: z.object({ pass: z.string().optional(), fail: z.string().optional() }).strict().optional(),
     enabled: z.boolean().default(true),
     tests: TestsSchema.optional(),
   })

@@ -39,19 +39,49 @@ export function runRuleTests(ruleSet: RuleSet): RuleTestResult[] {
       const f = fs.find((x) => x.ruleId === rule.id);
       return { hit: hitOf(rule, f), f };
     };
-    const describe = (f?: Finding): string => (f ? `${f.status}${f.evidence[0]?.matched ? ` (matched “${f.evidence[0].matched}”)` : ''}: ${f.message}` : 'no finding');
+    const describe = (f?: Finding): string =>
+      f
+        ? `${f.status}${f.evidence[0]?.matched ? ` (matched “${f.evidence[0].matched}”)` : ''}: ${f.message}`
+        : 'no finding';
     (t.hit ?? []).forEach((text, i) => {
       const r = one(text);
-      results.push({ ruleId: rule.id, file: rule.file, kind: 'hit', index: i, text, ok: r.hit, expected: 'hit', got: r.hit ? 'hit' : `miss — ${describe(r.f)}` });
+      results.push({
+        ruleId: rule.id,
+        file: rule.file,
+        kind: 'hit',
+        index: i,
+        text,
+        ok: r.hit,
+        expected: 'hit',
+        got: r.hit ? 'hit' : `miss — ${describe(r.f)}`,
+      });
     });
     (t.miss ?? []).forEach((text, i) => {
       const r = one(text);
-      results.push({ ruleId: rule.id, file: rule.file, kind: 'miss', index: i, text, ok: !r.hit, expected: 'miss', got: r.hit ? `hit — ${describe(r.f)}` : 'miss' });
+      results.push({
+        ruleId: rule.id,
+        file: rule.file,
+        kind: 'miss',
+        index: i,
+        text,
+        ok: !r.hit,
+        expected: 'miss',
+        got: r.hit ? `hit — ${describe(r.f)}` : 'miss',
+      });
     });
     (t.partial ?? []).forEach((text, i) => {
       const r = one(text);
       const ok = r.f?.status === 'undetermined';
-      results.push({ ruleId: rule.id, file: rule.file, kind: 'partial', index: i, text, ok, expected: 'undetermined', got: ok ? 'undetermined' : describe(r.f) });
+      results.push({
+        ruleId: rule.id,
+        file: rule.file,
+        kind: 'partial',
+        index: i,
+        text,
+        ok,
+        expected: 'undetermined',
+        got: ok ? 'undetermined' : describe(r.f),
+      });
     });
     (t.cases ?? []).forEach((c, i) => {
       const lines = c.dialogue.map((l) => {
@@ -71,7 +101,9 @@ export function runRuleTests(ruleSet: RuleSet): RuleTestResult[] {
         index: i,
         text: c.dialogue.join(' / '),
         ok: wrong.length === 0,
-        expected: Object.entries(c.expect).map(([k, v]) => `${k || '(rule)'}=${v}`).join(', '),
+        expected: Object.entries(c.expect)
+          .map(([k, v]) => `${k || '(rule)'}=${v}`)
+          .join(', '),
         got: wrong.length ? wrong.join('; ') : 'as expected',
       });
     });

@@ -29,7 +29,10 @@ function line(f: Finding): string {
   return `${f.ruleId} [${f.severity}] ${f.status}: ${msg}`;
 }
 
-export function decideVerdict(findings: Finding[], policy: VerdictPolicy = {}): { verdict: Verdict; reasons: string[] } {
+export function decideVerdict(
+  findings: Finding[],
+  policy: VerdictPolicy = {},
+): { verdict: Verdict; reasons: string[] } {
   const p = { ...DEFAULT_VERDICT_POLICY, ...policy };
   const fails: string[] = [];
   const reviews: string[] = [];

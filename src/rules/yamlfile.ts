@@ -43,7 +43,10 @@ export function parseYaml(file: string, source: string): YamlDoc[] {
       return parseAllDocuments(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     } catch (err) {
       // the parser recurses into nested collections: thousands of [[[[… levels exhaust the stack
-      throw new UserError(`${file}: invalid YAML: ${err instanceof RangeError ? 'nested too deeply' : errorMessage(err)}`, file);
+      throw new UserError(
+        `${file}: invalid YAML: ${err instanceof RangeError ? 'nested too deeply' : errorMessage(err)}`,
+        file,
+      );
     }
   })();
   if (!Array.isArray(docs)) {
@@ -55,7 +58,9 @@ export function parseYaml(file: string, source: string): YamlDoc[] {
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
-      const msg = /call stack/i.test(err.message) ? 'nested too deeply' : err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+      const msg = /call stack/i.test(err.message)
+        ? 'nested too deeply'
+        : err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
       throw new UserError(`${file}:${pos.line}: invalid YAML: ${msg}`, file);
     }
     if (doc.contents === null) continue;

@@ -41,7 +41,11 @@ export function voiceOfSpan(track: VoiceTrack, start: number, end: number): Span
   }
   let best: number | undefined;
   let bestN = 0;
-  for (const [v, c] of counts) if (c.n > bestN) { best = v; bestN = c.n; }
+  for (const [v, c] of counts)
+    if (c.n > bestN) {
+      best = v;
+      bestN = c.n;
+    }
   if (best === undefined) return { purity: 0, strength: 0, speechFrames: 0 };
   return { voice: best, purity: bestN / speech, strength: counts.get(best)!.s / bestN, speechFrames: speech };
 }
@@ -81,10 +85,17 @@ function foldRuns(runs: Run[]): Run[] {
   const join = (i: number, j: number) => {
     const [a, b] = i < j ? [rs[i], rs[j]] : [rs[j], rs[i]];
     const keep = a.frames >= b.frames ? a.voice : b.voice;
-    rs.splice(Math.min(i, j), 2, { voice: keep ?? a.voice ?? b.voice, from: a.from, to: b.to, frames: a.frames + b.frames });
+    rs.splice(Math.min(i, j), 2, {
+      voice: keep ?? a.voice ?? b.voice,
+      from: a.from,
+      to: b.to,
+      frames: a.frames + b.frames,
+    });
   };
   for (;;) {
-    const eq = rs.findIndex((r, i) => i > 0 && (r.voice === rs[i - 1].voice || r.voice === undefined || rs[i - 1].voice === undefined));
+    const eq = rs.findIndex(
+      (r, i) => i > 0 && (r.voice === rs[i - 1].voice || r.voice === undefined || rs[i - 1].voice === undefined),
+    );
     if (eq > 0) {
       join(eq - 1, eq);
       continue;
@@ -126,8 +137,13 @@ export function splitOnVoiceChanges(transcript: Transcript, track: VoiceTrack): 
     runs.forEach((r, k) => {
       const ws = words.slice(r.from, r.to + 1);
       const text = cuts
-        ? seg.text.slice(k === 0 ? 0 : cuts[r.from], k === runs.length - 1 ? seg.text.length : cuts[runs[k + 1].from]).trim()
-        : ws.map((w) => w.text).join('').trim();
+        ? seg.text
+            .slice(k === 0 ? 0 : cuts[r.from], k === runs.length - 1 ? seg.text.length : cuts[runs[k + 1].from])
+            .trim()
+        : ws
+            .map((w) => w.text)
+            .join('')
+            .trim();
       out.push({
         ...seg,
         start: k === 0 ? seg.start : ws[0].start,

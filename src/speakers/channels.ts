@@ -29,7 +29,12 @@ const ROOM_CORRELATION = 0.7;
 /** a voice near neither mic is reported from this long (~0.5 s) */
 const MIN_ROOM_FRAMES = 31;
 
-export function analyzeChannels(left: Float32Array, right: Float32Array, sampleRate: number, opts: { regions?: Interval[]; silence?: Interval[] } = {}): ChannelAnalysis {
+export function analyzeChannels(
+  left: Float32Array,
+  right: Float32Array,
+  sampleRate: number,
+  opts: { regions?: Interval[]; silence?: Interval[] } = {},
+): ChannelAnalysis {
   const L = frameEnergyDb(left, sampleRate);
   const R = frameEnergyDb(right, sampleRate);
   const n = Math.min(L.count, R.count);
@@ -46,7 +51,13 @@ export function analyzeChannels(left: Float32Array, right: Float32Array, sampleR
   const separationDb = absDiffs.length ? median(absDiffs) : 0;
   const labels = new Int8Array(n).fill(-1);
   const strength = new Float32Array(n);
-  const track: VoiceTrack = { hopS, labels, strength, strengthScale: Math.max(2, separationDb / 3), voices: ['left', 'right', 'room'] };
+  const track: VoiceTrack = {
+    hopS,
+    labels,
+    strength,
+    strengthScale: Math.max(2, separationDb / 3),
+    voices: ['left', 'right', 'room'],
+  };
   const distinct = separationDb >= MIN_SEPARATION_DB;
   if (!distinct) return { track, distinct, separationDb, overlaps: [], roomVoices: [], speechS: { left: 0, right: 0 } };
 
@@ -57,7 +68,11 @@ export function analyzeChannels(left: Float32Array, right: Float32Array, sampleR
     if (!mask[i]) continue;
     let s = 0;
     let c = 0;
-    for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++) if (mask[j]) { s += diff[j]; c++; }
+    for (let j = Math.max(0, i - half); j <= Math.min(n - 1, i + half); j++)
+      if (mask[j]) {
+        s += diff[j];
+        c++;
+      }
     smooth[i] = s / c;
   }
   // Each side's own speaking level, and how much of the other side leaks into it (crosstalk): while
@@ -112,14 +127,22 @@ export function analyzeChannels(left: Float32Array, right: Float32Array, sampleR
   const roomVoices = runsOf(room, MIN_ROOM_FRAMES, hopS);
   // frames of room runs too short to report go back to the louder side
   for (let i = 0; i < n; i++) {
-    if (labels[i] === 2 && !roomVoices.some((r) => i * hopS >= r.start && i * hopS < r.end)) labels[i] = smooth[i] >= 0 ? 0 : 1;
+    if (labels[i] === 2 && !roomVoices.some((r) => i * hopS >= r.start && i * hopS < r.end))
+      labels[i] = smooth[i] >= 0 ? 0 : 1;
   }
-  return { track, distinct, separationDb, overlaps, roomVoices, speechS: { left: leftFrames * hopS, right: rightFrames * hopS } };
+  return {
+    track,
+    distinct,
+    separationDb,
+    overlaps,
+    roomVoices,
+    speechS: { left: leftFrames * hopS, right: rightFrames * hopS },
+  };
 }
 
 function runsOf(m: Uint8Array, minFrames: number, hopS: number): Interval[] {
   const out: Interval[] = [];
-  for (let i = 0; i < m.length; ) {
+  for (let i = 0; i < m.length;) {
     if (!m[i]) {
       i++;
       continue;

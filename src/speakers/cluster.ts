@@ -66,7 +66,11 @@ const MIN_VOICE_CHUNKS = 3;
 /** a cluster needs this much speech to count as a speaker */
 const MIN_SPEAKER_S = 1.0;
 
-export function speechMask(energyDb: Float32Array, hopS: number, input: { regions?: Interval[]; silence?: Interval[] }): Uint8Array {
+export function speechMask(
+  energyDb: Float32Array,
+  hopS: number,
+  input: { regions?: Interval[]; silence?: Interval[] },
+): Uint8Array {
   const n = energyDb.length;
   const mask = new Uint8Array(n);
   if (n === 0) return mask;
@@ -78,10 +82,12 @@ export function speechMask(energyDb: Float32Array, hopS: number, input: { region
   const frames = { hopS, count: n };
   if (input.regions) {
     const inRegion = new Uint8Array(n);
-    for (const r of input.regions) for (let i = frameAt(frames, r.start); i < Math.min(n, frameAt(frames, r.end)); i++) inRegion[i] = 1;
+    for (const r of input.regions)
+      for (let i = frameAt(frames, r.start); i < Math.min(n, frameAt(frames, r.end)); i++) inRegion[i] = 1;
     for (let i = 0; i < n; i++) mask[i] &= inRegion[i];
   }
-  for (const s of input.silence ?? []) for (let i = frameAt(frames, s.start); i < Math.min(n, frameAt(frames, s.end)); i++) mask[i] = 0;
+  for (const s of input.silence ?? [])
+    for (let i = frameAt(frames, s.start); i < Math.min(n, frameAt(frames, s.end)); i++) mask[i] = 0;
   // bridge gaps under 100 ms, then drop blips under 100 ms
   closeRuns(mask, 0, 6);
   closeRuns(mask, 1, 6);
@@ -111,7 +117,11 @@ interface Chunk {
   group: number;
 }
 
-function makeChunks(mask: Uint8Array, cutFrames: Set<number>, groupAt: (frame: number, run: number) => number): Chunk[] {
+function makeChunks(
+  mask: Uint8Array,
+  cutFrames: Set<number>,
+  groupAt: (frame: number, run: number) => number,
+): Chunk[] {
   const chunks: Chunk[] = [];
   let runs = 0;
   let i = 0;
@@ -153,7 +163,16 @@ export function diarize(input: DiarizeInput): Diarization {
   const dim = MFCC_DIMS;
   const speechIdx: number[] = [];
   for (let i = 0; i < n; i++) if (mask[i]) speechIdx.push(i);
-  const empty: Diarization = { hopS, frameCount: n, labels, margin, speakerCount: 0, speechS: [], separation: 0, notes };
+  const empty: Diarization = {
+    hopS,
+    frameCount: n,
+    labels,
+    margin,
+    speakerCount: 0,
+    speechS: [],
+    separation: 0,
+    notes,
+  };
   if (speechIdx.length < MIN_CHUNK_FRAMES) {
     notes.push('too little speech to tell voices apart');
     return empty;
@@ -192,7 +211,8 @@ export function diarize(input: DiarizeInput): Diarization {
   });
   const knownF0 = chunkF0.filter((v) => !Number.isNaN(v));
   const f0Mean = knownF0.length ? knownF0.reduce((a, b) => a + b, 0) / knownF0.length : 0;
-  const f0Sd = knownF0.length > 1 ? Math.sqrt(knownF0.reduce((a, b) => a + (b - f0Mean) ** 2, 0) / knownF0.length) || 1 : 1;
+  const f0Sd =
+    knownF0.length > 1 ? Math.sqrt(knownF0.reduce((a, b) => a + (b - f0Mean) ** 2, 0) / knownF0.length) || 1 : 1;
   // standardise every chunk dimension, then give pitch its weight
   for (let q = 0; q < cdim; q++) {
     if (q === dim) {
@@ -211,7 +231,7 @@ export function diarize(input: DiarizeInput): Diarization {
     for (let ci = 0; ci < chunks.length; ci++) cx[ci * cdim + q] = (cx[ci * cdim + q] - m) / s;
   }
 
-    const choice = chooseSpeakerCount(cx, chunks, cdim, maxSpeakers, z, dim, input.debug);
+  const choice = chooseSpeakerCount(cx, chunks, cdim, maxSpeakers, z, dim, input.debug);
   notes.push(...choice.notes);
   const k = choice.k;
   const chunkLabel = choice.assign;
@@ -315,7 +335,15 @@ interface CountChoice {
  * held-out frames (two halves of one voice, split by what was said, score near 0; two voices score
  * well above clrDistinct) and each new half differs from every other voice too.
  */
-function chooseSpeakerCount(cx: Float64Array, chunks: Chunk[], cdim: number, maxSpeakers: number, z: Float64Array, dim: number, debug?: (s: string) => void): CountChoice {
+function chooseSpeakerCount(
+  cx: Float64Array,
+  chunks: Chunk[],
+  cdim: number,
+  maxSpeakers: number,
+  z: Float64Array,
+  dim: number,
+  debug?: (s: string) => void,
+): CountChoice {
   const N = chunks.length;
   const notes: string[] = [];
   let clusters: number[][] = [chunks.map((_, i) => i)];
@@ -333,7 +361,8 @@ function chooseSpeakerCount(cx: Float64Array, chunks: Chunk[], cdim: number, max
       const clr = pairwiseClr(halves, chunks, z, dim)[0][0];
       debug?.(`split ${c} (${members.length} chunks) → ${halves[0].length}+${halves[1].length}: CLR ${clr.toFixed(2)}`);
       const need = clrDistinct(Math.min(halves[0].length, halves[1].length));
-      if (clr > need && (!bestSplit || clr - need > bestSplit.clr - bestSplit.need)) bestSplit = { c, halves, clr, need };
+      if (clr > need && (!bestSplit || clr - need > bestSplit.clr - bestSplit.need))
+        bestSplit = { c, halves, clr, need };
     });
     if (!bestSplit) break;
     const others = clusters.filter((_, c) => c !== bestSplit!.c);
@@ -342,7 +371,9 @@ function chooseSpeakerCount(cx: Float64Array, chunks: Chunk[], cdim: number, max
     let added = 0;
     for (const half of bestSplit.halves) {
       // untestable pairs (NaN) count as the same voice
-      const clr = others.length ? pairwiseClr([half, ...others], chunks, z, dim)[0].map((v) => (Number.isNaN(v) ? 0 : v)) : [];
+      const clr = others.length
+        ? pairwiseClr([half, ...others], chunks, z, dim)[0].map((v) => (Number.isNaN(v) ? 0 : v))
+        : [];
       const nearest = clr.length ? clr.indexOf(Math.min(...clr)) : -1;
       if (nearest >= 0 && clr[nearest] <= clrDistinct(Math.min(half.length, others[nearest].length))) {
         debug?.(`half of ${half.length} chunks joins voice ${nearest} (CLR ${clr[nearest].toFixed(2)})`);
@@ -420,7 +451,13 @@ function pairwiseClr(members: number[][], chunks: Chunk[], z: Float64Array, dim:
     for (let b = a + 1; b < k; b++) {
       const side = (p: number, q: number) => {
         let t = 0;
-        test[p].forEach((f, r) => (t += Math.max(-FRAME_LL_FLOOR, Math.min(FRAME_LL_FLOOR, own[p][r] - gmmLogLikelihood(models[q], z, f * dim)))));
+        test[p].forEach(
+          (f, r) =>
+            (t += Math.max(
+              -FRAME_LL_FLOOR,
+              Math.min(FRAME_LL_FLOOR, own[p][r] - gmmLogLikelihood(models[q], z, f * dim)),
+            )),
+        );
         // nothing held out (one thing said over and over): no evidence of a different voice
         return test[p].length ? t / test[p].length : NaN;
       };

@@ -41,7 +41,10 @@ export function frameAt(features: { hopS: number; count: number }, t: number): n
 }
 
 /** Energy only (cheap): used for channel dominance and voice activity. */
-export function frameEnergyDb(samples: Float32Array, sampleRate = 16_000): { hopS: number; count: number; energyDb: Float32Array } {
+export function frameEnergyDb(
+  samples: Float32Array,
+  sampleRate = 16_000,
+): { hopS: number; count: number; energyDb: Float32Array } {
   const count = samples.length < FRAME_SIZE ? 0 : Math.floor((samples.length - FRAME_SIZE) / HOP) + 1;
   const energyDb = new Float32Array(count);
   for (let f = 0; f < count; f++) {

@@ -4,7 +4,16 @@
 //   the mono sound → the words alone. Whichever source tells the voices apart, the words decide which
 //   voice is the agent (the one reading the script) and which the customer (the one answering).
 import type { Logger } from 'pino';
-import type { Interval, MediaProbe, Role, Segment, SessionMeta, SpeakerFacts, SpeakerMethod, Transcript } from '../model/index.js';
+import type {
+  Interval,
+  MediaProbe,
+  Role,
+  Segment,
+  SessionMeta,
+  SpeakerFacts,
+  SpeakerMethod,
+  Transcript,
+} from '../model/index.js';
 import { decodeAudioFloat32, probeMedia, SAMPLE_RATE } from '../media/index.js';
 import { errorMessage } from '../util/errors.js';
 import { acousticConfidence, splitOnVoiceChanges, voiceOfSpan, type VoiceTrack } from './assign.js';
@@ -107,10 +116,21 @@ function finishGiven(transcript: Transcript, method: SpeakerMethod, notes: strin
       thirdParty.push({ start: s.start, end: s.end });
     } else unlabelled++;
   }
-  if (unmapped.size > 0) notes.push(`speaker label(s) ${[...unmapped].join(', ')} map to no role: treated as third parties`);
+  if (unmapped.size > 0)
+    notes.push(`speaker label(s) ${[...unmapped].join(', ')} map to no role: treated as third parties`);
   if (unlabelled > 0) notes.push(`${unlabelled} line(s) have no speaker label: role unknown`);
-  const voices = new Set(transcript.segments.map((s) => s.speaker ?? (s.role !== 'unknown' ? s.role : undefined)).filter((v) => v !== undefined));
-  return buildFacts({ method, segments: transcript.segments, speakerCount: voices.size || null, thirdParty: thirdParty.filter((i) => i.end - i.start >= MIN_THIRD_PARTY_S), notes });
+  const voices = new Set(
+    transcript.segments
+      .map((s) => s.speaker ?? (s.role !== 'unknown' ? s.role : undefined))
+      .filter((v) => v !== undefined),
+  );
+  return buildFacts({
+    method,
+    segments: transcript.segments,
+    speakerCount: voices.size || null,
+    thirdParty: thirdParty.filter((i) => i.end - i.start >= MIN_THIRD_PARTY_S),
+    notes,
+  });
 }
 
 /** WhisperX-style labels (SPEAKER_00 …): the labels tell voices apart, the words tell which is which. */
@@ -150,7 +170,10 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
     const ch = analyzeChannels(left, right, SAMPLE_RATE, { regions, silence: input.silence });
     log?.info({ stage: 'speakers', separationDb: round2(ch.separationDb), distinct: ch.distinct }, 'channels analyzed');
     if (ch.distinct) {
-      if (ch.roomVoices.length) notes.push(`speech near neither microphone (heard alike on both) in ${ch.roomVoices.length} stretch(es): a third person`);
+      if (ch.roomVoices.length)
+        notes.push(
+          `speech near neither microphone (heard alike on both) in ${ch.roomVoices.length} stretch(es): a third person`,
+        );
       return fromTrack(input, ch.track, 'channels', notes, {
         speakerCount: (ch.speechS.left > 1 ? 1 : 0) + (ch.speechS.right > 1 ? 1 : 0) + (ch.roomVoices.length ? 1 : 0),
         overlaps: ch.overlaps,
@@ -159,7 +182,9 @@ async function fromAudio(input: AssignRolesInput, notes: string[]): Promise<Spea
         candidates: ['left', 'right'],
       });
     }
-    notes.push(`the two audio channels carry the same sound (${ch.separationDb.toFixed(1)} dB apart): voices told apart by sound instead`);
+    notes.push(
+      `the two audio channels carry the same sound (${ch.separationDb.toFixed(1)} dB apart): voices told apart by sound instead`,
+    );
     mix = new Float32Array(Math.min(left.length, right.length));
     for (let i = 0; i < mix.length; i++) mix[i] = (left[i] + right[i]) / 2;
   } else if (input.meta.roles?.channels) {
@@ -222,14 +247,17 @@ function fromTrack(
   const mapping = extra.givenMapping ?? mapCandidates(voiceEvidence(segs), extra.candidates);
   const single = extra.speakerCount === 1 && method === 'clustering';
   applyMapping(segs, mapping, (s) => acoustic.get(s) ?? 0, single);
-  if (single) notes.push('one voice heard: its script lines are the agent\'s; its answers can\'t be told from the customer\'s and stay unknown');
+  if (single)
+    notes.push(
+      "one voice heard: its script lines are the agent's; its answers can't be told from the customer's and stay unknown",
+    );
   if (extra.givenMapping) notes.push('channel roles from the sidecar');
   else notes.push(describeMapping(mapping));
   // third parties from the frames themselves: more precise than whole segments
   const others = new Set(mapping.others.map((v) => track.voices.indexOf(v)));
   const thirdParty: Interval[] = [];
   if (others.size > 0) {
-    for (let i = 0; i < track.labels.length; ) {
+    for (let i = 0; i < track.labels.length;) {
       if (!others.has(track.labels[i])) {
         i++;
         continue;
@@ -259,7 +287,12 @@ function fromTrack(
  * Gives each segment its voice's role, with confidence = how sure the voice→role mapping is × how
  * sure the segment's voice is. Returns the intervals of voices that are neither role.
  */
-function applyMapping(segs: Segment[], mapping: RoleMapping, voiceConfidence: (s: Segment) => number, singleVoice = false): Interval[] {
+function applyMapping(
+  segs: Segment[],
+  mapping: RoleMapping,
+  voiceConfidence: (s: Segment) => number,
+  singleVoice = false,
+): Interval[] {
   const third: Interval[] = [];
   for (const s of segs) {
     let role: Role = 'unknown';
@@ -317,7 +350,7 @@ function fromText(transcript: Transcript, notes: string[]): SpeakerFacts {
   const byTurns = rolesFromTurns(transcript.segments, setRole);
   notes.push(
     byTurns
-      ? 'roles from the words and the turn-taking alone (no labels or voices): script lines and questions are the agent\'s, short lines right after them the customer\'s; the agent answering himself in the same voice cannot be ruled out'
+      ? "roles from the words and the turn-taking alone (no labels or voices): script lines and questions are the agent's, short lines right after them the customer's; the agent answering himself in the same voice cannot be ruled out"
       : 'roles from the words alone: no line could be given a role',
   );
   return buildFacts({ method: 'text', segments: transcript.segments, speakerCount: null, notes });

@@ -3,18 +3,48 @@
 import type { Role, SessionMeta, Transcript } from '../model/index.js';
 
 const LABEL_ROLES: Record<string, Role> = {
-  agent: 'agent', seller: 'agent', salesperson: 'agent', advisor: 'agent', 代理人: 'agent', 保险代理人: 'agent', 业务员: 'agent',
-  业务人员: 'agent', 营销员: 'agent', 销售: 'agent', 销售员: 'agent', 销售人员: 'agent', 坐席: 'agent', 座席: 'agent', 客服: 'agent',
-  理财经理: 'agent', 客户经理: 'agent', 柜员: 'agent', 顾问: 'agent', 保险顾问: 'agent', 服务专员: 'agent',
-  customer: 'customer', client: 'customer', policyholder: 'customer', insured: 'customer', user: 'customer', 客户: 'customer', 顾客: 'customer',
-  投保人: 'customer', 被保险人: 'customer', 被保人: 'customer', 受益人: 'customer',
+  agent: 'agent',
+  seller: 'agent',
+  salesperson: 'agent',
+  advisor: 'agent',
+  代理人: 'agent',
+  保险代理人: 'agent',
+  业务员: 'agent',
+  业务人员: 'agent',
+  营销员: 'agent',
+  销售: 'agent',
+  销售员: 'agent',
+  销售人员: 'agent',
+  坐席: 'agent',
+  座席: 'agent',
+  客服: 'agent',
+  理财经理: 'agent',
+  客户经理: 'agent',
+  柜员: 'agent',
+  顾问: 'agent',
+  保险顾问: 'agent',
+  服务专员: 'agent',
+  customer: 'customer',
+  client: 'customer',
+  policyholder: 'customer',
+  insured: 'customer',
+  user: 'customer',
+  客户: 'customer',
+  顾客: 'customer',
+  投保人: 'customer',
+  被保险人: 'customer',
+  被保人: 'customer',
+  受益人: 'customer',
 };
 
 /** The role a label names: the word itself, or the word numbered or named ("客服2", "坐席(小王)", "Agent A"). */
 export function roleOfLabel(label: string): Role | undefined {
   const l = label.trim().toLowerCase();
   if (LABEL_ROLES[l]) return LABEL_ROLES[l];
-  const base = l.replace(/[（(][^）)]*[）)]$/, '').replace(/[\s_-]*[0-9a-z]{1,3}$/, '').trim();
+  const base = l
+    .replace(/[（(][^）)]*[）)]$/, '')
+    .replace(/[\s_-]*[0-9a-z]{1,3}$/, '')
+    .trim();
   return base && base !== l ? LABEL_ROLES[base] : undefined;
 }
 

@@ -45,7 +45,13 @@ export interface KMeansResult {
 }
 
 /** k-means with k-means++ seeding, best of `restarts` runs; rows may carry weights. */
-export function kmeans(x: Float64Array, n: number, dim: number, k: number, opts: { restarts?: number; seed?: number; weights?: Float64Array; iterations?: number } = {}): KMeansResult {
+export function kmeans(
+  x: Float64Array,
+  n: number,
+  dim: number,
+  k: number,
+  opts: { restarts?: number; seed?: number; weights?: Float64Array; iterations?: number } = {},
+): KMeansResult {
   const rand = mulberry32(opts.seed ?? 1);
   const w = opts.weights;
   let best: KMeansResult | undefined;
@@ -162,7 +168,13 @@ export function gmmLogLikelihood(g: Gmm, x: Float64Array | Float32Array, offset:
 let GMM_SCRATCH = new Float64Array(16);
 
 /** Fits a GMM by EM from a k-means start; `varFloor` keeps components from collapsing onto a few frames. */
-export function fitGmm(x: Float64Array, n: number, dim: number, m: number, opts: { iterations?: number; seed?: number; varFloor: Float64Array }): Gmm {
+export function fitGmm(
+  x: Float64Array,
+  n: number,
+  dim: number,
+  m: number,
+  opts: { iterations?: number; seed?: number; varFloor: Float64Array },
+): Gmm {
   m = Math.max(1, Math.min(m, Math.floor(n / 10)));
   const km = kmeans(x, n, dim, m, { restarts: 1, seed: opts.seed, iterations: 10 });
   const weights = new Float64Array(m);
@@ -180,7 +192,8 @@ export function fitGmm(x: Float64Array, n: number, dim: number, m: number, opts:
   }
   for (let j = 0; j < m; j++) {
     weights[j] = (counts[j] + 1) / (n + m);
-    for (let q = 0; q < dim; q++) vars[j * dim + q] = Math.max(opts.varFloor[q], vars[j * dim + q] / Math.max(1, counts[j]));
+    for (let q = 0; q < dim; q++)
+      vars[j * dim + q] = Math.max(opts.varFloor[q], vars[j * dim + q] / Math.max(1, counts[j]));
   }
   let g = finishGmm(dim, m, weights, means, vars);
   const resp = new Float64Array(m);
@@ -218,11 +231,13 @@ export function fitGmm(x: Float64Array, n: number, dim: number, m: number, opts:
       for (let q = 0; q < dim; q++) {
         const mu = nk[j] > 1e-9 ? sx[j * dim + q] / d : g.means[j * dim + q];
         means[j * dim + q] = mu;
-        vars[j * dim + q] = Math.max(opts.varFloor[q], nk[j] > 1e-9 ? sxx[j * dim + q] / d - mu * mu : opts.varFloor[q]);
+        vars[j * dim + q] = Math.max(
+          opts.varFloor[q],
+          nk[j] > 1e-9 ? sxx[j * dim + q] / d - mu * mu : opts.varFloor[q],
+        );
       }
     }
     g = finishGmm(dim, m, weights, new Float64Array(means), vars);
   }
   return g;
 }
-

@@ -4,23 +4,67 @@
 
 /** Words of the sales script; a line carrying several of them is the agent's, nearly always. */
 const SCRIPT_TERMS = [
-  '保险', '条款', '责任', '免除', '免责', '犹豫期', '保费', '交费', '缴费', '保障', '保额', '退保', '现金价值',
-  '合同', '投保', '产品', '收益', '分红', '红利', '身故', '理赔', '录音', '录像', '代理人', '工号', '执业证',
-  '保险期间', '等待期', '年金', '账户', '费用', '扣除', '领取', '告知', '风险', '损失', '特别注意', '请您', '为您',
-  '向您', '本公司', '我司', '保单', '受益人', '被保险人',
+  '保险',
+  '条款',
+  '责任',
+  '免除',
+  '免责',
+  '犹豫期',
+  '保费',
+  '交费',
+  '缴费',
+  '保障',
+  '保额',
+  '退保',
+  '现金价值',
+  '合同',
+  '投保',
+  '产品',
+  '收益',
+  '分红',
+  '红利',
+  '身故',
+  '理赔',
+  '录音',
+  '录像',
+  '代理人',
+  '工号',
+  '执业证',
+  '保险期间',
+  '等待期',
+  '年金',
+  '账户',
+  '费用',
+  '扣除',
+  '领取',
+  '告知',
+  '风险',
+  '损失',
+  '特别注意',
+  '请您',
+  '为您',
+  '向您',
+  '本公司',
+  '我司',
+  '保单',
+  '受益人',
+  '被保险人',
 ];
 
 /** A question asking the other side to confirm something. */
 const CONFIRM_QUESTION = /(吗|么|是否|对吧|好吧|可以吧|是吧|清楚不|明白不|同意不)\s*[？?]?\s*$|[？?]\s*$/;
 
 /** Short answers that confirm or acknowledge. */
-const SHORT_ANSWER = /^(是的?|是我|对的?|没错|清楚了?|明白了?|了解了?|知道了?|理解|同意|愿意|可以|没问题|确认|懂了|听懂了|听清楚了?|听明白了?|都清楚了?|好的?|嗯+|行|有的?|没有)/;
+const SHORT_ANSWER =
+  /^(是的?|是我|对的?|没错|清楚了?|明白了?|了解了?|知道了?|理解|同意|愿意|可以|没问题|确认|懂了|听懂了|听清楚了?|听明白了?|都清楚了?|好的?|嗯+|行|有的?|没有)/;
 
 /** The customer saying he has not understood or is unsure ("这个现金价值我还是不太懂"). */
-const CUSTOMER_DOUBT = /(不太懂|没听懂|没太懂|不太明白|没听明白|不太清楚|什么意思|啥意思|再说一遍|再讲一遍|没跟上|还得想想|再想想|商量)/;
+const CUSTOMER_DOUBT =
+  /(不太懂|没听懂|没太懂|不太明白|没听明白|不太清楚|什么意思|啥意思|再说一遍|再讲一遍|没跟上|还得想想|再想想|商量)/;
 
 /** The agent asking the customer to do or say something ("请您出示身份证", "说一下您的名字"). */
-const REQUEST = /(请|麻烦您|麻烦你|您把|你把|您拿|你拿|说一下|报一下|念一下|读一下|抄一下|签一下|看一下|您看|您说|签个|在这签|在这儿签|您在这|你在这)/;
+const REQUEST =
+  /(请|麻烦您|麻烦你|您把|你把|您拿|你拿|说一下|报一下|念一下|读一下|抄一下|签一下|看一下|您看|您说|签个|在这签|在这儿签|您在这|你在这)/;
 
 /** The customer's own statements: copying the risk statement, confirming as 本人. */
 const CUSTOMER_STATEMENT = /^(本人|我本人|我已|我已经|我确认|我同意|我愿意|我是投保人)/;
@@ -68,7 +112,11 @@ export function textCues(text: string): TextCues {
   }
   const request = REQUEST.test(plain) && !CUSTOMER_STATEMENT.test(plain);
   const firstClause = compact(text.trim().split(/[，,。.！!？?；;\s]/)[0] ?? '');
-  const answerFirst = firstClause.length > 0 && firstClause.length <= 6 && SHORT_ANSWER.test(firstClause) && !CONFIRM_QUESTION.test(firstClause);
+  const answerFirst =
+    firstClause.length > 0 &&
+    firstClause.length <= 6 &&
+    SHORT_ANSWER.test(firstClause) &&
+    !CONFIRM_QUESTION.test(firstClause);
   const addressesYou = plain.includes('您');
   const firstPerson = /我(?!们)/.test(plain);
   const doubt = CUSTOMER_DOUBT.test(plain) && !addressesYou;
@@ -99,7 +147,13 @@ export function voiceEvidence(turns: TurnLike[]): Map<string, { agent: number; c
       const e = out.get(t.voice) ?? { agent: 0, customer: 0, speechS: 0 };
       e.agent += c.agent;
       e.customer += c.customer;
-      if (c.shortAnswer && lastQuestion && lastQuestion.voice !== undefined && lastQuestion.voice !== t.voice && t.start - lastQuestion.end <= ANSWER_WINDOW_S) {
+      if (
+        c.shortAnswer &&
+        lastQuestion &&
+        lastQuestion.voice !== undefined &&
+        lastQuestion.voice !== t.voice &&
+        t.start - lastQuestion.end <= ANSWER_WINDOW_S
+      ) {
         e.customer += 1.5;
       }
       e.speechS += Math.max(0, t.end - t.start);
@@ -129,7 +183,9 @@ function marginConfidence(margin: number): number {
  * Chooses which voice is the agent and which the customer by the text evidence; the voice that talks
  * most gets a small prior towards agent (the agent reads the script). Other voices are third parties.
  */
-export function mapVoicesToRoles(evidence: Map<string, { agent: number; customer: number; speechS: number }>): RoleMapping {
+export function mapVoicesToRoles(
+  evidence: Map<string, { agent: number; customer: number; speechS: number }>,
+): RoleMapping {
   const voices = [...evidence.keys()];
   if (voices.length === 0) return { agentConfidence: 0.5, customerConfidence: 0.5, others: [] };
   const total = voices.reduce((s, v) => s + evidence.get(v)!.speechS, 0) || 1;
@@ -145,10 +201,14 @@ export function mapVoicesToRoles(evidence: Map<string, { agent: number; customer
     const v = voices[0];
     // one voice: it is the agent when it reads the script; nobody can be called the customer
     const s = agentScore(v);
-    return s > 0 ? { agent: v, agentConfidence: marginConfidence(s), customerConfidence: 0.5, others: [] } : { agentConfidence: 0.5, customerConfidence: 0.5, others: [v] };
+    return s > 0
+      ? { agent: v, agentConfidence: marginConfidence(s), customerConfidence: 0.5, others: [] }
+      : { agentConfidence: 0.5, customerConfidence: 0.5, others: [v] };
   }
   const options: { agent: string; customer: string; score: number }[] = [];
-  for (const a of voices) for (const c of voices) if (a !== c) options.push({ agent: a, customer: c, score: agentScore(a) + customerScore(c) });
+  for (const a of voices)
+    for (const c of voices)
+      if (a !== c) options.push({ agent: a, customer: c, score: agentScore(a) + customerScore(c) });
   options.sort((x, y) => y.score - x.score);
   const best = options[0];
   // each choice is as sure as the best option that makes a different choice for that role

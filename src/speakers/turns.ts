@@ -63,15 +63,25 @@ function roleOf(u: Utterance, prev: { u: Utterance; role: Role } | undefined): {
   // "这个现金价值我还是不太懂": the customer has not understood
   if (c.doubt && !c.request && len <= 30 && afterAgent) return { role: 'customer', confidence: 0.66 };
   // "那我要是交了几年不想交了，能退多少钱？": asking back about his own case
-  if (c.question && c.firstPerson && !c.addressesYou && !c.request && len <= 30 && afterAgent) return { role: 'customer', confidence: 0.65 };
+  if (c.question && c.firstPerson && !c.addressesYou && !c.request && len <= 30 && afterAgent)
+    return { role: 'customer', confidence: 0.65 };
   // the answer to the customer's question is the agent's
-  if (prev?.role === 'customer' && prevCues?.question && !c.shortAnswer && (c.agent >= 1 || len >= 12)) return { role: 'agent', confidence: 0.65 };
-  if (agentScore >= 3 && !c.shortAnswer) return { role: 'agent', confidence: Math.min(MAX_CONFIDENCE, 0.6 + 0.04 * agentScore) };
+  if (prev?.role === 'customer' && prevCues?.question && !c.shortAnswer && (c.agent >= 1 || len >= 12))
+    return { role: 'agent', confidence: 0.65 };
+  if (agentScore >= 3 && !c.shortAnswer)
+    return { role: 'agent', confidence: Math.min(MAX_CONFIDENCE, 0.6 + 0.04 * agentScore) };
   // a short line right after the agent: the other person answering (or acknowledging); one that
   // speaks to the other as 您 or asks something of him is the agent going on
-  const short = len <= SHORT_TURN_CHARS && !c.request && !(c.addressesYou && !c.shortAnswer && !c.answerFirst) && (c.agent === 0 || c.shortAnswer);
+  const short =
+    len <= SHORT_TURN_CHARS &&
+    !c.request &&
+    !(c.addressesYou && !c.shortAnswer && !c.answerFirst) &&
+    (c.agent === 0 || c.shortAnswer);
   if (short && prev && gap <= ANSWER_GAP_S && (prev.role === 'agent' || (prev.role === 'customer' && gap <= 2))) {
-    return { role: 'customer', confidence: agentAsked && c.shortAnswer ? 0.75 : agentAsked || c.shortAnswer ? 0.7 : 0.62 };
+    return {
+      role: 'customer',
+      confidence: agentAsked && c.shortAnswer ? 0.75 : agentAsked || c.shortAnswer ? 0.7 : 0.62,
+    };
   }
   if (agentScore >= 2 || (c.addressesYou && !c.shortAnswer)) return { role: 'agent', confidence: 0.62 };
   return { role: 'unknown', confidence: 0 };
@@ -81,7 +91,10 @@ function roleOf(u: Utterance, prev: { u: Utterance; role: Role } | undefined): {
  * Sets role and roleConfidence on every segment (in place) through `setRole`, which applies the
  * stage's minimum confidence; returns how many segments got a role.
  */
-export function rolesFromTurns(segments: Segment[], setRole: (s: Segment, role: Role, confidence: number) => void): number {
+export function rolesFromTurns(
+  segments: Segment[],
+  setRole: (s: Segment, role: Role, confidence: number) => void,
+): number {
   const segs = [...segments].sort((a, b) => a.start - b.start || a.id - b.id);
   let prev: { u: Utterance; role: Role } | undefined;
   let given = 0;

@@ -19,12 +19,40 @@ export const SEALED_RUN_STATUSES = ['done', 'failed'] as const;
 
 /** The run columns a seal covers (every column but the chain's own). */
 export const SEALED_RUN_COLUMNS = [
-  'id', 'session_key', 'batch_id', 'kind', 'parent_run_id', 'status', 'started_at', 'finished_at', 'inputs_sha256',
-  'content_sha256', 'rules_version', 'model', 'tool_version', 'verdict', 'verdict_reasons', 'risk', 'fail_count',
-  'undetermined_count', 'error', 'problem', 'report_json_sha256', 'report_html_sha256',
+  'id',
+  'session_key',
+  'batch_id',
+  'kind',
+  'parent_run_id',
+  'status',
+  'started_at',
+  'finished_at',
+  'inputs_sha256',
+  'content_sha256',
+  'rules_version',
+  'model',
+  'tool_version',
+  'verdict',
+  'verdict_reasons',
+  'risk',
+  'fail_count',
+  'undetermined_count',
+  'error',
+  'problem',
+  'report_json_sha256',
+  'report_html_sha256',
 ] as const;
 export const SEALED_FINDING_COLUMNS = [
-  'idx', 'rule_id', 'title', 'category', 'concepts', 'status', 'severity', 'confidence', 'message', 'evidence',
+  'idx',
+  'rule_id',
+  'title',
+  'category',
+  'concepts',
+  'status',
+  'severity',
+  'confidence',
+  'message',
+  'evidence',
 ] as const;
 
 export interface ChainHead {
@@ -48,7 +76,9 @@ export function runContentHash(run: Row, findings: Row[]): string {
   const f = [...findings]
     .sort((a, b) => Number(a.idx) - Number(b.idx))
     .map((x) => Object.fromEntries(SEALED_FINDING_COLUMNS.map((c) => [c, cell(x[c])])));
-  return createHash('sha256').update(canonicalJson({ format: CHAIN_FORMAT, run: r, findings: f })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ format: CHAIN_FORMAT, run: r, findings: f }))
+    .digest('hex');
 }
 
 /** Where the chain starts: bound to the store's random id, so runs copied from another store do not fit. */

@@ -35,7 +35,10 @@ export function parsePgUrl(location: string): PgTarget {
   } catch {
     throw new UserError(`--store: "${redactUrl(location)}" is not a valid postgres:// URL`);
   }
-  if (!url.hostname) throw new UserError(`--store: ${redactUrl(location)}: no host (expected postgres://user:password@host:port/database)`);
+  if (!url.hostname)
+    throw new UserError(
+      `--store: ${redactUrl(location)}: no host (expected postgres://user:password@host:port/database)`,
+    );
   const schema = url.searchParams.get('schema') ?? 'public';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new UserError(`--store: schema "${schema}" must be lower-case letters, digits and _ (at most 63)`);
@@ -147,10 +150,13 @@ export class PgDriver implements Driver {
     if (err instanceof UserError) return err;
     const code = (err as { code?: string }).code;
     const hint =
-      code === 'ECONNREFUSED' ? ' (is PostgreSQL running and listening there?)'
-      : code === '28P01' ? ' (wrong user or password)'
-      : code === '3D000' ? ' (no such database: create it first)'
-      : '';
+      code === 'ECONNREFUSED'
+        ? ' (is PostgreSQL running and listening there?)'
+        : code === '28P01'
+          ? ' (wrong user or password)'
+          : code === '3D000'
+            ? ' (no such database: create it first)'
+            : '';
     return new UserError(`${this.location}: ${what} (${redactUrl(errorMessage(err))})${hint}`, this.location);
   }
 

@@ -73,13 +73,43 @@ export function decisionFromRow(r: Row): DecisionRecord {
 }
 
 export const RUN_COLUMNS = [
-  'id', 'session_key', 'batch_id', 'kind', 'parent_run_id', 'status', 'started_at', 'finished_at', 'inputs_sha256',
-  'content_sha256', 'rules_version', 'model', 'tool_version', 'verdict', 'verdict_reasons', 'risk', 'fail_count', 'undetermined_count', 'error', 'problem',
-  'report_json_sha256', 'report_html_sha256',
+  'id',
+  'session_key',
+  'batch_id',
+  'kind',
+  'parent_run_id',
+  'status',
+  'started_at',
+  'finished_at',
+  'inputs_sha256',
+  'content_sha256',
+  'rules_version',
+  'model',
+  'tool_version',
+  'verdict',
+  'verdict_reasons',
+  'risk',
+  'fail_count',
+  'undetermined_count',
+  'error',
+  'problem',
+  'report_json_sha256',
+  'report_html_sha256',
 ];
 export const SESSION_COLUMNS = [
-  'key', 'base', 'name', 'rel_dir', 'session_id', 'recording', 'report_dir', 'product_type', 'product_name', 'channel',
-  'agent_id', 'recorded_on', 'region',
+  'key',
+  'base',
+  'name',
+  'rel_dir',
+  'session_id',
+  'recording',
+  'report_dir',
+  'product_type',
+  'product_name',
+  'channel',
+  'agent_id',
+  'recorded_on',
+  'region',
 ];
 export const CURRENT_SELECT = `SELECT ${SESSION_COLUMNS.map((c) => `s.${c}`).join(', ')}, ${RUN_COLUMNS.map((c) => `r.${c} AS r_${c}`).join(', ')}
   FROM sessions s JOIN runs r ON r.id = s.current_run_id`;
@@ -106,7 +136,16 @@ export function findingFromRow(r: Row): StoredFinding {
 /** The findings columns of one finding, in INSERT order (run_id, idx first). */
 export function findingValues(runId: string, idx: number, f: Finding): unknown[] {
   return [
-    runId, idx, f.ruleId, f.title, f.category, JSON.stringify(f.concepts), f.status, f.severity, f.confidence, f.message,
+    runId,
+    idx,
+    f.ruleId,
+    f.title,
+    f.category,
+    JSON.stringify(f.concepts),
+    f.status,
+    f.severity,
+    f.confidence,
+    f.message,
     JSON.stringify({ evidence: f.evidence, source: f.source }),
   ];
 }
@@ -156,7 +195,9 @@ export function queueFilterWhere(f: QueueFilter = {}): { where: string[]; args: 
     args.push(f.to);
   }
   if (f.ruleId !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM findings f WHERE f.run_id = r.id AND f.rule_id = ? AND f.status IN ('fail', 'undetermined'))`);
+    where.push(
+      `EXISTS (SELECT 1 FROM findings f WHERE f.run_id = r.id AND f.rule_id = ? AND f.status IN ('fail', 'undetermined'))`,
+    );
     args.push(f.ruleId);
   }
   return { where, args };

@@ -59,7 +59,9 @@ export function* migrate(d: Dialect, location: string): Sql<void> {
     if (have.has(m.version)) continue;
     for (const sql of d.migrationSql(m)) yield* script(sql);
     yield* exec('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
-      m.version, m.name, nowIso(),
+      m.version,
+      m.name,
+      nowIso(),
     ]);
   }
 }
@@ -74,8 +76,7 @@ export abstract class SqlStore<D extends Driver = Driver> implements Store {
     this.location = db.location;
     const d = db.dialect;
     // NULL risks last (SQLite's DESC does so anyway), names by code point.
-    this.orderCurrent =
-      `ORDER BY ${VERDICT_RANK}, r.risk DESC NULLS LAST, ${d.byCodePoint('s.rel_dir')}, ${d.byCodePoint('s.name')}`;
+    this.orderCurrent = `ORDER BY ${VERDICT_RANK}, r.risk DESC NULLS LAST, ${d.byCodePoint('s.rel_dir')}, ${d.byCodePoint('s.name')}`;
   }
 
   abstract acquireLock(owner: LockOwner): Promise<StoreLock>;
@@ -117,7 +118,10 @@ export abstract class SqlStore<D extends Driver = Driver> implements Store {
 
   async finishBatch(id: string, status: BatchStatus, summary: unknown): Promise<void> {
     await this.exec('UPDATE batches SET status = ?, finished_at = ?, summary = ? WHERE id = ?', [
-      status, nowIso(), JSON.stringify(summary), id,
+      status,
+      nowIso(),
+      JSON.stringify(summary),
+      id,
     ]);
   }
 
@@ -138,7 +142,9 @@ export abstract class SqlStore<D extends Driver = Driver> implements Store {
 
   async cachedFileHash(path: string, size: number, mtimeMs: number): Promise<string | undefined> {
     const r = await this.one('SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?', [
-      path, size, mtimeMs,
+      path,
+      size,
+      mtimeMs,
     ]);
     return str(r?.sha256);
   }
@@ -163,8 +169,21 @@ export abstract class SqlStore<D extends Driver = Driver> implements Store {
          agent_id = excluded.agent_id, recorded_on = excluded.recorded_on, region = excluded.region,
          updated_at = excluded.updated_at`,
       [
-        s.key, s.base, s.name, s.relDir, s.sessionId, s.recording ?? null, s.reportDir, s.productType ?? null,
-        s.productName ?? null, s.channel ?? null, s.agentId ?? null, s.recordedOn ?? null, s.region ?? null, now, now,
+        s.key,
+        s.base,
+        s.name,
+        s.relDir,
+        s.sessionId,
+        s.recording ?? null,
+        s.reportDir,
+        s.productType ?? null,
+        s.productName ?? null,
+        s.channel ?? null,
+        s.agentId ?? null,
+        s.recordedOn ?? null,
+        s.region ?? null,
+        now,
+        now,
       ],
     );
   }
@@ -200,8 +219,17 @@ export abstract class SqlStore<D extends Driver = Driver> implements Store {
          content_sha256, rules_version, model, tool_version)
        VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
       [
-        run.id, run.sessionKey, run.batchId ?? null, run.kind, run.parentRunId ?? null, run.startedAt, run.inputsSha256,
-        run.contentSha256 ?? null, run.rulesVersion, run.model, run.toolVersion,
+        run.id,
+        run.sessionKey,
+        run.batchId ?? null,
+        run.kind,
+        run.parentRunId ?? null,
+        run.startedAt,
+        run.inputsSha256,
+        run.contentSha256 ?? null,
+        run.rulesVersion,
+        run.model,
+        run.toolVersion,
       ],
     );
   }
@@ -234,15 +262,24 @@ export abstract class SqlStore<D extends Driver = Driver> implements Store {
         `UPDATE runs SET status = 'done', finished_at = ?, verdict = ?, verdict_reasons = ?, risk = ?, fail_count = ?,
            undetermined_count = ?, error = ?, problem = ?, report_json_sha256 = ?, report_html_sha256 = ? WHERE id = ?`,
         [
-          now, c.verdict, JSON.stringify(c.verdictReasons), c.risk,
+          now,
+          c.verdict,
+          JSON.stringify(c.verdictReasons),
+          c.risk,
           c.findings.filter((f) => f.status === 'fail').length,
           c.findings.filter((f) => f.status === 'undetermined').length,
-          c.error ?? null, c.problem ?? null, c.reportJsonSha256, c.reportHtmlSha256, runId,
+          c.error ?? null,
+          c.problem ?? null,
+          c.reportJsonSha256,
+          c.reportHtmlSha256,
+          runId,
         ],
       );
       yield* seal(d, runId);
       yield* exec('UPDATE sessions SET current_run_id = ?, updated_at = ? WHERE key = ?', [
-        runId, now, run.session_key,
+        runId,
+        now,
+        run.session_key,
       ]);
       if (c.queueVerdicts.includes(c.verdict)) {
         yield* exec(
@@ -340,7 +377,8 @@ export abstract class SqlStore<D extends Driver = Driver> implements Store {
       let ruleId: string | undefined;
       if (input.findingIdx !== undefined) {
         const f = yield* one('SELECT rule_id FROM findings WHERE run_id = ? AND idx = ?', [
-          input.runId, input.findingIdx,
+          input.runId,
+          input.findingIdx,
         ]);
         if (!f) throw new UserError(`finding ${input.findingIdx} is not in run ${input.runId}`);
         ruleId = String(f.rule_id);
@@ -366,8 +404,17 @@ export abstract class SqlStore<D extends Driver = Driver> implements Store {
            decided_at, supersedes)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
-          rec.id, rec.seq, rec.sessionKey, rec.runId, rec.findingIdx ?? null, rec.ruleId ?? null, rec.decision,
-          rec.comment, rec.reviewer, rec.decidedAt, rec.supersedes ?? null,
+          rec.id,
+          rec.seq,
+          rec.sessionKey,
+          rec.runId,
+          rec.findingIdx ?? null,
+          rec.ruleId ?? null,
+          rec.decision,
+          rec.comment,
+          rec.reviewer,
+          rec.decidedAt,
+          rec.supersedes ?? null,
         ],
       );
       return rec;
@@ -420,7 +467,11 @@ function* seal(d: Dialect, runId: string): Sql<void> {
   const prevHead = head?.value ? parseHead(String(head.value)) : undefined;
   const s = nextSeal(prevHead, String(id!.value), runContentHash(row, findings));
   yield* exec('UPDATE runs SET chain_seq = ?, chain_content = ?, chain_prev = ?, chain_hash = ? WHERE id = ?', [
-    s.seq, s.content, s.prev, s.hash, runId,
+    s.seq,
+    s.content,
+    s.prev,
+    s.hash,
+    runId,
   ]);
   yield* exec('UPDATE store_info SET value = ? WHERE key = ?', [formatHead(s), INFO_CHAIN_HEAD]);
 }

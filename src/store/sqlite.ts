@@ -180,7 +180,10 @@ function acquireFileLock(storePath: string, owner: LockOwner): StoreLock {
     }
     const who = holder ? ` (${holder.command}, pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})` : '';
     const why = /busy|locked/i.test(errorMessage(err)) ? '' : `: ${errorMessage(err)}`;
-    throw new LockedError(`${storePath}: another dualrec batch or rescore is using this store${who}${why}; wait for it to finish`, holder);
+    throw new LockedError(
+      `${storePath}: another dualrec batch or rescore is using this store${who}${why}; wait for it to finish`,
+      holder,
+    );
   }
   writeFileAtomic(infoPath, JSON.stringify(owner) + '\n');
   let released = false;

@@ -116,11 +116,28 @@ export interface Stats {
   backlog: Distribution;
 }
 
-export const STATS_TABLES = ['days', 'weeks', 'agents', 'regions', 'channels', 'products', 'rules', 'latency', 'backlog'] as const;
+export const STATS_TABLES = [
+  'days',
+  'weeks',
+  'agents',
+  'regions',
+  'channels',
+  'products',
+  'rules',
+  'latency',
+  'backlog',
+] as const;
 export type StatsTable = (typeof STATS_TABLES)[number];
 
 const DAY_MS = 86_400_000;
-const BUCKETS: [string, number][] = [['0–1', 1], ['2–3', 3], ['4–7', 7], ['8–14', 14], ['15–30', 30], ['31+', Infinity]];
+const BUCKETS: [string, number][] = [
+  ['0–1', 1],
+  ['2–3', 3],
+  ['4–7', 7],
+  ['8–14', 14],
+  ['15–30', 30],
+  ['31+', Infinity],
+];
 
 /** WHERE over `s` (sessions) and `r` (current runs) for a stats filter. */
 function filterWhere(f: StatsFilter): { sql: string; args: unknown[] } {
@@ -177,7 +194,14 @@ function distribution(values: { days: number; count: number }[]): Distribution {
     return vs[vs.length - 1]!.days;
   };
   const mean = vs.reduce((t, v) => t + v.days * v.count, 0) / count;
-  return { count, medianDays: quantile(0.5), p90Days: quantile(0.9), meanDays: Math.round(mean * 100) / 100, maxDays: vs[vs.length - 1]!.days, buckets };
+  return {
+    count,
+    medianDays: quantile(0.5),
+    p90Days: quantile(0.9),
+    meanDays: Math.round(mean * 100) / 100,
+    maxDays: vs[vs.length - 1]!.days,
+    buckets,
+  };
 }
 
 /** Wilson score interval (95 %) for k successes in m trials. */
@@ -236,7 +260,13 @@ export async function computeStats(store: Pick<Store, 'query'>, opts: StatsOptio
      ${base} GROUP BY s.recorded_on, s.agent_id, s.region, s.channel, s.product_type, r.verdict`,
   );
   const total = newCounts('');
-  const dims = { d: new Map<string, GroupRow>(), a: new Map<string, GroupRow>(), g: new Map<string, GroupRow>(), c: new Map<string, GroupRow>(), p: new Map<string, GroupRow>() };
+  const dims = {
+    d: new Map<string, GroupRow>(),
+    a: new Map<string, GroupRow>(),
+    g: new Map<string, GroupRow>(),
+    c: new Map<string, GroupRow>(),
+    p: new Map<string, GroupRow>(),
+  };
   for (const row of cube) {
     const k = n(row.k);
     const v = s(row.v);
@@ -249,8 +279,15 @@ export async function computeStats(store: Pick<Store, 'query'>, opts: StatsOptio
       add(gr, v, k);
     }
   }
-  const rolled = (m: Map<string, GroupRow>) => [...m.values()].map((x) => ({ ...x, failRate: x.sessions ? x.fail / x.sessions : 0 }));
-  const totals: VerdictCounts = { sessions: total.sessions, fail: total.fail, review: total.review, pass: total.pass, failRate: total.sessions ? total.fail / total.sessions : 0 };
+  const rolled = (m: Map<string, GroupRow>) =>
+    [...m.values()].map((x) => ({ ...x, failRate: x.sessions ? x.fail / x.sessions : 0 }));
+  const totals: VerdictCounts = {
+    sessions: total.sessions,
+    fail: total.fail,
+    review: total.review,
+    pass: total.pass,
+    failRate: total.sessions ? total.fail / total.sessions : 0,
+  };
   const days = rolled(dims.d).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const agents = rolled(dims.a).sort(byFails);
   const regions = rolled(dims.g).sort(byFails);
@@ -320,7 +357,12 @@ export async function computeStats(store: Pick<Store, 'query'>, opts: StatsOptio
       ...driftOf(recent, before),
     };
   });
-  rules.sort((a, b) => b.failingSessions - a.failingSessions || b.flagged - a.flagged || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  rules.sort(
+    (a, b) =>
+      b.failingSessions - a.failingSessions ||
+      b.flagged - a.flagged ||
+      (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0),
+  );
 
   // Recording day → day of the first session-level decision on the current run (grouped by both days).
   const latencyRows = await q(
@@ -390,8 +432,25 @@ export const STATS_COLUMNS: Record<StatsTable, string[]> = {
   channels: ['channel', ...GROUP_COLUMNS],
   products: ['product_type', ...GROUP_COLUMNS],
   rules: [
-    'rule_id', 'title', 'severity', 'flagged', 'fail', 'undetermined', 'failing_sessions', 'confirmed', 'overturned', 'decided', 'pending',
-    'precision', 'precision_low', 'precision_high', 'recent_decided', 'recent_overturn_rate', 'before_decided', 'before_overturn_rate', 'drift',
+    'rule_id',
+    'title',
+    'severity',
+    'flagged',
+    'fail',
+    'undetermined',
+    'failing_sessions',
+    'confirmed',
+    'overturned',
+    'decided',
+    'pending',
+    'precision',
+    'precision_low',
+    'precision_high',
+    'recent_decided',
+    'recent_overturn_rate',
+    'before_decided',
+    'before_overturn_rate',
+    'drift',
     'drifting',
   ],
   latency: ['days', 'sessions'],
@@ -403,7 +462,14 @@ const pct = (x: number | null) => (x === null ? '' : (Math.round(x * 10000) / 10
 /** One table of the stats as rows of plain cells (CSV export, `rules stats` table). */
 export function statsTable(st: Stats, table: StatsTable): Record<string, string | number>[] {
   const group = (name: string, rows: GroupRow[]) =>
-    rows.map((g) => ({ [name]: g.key, sessions: g.sessions, fail: g.fail, review: g.review, pass: g.pass, fail_rate: pct(g.failRate) }));
+    rows.map((g) => ({
+      [name]: g.key,
+      sessions: g.sessions,
+      fail: g.fail,
+      review: g.review,
+      pass: g.pass,
+      fail_rate: pct(g.failRate),
+    }));
   switch (table) {
     case 'days':
       return group('day', st.days);

@@ -22,10 +22,14 @@ export interface AlignResult {
 const GAP = -1.2;
 const MISMATCH = -1;
 // score / coverage weight per kind of pair
-const S_SAME = 2, W_SAME = 1;
-const S_HOMO = 1.8, W_HOMO = 0.9;
-const S_FUZZY = 1.4, W_FUZZY = 0.75;
-const S_NEAR = 0.2, W_NEAR = 0.3;
+const S_SAME = 2,
+  W_SAME = 1;
+const S_HOMO = 1.8,
+  W_HOMO = 0.9;
+const S_FUZZY = 1.4,
+  W_FUZZY = 0.75;
+const S_NEAR = 0.2,
+  W_NEAR = 0.3;
 const NEAR = 0.88;
 
 // near-syllable cache: 0 unknown, 1 near, 2 not near (ids beyond the table fall back to a Map)

@@ -232,15 +232,21 @@ export function firstWord(norm: string, canon: string, list: string[], lex: Lexi
       if (shown !== undefined && shown.length === 1) singles.set(shown, w);
       else multi.push(w);
     }
-    m = { singles, multi: multi.length ? new RegExp(multi.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')) : undefined };
+    m = {
+      singles,
+      multi: multi.length
+        ? new RegExp(multi.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))
+        : undefined,
+    };
     listMatchers.set(list, m);
   }
   const hit = m.multi?.exec(canon);
   if (hit) return hit[0];
-  if (m.singles.size) for (const c of norm) {
-    const w = m.singles.get(c);
-    if (w !== undefined) return w;
-  }
+  if (m.singles.size)
+    for (const c of norm) {
+      const w = m.singles.get(c);
+      if (w !== undefined) return w;
+    }
   return undefined;
 }
 
@@ -294,7 +300,13 @@ export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean
   };
   const affs = kept.filter((o) => o.kind === 'affirmative' && (o.end - o.start > 1 || lead(o)));
   const negated = affs.find((a) =>
-    lex.negators.some((n) => n.length <= 2 && a.start >= n.length && findWord(norm, text, n, lex, a.start - n.length) === a.start - n.length && !broken(a.start - n.length, a.start)),
+    lex.negators.some(
+      (n) =>
+        n.length <= 2 &&
+        a.start >= n.length &&
+        findWord(norm, text, n, lex, a.start - n.length) === a.start - n.length &&
+        !broken(a.start - n.length, a.start),
+    ),
   );
   if (negated) return { kind: 'negative', word: norm.slice(Math.max(0, negated.start - 1), negated.end) };
   // "不荷太明白": one stray character between 不/没 and the yes word is most likely a hedge that ASR
@@ -306,7 +318,12 @@ export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean
       const at = a.start - d;
       const neg = norm[at];
       const gap = norm.slice(at + 1, a.start);
-      if ((neg === '不' || neg === '没') && !broken(at, a.start) && ![...gap].some((c) => '我你您都也就是那还不没'.includes(c)) && !lex.not_negators.some((w) => findWord(norm, text, w, lex, at) === at)) {
+      if (
+        (neg === '不' || neg === '没') &&
+        !broken(at, a.start) &&
+        ![...gap].some((c) => '我你您都也就是那还不没'.includes(c)) &&
+        !lex.not_negators.some((w) => findWord(norm, text, w, lex, at) === at)
+      ) {
         slurFrom = at;
         return true;
       }
@@ -315,7 +332,14 @@ export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean
   });
   if (slurred) return { kind: 'hedge', word: norm.slice(slurFrom, slurred.end) };
   // "太清楚。" alone: 不太清楚 with its 不 lost more likely than a yes ("太清楚了" is a yes)
-  const clipped = affs.find((a) => a.start >= 1 && '太大'.includes(norm[a.start - 1]) && norm[a.end] !== '了' && norm[a.end - 1] !== '了' && !broken(a.start - 1, a.start));
+  const clipped = affs.find(
+    (a) =>
+      a.start >= 1 &&
+      '太大'.includes(norm[a.start - 1]) &&
+      norm[a.end] !== '了' &&
+      norm[a.end - 1] !== '了' &&
+      !broken(a.start - 1, a.start),
+  );
   if (clipped) return { kind: 'none' };
   if (affs.length) return { kind: 'affirmative', word: show(affs[0].word) };
   return { kind: 'none' };
@@ -323,7 +347,13 @@ export function classifyReply(norm: string, lex: Lexicon, brk?: readonly boolean
 
 /** "本人已阅读…了解…不确定性" / "我知道这个是保险，不是存款": an opener, then (same clause, within a
  *  few characters) an affirmative word that no negator touches */
-function declaration(norm: string, canon: string, kept: Occ[], lex: Lexicon, broken: (a: number, b: number) => boolean): Occ | undefined {
+function declaration(
+  norm: string,
+  canon: string,
+  kept: Occ[],
+  lex: Lexicon,
+  broken: (a: number, b: number) => boolean,
+): Occ | undefined {
   for (const o of lex.declaration_openers) {
     for (let i = findWord(norm, canon, o, lex); i >= 0; i = findWord(norm, canon, o, lex, i + 1)) {
       const from = i + o.length;

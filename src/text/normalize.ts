@@ -141,7 +141,12 @@ export function normalize(input: string): Normalized {
     const percent = k >= 3 && text.slice(k - 3, k) === '百分之' && !brk[k] && !brk[k - 1] && !brk[k - 2];
     // "每年两万，交五年": a run that ends in a magnitude (两万, 三千) is an amount with no unit after
     // it; 万 and 亿 stay as the unit ("两万" → "2万", as "两万元" reads "2万元")
-    const amount = !percent && !isUnit(text[end]) && run.length >= 2 && /[百千万亿]$/.test(run) && /^[一二两三四五六七八九十]/.test(run);
+    const amount =
+      !percent &&
+      !isUnit(text[end]) &&
+      run.length >= 2 &&
+      /[百千万亿]$/.test(run) &&
+      /^[一二两三四五六七八九十]/.test(run);
     if (amount && /[万亿]$/.test(run) && run.length >= 2) {
       const head = decodeNumeral(run.slice(0, -1));
       if (head !== undefined) {

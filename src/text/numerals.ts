@@ -3,8 +3,21 @@
 import { syllableId, syllableName } from './pinyin.js';
 
 const BY_SOUND: Record<string, string> = {
-  ling: '零', yi: '一', er: '二', liang: '两', san: '三', si: '四', wu: '五', liu: '六', qi: '七',
-  ba: '八', jiu: '九', shi: '十', bai: '百', qian: '千', wan: '万',
+  ling: '零',
+  yi: '一',
+  er: '二',
+  liang: '两',
+  san: '三',
+  si: '四',
+  wu: '五',
+  liu: '六',
+  qi: '七',
+  ba: '八',
+  jiu: '九',
+  shi: '十',
+  bai: '百',
+  qian: '千',
+  wan: '万',
 };
 
 /** The characters whose sound classes may stand for a numeral. */
@@ -36,7 +49,9 @@ function parseBelowWan(s: string): number {
 
 /** True for a character that is not a numeral but sounds like one (是 ~ 十, 午 ~ 五). */
 export function soundsNumeral(ch: string): boolean {
-  return !NUMERAL_CHARS.includes(ch) && /\p{Script=Han}/u.test(ch) && BY_SOUND[syllableName(syllableId(ch))] !== undefined;
+  return (
+    !NUMERAL_CHARS.includes(ch) && /\p{Script=Han}/u.test(ch) && BY_SOUND[syllableName(syllableId(ch))] !== undefined
+  );
 }
 
 /** A well-formed Chinese numeral ("十五", "两万三千") → its value; undefined otherwise. */

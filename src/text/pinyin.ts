@@ -50,7 +50,9 @@ export function syllableId(ch: string): number {
   if (id === undefined) {
     let syl = ch;
     if (/\p{Script=Han}/u.test(ch)) {
-      syl = pinyin(ch, { toneType: 'none', type: 'string', v: true } as Parameters<typeof pinyin>[1] & { type: 'string' }) as unknown as string;
+      syl = pinyin(ch, { toneType: 'none', type: 'string', v: true } as Parameters<typeof pinyin>[1] & {
+        type: 'string';
+      }) as unknown as string;
       syl = syl.replace(/ü/g, 'v').trim() || ch;
     }
     id = intern(syl);

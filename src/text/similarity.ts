@@ -6,7 +6,11 @@ import tfidf from 'natural/lib/natural/tfidf/index.js';
 import { canonChar } from './pinyin.js';
 
 /** Characters that carry no topic on their own (particles, pronouns, the commonest verbs). */
-const STOP = new Set([...'的了是您我你他她它这那个就在有和也都吗呢啊吧哦嗯呀么们着过就还又要会能可以对把被给让从到上下里中一不'].map(canonChar));
+const STOP = new Set(
+  [...'的了是您我你他她它这那个就在有和也都吗呢啊吧哦嗯呀么们着过就还又要会能可以对把被给让从到上下里中一不'].map(
+    canonChar,
+  ),
+);
 const NUMBER = '#';
 
 /** Terms of a normalised sentence and its sound-class form (same length). */

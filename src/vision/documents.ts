@@ -55,7 +55,10 @@ export interface IdCardMatch {
 
 // OCR reads O for 0 and l/I for 1 often enough on small print to be worth undoing inside digit runs.
 function digitsOnly(s: string): string {
-  return s.replace(/[Oo]/g, '0').replace(/[lI|]/g, '1').replace(/[^\dXx]/g, '');
+  return s
+    .replace(/[Oo]/g, '0')
+    .replace(/[lI|]/g, '1')
+    .replace(/[^\dXx]/g, '');
 }
 
 /**

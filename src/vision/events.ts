@@ -107,7 +107,13 @@ export function faceEvents(samples: FaceSample[], duration: number, o: EventOpti
     const iv = span(s, r, duration);
     if (iv.end - iv.start < o.minCopresenceS) continue;
     push(
-      { kind: 'copresence', ...iv, confidence: round(scoreOf(r)), label: '两人及以上同框', notes: [`${r.to - r.from + 1} 个采样帧中均见到至少两张人脸`] },
+      {
+        kind: 'copresence',
+        ...iv,
+        confidence: round(scoreOf(r)),
+        label: '两人及以上同框',
+        notes: [`${r.to - r.from + 1} 个采样帧中均见到至少两张人脸`],
+      },
       s[(r.from + r.to) >> 1]!.time,
     );
   }
@@ -116,7 +122,13 @@ export function faceEvents(samples: FaceSample[], duration: number, o: EventOpti
     if (iv.end - iv.start < o.minThirdFaceS) continue;
     const most = Math.max(...counts.slice(r.from, r.to + 1));
     push(
-      { kind: 'third-face', ...iv, confidence: round(scoreOf(r)), label: `${most} 张人脸`, notes: ['画面中出现第三人（可能是陪同人员或旁人），需人工确认身份'] },
+      {
+        kind: 'third-face',
+        ...iv,
+        confidence: round(scoreOf(r)),
+        label: `${most} 张人脸`,
+        notes: ['画面中出现第三人（可能是陪同人员或旁人），需人工确认身份'],
+      },
       s[(r.from + r.to) >> 1]!.time,
     );
   }
@@ -130,7 +142,10 @@ export function faceEvents(samples: FaceSample[], duration: number, o: EventOpti
     if (iv.end - iv.start < o.minLeftS) continue;
     push(
       {
-        kind: 'customer-left', ...iv, confidence: round(0.6 * scoreOf(r)), label: '仅一人在画面中',
+        kind: 'customer-left',
+        ...iv,
+        confidence: round(0.6 * scoreOf(r)),
+        label: '仅一人在画面中',
         notes: ['此前两人同框，此段只见到一张人脸', '仅凭人脸无法确定离开的是客户还是销售人员'],
       },
       s[(r.from + r.to) >> 1]!.time,
@@ -140,7 +155,12 @@ export function faceEvents(samples: FaceSample[], duration: number, o: EventOpti
 }
 
 /** Covered/black stretches: the media stage's black intervals plus sampled frames that are dark or flat. */
-export function coveredEvents(samples: FaceSample[], black: Interval[], duration: number, o: EventOptions = EVENT_DEFAULTS): FaceEvents {
+export function coveredEvents(
+  samples: FaceSample[],
+  black: Interval[],
+  duration: number,
+  o: EventOptions = EVENT_DEFAULTS,
+): FaceEvents {
   const s = [...samples].sort((a, b) => a.time - b.time);
   const ivs: (Interval & { why: string })[] = black.map((b) => ({ ...b, why: 'black' }));
   for (const r of runs(s.map((x) => isCovered(x, o)))) {
@@ -181,24 +201,50 @@ export interface DocumentEvents {
 /** Documents and ID cards from OCR samples. ID numbers never leave this function unmasked. */
 export function documentEvents(ocr: OcrSample[], duration: number, o: EventOptions = EVENT_DEFAULTS): DocumentEvents {
   const s = [...ocr].sort((a, b) => a.time - b.time);
-  type Hit = { time: number; conf: number; text: string; boxes: number[][][]; redact: number[][][]; masked?: string; caption?: boolean; checksum?: boolean };
+  type Hit = {
+    time: number;
+    conf: number;
+    text: string;
+    boxes: number[][][];
+    redact: number[][][];
+    masked?: string;
+    caption?: boolean;
+    checksum?: boolean;
+  };
   const byLabel = new Map<string, { kind: 'document' | 'id-card'; hits: Hit[] }>();
   for (const sample of s) {
     const text = sample.lines.map((l) => l.text).join('\n');
     const conf = mean(sample.lines.map((l) => l.confidence));
     const boxes = sample.lines.flatMap((l) => (l.box ? [l.box] : []));
     // a line with a long digit run may be an ID number: never shown in a thumbnail
-    const redact = sample.lines.filter((l) => l.box && /[\dXxOolI|]{12,}/.test(l.text.replace(/\s+/g, ''))).map((l) => l.box!);
+    const redact = sample.lines
+      .filter((l) => l.box && /[\dXxOolI|]{12,}/.test(l.text.replace(/\s+/g, '')))
+      .map((l) => l.box!);
     for (const label of classifyDocumentText(text)) {
       const lines = sample.lines.filter((l) => classifyDocumentText(l.text).includes(label));
       const entry = byLabel.get(label) ?? { kind: 'document' as const, hits: [] };
-      entry.hits.push({ time: sample.time, conf: mean(lines.map((l) => l.confidence)) || conf, text: maskIdsInText(lines.map((l) => l.text).join(' ')), boxes: lines.flatMap((l) => (l.box ? [l.box] : [])), redact });
+      entry.hits.push({
+        time: sample.time,
+        conf: mean(lines.map((l) => l.confidence)) || conf,
+        text: maskIdsInText(lines.map((l) => l.text).join(' ')),
+        boxes: lines.flatMap((l) => (l.box ? [l.box] : [])),
+        redact,
+      });
       byLabel.set(label, entry);
     }
     const id = findIdCard(text);
     if (id) {
       const entry = byLabel.get('身份证件') ?? { kind: 'id-card' as const, hits: [] };
-      entry.hits.push({ time: sample.time, conf, text: '', boxes, redact, masked: id.masked, caption: id.caption, checksum: id.checksumOk });
+      entry.hits.push({
+        time: sample.time,
+        conf,
+        text: '',
+        boxes,
+        redact,
+        masked: id.masked,
+        caption: id.caption,
+        checksum: id.checksumOk,
+      });
       byLabel.set('身份证件', entry);
     }
   }

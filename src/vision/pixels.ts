@@ -57,7 +57,12 @@ export function lumaStats(g: Gray): { mean: number; std: number } {
  * Dark pixels (ink, a pen stroke) in `region`, not counting `exclude` (e.g. the hand), as a count
  * and the number of pixels looked at. Dark is relative to the region's own paper brightness.
  */
-export function darkPixels(g: Gray, region: Rect, exclude: Rect[] = [], threshold = 90): { dark: number; total: number } {
+export function darkPixels(
+  g: Gray,
+  region: Rect,
+  exclude: Rect[] = [],
+  threshold = 90,
+): { dark: number; total: number } {
   const r = clampRect(region, g.width, g.height);
   let dark = 0;
   let total = 0;
@@ -103,7 +108,14 @@ export function edgeDensity(g: Gray, region?: Rect, step = 60): number {
 }
 
 /** Draws a rectangle outline into an RGB buffer (in place). */
-export function drawRect(rgb: Uint8Array, width: number, height: number, rect: Rect, color: [number, number, number], thickness = 2): void {
+export function drawRect(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  rect: Rect,
+  color: [number, number, number],
+  thickness = 2,
+): void {
   const r = clampRect(rect, width, height);
   const put = (x: number, y: number) => {
     if (x < 0 || y < 0 || x >= width || y >= height) return;
@@ -129,7 +141,13 @@ export function boxToRect(box: [number, number, number, number]): Rect {
 }
 
 /** Fills a rectangle (in place), e.g. to black out an ID number in an evidence frame. */
-export function fillRect(rgb: Uint8Array, width: number, height: number, rect: Rect, color: [number, number, number]): void {
+export function fillRect(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  rect: Rect,
+  color: [number, number, number],
+): void {
   const r = clampRect(rect, width, height);
   for (let y = r.y; y < r.y + r.h; y++) {
     for (let x = r.x; x < r.x + r.w; x++) {

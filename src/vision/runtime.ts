@@ -62,7 +62,10 @@ function chooseBackend(log?: Logger): BackendName {
     require('@tensorflow/tfjs-node');
     return 'tensorflow';
   } catch (err) {
-    if (forced === 'tensorflow') throw new UserError(`DUALREC_VISION_BACKEND=tensorflow but @tensorflow/tfjs-node does not load (${errorMessage(err).split('\n')[0]})`);
+    if (forced === 'tensorflow')
+      throw new UserError(
+        `DUALREC_VISION_BACKEND=tensorflow but @tensorflow/tfjs-node does not load (${errorMessage(err).split('\n')[0]})`,
+      );
     log?.debug({}, '@tensorflow/tfjs-node not available; using the WASM backend');
     return 'wasm';
   }
@@ -74,8 +77,14 @@ function fileModelHandler(url: string) {
   return {
     load: async () => {
       let json: {
-        modelTopology: unknown; format?: string; generatedBy?: string; convertedBy?: string;
-        weightsManifest: { paths: string[]; weights: unknown[] }[]; userDefinedMetadata?: unknown; signature?: unknown; modelInitializer?: unknown;
+        modelTopology: unknown;
+        format?: string;
+        generatedBy?: string;
+        convertedBy?: string;
+        weightsManifest: { paths: string[]; weights: unknown[] }[];
+        userDefinedMetadata?: unknown;
+        signature?: unknown;
+        modelInitializer?: unknown;
       };
       try {
         json = JSON.parse(readFileSync(path, 'utf8'));
@@ -123,10 +132,25 @@ export function humanConfig(backend: BackendName, modelDir: string, wasmDir: str
     face: {
       enabled: true,
       detector: { rotation: false, maxDetected: 8, minConfidence: 0.4, iouThreshold: 0.2, skipFrames: 0, skipTime: 0 },
-      mesh: { enabled: false }, iris: { enabled: false }, description: { enabled: false }, emotion: { enabled: false },
-      antispoof: { enabled: false }, liveness: { enabled: false }, attention: { enabled: false }, gear: { enabled: false },
+      mesh: { enabled: false },
+      iris: { enabled: false },
+      description: { enabled: false },
+      emotion: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+      attention: { enabled: false },
+      gear: { enabled: false },
     },
-    hand: { enabled: true, rotation: false, landmarks: true, maxDetected: 4, minConfidence: 0.35, iouThreshold: 0.2, skipFrames: 0, skipTime: 0 },
+    hand: {
+      enabled: true,
+      rotation: false,
+      landmarks: true,
+      maxDetected: 4,
+      minConfidence: 0.35,
+      iouThreshold: 0.2,
+      skipFrames: 0,
+      skipTime: 0,
+    },
     body: { enabled: false },
     object: { enabled: false },
     segmentation: { enabled: false },
@@ -142,7 +166,9 @@ async function create(log?: Logger): Promise<Runtime> {
   const build = backend === 'tensorflow' ? 'human.node.js' : 'human.node-wasm.js';
   const mod = require(join(dist, build)) as { Human: new (cfg: Record<string, unknown>) => HumanLike };
   const human = new mod.Human(humanConfig(backend, modelDir, wasmDir));
-  human.tf.io.registerLoadRouter((url) => (typeof url === 'string' && url.startsWith('file://') ? fileModelHandler(url) : null));
+  human.tf.io.registerLoadRouter((url) =>
+    typeof url === 'string' && url.startsWith('file://') ? fileModelHandler(url) : null,
+  );
   const t0 = performance.now();
   await human.load();
   // Human only switches backend on the first detect; do a tiny one so load errors surface here.
@@ -154,7 +180,8 @@ async function create(log?: Logger): Promise<Runtime> {
     probe.dispose();
   }
   const actual = human.tf.getBackend();
-  if (actual !== backend) throw new UserError(`vision: TensorFlow.js backend "${backend}" did not start (got "${actual}")`);
+  if (actual !== backend)
+    throw new UserError(`vision: TensorFlow.js backend "${backend}" did not start (got "${actual}")`);
   log?.info({ backend, loadMs: Math.round(performance.now() - t0) }, 'vision models loaded');
   return { backend, human, modelDir };
 }
@@ -182,7 +209,11 @@ export interface Detections {
 }
 
 /** Runs the chosen detectors on one RGB frame. */
-export async function detect(rt: Runtime, frame: FrameInput, what: { faces: boolean; hands: boolean }): Promise<Detections> {
+export async function detect(
+  rt: Runtime,
+  frame: FrameInput,
+  what: { faces: boolean; hands: boolean },
+): Promise<Detections> {
   const input = rt.human.tf.tensor4d(Int32Array.from(frame.rgb), [1, frame.height, frame.width, 3], 'int32');
   try {
     // Human merges per-call config into its own: always pass both switches.

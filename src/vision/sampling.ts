@@ -23,7 +23,8 @@ export function findCues(transcript: Transcript | undefined): Cue[] {
   const out: Cue[] = [];
   for (const s of transcript?.segments ?? []) {
     for (const kind of Object.keys(CUE_PATTERNS) as CueKind[]) {
-      if (CUE_PATTERNS[kind].test(s.text)) out.push({ kind, start: s.start, end: s.end, segmentId: s.id, text: s.text });
+      if (CUE_PATTERNS[kind].test(s.text))
+        out.push({ kind, start: s.start, end: s.end, segmentId: s.id, text: s.text });
     }
   }
   return out;
@@ -108,19 +109,28 @@ export interface SamplingPlan {
   ocrWindows: TimeWindow[];
 }
 
-export function planSampling(duration: number, transcript: Transcript | undefined, signals: MediaSignals | undefined, o: SamplingOptions = SAMPLING_DEFAULTS): SamplingPlan {
+export function planSampling(
+  duration: number,
+  transcript: Transcript | undefined,
+  signals: MediaSignals | undefined,
+  o: SamplingOptions = SAMPLING_DEFAULTS,
+): SamplingPlan {
   const cues = findCues(transcript);
   const sig: TimeWindow[] = [];
   const ocr: TimeWindow[] = [];
   for (const c of cues) {
-    if (c.kind === 'signature') sig.push({ start: c.start - 2, end: c.end + o.signatureAfterS, reasons: ['signature'] });
+    if (c.kind === 'signature')
+      sig.push({ start: c.start - 2, end: c.end + o.signatureAfterS, reasons: ['signature'] });
     else ocr.push({ start: c.start - 2, end: c.end + o.documentAfterS, reasons: [c.kind] });
   }
   const signatureWindows = mergeWindows(sig, duration);
   // the strongest cuts first, when there are more than we will look at
   const cuts = [...(signals?.cuts ?? [])].sort((a, b) => b.score - a.score).slice(0, o.maxCutWindows);
   const cutWindows = subtractWindows(
-    mergeWindows(cuts.map((c) => ({ start: c.time - o.cutMarginS, end: c.time + o.cutMarginS, reasons: ['cut'] })), duration),
+    mergeWindows(
+      cuts.map((c) => ({ start: c.time - o.cutMarginS, end: c.time + o.cutMarginS, reasons: ['cut'] })),
+      duration,
+    ),
     signatureWindows,
   );
   return { cues, signatureWindows, cutWindows, ocrWindows: mergeWindows(ocr, duration) };

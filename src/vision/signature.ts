@@ -32,7 +32,13 @@ export interface SignatureOptions {
   minInkFraction: number;
 }
 
-export const SIGNATURE_DEFAULTS: SignatureOptions = { minHandS: 2, lowerFrom: 0.45, minScore: 0.4, maxGapS: 1.1, minInkFraction: 0.004 };
+export const SIGNATURE_DEFAULTS: SignatureOptions = {
+  minHandS: 2,
+  lowerFrom: 0.45,
+  minScore: 0.4,
+  maxGapS: 1.1,
+  minInkFraction: 0.004,
+};
 
 /** Without new ink, the other signs (hand, motion, grip, a 签名 field) never add up to more than this. */
 export const NO_INK_CAP = 0.55;
@@ -84,7 +90,11 @@ function union(rects: Rect[]): Rect {
  * Finds signing in the frames of one window (sorted by time). `signText` says whether OCR read
  * 签名/签字 in this window (undefined: OCR did not look).
  */
-export function signatureEvents(frames: DenseFrame[], signText: boolean | undefined, opts: Partial<SignatureOptions> = {}): SignatureEvidence[] {
+export function signatureEvents(
+  frames: DenseFrame[],
+  signText: boolean | undefined,
+  opts: Partial<SignatureOptions> = {},
+): SignatureEvidence[] {
   const o = { ...SIGNATURE_DEFAULTS, ...opts };
   const out: SignatureEvidence[] = [];
   // runs of frames with a lower hand, tolerating short misses
@@ -116,8 +126,17 @@ export function signatureEvents(frames: DenseFrame[], signText: boolean | undefi
     for (let i = 1; i < withHand.length; i++) {
       const a = lowerHand(withHand[i - 1]!, o)!;
       const b = lowerHand(withHand[i]!, o)!;
-      steps.push(Math.hypot(a.box.x + a.box.w / 2 - (b.box.x + b.box.w / 2), a.box.y + a.box.h / 2 - (b.box.y + b.box.h / 2)) / width);
-      motion.push(meanAbsDiff(withHand[i - 1]!.gray, withHand[i]!.gray, clampRect(grow(union([a.box, b.box]), 0.2), width, height)));
+      steps.push(
+        Math.hypot(a.box.x + a.box.w / 2 - (b.box.x + b.box.w / 2), a.box.y + a.box.h / 2 - (b.box.y + b.box.h / 2)) /
+          width,
+      );
+      motion.push(
+        meanAbsDiff(
+          withHand[i - 1]!.gray,
+          withHand[i]!.gray,
+          clampRect(grow(union([a.box, b.box]), 0.2), width, height),
+        ),
+      );
     }
     const medianStep = median(steps);
     const handMotion = median(motion);
@@ -151,7 +170,10 @@ export function signatureEvents(frames: DenseFrame[], signText: boolean | undefi
     if (ink) {
       seen.push(`手经过的区域出现新的笔迹（深色像素增加 ${(inkFraction * 100).toFixed(1)}%）`);
       confidence += 0.25;
-    } else notSeen.push(handsOnlyBefore || handsStillAfter ? '手一直在画面中，无法比较签字前后的纸面' : '签字前后纸面未见新增笔迹');
+    } else
+      notSeen.push(
+        handsOnlyBefore || handsStillAfter ? '手一直在画面中，无法比较签字前后的纸面' : '签字前后纸面未见新增笔迹',
+      );
     notSeen.push('笔本身无法识别；人靠得近时无法确定是谁的手');
 
     const mid = withHand[withHand.length >> 1]!;
@@ -180,8 +202,16 @@ const SIGN_TEXT_SEEN = '附近文字识别到“签名/签字”栏';
 
 /** Adds what OCR read next to the hand (true: a 签名/签字 field; false: none; undefined: not looked). */
 export function withSignText(e: SignatureEvidence, signText: boolean | undefined): SignatureEvidence {
-  if (signText === true) return { ...e, seen: [...e.seen, SIGN_TEXT_SEEN], confidence: Math.min(e.ink ? 0.95 : NO_INK_CAP, e.confidence + 0.1) };
-  return { ...e, notSeen: [...e.notSeen, signText === false ? '文字识别未在附近读到“签名/签字”字样' : '未对该时段做文字识别'] };
+  if (signText === true)
+    return {
+      ...e,
+      seen: [...e.seen, SIGN_TEXT_SEEN],
+      confidence: Math.min(e.ink ? 0.95 : NO_INK_CAP, e.confidence + 0.1),
+    };
+  return {
+    ...e,
+    notSeen: [...e.notSeen, signText === false ? '文字识别未在附近读到“签名/签字”字样' : '未对该时段做文字识别'],
+  };
 }
 
 /** Thumb tip (keypoint 4) and index tip (8) closer than 35 % of the hand box diagonal. */

@@ -18,7 +18,11 @@ beforeAll(async () => {
   emptyModels = mkdtempSync(join(tmpdir(), 'dualrec-nomodels-'));
   // a short recording (sound, a pause, sound) with a real sidecar and no transcript beside it
   await synthesizeClip(join(dir, 'rec.mp4'), {
-    segments: [{ durationS: 4, video: 'moving', audio: 'tone' }, { durationS: 2, video: 'moving', audio: 'silence' }, { durationS: 4, video: 'moving', audio: 'noise' }],
+    segments: [
+      { durationS: 4, video: 'moving', audio: 'tone' },
+      { durationS: 2, video: 'moving', audio: 'silence' },
+      { durationS: 4, video: 'moving', audio: 'noise' },
+    ],
   });
   copyFileSync(join(ROOT, 'samples/compliant-participating.meta.json'), join(dir, 'rec.meta.json'));
 });
@@ -26,7 +30,9 @@ beforeAll(async () => {
 describe('analyze without a transcript', () => {
   it('no model installed → REVIEW, and the report says how to get one', () => {
     const out = join(dir, 'out-none');
-    const res = runCli(['analyze', join(dir, 'rec.mp4'), '--out', out], { env: { DUALREC_MODELS_DIR: emptyModels, DUALREC_MODEL: '' } });
+    const res = runCli(['analyze', join(dir, 'rec.mp4'), '--out', out], {
+      env: { DUALREC_MODELS_DIR: emptyModels, DUALREC_MODEL: '' },
+    });
     expect(res.code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'rec', 'report.json'), 'utf8'));
     expect(report.verdict).toBe('REVIEW');
@@ -39,7 +45,9 @@ describe('analyze without a transcript', () => {
   it('the weight-less model runs through whisper.cpp: empty transcript, REVIEW, and why', () => {
     const model = writeEmptyGgmlModel(join(dir, 'ggml-empty.bin'));
     const out = join(dir, 'out-empty');
-    const res = runCli(['analyze', join(dir, 'rec.mp4'), '--out', out, '--model', model, '--threads', '2'], { timeoutMs: 300_000 });
+    const res = runCli(['analyze', join(dir, 'rec.mp4'), '--out', out, '--model', model, '--threads', '2'], {
+      timeoutMs: 300_000,
+    });
     expect(res.stderr).not.toMatch(/internal error/);
     expect(res.code).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'rec', 'report.json'), 'utf8'));
@@ -48,6 +56,8 @@ describe('analyze without a transcript', () => {
     expect(report.transcript.source).toMatchObject({ kind: 'asr', engine: 'whisper.cpp' });
     expect(report.transcript.segments).toEqual([]);
     expect(JSON.stringify(report.transcript.diagnostics)).toMatch(/real model|weight/i);
-    expect(report.findings.find((x: { ruleId: string }) => x.ruleId === 'transcript/available').status).toBe('undetermined');
+    expect(report.findings.find((x: { ruleId: string }) => x.ruleId === 'transcript/available').status).toBe(
+      'undetermined',
+    );
   }, 300_000);
 });

@@ -58,7 +58,12 @@ describe('analyze: bad input', () => {
     const report = JSON.parse(readFileSync(join(out, stem, 'report.json'), 'utf8'));
     expect(report.verdict).toBe('REVIEW');
     expect(report.error).toMatch(problem);
-    expect(report.findings.some((f: { concepts: string[]; status: string }) => f.concepts.includes('integrity.recording') && f.status === 'fail')).toBe(true);
+    expect(
+      report.findings.some(
+        (f: { concepts: string[]; status: string }) =>
+          f.concepts.includes('integrity.recording') && f.status === 'fail',
+      ),
+    ).toBe(true);
     expect(allFiles(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -32,7 +32,12 @@ function analyze(file: string): { code: number; stderr: string; report: Report; 
   const r = runCli(['analyze', file, '--out', out, '--rules', join(ROOT, 'rules')], { timeoutMs: 120_000 });
   const ms = Date.now() - t0;
   const name = file.split('/').pop()!.replace('.transcript.json', '');
-  return { code: r.code, stderr: r.stderr, report: JSON.parse(readFileSync(join(out, name, 'report.json'), 'utf8')) as Report, ms };
+  return {
+    code: r.code,
+    stderr: r.stderr,
+    report: JSON.parse(readFileSync(join(out, name, 'report.json'), 'utf8')) as Report,
+    ms,
+  };
 }
 
 describe('transcript limits', () => {
@@ -52,12 +57,20 @@ describe('transcript limits', () => {
     const big = text.repeat(Math.ceil(3_200_000 / text.length));
     const r = analyze(transcriptWith('one-segment', [{ start: 0, end: 60, text: big, speaker: 'agent' }]));
     expect(r.code).toBe(3);
-    expect(r.report.error).toMatch(new RegExp(`one-segment\\.transcript\\.json: segments\\[0\\]: text of \\d+ characters.*limit ${SEGMENT_MAX_CHARS}`));
+    expect(r.report.error).toMatch(
+      new RegExp(
+        `one-segment\\.transcript\\.json: segments\\[0\\]: text of \\d+ characters.*limit ${SEGMENT_MAX_CHARS}`,
+      ),
+    );
     expect(r.stderr).not.toMatch(/call stack|internal error/);
   }, 130_000);
 
   it('too many segments, and times past the end of the recording, are refused naming the file', () => {
-    const many = Array.from({ length: TRANSCRIPT_MAX_SEGMENTS + 1 }, (_, i) => ({ start: i, end: i + 0.5, text: '好' }));
+    const many = Array.from({ length: TRANSCRIPT_MAX_SEGMENTS + 1 }, (_, i) => ({
+      start: i,
+      end: i + 0.5,
+      text: '好',
+    }));
     const r = analyze(transcriptWith('many', many));
     expect(r.report.error).toMatch(/many\.transcript\.json: 100001 segments.*limit 100000/);
 
@@ -107,7 +120,12 @@ describe('rule file limits', () => {
   const pack = (yaml: string) => rulesDir({ 'p/r.yaml': yaml });
   it('a YAML alias bomb, an oversized and a too deeply nested rule file are named, exit 2', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 8; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`);
+    for (let i = 1; i < 8; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      );
     const bomb = pack(levels.join('\n') + '\n');
     let r = runCli(['rules', 'check', bomb]);
     expect(r.code).toBe(2);

@@ -8,7 +8,9 @@ import { validateReport } from '../../src/report/schema.js';
 import { ROOT, runCli, type CliResult } from '../helpers/cli.js';
 
 const samplesDir = join(ROOT, 'samples');
-const names = readdirSync(samplesDir).filter((f) => f.endsWith('.expected.json')).map((f) => f.replace('.expected.json', ''));
+const names = readdirSync(samplesDir)
+  .filter((f) => f.endsWith('.expected.json'))
+  .map((f) => f.replace('.expected.json', ''));
 let out: string;
 let res: CliResult;
 
@@ -22,7 +24,12 @@ describe('analyze samples/', () => {
   it('analyzes every sample and exits 3 only because one is broken on purpose', () => {
     expect(names.length).toBeGreaterThanOrEqual(3);
     expect(res.code).toBe(3);
-    expect(res.stderr.trim().split('\n').filter((l) => l.startsWith('dualrec:'))).toHaveLength(1);
+    expect(
+      res.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('dualrec:')),
+    ).toHaveLength(1);
     expect(res.stdout).toContain(`${names.length} session(s) analyzed`);
   });
 
@@ -33,8 +40,16 @@ describe('analyze samples/', () => {
     expect(report.verdict).toBe(expected.verdict);
     // each labelled concept: the findings carrying it agree with the label
     for (const [concept, label] of Object.entries(expected.concepts as Record<string, string>)) {
-      const statuses = report.findings.filter((f: { concepts: string[] }) => f.concepts.includes(concept)).map((f: { status: string }) => f.status);
-      const status = statuses.includes('fail') ? 'fail' : statuses.includes('undetermined') ? 'undetermined' : statuses.includes('pass') ? 'pass' : 'absent';
+      const statuses = report.findings
+        .filter((f: { concepts: string[] }) => f.concepts.includes(concept))
+        .map((f: { status: string }) => f.status);
+      const status = statuses.includes('fail')
+        ? 'fail'
+        : statuses.includes('undetermined')
+          ? 'undetermined'
+          : statuses.includes('pass')
+            ? 'pass'
+            : 'absent';
       expect({ concept, status }).toEqual({ concept, status: label });
     }
     const html = readFileSync(join(out, name, 'report.html'), 'utf8');
@@ -46,7 +61,10 @@ describe('analyze samples/', () => {
 
   it('a failing sample shows its evidence: the missing exclusions disclosure', () => {
     const report = JSON.parse(readFileSync(join(out, 'missing-exclusions', 'report.json'), 'utf8'));
-    const f = report.findings.find((x: { concepts: string[]; status: string }) => x.concepts.includes('disclosure.exclusions') && x.status === 'fail');
+    const f = report.findings.find(
+      (x: { concepts: string[]; status: string }) =>
+        x.concepts.includes('disclosure.exclusions') && x.status === 'fail',
+    );
     expect(f.severity).toBe('critical');
     expect(f.evidence[0].missing).toMatch(/责任免除/);
   });
@@ -58,7 +76,9 @@ describe('analyze samples/', () => {
     const report = JSON.parse(readFileSync(join(o, 'missing-exclusions', 'report.json'), 'utf8'));
     expect(report.media).toBeUndefined();
     expect(report.verdict).toBe('FAIL');
-    expect(report.findings.find((f: { ruleId: string }) => f.ruleId === 'integrity/recording').status).toBe('not_applicable');
+    expect(report.findings.find((f: { ruleId: string }) => f.ruleId === 'integrity/recording').status).toBe(
+      'not_applicable',
+    );
     expect(readFileSync(join(o, 'missing-exclusions', 'report.html'), 'utf8')).toMatch(/lang="en"/);
   });
 });

@@ -1,7 +1,18 @@
 // Symbolic links are not followed without --follow-symlinks: a linked transcript, recording or sidecar
 // makes that session REVIEW with the reason (nothing read through the link), and a report folder
 // replaced by a link is not written through.
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +45,9 @@ describe('symbolic links', () => {
     const out = join(dir, 'out-plain');
     const res = runCli(['analyze', file, '--out', out]);
     expect(res.code).toBe(3);
-    expect(res.stderr).toMatch(/linked\.transcript\.json: the transcript is a symbolic link, not followed \(use --follow-symlinks/);
+    expect(res.stderr).toMatch(
+      /linked\.transcript\.json: the transcript is a symbolic link, not followed \(use --follow-symlinks/,
+    );
     const json = readFileSync(join(out, 'linked', 'report.json'), 'utf8');
     const report = JSON.parse(json);
     expect(report.verdict).toBe('REVIEW');
@@ -61,7 +74,9 @@ describe('symbolic links', () => {
     const out = join(dir, 'out-meta');
     const res = runCli(['analyze', join(d, 's.transcript.json'), '--out', out]);
     expect(res.code).toBe(3);
-    expect(JSON.parse(readFileSync(join(out, 's', 'report.json'), 'utf8')).error).toMatch(/s\.meta\.json: the metadata sidecar is a symbolic link/);
+    expect(JSON.parse(readFileSync(join(out, 's', 'report.json'), 'utf8')).error).toMatch(
+      /s\.meta\.json: the metadata sidecar is a symbolic link/,
+    );
   });
 
   it('a report folder replaced by a symlink is not written through', () => {
@@ -86,22 +101,42 @@ describe('symbolic links', () => {
     expect(existsSync(victim)).toBe(true);
   });
 
-  it('batch: a symlinked recording is that session\'s REVIEW, the batch goes on; followed with --follow-symlinks', async () => {
+  it("batch: a symlinked recording is that session's REVIEW, the batch goes on; followed with --follow-symlinks", async () => {
     const inbox = join(dir, 'inbox');
     mkdirSync(inbox);
-    await synthesizeClip(join(dir, 'elsewhere', 'rec.m4a'), { segments: [{ durationS: 2, audio: 'tone' }], video: false });
+    await synthesizeClip(join(dir, 'elsewhere', 'rec.m4a'), {
+      segments: [{ durationS: 2, audio: 'tone' }],
+      video: false,
+    });
     symlinkSync(join(dir, 'elsewhere', 'rec.m4a'), join(inbox, 'linked.m4a'));
     copyFileSync(join(dir, 'elsewhere', 'target.transcript.json'), join(inbox, 'plain.transcript.json'));
     const out = join(dir, 'out-batch');
-    const res = runCli(['batch', inbox, '--out', out, '--no-vision', '--no-progress', '--concurrency', '1'], { timeoutMs: 180_000 });
+    const res = runCli(['batch', inbox, '--out', out, '--no-vision', '--no-progress', '--concurrency', '1'], {
+      timeoutMs: 180_000,
+    });
     expect(res.code, res.stderr).toBe(3);
     expect(res.stdout).toMatch(/linked\.m4a: the recording is a symbolic link, not followed/);
     const linked = JSON.parse(readFileSync(join(out, 'linked', 'report.json'), 'utf8'));
     expect(linked.verdict).toBe('REVIEW');
     expect(linked.media).toBeUndefined();
     expect(JSON.parse(readFileSync(join(out, 'plain', 'report.json'), 'utf8')).error).toBeUndefined();
-    const followed = runCli(['batch', inbox, '--out', join(dir, 'out-batch-f'), '--no-vision', '--no-progress', '--concurrency', '1', '--follow-symlinks'], { timeoutMs: 180_000 });
+    const followed = runCli(
+      [
+        'batch',
+        inbox,
+        '--out',
+        join(dir, 'out-batch-f'),
+        '--no-vision',
+        '--no-progress',
+        '--concurrency',
+        '1',
+        '--follow-symlinks',
+      ],
+      { timeoutMs: 180_000 },
+    );
     expect(followed.stdout).not.toMatch(/symbolic link/);
-    expect(JSON.parse(readFileSync(join(dir, 'out-batch-f', 'linked', 'report.json'), 'utf8')).media.probe.duration).toBeCloseTo(2, 0);
+    expect(
+      JSON.parse(readFileSync(join(dir, 'out-batch-f', 'linked', 'report.json'), 'utf8')).media.probe.duration,
+    ).toBeCloseTo(2, 0);
   }, 300_000);
 });

@@ -116,26 +116,32 @@ describe('folders under src/', () => {
   });
 
   it('the check finds a circle through a type-only, a dynamic and a re-export import', () => {
-    const graph = folderGraph(tree({
-      'a/one.ts': "import type { B } from '../b/two.js';\nexport type A = B;\n",
-      'b/two.ts': "export type B = number;\nexport const load = () => import('../c/three.js');\n",
-      'c/three.ts': "export { x } from '../a/deep/four.js';\nimport { readFileSync } from 'node:fs';\n",
-      'a/deep/four.ts': 'export const x = 1;\n',
-      'd/five.ts': "import { x } from '../a/deep/four.js';\nexport const y = x;\n", // d only imports: no circle
-      'index.ts': "import { y } from './d/five.js';\n", // a file directly in the root belongs to no folder
-    }));
+    const graph = folderGraph(
+      tree({
+        'a/one.ts': "import type { B } from '../b/two.js';\nexport type A = B;\n",
+        'b/two.ts': "export type B = number;\nexport const load = () => import('../c/three.js');\n",
+        'c/three.ts': "export { x } from '../a/deep/four.js';\nimport { readFileSync } from 'node:fs';\n",
+        'a/deep/four.ts': 'export const x = 1;\n',
+        'd/five.ts': "import { x } from '../a/deep/four.js';\nexport const y = x;\n", // d only imports: no circle
+        'index.ts': "import { y } from './d/five.js';\n", // a file directly in the root belongs to no folder
+      }),
+    );
     const cycles = folderCycles(graph);
     expect(cycles).toEqual([['a', 'b', 'c', 'a']]);
     expect(describeCycles(graph, cycles)).toBe(
-      ['a → b → c → a', "  a/one.ts imports '../b/two.js'", "  b/two.ts imports '../c/three.js'",
-        "  c/three.ts imports '../a/deep/four.js'"].join('\n'),
+      [
+        'a → b → c → a',
+        "  a/one.ts imports '../b/two.js'",
+        "  b/two.ts imports '../c/three.js'",
+        "  c/three.ts imports '../a/deep/four.js'",
+      ].join('\n'),
     );
   });
 
   it('the check finds two folders importing each other directly, and nothing in a tree without a circle', () => {
     const files = {
       'x/one.ts': "import { two } from '../y/two.js';\nexport const one = two;\n",
-      'y/two.ts': "export const two = 2;\n",
+      'y/two.ts': 'export const two = 2;\n',
     };
     expect(folderCycles(folderGraph(tree(files)))).toEqual([]);
     const back = { ...files, 'y/three.ts': "import type { one } from '../x/one.js';\nexport type T = typeof one;\n" };

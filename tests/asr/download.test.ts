@@ -59,10 +59,22 @@ beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'dualrec-asr-pull-'));
   dir = join(root, 'models');
   manifestFile = join(root, 'manifest.json');
-  writeFileSync(manifestFile, JSON.stringify({
-    version: 1,
-    models: [{ name: 'tiny', file: 'ggml-tiny.bin', url: 'https://huggingface.co/ggerganov/whisper.cpp/resolve/main/ggml-tiny.bin', sha256: sha, size: bytes.length, languages: ['*'] }],
-  }));
+  writeFileSync(
+    manifestFile,
+    JSON.stringify({
+      version: 1,
+      models: [
+        {
+          name: 'tiny',
+          file: 'ggml-tiny.bin',
+          url: 'https://huggingface.co/ggerganov/whisper.cpp/resolve/main/ggml-tiny.bin',
+          sha256: sha,
+          size: bytes.length,
+          languages: ['*'],
+        },
+      ],
+    }),
+  );
 });
 
 const leftovers = () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.part')) : []);
@@ -70,8 +82,19 @@ const leftovers = () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.ends
 describe('pullModel', () => {
   it('downloads with progress, verifies and installs atomically, then skips a verified copy', async () => {
     const seen: [number, number][] = [];
-    const r = await pullModel('tiny', { dir, manifest: loadManifest(manifestFile), mirror: `${base}/good/`, onProgress: (d, t) => seen.push([d, t]) });
-    expect(r).toMatchObject({ name: 'tiny', sha256: sha, sizeBytes: bytes.length, skipped: false, path: join(dir, 'ggml-tiny.bin') });
+    const r = await pullModel('tiny', {
+      dir,
+      manifest: loadManifest(manifestFile),
+      mirror: `${base}/good/`,
+      onProgress: (d, t) => seen.push([d, t]),
+    });
+    expect(r).toMatchObject({
+      name: 'tiny',
+      sha256: sha,
+      sizeBytes: bytes.length,
+      skipped: false,
+      path: join(dir, 'ggml-tiny.bin'),
+    });
     expect(readFileSync(r.path).equals(bytes)).toBe(true);
     expect(seen.length).toBeGreaterThan(3);
     expect(seen[0]).toEqual([0, bytes.length]);
@@ -87,9 +110,13 @@ describe('pullModel', () => {
   });
 
   it('discards a download whose sha256 does not match, leaving no file behind', async () => {
-    const err = await pullModel('tiny', { dir, manifest: loadManifest(manifestFile), mirror: `${base}/bad/` }).catch((e: unknown) => e);
+    const err = await pullModel('tiny', { dir, manifest: loadManifest(manifestFile), mirror: `${base}/bad/` }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(/ggml-tiny\.bin from http:\/\/127\.0\.0\.1:\d+\/bad\/ggml-tiny\.bin does not match the manifest's sha256 .*download discarded/);
+    expect((err as Error).message).toMatch(
+      /ggml-tiny\.bin from http:\/\/127\.0\.0\.1:\d+\/bad\/ggml-tiny\.bin does not match the manifest's sha256 .*download discarded/,
+    );
     expect(existsSync(join(dir, 'ggml-tiny.bin'))).toBe(false);
     expect(leftovers()).toEqual([]);
   });
@@ -97,14 +124,22 @@ describe('pullModel', () => {
   it('keeps an installed copy when a forced re-download fails', async () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'ggml-tiny.bin'), bytes);
-    await expect(pullModel('tiny', { dir, manifest: loadManifest(manifestFile), mirror: `${base}/drop/`, force: true })).rejects.toThrow(/download of ggml-tiny\.bin from .*\/drop\/ggml-tiny\.bin failed after \d+ bytes: other side closed/);
+    await expect(
+      pullModel('tiny', { dir, manifest: loadManifest(manifestFile), mirror: `${base}/drop/`, force: true }),
+    ).rejects.toThrow(
+      /download of ggml-tiny\.bin from .*\/drop\/ggml-tiny\.bin failed after \d+ bytes: other side closed/,
+    );
     expect(readFileSync(join(dir, 'ggml-tiny.bin')).equals(bytes)).toBe(true);
     expect(leftovers()).toEqual([]);
   });
 
   it('reports HTTP errors and unknown names in one line', async () => {
-    await expect(pullModel('tiny', { dir, manifest: loadManifest(manifestFile), mirror: `${base}/nothing/` })).rejects.toThrow(/cannot download ggml-tiny\.bin from .*: HTTP 404/);
-    await expect(pullModel('huge', { dir, manifest: loadManifest(manifestFile) })).rejects.toThrow(/unknown model "huge"; the manifest lists: tiny/);
+    await expect(
+      pullModel('tiny', { dir, manifest: loadManifest(manifestFile), mirror: `${base}/nothing/` }),
+    ).rejects.toThrow(/cannot download ggml-tiny\.bin from .*: HTTP 404/);
+    await expect(pullModel('huge', { dir, manifest: loadManifest(manifestFile) })).rejects.toThrow(
+      /unknown model "huge"; the manifest lists: tiny/,
+    );
     expect(leftovers()).toEqual([]);
   });
 });
@@ -113,9 +148,20 @@ describe('`dualrec models pull`', () => {
   // async: the server answers from this process while the CLI runs
   const cli = async (args: string[]) => {
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], {
-        cwd: ROOT, env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', DUALREC_MODELS_DIR: dir, DUALREC_MODELS_MANIFEST: manifestFile }, timeout: 60_000,
-      });
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            DUALREC_LOG_LEVEL: 'warn',
+            DUALREC_MODELS_DIR: dir,
+            DUALREC_MODELS_MANIFEST: manifestFile,
+          },
+          timeout: 60_000,
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (e) {
       const x = e as { code: number; stdout: string; stderr: string };
@@ -129,7 +175,12 @@ describe('`dualrec models pull`', () => {
     expect(ok.stdout).toMatch(/^tiny: installed .*ggml-tiny\.bin \(\d+\.\d KiB, sha256 verified\)$/m);
     const bad = await cli(['models', 'pull', 'tiny', '--force', '--mirror', `${base}/bad`]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim().split('\n').filter((l) => l.startsWith('dualrec:'))).toHaveLength(1);
+    expect(
+      bad.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('dualrec:')),
+    ).toHaveLength(1);
     expect(bad.stderr).toMatch(/dualrec: ggml-tiny\.bin from .* does not match the manifest's sha256/);
     expect(readFileSync(join(dir, 'ggml-tiny.bin')).equals(bytes)).toBe(true);
     expect(leftovers()).toEqual([]);

@@ -11,7 +11,8 @@ import { emptyGgmlModelBytes, writeEmptyGgmlModel } from '../fixtures/ggml-empty
 
 const dir = mkdtempSync(join(tmpdir(), 'dualrec-asr-engine-'));
 const modelPath = writeEmptyGgmlModel(join(dir, 'ggml-empty.bin'));
-const opts = (o: object = {}) => DecodeOptionsSchema.parse({ threads: 2, beamSize: 1, bestOf: 1, temperatureInc: 0, ...o });
+const opts = (o: object = {}) =>
+  DecodeOptionsSchema.parse({ threads: 2, beamSize: 1, bestOf: 1, temperatureInc: 0, ...o });
 const speechLike = (seconds: number) => {
   const pcm = new Float32Array(16000 * seconds);
   for (let i = 0; i < pcm.length; i++) pcm[i] = 0.2 * Math.sin(i / 9) * Math.sin(i / 4000);
@@ -98,14 +99,24 @@ describe('WhisperCppEngine with the weight-less model', () => {
   });
 
   it('honours a timeout signal the same way', async () => {
-    await expect(engine.transcribe(speechLike(30), opts({ beamSize: 5, bestOf: 5 }), AbortSignal.timeout(100))).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(
+      engine.transcribe(speechLike(30), opts({ beamSize: 5, bestOf: 5 }), AbortSignal.timeout(100)),
+    ).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 });
 
 describe('a corrupt model crashes only the worker', () => {
   it.each([
-    ['an unknown ftype (GGML_ASSERT → SIGABRT)', (b: Buffer) => (b.writeInt32LE(99, 44), b), /crashed \(SIGABRT\) while loading bad-ftype\.bin: .*GGML_ASSERT\(wtype != GGML_TYPE_COUNT\) failed/],
-    ['a bad magic (a null context → SIGSEGV)', (b: Buffer) => (b.write('GGUF', 0), b), /crashed \(SIGSEGV\) while loading bad-magic\.bin: .*(bad magic|failed to load model)/],
+    [
+      'an unknown ftype (GGML_ASSERT → SIGABRT)',
+      (b: Buffer) => (b.writeInt32LE(99, 44), b),
+      /crashed \(SIGABRT\) while loading bad-ftype\.bin: .*GGML_ASSERT\(wtype != GGML_TYPE_COUNT\) failed/,
+    ],
+    [
+      'a bad magic (a null context → SIGSEGV)',
+      (b: Buffer) => (b.write('GGUF', 0), b),
+      /crashed \(SIGSEGV\) while loading bad-magic\.bin: .*(bad magic|failed to load model)/,
+    ],
   ])('%s → a clear error, this process lives on', async (_name, mutate, message) => {
     const file = join(dir, _name.includes('ftype') ? 'bad-ftype.bin' : 'bad-magic.bin');
     writeFileSync(file, mutate(Buffer.from(emptyGgmlModelBytes())));

@@ -22,14 +22,18 @@ describe('hallucination guard', () => {
   });
 
   it('keeps short answers a customer really gives', () => {
-    for (const t of ['嗯', '谢谢', '好好好', '对对对对', '是的，我明白', '再见']) expect(blocklisted(t)).toBeUndefined();
+    for (const t of ['嗯', '谢谢', '好好好', '对对对对', '是的，我明白', '再见'])
+      expect(blocklisted(t)).toBeUndefined();
     expect(findLoop('好好好')).toBeUndefined();
     expect(findLoop('对对对对')).toBeUndefined();
   });
 
   it('drops a segment that lies in silence and keeps one that only touches it', () => {
     const { kept, diagnostics } = guardSegments([seg(10, 12, '保险期间二十年'), seg(19, 21, '犹豫期十五天')], {
-      silence: [{ start: 9.8, end: 12.2 }, { start: 20.5, end: 30 }],
+      silence: [
+        { start: 9.8, end: 12.2 },
+        { start: 20.5, end: 30 },
+      ],
     });
     expect(kept.map((s) => s.text)).toEqual(['犹豫期十五天']);
     expect(diagnostics).toHaveLength(1);
@@ -38,7 +42,9 @@ describe('hallucination guard', () => {
   });
 
   it('collapses a loop inside a segment and marks it low-confidence', () => {
-    const { kept, diagnostics } = guardSegments([seg(0, 30, '现金价值是现金价值是现金价值是现金价值是现金价值是')], { silence: [] });
+    const { kept, diagnostics } = guardSegments([seg(0, 30, '现金价值是现金价值是现金价值是现金价值是现金价值是')], {
+      silence: [],
+    });
     expect(kept).toEqual([{ start: 0, end: 30, text: '现金价值是', lowConfidence: true }]);
     expect(diagnostics[0]).toMatchObject({ kind: 'repetition-loop' });
     expect(diagnostics[0].message).toMatch(/"现金价值是" ×5/);
@@ -46,10 +52,20 @@ describe('hallucination guard', () => {
 
   it('drops the third and later copies of the same segment in a row', () => {
     const { kept, diagnostics } = guardSegments(
-      [seg(0, 2, '这个产品保本保息'), seg(2, 4, '这个产品保本保息'), seg(4, 6, '这个产品保本保息。'), seg(6, 8, '这个产品保本保息'), seg(8, 9, '好的')],
+      [
+        seg(0, 2, '这个产品保本保息'),
+        seg(2, 4, '这个产品保本保息'),
+        seg(4, 6, '这个产品保本保息。'),
+        seg(6, 8, '这个产品保本保息'),
+        seg(8, 9, '好的'),
+      ],
       { silence: [] },
     );
-    expect(kept.map((s) => [s.start, s.text])).toEqual([[0, '这个产品保本保息'], [2, '这个产品保本保息'], [8, '好的']]);
+    expect(kept.map((s) => [s.start, s.text])).toEqual([
+      [0, '这个产品保本保息'],
+      [2, '这个产品保本保息'],
+      [8, '好的'],
+    ]);
     expect(kept[1].lowConfidence).toBe(true);
     expect(diagnostics.filter((d) => d.kind === 'repetition-loop').map((d) => d.start)).toEqual([4, 6]);
   });

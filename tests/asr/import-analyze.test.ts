@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, type CliResult } from '../helpers/cli.js';
 
 const dir = join(ROOT, 'tests', 'fixtures', 'transcripts');
-const files = readdirSync(dir).filter((f) => /\.transcript\.(json|srt|vtt|txt)$/.test(f)).sort();
+const files = readdirSync(dir)
+  .filter((f) => /\.transcript\.(json|srt|vtt|txt)$/.test(f))
+  .sort();
 const stem = (f: string) => f.replace(/\.transcript\.\w+$/, '');
 
 /** The dialogue every fixture holds: who says it, when (s), and what. */
@@ -69,7 +71,7 @@ beforeAll(() => {
 }, 240_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-describe('analyze a transcript alone, in each tool\'s shape', () => {
+describe("analyze a transcript alone, in each tool's shape", () => {
   it('has a fixture for every shape and analyzes them all', () => {
     expect(files.map(stem).sort()).toEqual(Object.keys(EXPECTED).sort());
     expect(res.stderr.split('\n').filter((l) => l.startsWith('dualrec:'))).toEqual([]);
@@ -86,7 +88,8 @@ describe('analyze a transcript alone, in each tool\'s shape', () => {
     const merged: Seg[] = [];
     for (const s of segs) {
       const last = merged[merged.length - 1];
-      if (last && s.text === '您清楚了吗？') merged[merged.length - 1] = { ...last, end: s.end, text: last.text + s.text };
+      if (last && s.text === '您清楚了吗？')
+        merged[merged.length - 1] = { ...last, end: s.end, text: last.text + s.text };
       else merged.push(s);
     }
     expect(merged.map((s) => s.text)).toEqual(LINES.map((l) => l[3]));

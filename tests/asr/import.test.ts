@@ -151,7 +151,9 @@ describe('WhisperX JSON', () => {
     const file = write('x.transcript.json', whisperXJson());
     const t = expectDialogueTimesAndText(file);
     expect(t.source.kind === 'import' && t.source.format).toBe('whisperx-json');
-    expect(t.segments.map((s) => s.speaker)).toEqual(DIALOGUE.map((l) => (l.speaker === 'agent' ? 'SPEAKER_01' : 'SPEAKER_00')));
+    expect(t.segments.map((s) => s.speaker)).toEqual(
+      DIALOGUE.map((l) => (l.speaker === 'agent' ? 'SPEAKER_01' : 'SPEAKER_00')),
+    );
     // alignment scores are not ASR probabilities: no confidence is made up from them
     expect(t.segments[0].confidence).toBeUndefined();
     const words = t.segments[4].words!;
@@ -179,8 +181,14 @@ describe('SRT', () => {
 
   it('strips markup, joins lines, tolerates a missing blank line and a Chinese role prefix', () => {
     const text = [
-      '1', '00:00:01,000 --> 00:00:02,500', '<i>客户：</i>是的，', '<font color="#fff">我同意</font>',
-      '2', '00:00:03,000 --> 00:00:04,000 X1:10 X2:20 Y1:1 Y2:2', 'Speaker 1: ok fine', '',
+      '1',
+      '00:00:01,000 --> 00:00:02,500',
+      '<i>客户：</i>是的，',
+      '<font color="#fff">我同意</font>',
+      '2',
+      '00:00:03,000 --> 00:00:04,000 X1:10 X2:20 Y1:1 Y2:2',
+      'Speaker 1: ok fine',
+      '',
     ].join('\n');
     const t = importTranscript(write('m.srt', text));
     expect(t.segments).toHaveLength(2);
@@ -189,14 +197,25 @@ describe('SRT', () => {
   });
 
   it('reads GB18030-encoded files (common from Chinese Windows tools)', () => {
-    const gbk = Buffer.from([0x31, 0x0a, ...Buffer.from('00:00:01,000 --> 00:00:02,000\n'), 0xc4, 0xe3, 0xba, 0xc3, 0x0a]);
+    const gbk = Buffer.from([
+      0x31,
+      0x0a,
+      ...Buffer.from('00:00:01,000 --> 00:00:02,000\n'),
+      0xc4,
+      0xe3,
+      0xba,
+      0xc3,
+      0x0a,
+    ]);
     const t = importTranscript(write('gbk.srt', gbk));
     expect(t.segments[0].text).toBe('你好');
     expect(t.diagnostics?.some((d) => d.message === 'decoded as gb18030')).toBe(true);
   });
 
   it('reads UTF-16LE with BOM', () => {
-    const t = importTranscript(write('u16.transcript.srt', Buffer.from(`\uFEFF${srt(DIALOGUE.slice(0, 1))}`, 'utf16le')));
+    const t = importTranscript(
+      write('u16.transcript.srt', Buffer.from(`\uFEFF${srt(DIALOGUE.slice(0, 1))}`, 'utf16le')),
+    );
     expect(t.segments[0].text).toBe(DIALOGUE[0].text);
   });
 });
@@ -206,13 +225,22 @@ describe('WebVTT', () => {
     const file = write('v.transcript.vtt', vtt(DIALOGUE, { crlf: true, bom: true }));
     const t = expectDialogueTimesAndText(file);
     expect(t.source.kind === 'import' && t.source.format).toBe('vtt');
-    expect(t.segments.map((s) => s.speaker)).toEqual(DIALOGUE.map((l) => (l.speaker === 'agent' ? 'Agent Wang' : 'Customer')));
+    expect(t.segments.map((s) => s.speaker)).toEqual(
+      DIALOGUE.map((l) => (l.speaker === 'agent' ? 'Agent Wang' : 'Customer')),
+    );
   });
 
   it('handles hour-less times, entities, classes and several voices in one cue', () => {
     const text = [
-      'WEBVTT', '', '01:02.500 --> 01:04.000', '<v.loud Agent>费用&amp;<c.hl>说明</c></v>', '',
-      '01:05.000 --> 01:07.000', '<v Agent>您同意吗？</v>', '<v Customer>同意</v>', '',
+      'WEBVTT',
+      '',
+      '01:02.500 --> 01:04.000',
+      '<v.loud Agent>费用&amp;<c.hl>说明</c></v>',
+      '',
+      '01:05.000 --> 01:07.000',
+      '<v Agent>您同意吗？</v>',
+      '<v Customer>同意</v>',
+      '',
     ].join('\n');
     const t = importTranscript(write('h.vtt', text));
     expect(t.segments[0]).toMatchObject({ start: 62.5, end: 64, text: '费用&说明', speaker: 'Agent' });
@@ -240,7 +268,7 @@ describe('dualrec-json', () => {
     expect(again.language).toBe('zh');
   });
 
-  it('keeps an ASR transcript\'s diagnostics and names its engine when re-imported', () => {
+  it("keeps an ASR transcript's diagnostics and names its engine when re-imported", () => {
     const asr = {
       segments: [{ id: 0, start: 1, end: 2.5, text: '是的，我同意。', confidence: 0.2 }],
       language: 'zh',
@@ -291,12 +319,18 @@ describe('broken files', () => {
   });
 
   it('VTT without header, and with a bad timing line', () => {
-    expect(errorOf(write('nohead.vtt', '00:01.000 --> 00:02.000\n好\n'))).toMatch(/line 1: a WebVTT file must start with "WEBVTT"/);
-    expect(errorOf(write('badt.vtt', 'WEBVTT\n\nNOTE x\n\nid\n00:01.000 --> 00:02:000\n好\n'))).toMatch(/line 6: bad cue timestamp/);
+    expect(errorOf(write('nohead.vtt', '00:01.000 --> 00:02.000\n好\n'))).toMatch(
+      /line 1: a WebVTT file must start with "WEBVTT"/,
+    );
+    expect(errorOf(write('badt.vtt', 'WEBVTT\n\nNOTE x\n\nid\n00:01.000 --> 00:02:000\n好\n'))).toMatch(
+      /line 6: bad cue timestamp/,
+    );
   });
 
   it('unknown JSON shape lists what was found and what is expected', () => {
-    const msg = errorOf(write('gcp.transcript.json', JSON.stringify({ results: [{ alternatives: [{ transcript: '你好' }] }] })));
+    const msg = errorOf(
+      write('gcp.transcript.json', JSON.stringify({ results: [{ alternatives: [{ transcript: '你好' }] }] })),
+    );
     expect(msg).toMatch(/unknown JSON transcript shape \(keys: results\)/);
     expect(errorOf(write('arr.transcript.json', '[1,2]'))).toMatch(/unknown JSON transcript shape \(an array\)/);
   });
@@ -311,7 +345,9 @@ describe('broken files', () => {
   it('segment that ends before it starts', () => {
     const doc = JSON.parse(openAiJson());
     doc.segments[3].end = 1;
-    expect(errorOf(write('neg.transcript.json', JSON.stringify(doc)))).toMatch(/segments\[3\]: end 1s is before start 13\.5s/);
+    expect(errorOf(write('neg.transcript.json', JSON.stringify(doc)))).toMatch(
+      /segments\[3\]: end 1s is before start 13\.5s/,
+    );
   });
 
   it('missing file and unknown extension', () => {

@@ -35,16 +35,27 @@ describe('inspectModelFile', () => {
     const r = inspectModelFile(withTensor);
     expect(r.ok && r.info.weightless).toBe(false);
     const garbage = variant('garbage-tail.bin', (b) => Buffer.concat([b, Buffer.from('not a tensor header at all')]));
-    expect(inspectModelFile(garbage)).toEqual({ ok: false, problem: 'the data after the vocabulary is not a ggml tensor' });
+    expect(inspectModelFile(garbage)).toEqual({
+      ok: false,
+      problem: 'the data after the vocabulary is not a ggml tensor',
+    });
   });
 
   it.each([
     ['bad magic', (b: Buffer) => (b.write('GGUF', 0), b), /bad magic/],
     ['unknown ftype', (b: Buffer) => (b.writeInt32LE(99, 44), b), /unsupported ftype 99/],
     ['text/audio state mismatch', (b: Buffer) => (b.writeInt32LE(768, 28), b), /n_text_state 768 differs/],
-    ['truncated vocabulary', (b: Buffer) => b.subarray(0, b.length - 100), /truncated: the file ends inside the vocabulary/],
+    [
+      'truncated vocabulary',
+      (b: Buffer) => b.subarray(0, b.length - 100),
+      /truncated: the file ends inside the vocabulary/,
+    ],
     ['truncated header', (b: Buffer) => b.subarray(0, 30), /too small/],
-    ['huge vocab entry', (b: Buffer) => (b.writeUInt32LE(0x7fffffff, 48 + 8 + 80 * 201 * 4 + 4), b), /claims \d+ bytes/],
+    [
+      'huge vocab entry',
+      (b: Buffer) => (b.writeUInt32LE(0x7fffffff, 48 + 8 + 80 * 201 * 4 + 4), b),
+      /claims \d+ bytes/,
+    ],
     ['mel count mismatch', (b: Buffer) => (b.writeInt32LE(128, 48), b), /mel filter count 128 differs/],
   ])('rejects a model with %s', (_name, mutate, problem) => {
     const r = inspectModelFile(variant(`${_name.replace(/\W/g, '-')}.bin`, mutate));

@@ -22,7 +22,13 @@ function manifest(models: object[]): string {
   return p;
 }
 const entry = (name: string, extra: object = {}) => ({
-  name, file: `ggml-${name}.bin`, url: `https://example.invalid/ggml-${name}.bin`, sha256: sha, size: bytes.length, languages: ['*'], ...extra,
+  name,
+  file: `ggml-${name}.bin`,
+  url: `https://example.invalid/ggml-${name}.bin`,
+  sha256: sha,
+  size: bytes.length,
+  languages: ['*'],
+  ...extra,
 });
 
 beforeEach(() => {
@@ -35,7 +41,9 @@ beforeEach(() => {
   process.env.DUALREC_MODELS_MANIFEST = manifest([entry('tiny'), entry('small', { recommended: true })]);
 });
 afterEach(() => {
-  for (const k of ENV) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k];
+  for (const k of ENV)
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
 });
 
 describe('the shipped manifest', () => {
@@ -85,7 +93,9 @@ describe('resolveModel', () => {
 
   it('names the source and the fix when the chosen model is missing or broken', () => {
     const a = resolveModel({ flag: 'small' });
-    expect(a.ok === false && a.message).toMatch(/"small" \(from --model\) is not installed.*`dualrec models pull small`/);
+    expect(a.ok === false && a.message).toMatch(
+      /"small" \(from --model\) is not installed.*`dualrec models pull small`/,
+    );
     process.env.DUALREC_MODEL = join(root, 'missing.bin');
     const b = resolveModel();
     expect(b.ok === false && b.message).toMatch(/missing\.bin \(from DUALREC_MODEL\) not found/);
@@ -118,7 +128,11 @@ describe('listModels and `dualrec models list`', () => {
     writeFileSync(join(dir, 'ggml-small.bin'), bytes);
     writeFileSync(join(dir, 'ggml-other.bin'), bytes);
     let rows = listModels();
-    expect(rows.find((r) => r.name === 'small')).toMatchObject({ installed: true, sizeBytes: bytes.length, recommended: true });
+    expect(rows.find((r) => r.name === 'small')).toMatchObject({
+      installed: true,
+      sizeBytes: bytes.length,
+      recommended: true,
+    });
     expect(rows.find((r) => r.name === 'small')?.verified).toBeUndefined();
     expect(rows.find((r) => r.name === 'tiny')).toMatchObject({ installed: false });
     expect(rows.find((r) => r.name === 'other')).toMatchObject({ installed: true, unlisted: true });
@@ -126,7 +140,9 @@ describe('listModels and `dualrec models list`', () => {
     expect(rows.find((r) => r.name === 'small')?.verified).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, '.ggml-small.bin.sha256'), 'utf8')).sha256).toBe(sha);
 
-    const cli = runCli(['models', 'list'], { env: { DUALREC_MODELS_DIR: dir, DUALREC_MODELS_MANIFEST: process.env.DUALREC_MODELS_MANIFEST! } });
+    const cli = runCli(['models', 'list'], {
+      env: { DUALREC_MODELS_DIR: dir, DUALREC_MODELS_MANIFEST: process.env.DUALREC_MODELS_MANIFEST! },
+    });
     expect(cli.code).toBe(0);
     const kib = `${(bytes.length / 1024).toFixed(1)} KiB`;
     expect(cli.stdout).toMatch(new RegExp(`^\\* small +${kib} +yes, verified`, 'm'));

@@ -17,7 +17,7 @@ const W: Window = {
 };
 
 describe('binding output mapping', () => {
-  it('accepts the binding\'s shape and rejects a changed one', () => {
+  it("accepts the binding's shape and rejects a changed one", () => {
     expect(BindingResultSchema.safeParse(WINDOW_A).success).toBe(true);
     expect(BindingResultSchema.safeParse([{ from: '0', to: 1, text: 'x' }]).success).toBe(false);
     expect(BindingResultSchema.safeParse(new Error('whisper_full operation failed')).success).toBe(false);
@@ -43,18 +43,28 @@ describe('binding output mapping', () => {
   it('maps segments and words onto the recording, rebuilding characters split over two tokens', () => {
     const mapped = mapWindowSegments(fromBindingSegments(WINDOW_A), W);
     // the second segment runs across the join: it starts in piece 1 and ends in piece 2
-    expect(mapped.map((s) => [s.start, s.end])).toEqual([[100, 103.2], [103.2, 200.7], [222.7, 225.7]]);
+    expect(mapped.map((s) => [s.start, s.end])).toEqual([
+      [100, 103.2],
+      [103.2, 200.7],
+      [222.7, 225.7],
+    ]);
     const words = mapped[0].words!;
     expect(words.map((w) => w.text).join('')).toBe(' 請您特別注意責任免除條款');
     const mian = words.find((w) => w.text === '免')!;
     expect(mian).toEqual({ start: 102.2, end: 102.4, text: '免', probability: 0.52 });
     expect(words[0]).toEqual({ start: 100, end: 100.3, text: ' 請', probability: 0.91 });
     // "白" ends at 4.3 s in the window, the end of the join gap: that is the end of piece 1
-    expect(mapped[1].words!.map((w) => [w.text, w.start, w.end])).toEqual([[' 明', 103.2, 103.7], ['白', 103.7, 104], ['了', 200, 200.7]]);
+    expect(mapped[1].words!.map((w) => [w.text, w.start, w.end])).toEqual([
+      [' 明', 103.2, 103.7],
+      ['白', 103.7, 104],
+      ['了', 200, 200.7],
+    ]);
   });
 
   it('leaves words out when tokens cannot be lined up with the text', () => {
-    const [seg] = fromBindingSegments([{ from: 0, to: 1000, text: ' 你好', tokens: [{ text: '再见', id: 5, p: 0.9, from: 0, to: 1000 }] }]);
+    const [seg] = fromBindingSegments([
+      { from: 0, to: 1000, text: ' 你好', tokens: [{ text: '再见', id: 5, p: 0.9, from: 0, to: 1000 }] },
+    ]);
     expect(mapWindowSegments([seg], W)[0].words).toBeUndefined();
   });
 });

@@ -22,7 +22,13 @@ let clip: SpeechClip;
 
 beforeAll(() => {
   clip = makeSpeechClip(dir, 'session', [
-    { silenceS: 3 }, { say: PINYIN_LINES[0] }, { silenceS: 10 }, { say: PINYIN_LINES[1] }, { silenceS: 20 }, { say: PINYIN_LINES[3] }, { silenceS: 2 },
+    { silenceS: 3 },
+    { say: PINYIN_LINES[0] },
+    { silenceS: 10 },
+    { say: PINYIN_LINES[1] },
+    { silenceS: 20 },
+    { say: PINYIN_LINES[3] },
+    { silenceS: 2 },
   ]);
 });
 
@@ -48,10 +54,19 @@ class Counting implements AsrEngine {
 describe('transcribeRecording with whisper.cpp and the weight-less model', () => {
   it('runs the whole pipeline: empty transcript, and the diagnostics say why', async () => {
     const progress: [number, number][] = [];
-    const t = await transcribeRecording(clip.path, { modelPath, threads: 2, onProgress: (d, n) => progress.push([d, n]) });
+    const t = await transcribeRecording(clip.path, {
+      modelPath,
+      threads: 2,
+      onProgress: (d, n) => progress.push([d, n]),
+    });
     expect(t.segments).toEqual([]);
     expect(t.language).toBe('zh');
-    expect(t.source).toEqual({ kind: 'asr', engine: 'whisper.cpp', model: 'empty', modelSha256: modelSha256(modelPath) });
+    expect(t.source).toEqual({
+      kind: 'asr',
+      engine: 'whisper.cpp',
+      model: 'empty',
+      modelSha256: modelSha256(modelPath),
+    });
     const notes = t.diagnostics!.map((d) => d.message);
     expect(notes[0]).toMatch(/weight-less .*content accuracy needs a real model/);
     // the three utterances (plus 0.25 s of padding each side) of the recording, packed into one window
@@ -60,7 +75,10 @@ describe('transcribeRecording with whisper.cpp and the weight-less model', () =>
     const spoken = clip.speech.reduce((a, s) => a + s.end - s.start, 0);
     expect(Math.abs(Number(m![1]) - (spoken + 6 * 0.25))).toBeLessThan(0.3);
     expect(Number(m![2])).toBeCloseTo(clip.durationS, 1);
-    expect(progress).toEqual([[0, 1], [1, 1]]);
+    expect(progress).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
   });
 
   it('never transcribes the same audio, model and options twice when a cache is given', async () => {
@@ -81,15 +99,23 @@ describe('transcribeRecording with whisper.cpp and the weight-less model', () =>
   });
 
   it('gives up after timeoutS with a clear message', async () => {
-    const err = await transcribeRecording(clip.path, { modelPath, threads: 1, timeoutS: 0.5, vad: false, decode: { beamSize: 5, bestOf: 5 } }).catch((e: unknown) => e);
+    const err = await transcribeRecording(clip.path, {
+      modelPath,
+      threads: 1,
+      timeoutS: 0.5,
+      vad: false,
+      decode: { beamSize: 5, bestOf: 5 },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe(`${clip.path}: transcription timed out after 0.5 s`);
   });
 
-  it('stops on the caller\'s abort signal', async () => {
+  it("stops on the caller's abort signal", async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 300);
-    await expect(transcribeRecording(clip.path, { modelPath, threads: 1, signal: ac.signal, vad: false })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      transcribeRecording(clip.path, { modelPath, threads: 1, signal: ac.signal, vad: false }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('refuses a corrupt model before any native code sees it', async () => {
@@ -97,12 +123,16 @@ describe('transcribeRecording with whisper.cpp and the weight-less model', () =>
     writeFileSync(bad, emptyGgmlModelBytes().subarray(0, 100_000));
     const err = await transcribeRecording(clip.path, { modelPath: bad }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toBe(`${bad}: truncated: the file ends inside the vocabulary; get a working model with \`dualrec models pull small\` (small or larger for Mandarin)`);
+    expect((err as Error).message).toBe(
+      `${bad}: truncated: the file ends inside the vocabulary; get a working model with \`dualrec models pull small\` (small or larger for Mandarin)`,
+    );
   });
 
   it('refuses an English-only model for Mandarin', async () => {
     const en = writeEmptyGgmlModel(join(dir, 'ggml-tiny.en.bin'), { ...TINY_HPARAMS, nVocab: 51864 });
-    await expect(transcribeRecording(clip.path, { modelPath: en })).rejects.toThrow(/ggml-tiny\.en\.bin: an English-only model cannot transcribe language "zh"/);
+    await expect(transcribeRecording(clip.path, { modelPath: en })).rejects.toThrow(
+      /ggml-tiny\.en\.bin: an English-only model cannot transcribe language "zh"/,
+    );
   });
 
   it.each([
@@ -116,7 +146,9 @@ describe('transcribeRecording with whisper.cpp and the weight-less model', () =>
   });
 
   it('says which recording is missing', async () => {
-    await expect(transcribeRecording(join(dir, 'nope.mp4'), { modelPath })).rejects.toThrow(`${join(dir, 'nope.mp4')}: recording not found`);
+    await expect(transcribeRecording(join(dir, 'nope.mp4'), { modelPath })).rejects.toThrow(
+      `${join(dir, 'nope.mp4')}: recording not found`,
+    );
   });
 });
 
@@ -127,7 +159,10 @@ describe('transcribeRecording with whisper.cpp and the weight-less model', () =>
  */
 class Scripted implements AsrEngine {
   readonly name = 'whisper.cpp';
-  constructor(private readonly say: { text: string; p: number }[], private readonly extra: (n: number) => { from: number; to: number; text: string }[] = () => []) {}
+  constructor(
+    private readonly say: { text: string; p: number }[],
+    private readonly extra: (n: number) => { from: number; to: number; text: string }[] = () => [],
+  ) {}
   private n = 0;
   async load() {
     return { engine: this.name, modelPath, weightless: false };
@@ -148,7 +183,9 @@ class Scripted implements AsrEngine {
     const segs = stretches.map(([a, b]) => {
       const line = this.say[this.n++ % this.say.length];
       return {
-        from: Math.round(a / 16), to: Math.round(b / 16), text: line.text,
+        from: Math.round(a / 16),
+        to: Math.round(b / 16),
+        text: line.text,
         tokens: Array.from(line.text).map((ch, i) => ({ text: ch, id: 1000 + i, p: line.p })),
       };
     });
@@ -188,12 +225,21 @@ describe('transcribeRecording around the engine (scripted engine)', () => {
     // ungated windows are 0–30 s and 30 s–end; the invention sits at 12–14 s of the first: silence
     expect(clip.speech[0].end).toBeLessThan(12);
     expect(clip.speech[1].start).toBeGreaterThan(14);
-    const engine = new Scripted([{ text: '好的', p: 0.9 }], (n) => (n <= 2 ? [{ from: 12000, to: 14000, text: ' 保险很好' }] : []));
+    const engine = new Scripted([{ text: '好的', p: 0.9 }], (n) =>
+      n <= 2 ? [{ from: 12000, to: 14000, text: ' 保险很好' }] : [],
+    );
     const t = await transcribeRecording(clip.path, { modelPath, engine, vad: false });
     expect(t.segments.map((s) => s.text)).toEqual(['好的', '好的', '好的']);
     expect(t.diagnostics!.filter((d) => d.kind === 'dropped-silence')).toEqual([
-      expect.objectContaining({ start: 12, end: 14, text: '保险很好', message: 'dropped: 100% of the segment lies in silence' }),
+      expect.objectContaining({
+        start: 12,
+        end: 14,
+        text: '保险很好',
+        message: 'dropped: 100% of the segment lies in silence',
+      }),
     ]);
-    expect(t.diagnostics![0].message).toBe(`no VAD gating: ${clip.durationS.toFixed(1)} s sent to the engine in 2 window(s)`);
+    expect(t.diagnostics![0].message).toBe(
+      `no VAD gating: ${clip.durationS.toFixed(1)} s sent to the engine in 2 window(s)`,
+    );
   });
 });

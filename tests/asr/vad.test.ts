@@ -6,8 +6,16 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeAudioFloat32, detectSignals, probeMedia } from '../../src/media/index.js';
 import {
-  energyVad, mapToRecording, planUngatedWindows, planWindows, prepareVoiced, SAMPLE_RATE, voicedFromSilence,
-  windowAudio, windowsSeconds, type Window,
+  energyVad,
+  mapToRecording,
+  planUngatedWindows,
+  planWindows,
+  prepareVoiced,
+  SAMPLE_RATE,
+  voicedFromSilence,
+  windowAudio,
+  windowsSeconds,
+  type Window,
 } from '../../src/asr/vad.js';
 import { makeSpeechClip, PINYIN_LINES, type SpeechClip } from '../fixtures/asr-audio.js';
 
@@ -47,8 +55,14 @@ describe('window planning and time mapping', () => {
     ];
     const ws = planWindows(voiced, 100, undefined, { joinGapS: 0.3 });
     expect(ws.map((x) => x.pieces.map((p) => [p.recStart / SAMPLE_RATE, p.recEnd / SAMPLE_RATE]))).toEqual([
-      [[0, 10], [20, 35]],
-      [[50, 58], [70, 72]],
+      [
+        [0, 10],
+        [20, 35],
+      ],
+      [
+        [50, 58],
+        [70, 72],
+      ],
     ]);
     expect(ws[0].pieces[1].winStart).toBe(10.3 * SAMPLE_RATE);
     for (const x of ws) expect(x.length).toBeLessThanOrEqual(30 * SAMPLE_RATE);
@@ -59,7 +73,15 @@ describe('window planning and time mapping', () => {
     const pcm = new Float32Array(60 * SAMPLE_RATE);
     for (let i = 0; i < pcm.length; i++) pcm[i] = 0.3 * Math.sin(i / 7);
     for (const p of [24, 31]) pcm.fill(0, p * SAMPLE_RATE, (p + 0.4) * SAMPLE_RATE); // pauses inside region 2
-    const ws = planWindows([{ start: 0, end: 20 }, { start: 22, end: 50 }], 60, pcm, { joinGapS: 0.1 });
+    const ws = planWindows(
+      [
+        { start: 0, end: 20 },
+        { start: 22, end: 50 },
+      ],
+      60,
+      pcm,
+      { joinGapS: 0.1 },
+    );
     const secs = ws.map((x) => x.pieces.map((p) => [p.recStart / SAMPLE_RATE, p.recEnd / SAMPLE_RATE]));
     expect(secs.length).toBe(2);
     expect(secs[0][0]).toEqual([0, 20]);
@@ -70,8 +92,19 @@ describe('window planning and time mapping', () => {
     expect(secs[1]).toEqual([[secs[0][1][1], 50]]);
     // no pause in region 2: it goes whole into a new window
     const solid = new Float32Array(60 * SAMPLE_RATE).map((_, i) => 0.3 * Math.sin(i / 7));
-    const ws2 = planWindows([{ start: 0, end: 20 }, { start: 22, end: 50 }], 60, solid, { joinGapS: 0.1 });
-    expect(ws2.map((x) => x.pieces.map((p) => [p.recStart / SAMPLE_RATE, p.recEnd / SAMPLE_RATE]))).toEqual([[[0, 20]], [[22, 50]]]);
+    const ws2 = planWindows(
+      [
+        { start: 0, end: 20 },
+        { start: 22, end: 50 },
+      ],
+      60,
+      solid,
+      { joinGapS: 0.1 },
+    );
+    expect(ws2.map((x) => x.pieces.map((p) => [p.recStart / SAMPLE_RATE, p.recEnd / SAMPLE_RATE]))).toEqual([
+      [[0, 20]],
+      [[22, 50]],
+    ]);
   });
 
   it('splits a region longer than a window at its quietest point before the limit', () => {
@@ -87,9 +120,30 @@ describe('window planning and time mapping', () => {
   });
 
   it('merges close regions, drops clicks and pads, within the recording', () => {
-    expect(prepareVoiced([{ start: 0.1, end: 1 }, { start: 1.3, end: 2 }, { start: 5, end: 5.05 }, { start: 9.9, end: 10 }], 10, { padS: 0.25, mergeGapS: 0.6, minVoicedS: 0.15 }))
-      .toEqual([{ start: 0, end: 2.25 }]);
-    expect(voicedFromSilence([{ start: 0, end: 2 }, { start: 5, end: 6 }], 8)).toEqual([{ start: 2, end: 5 }, { start: 6, end: 8 }]);
+    expect(
+      prepareVoiced(
+        [
+          { start: 0.1, end: 1 },
+          { start: 1.3, end: 2 },
+          { start: 5, end: 5.05 },
+          { start: 9.9, end: 10 },
+        ],
+        10,
+        { padS: 0.25, mergeGapS: 0.6, minVoicedS: 0.15 },
+      ),
+    ).toEqual([{ start: 0, end: 2.25 }]);
+    expect(
+      voicedFromSilence(
+        [
+          { start: 0, end: 2 },
+          { start: 5, end: 6 },
+        ],
+        8,
+      ),
+    ).toEqual([
+      { start: 2, end: 5 },
+      { start: 6, end: 8 },
+    ]);
     expect(planUngatedWindows(65 * SAMPLE_RATE).map((x) => x.length / SAMPLE_RATE)).toEqual([30, 30, 5]);
   });
 });
@@ -100,7 +154,13 @@ describe('VAD on generated speech', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dualrec-asr-vad-'));
     clip = makeSpeechClip(dir, 'vad', [
-      { silenceS: 4 }, { say: PINYIN_LINES[0] }, { silenceS: 12 }, { say: PINYIN_LINES[1] }, { silenceS: 25 }, { say: PINYIN_LINES[3] }, { silenceS: 3 },
+      { silenceS: 4 },
+      { say: PINYIN_LINES[0] },
+      { silenceS: 12 },
+      { say: PINYIN_LINES[1] },
+      { silenceS: 25 },
+      { say: PINYIN_LINES[3] },
+      { silenceS: 3 },
     ]);
     pcm = await decodeAudioFloat32(clip.path);
   });
@@ -114,7 +174,7 @@ describe('VAD on generated speech', () => {
     });
   });
 
-  it('agrees with the media stage\'s silence detection', async () => {
+  it("agrees with the media stage's silence detection", async () => {
     const signals = await detectSignals(clip.path, await probeMedia(clip.path));
     const voiced = prepareVoiced(voicedFromSilence(signals.silence, clip.durationS), clip.durationS, { padS: 0 });
     expect(voiced.length).toBe(clip.speech.length);

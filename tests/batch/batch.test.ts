@@ -30,8 +30,12 @@ const sha = (file: string) => createHash('sha256').update(readFileSync(file)).di
 const RANK = { FAIL: 0, REVIEW: 1, PASS: 2 } as const;
 
 function batch(...args: string[]): { code: number; summary: BatchSummary; stderr: string } {
-  const r = runCli(['batch', inbox, '--out', out, '--concurrency', '2', '--rules', packs.a, '--json', '--no-vision', ...args], { timeoutMs: 240_000 });
-  if (!r.stdout.trim().startsWith('{')) throw new Error(`batch printed no summary (exit ${r.code}): ${r.stderr.slice(-2000)}`);
+  const r = runCli(
+    ['batch', inbox, '--out', out, '--concurrency', '2', '--rules', packs.a, '--json', '--no-vision', ...args],
+    { timeoutMs: 240_000 },
+  );
+  if (!r.stdout.trim().startsWith('{'))
+    throw new Error(`batch printed no summary (exit ${r.code}): ${r.stderr.slice(-2000)}`);
   return { code: r.code, summary: JSON.parse(r.stdout) as BatchSummary, stderr: r.stderr };
 }
 
@@ -72,7 +76,9 @@ describe('dualrec batch', () => {
     const failed = first.failures.map((f) => f.name).sort();
     expect(failed).toEqual(['bad-meta', 'rec02-broken-truncated']);
     expect(first.failures.find((f) => f.name === 'bad-meta')?.reason).toMatch(/bad-meta\.meta\.json/);
-    expect(first.failures.find((f) => f.name === 'rec02-broken-truncated')?.reason).toMatch(/rec02-broken-truncated\.mp4/);
+    expect(first.failures.find((f) => f.name === 'rec02-broken-truncated')?.reason).toMatch(
+      /rec02-broken-truncated\.mp4/,
+    );
     // riskiest first: verdict order, then risk
     const order = first.sessions.map((s) => [RANK[s.verdict!], -(s.risk ?? 0)] as const);
     const sorted = [...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -93,7 +99,9 @@ describe('dualrec batch', () => {
         expect(row.verdict, m.name).toBe(report.verdict);
         expect(row.report_json_sha256).toBe(sha(join(dir, 'report.json')));
         expect(row.report_html_sha256).toBe(sha(join(dir, 'report.html')));
-        expect(db.prepare('SELECT COUNT(*) AS n FROM findings WHERE run_id = ?').get(row.id)).toEqual({ n: report.findings.length });
+        expect(db.prepare('SELECT COUNT(*) AS n FROM findings WHERE run_id = ?').get(row.id)).toEqual({
+          n: report.findings.length,
+        });
         if (m.sample === 'broken-truncated' || m.name === 'bad-meta') {
           expect(report.verdict).toBe('REVIEW'); // can't tell → REVIEW, never PASS
           expect(report.error).toBeTruthy();
@@ -101,14 +109,18 @@ describe('dualrec batch', () => {
       }
       // copies of the same sample with the same content get the same verdict
       const bySample = new Map<string, Set<string>>();
-      for (const m of made.filter((x) => x.recording)) bySample.set(m.sample, (bySample.get(m.sample) ?? new Set()).add(readReport(m).verdict));
+      for (const m of made.filter((x) => x.recording))
+        bySample.set(m.sample, (bySample.get(m.sample) ?? new Set()).add(readReport(m).verdict));
       for (const [sample, verdicts] of bySample) expect(verdicts.size, sample).toBe(1);
       expect(db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE status <> 'done'`).get()).toEqual({ n: 0 });
     });
   });
 
   it('queues FAIL and REVIEW sessions for review', async () => {
-    const flagged = made.filter((m) => readReport(m).verdict !== 'PASS').map((m) => m.name).sort();
+    const flagged = made
+      .filter((m) => readReport(m).verdict !== 'PASS')
+      .map((m) => m.name)
+      .sort();
     const store = new SqliteStore(join(out, 'dualrec.sqlite'));
     const queue = await store.queue();
     await store.close();
@@ -121,7 +133,8 @@ describe('dualrec batch', () => {
     expect(rows).toHaveLength(made.length);
     const verdicts = rows.map((r) => r.slice(18, -1) as keyof typeof RANK);
     expect(verdicts.map((v) => RANK[v])).toEqual([...verdicts.map((v) => RANK[v])].sort());
-    for (const name of ['verdict', 'product', 'channel', 'agent', 'from', 'to']) expect(page).toContain(`name="${name}"`);
+    for (const name of ['verdict', 'product', 'channel', 'agent', 'from', 'to'])
+      expect(page).toContain(`name="${name}"`);
     const hrefs = [...page.matchAll(/href="([^"]+)"/g)].map((m) => decodeURIComponent(m[1]!));
     expect(hrefs).toHaveLength(made.length);
     for (const h of hrefs) expect(existsSync(join(out, h)), h).toBe(true);
@@ -137,7 +150,9 @@ describe('dualrec batch', () => {
     expect(again.code).toBe(0);
     expect(again.summary.skipped).toBe(made.length);
     expect(again.summary.analysed).toBe(0);
-    expect(withStore((s) => (s.raw().prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n)).toBe(runsBefore);
+    expect(withStore((s) => (s.raw().prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n)).toBe(
+      runsBefore,
+    );
 
     const victim = made.find((m) => m.name === 'tx01')!;
     const file = join(reportDirOf(victim), 'report.json');
@@ -148,7 +163,12 @@ describe('dualrec batch', () => {
     expect(third.summary.sessions.find((s) => s.status === 'analysed')?.name).toBe('tx01');
     expect(validateReportFile(file)).toEqual({ ok: true });
     withStore((s) => {
-      const cur = s.raw().prepare('SELECT r.report_json_sha256 AS h FROM sessions s JOIN runs r ON r.id = s.current_run_id WHERE s.key = ?').get(sessionKey(dirname(file)));
+      const cur = s
+        .raw()
+        .prepare(
+          'SELECT r.report_json_sha256 AS h FROM sessions s JOIN runs r ON r.id = s.current_run_id WHERE s.key = ?',
+        )
+        .get(sessionKey(dirname(file)));
       expect(cur).toEqual({ h: sha(file) });
     });
   });
@@ -177,7 +197,10 @@ describe('dualrec rescore', () => {
     expect(s.withoutFacts).toBe(2); // the two sessions that could not be analyzed
     expect(s.rescored).toBe(made.length - 2);
     const after = new Map(made.map((m) => [m.name, readReport(m).verdict]));
-    const changed = made.filter((m) => before.get(m.name) !== after.get(m.name)).map((m) => m.name).sort();
+    const changed = made
+      .filter((m) => before.get(m.name) !== after.get(m.name))
+      .map((m) => m.name)
+      .sort();
     expect(s.flips.map((f) => f.name).sort()).toEqual(changed);
     expect(changed.length).toBeGreaterThan(0);
     for (const f of s.flips) {
@@ -190,7 +213,9 @@ describe('dualrec rescore', () => {
       expect(validateReportFile(join(reportDirOf(m), 'report.json'))).toEqual({ ok: true });
     }
     withStore((st) => {
-      expect(st.raw().prepare(`SELECT COUNT(*) AS n FROM runs WHERE kind = 'rescore' AND status = 'done'`).get()).toEqual({ n: made.length - 2 });
+      expect(
+        st.raw().prepare(`SELECT COUNT(*) AS n FROM runs WHERE kind = 'rescore' AND status = 'done'`).get(),
+      ).toEqual({ n: made.length - 2 });
     });
     const again = JSON.parse(runCli(['rescore', '--out', out, '--rules', rules, '--json']).stdout) as RescoreSummary;
     expect(again.rescored).toBe(0);
@@ -201,7 +226,13 @@ describe('dualrec rescore', () => {
     // the transcript-only sessions again, from the samples, through `analyze` with the changed rules
     const check = join(work, 'check');
     const txs = made.filter((m) => !m.recording && m.name !== 'bad-meta');
-    for (const m of txs) addTranscriptOnly(join(check, 'in'), m.name, m.sample as 'compliant-participating', JSON.parse(readFileSync(join(m.dir, `${m.name}.meta.json`), 'utf8')));
+    for (const m of txs)
+      addTranscriptOnly(
+        join(check, 'in'),
+        m.name,
+        m.sample as 'compliant-participating',
+        JSON.parse(readFileSync(join(m.dir, `${m.name}.meta.json`), 'utf8')),
+      );
     const r = runCli(['analyze', join(check, 'in'), '--out', join(check, 'out'), '--rules', packs.b]);
     expect(r.code, r.stderr).toBe(0);
     const store = new SqliteStore(join(out, 'dualrec.sqlite'));
@@ -209,7 +240,9 @@ describe('dualrec rescore', () => {
       const fresh = JSON.parse(readFileSync(join(check, 'out', m.name, 'report.json'), 'utf8')) as Report;
       const s = await store.getSession(sessionKey(reportDirOf(m)));
       expect(isCurrent(s) && s.run.verdict, m.name).toBe(fresh.verdict);
-      expect(readReport(m).findings.map((f) => [f.ruleId, f.status])).toEqual(fresh.findings.map((f) => [f.ruleId, f.status]));
+      expect(readReport(m).findings.map((f) => [f.ruleId, f.status])).toEqual(
+        fresh.findings.map((f) => [f.ruleId, f.status]),
+      );
     }
     await store.close();
   });

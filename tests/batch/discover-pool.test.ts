@@ -20,7 +20,10 @@ describe('discoverSessions', () => {
     const inbox = join(dir, 'inbox');
     touch(join(inbox, 'top.mp4'));
     touch(join(inbox, '2024-05-01', 'a.mp4'));
-    touch(join(inbox, '2024-05-01', 'a.meta.json'), JSON.stringify({ session_id: 'S-A', recorded_at: '2024-04-30T23:00:00+08:00', agent: { id: 'AG-1' } }));
+    touch(
+      join(inbox, '2024-05-01', 'a.meta.json'),
+      JSON.stringify({ session_id: 'S-A', recorded_at: '2024-04-30T23:00:00+08:00', agent: { id: 'AG-1' } }),
+    );
     touch(join(inbox, '2024-05-01', 'dup.mp4'));
     touch(join(inbox, '2024-05-01', 'dup.wav'));
     touch(join(inbox, '2024', '05', '02', 'b.transcript.srt'));
@@ -35,7 +38,12 @@ describe('discoverSessions', () => {
     utimesSync(join(inbox, 'misc', 'broken.mp4'), old, old);
 
     const found = discoverSessions(inbox, join(inbox, 'out'));
-    const view = found.map((s) => [s.relDir, s.reportDir.slice(join(inbox, 'out').length + 1), s.recordedOn, s.meta?.session_id ?? null]);
+    const view = found.map((s) => [
+      s.relDir,
+      s.reportDir.slice(join(inbox, 'out').length + 1),
+      s.recordedOn,
+      s.meta?.session_id ?? null,
+    ]);
     expect(view).toEqual([
       ['', 'top', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), null],
       ['2024/05/02', '2024/05/02/b', '2024-05-02', null],
@@ -94,7 +102,10 @@ describe('WorkerPool', () => {
   }, 30_000);
 
   it('fails the jobs, instead of respawning forever, when workers cannot start', async () => {
-    const pool = new WorkerPool<number, number>(new URL('./fixtures/broken-worker.ts', import.meta.url), { size: 2, workerData: null });
+    const pool = new WorkerPool<number, number>(new URL('./fixtures/broken-worker.ts', import.meta.url), {
+      size: 2,
+      workerData: null,
+    });
     try {
       const r = await Promise.allSettled([pool.run(1), pool.run(2), pool.run(3)]);
       for (const x of r) expect(x.status === 'rejected' && String((x.reason as Error).message)).toMatch(/cannot start/);

@@ -7,7 +7,12 @@ import { ROOT } from '../helpers/cli.js';
 
 export const SAMPLES = join(ROOT, 'samples');
 
-export const REAL_SAMPLES = ['compliant-participating', 'missing-exclusions', 'broken-truncated', 'audio-only-health'] as const;
+export const REAL_SAMPLES = [
+  'compliant-participating',
+  'missing-exclusions',
+  'broken-truncated',
+  'audio-only-health',
+] as const;
 export type SampleName = (typeof REAL_SAMPLES)[number];
 
 const RECORDING_EXT: Record<SampleName, string> = {
@@ -35,13 +40,21 @@ export interface MadeSession {
 }
 
 /** A real recording (copy of a sample) with its sidecars, under `name`. */
-export function addRecording(dir: string, name: string, sample: SampleName, meta: Record<string, unknown> = {}): MadeSession {
+export function addRecording(
+  dir: string,
+  name: string,
+  sample: SampleName,
+  meta: Record<string, unknown> = {},
+): MadeSession {
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(SAMPLES, sample + RECORDING_EXT[sample]), join(dir, name + RECORDING_EXT[sample]));
   const t = TRANSCRIPT[sample];
   if (t) copyFileSync(join(SAMPLES, sample + t), join(dir, name + t));
   const sessionId = `S-${name}`;
-  writeFileSync(join(dir, `${name}.meta.json`), JSON.stringify({ ...sampleMeta(sample), session_id: sessionId, ...meta }, null, 2));
+  writeFileSync(
+    join(dir, `${name}.meta.json`),
+    JSON.stringify({ ...sampleMeta(sample), session_id: sessionId, ...meta }, null, 2),
+  );
   return { name, dir, sample, recording: true, sessionId };
 }
 
@@ -55,7 +68,10 @@ export function addTranscriptOnly(
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(SAMPLES, `${sample}.transcript.json`), join(dir, `${name}.transcript.json`));
   const sessionId = `T-${name}`;
-  writeFileSync(join(dir, `${name}.meta.json`), JSON.stringify({ ...sampleMeta(sample), session_id: sessionId, ...meta }, null, 2));
+  writeFileSync(
+    join(dir, `${name}.meta.json`),
+    JSON.stringify({ ...sampleMeta(sample), session_id: sessionId, ...meta }, null, 2),
+  );
   return { name, dir, sample, recording: false, sessionId };
 }
 
@@ -63,7 +79,10 @@ export function addTranscriptOnly(
  * `recordings` real copies cycling through the samples (into two date folders) and `transcripts`
  * transcript-only sessions alternating compliant / missing-exclusions.
  */
-export function makeInbox(inbox: string, opts: { recordings: number; transcripts: number; samples?: readonly SampleName[] }): MadeSession[] {
+export function makeInbox(
+  inbox: string,
+  opts: { recordings: number; transcripts: number; samples?: readonly SampleName[] },
+): MadeSession[] {
   const made: MadeSession[] = [];
   const samples = opts.samples ?? REAL_SAMPLES;
   for (let i = 0; i < opts.recordings; i++) {

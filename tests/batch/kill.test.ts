@@ -40,7 +40,20 @@ interface Child {
 function startBatch(): Child {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'batch', inbox, '--out', out, '--concurrency', '2', '--rules', packs.a, '--no-vision'],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/main.ts'),
+      'batch',
+      inbox,
+      '--out',
+      out,
+      '--concurrency',
+      '2',
+      '--rules',
+      packs.a,
+      '--no-vision',
+    ],
     { cwd: ROOT, env: { ...process.env, DUALREC_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const c: Child = {
@@ -96,7 +109,9 @@ function checkInvariants(when: string): void {
   try {
     const db = store.raw();
     const current = db
-      .prepare('SELECT s.report_dir AS dir, r.status, r.report_json_sha256 AS j, r.report_html_sha256 AS h FROM sessions s JOIN runs r ON r.id = s.current_run_id')
+      .prepare(
+        'SELECT s.report_dir AS dir, r.status, r.report_json_sha256 AS j, r.report_html_sha256 AS h FROM sessions s JOIN runs r ON r.id = s.current_run_id',
+      )
       .all() as { dir: string; status: string; j: string; h: string }[];
     for (const c of current) {
       expect(c.status, when).toBe('done');
@@ -147,7 +162,9 @@ describe('batch crash safety', () => {
     checkInvariants('after the final run');
 
     // exactly one report folder per recording, nothing half-written or left over
-    const jsons = filesUnder(out).filter((f) => f.endsWith('/report.json')).map((f) => f.slice(0, -'/report.json'.length));
+    const jsons = filesUnder(out)
+      .filter((f) => f.endsWith('/report.json'))
+      .map((f) => f.slice(0, -'/report.json'.length));
     expect(jsons.sort()).toEqual([...reportDirs].sort());
     expect(filesUnder(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
@@ -158,10 +175,13 @@ describe('batch crash safety', () => {
       expect(db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE status = 'running'`).get()).toEqual({ n: 0 });
       expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: made.length });
       // every session completed exactly once: finished work is never redone after a crash
-      const done = db.prepare(`SELECT session_key AS k, COUNT(*) AS n FROM runs WHERE status = 'done' GROUP BY session_key`).all() as { k: string; n: number }[];
+      const done = db
+        .prepare(`SELECT session_key AS k, COUNT(*) AS n FROM runs WHERE status = 'done' GROUP BY session_key`)
+        .all() as { k: string; n: number }[];
       expect(done).toHaveLength(made.length);
       for (const d of done) expect(d.n).toBe(1);
-      const abandoned = (db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE status = 'abandoned'`).get() as { n: number }).n;
+      const abandoned = (db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE status = 'abandoned'`).get() as { n: number })
+        .n;
       expect(abandoned).toBeGreaterThan(0);
 
       // the store and the reports agree, and equal inputs gave equal verdicts despite the crashes

@@ -5,7 +5,17 @@
 // file, a corrupt store; rescore on a missing store. Real files, real permissions (as root the batch
 // runs as `nobody` through setpriv, since root reads any file), real SQLite.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,11 +48,22 @@ if (asRoot) chownSync(nobodyKeys, NOBODY, NOBODY);
 
 /** The CLI as an unprivileged user (as root: setpriv to nobody), so file permissions really apply. */
 function runUnprivileged(args: string[]): { code: number; stdout: string; stderr: string } {
-  const node = [process.execPath, '--import', pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href, `${ROOT}src/cli/main.ts`, ...args];
+  const node = [
+    process.execPath,
+    '--import',
+    pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href,
+    `${ROOT}src/cli/main.ts`,
+    ...args,
+  ];
   const cmd = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...node] : node;
   const r = spawnSync(cmd[0]!, cmd.slice(1), {
     cwd: work,
-    env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', HOME: work, DUALREC_KEY_FILE: join(nobodyKeys, 'signing-keys.json') },
+    env: {
+      ...process.env,
+      DUALREC_LOG_LEVEL: 'warn',
+      HOME: work,
+      DUALREC_KEY_FILE: join(nobodyKeys, 'signing-keys.json'),
+    },
     encoding: 'utf8',
     timeout: 240_000,
   });
@@ -68,7 +89,18 @@ describe('a file that cannot be read is its session’s problem, not the batch�
     mkdirSync(out);
     if (asRoot) chownSync(out, NOBODY, NOBODY);
 
-    const r = runUnprivileged(['batch', inbox, '--out', out, '--rules', packs.a, '--no-vision', '--json', '--concurrency', '2']);
+    const r = runUnprivileged([
+      'batch',
+      inbox,
+      '--out',
+      out,
+      '--rules',
+      packs.a,
+      '--no-vision',
+      '--json',
+      '--concurrency',
+      '2',
+    ]);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(3);
     const s = JSON.parse(r.stdout) as BatchSummary;
@@ -87,7 +119,9 @@ describe('a file that cannot be read is its session’s problem, not the batch�
     }
     // the readable sessions were analyzed as usual
     expect(report(out, '2024-05-01/good1').error).toBeUndefined();
-    expect(report(out, '2024-05-01/good2').findings.some((f) => f.ruleId === 't-exclusions' && f.status === 'fail')).toBe(true);
+    expect(
+      report(out, '2024-05-01/good2').findings.some((f) => f.ruleId === 't-exclusions' && f.status === 'fail'),
+    ).toBe(true);
     expect(s.analysed).toBe(6);
   }, 300_000);
 });
@@ -100,7 +134,11 @@ describe('a file removed between discovery and analysis', () => {
     const [input] = sessionsInFolder(dir);
     expect(input!.recording).toBe(join(dir, 'v.mp4'));
     rmSync(join(dir, 'v.mp4')); // gone after discovery, before analysis
-    const r = await analyzeSession(input!, { outDir: join(work, 'out-vanish'), ruleSet: loadRuleSet([packs.a]), vision: false });
+    const r = await analyzeSession(input!, {
+      outDir: join(work, 'out-vanish'),
+      ruleSet: loadRuleSet([packs.a]),
+      vision: false,
+    });
     expect(r.report.verdict).toBe('REVIEW');
     expect(r.report.error).toBe('v.mp4: no such file (removed while the batch ran, or a link to nothing)');
     expect(r.problem).toMatch(/vanish\/v\.mp4: no such file/);
@@ -121,7 +159,9 @@ describe('where results go is checked before any analysis', () => {
     expect(r.stdout).toBe('');
     const a = runCli(['analyze', join(inbox, 'one.transcript.json'), '--out', join(file, 'sub'), '--rules', packs.a]);
     expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/--out .*not-a-folder\/sub: cannot create the output folder \(a path part is a file, not a folder\)/);
+    expect(a.stderr).toMatch(
+      /--out .*not-a-folder\/sub: cannot create the output folder \(a path part is a file, not a folder\)/,
+    );
   }, 120_000);
 
   it('--out a folder the user cannot write: exit 2 naming it, before analysis', () => {
@@ -159,11 +199,35 @@ describe('the per-session timeout', () => {
     // within every limit, yet long to analyze (~13 million characters): 300 segments of 45,000 characters
     const slow = addTranscriptOnly(inbox, 'slow', 'compliant-participating');
     const unit = '保本保息，稳赚不赔，比存款划算';
-    const segments = Array.from({ length: 300 }, (_, i) => ({ start: i * 10, end: i * 10 + 9, text: unit.repeat(3000), speaker: 'agent' }));
-    writeFileSync(join(slow.dir, 'slow.transcript.json'), JSON.stringify({ format: 'dualrec-transcript', version: 1, segments }));
+    const segments = Array.from({ length: 300 }, (_, i) => ({
+      start: i * 10,
+      end: i * 10 + 9,
+      text: unit.repeat(3000),
+      speaker: 'agent',
+    }));
+    writeFileSync(
+      join(slow.dir, 'slow.transcript.json'),
+      JSON.stringify({ format: 'dualrec-transcript', version: 1, segments }),
+    );
     const out = join(work, 'out-slow');
     const t0 = Date.now();
-    const r = runCli(['batch', inbox, '--out', out, '--rules', packs.a, '--no-vision', '--json', '--concurrency', '2', '--session-timeout', '5'], { timeoutMs: 200_000 });
+    const r = runCli(
+      [
+        'batch',
+        inbox,
+        '--out',
+        out,
+        '--rules',
+        packs.a,
+        '--no-vision',
+        '--json',
+        '--concurrency',
+        '2',
+        '--session-timeout',
+        '5',
+      ],
+      { timeoutMs: 200_000 },
+    );
     const took = Date.now() - t0;
     expect(r.code).toBe(3);
     const s = JSON.parse(r.stdout) as BatchSummary;

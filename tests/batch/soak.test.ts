@@ -5,7 +5,17 @@
 // REVIEW report whose reason names its file, and the batch exits 3. Run as an unprivileged user
 // (root reads any file), with real ffmpeg and SQLite, vision off to keep it short.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +40,13 @@ mkdirSync(keys, { mode: 0o700 });
 if (asRoot) chownSync(keys, NOBODY, NOBODY);
 
 function runUnprivileged(args: string[]) {
-  const node = [process.execPath, '--import', pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href, `${ROOT}src/cli/main.ts`, ...args];
+  const node = [
+    process.execPath,
+    '--import',
+    pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href,
+    `${ROOT}src/cli/main.ts`,
+    ...args,
+  ];
   const cmd = asRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...node] : node;
   const r = spawnSync(cmd[0]!, cmd.slice(1), {
     cwd: work,
@@ -78,13 +94,19 @@ function recordingOf(name: string, ext: string, body: string | Buffer): Hostile 
 }
 
 const segments = (n: number, start = 0, text = '您好') =>
-  JSON.stringify({ segments: Array.from({ length: n }, (_, i) => ({ start: start + i, end: start + i + 1, speaker: 'agent', text })) });
+  JSON.stringify({
+    segments: Array.from({ length: n }, (_, i) => ({ start: start + i, end: start + i + 1, speaker: 'agent', text })),
+  });
 
 const HOSTILE: Hostile[] = [
   recordingOf('empty', '.mp4', ''),
   recordingOf('text-as-video', '.mp4', '这不是视频，是一段文字。\n'.repeat(50)),
   recordingOf('random-bytes', '.mkv', Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 7919 + 13) % 256))),
-  recordingOf('playlist', '.mp4', '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n'),
+  recordingOf(
+    'playlist',
+    '.mp4',
+    '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n',
+  ),
   recordingOf('concat-list', '.mp4', 'ffconcat version 1.0\nfile /etc/passwd\n'),
   {
     name: 'truncated',
@@ -99,7 +121,21 @@ const HOSTILE: Hostile[] = [
     name: 'image-as-video',
     names: 'image-as-video.mp4',
     make: (dir) => {
-      const png = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=red:s=64x64', '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', '-']);
+      const png = spawnSync('ffmpeg', [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'color=c=red:s=64x64',
+        '-frames:v',
+        '1',
+        '-f',
+        'image2pipe',
+        '-vcodec',
+        'png',
+        '-',
+      ]);
       writeFileSync(join(dir, 'image-as-video.mp4'), png.stdout);
       writeFileSync(join(dir, 'image-as-video.meta.json'), sampleMeta());
     },
@@ -122,10 +158,19 @@ const HOSTILE: Hostile[] = [
   transcriptOf('cut-off-json', sampleTranscript().slice(0, 200)),
   transcriptOf('not-json', '\u0000\u0001binary\u00ff'.repeat(100)),
   transcriptOf('nested-json', '['.repeat(200_000) + ']'.repeat(200_000)),
-  transcriptOf('absurd-time', JSON.stringify({ segments: [{ start: 1e300, end: 1e301, speaker: 'agent', text: '您好' }] })),
-  transcriptOf('negative-time', JSON.stringify({ segments: [{ start: -50, end: -10, speaker: 'agent', text: '您好' }] })),
+  transcriptOf(
+    'absurd-time',
+    JSON.stringify({ segments: [{ start: 1e300, end: 1e301, speaker: 'agent', text: '您好' }] }),
+  ),
+  transcriptOf(
+    'negative-time',
+    JSON.stringify({ segments: [{ start: -50, end: -10, speaker: 'agent', text: '您好' }] }),
+  ),
   transcriptOf('too-many-segments', segments(300_000)),
-  transcriptOf('huge-segment', JSON.stringify({ segments: [{ start: 0, end: 5, speaker: 'agent', text: '保'.repeat(2_000_000) }] })),
+  transcriptOf(
+    'huge-segment',
+    JSON.stringify({ segments: [{ start: 0, end: 5, speaker: 'agent', text: '保'.repeat(2_000_000) }] }),
+  ),
   {
     name: 'bad-sidecar',
     names: 'bad-sidecar.meta.json',
@@ -181,7 +226,18 @@ describe('a 200-session inbox with one hostile entry in ten', () => {
     if (asRoot) chownSync(out, NOBODY, NOBODY);
     const packs = writeTestPacks(join(work, 'rules'));
 
-    const r = runUnprivileged(['batch', inbox, '--out', out, '--rules', packs.a, '--no-vision', '--json', '--concurrency', '2']);
+    const r = runUnprivileged([
+      'batch',
+      inbox,
+      '--out',
+      out,
+      '--rules',
+      packs.a,
+      '--no-vision',
+      '--json',
+      '--concurrency',
+      '2',
+    ]);
     expect(r.stderr).not.toMatch(/internal error|RangeError|heap/i);
     expect(r.code, r.stderr.slice(-2000)).toBe(3);
     const summary = JSON.parse(r.stdout) as BatchSummary;

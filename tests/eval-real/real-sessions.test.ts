@@ -7,7 +7,17 @@ import { join } from 'node:path';
 import * as OpenCC from 'opencc-js';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PARTS, ScriptError, isRequired, loadScript, loadSources, turnRole, turnText, type LabelledConcept, type Part } from '../../scripts/lib/real-sessions/schema.js';
+import {
+  PARTS,
+  ScriptError,
+  isRequired,
+  loadScript,
+  loadSources,
+  turnRole,
+  turnText,
+  type LabelledConcept,
+  type Part,
+} from '../../scripts/lib/real-sessions/schema.js';
 import { renderPart, writePart, violations, type RenderedSession } from '../../scripts/lib/real-sessions/render.js';
 import { RATES, TURN_PAUSE, spokenWeight, timeTurns } from '../../scripts/lib/real-sessions/segments.js';
 import { detectTranscriptFormat, importTranscript } from '../../src/asr/import/index.js';
@@ -26,11 +36,27 @@ const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 
 /** Faults each part must contain at least once (issue 11's list). */
 const FAULTS: LabelledConcept[] = [
-  'identity.agent', 'consent.recording', 'disclosure.insurer-product', 'disclosure.coverage', 'disclosure.exclusions',
-  'disclosure.premium', 'disclosure.term', 'disclosure.cooling-off', 'disclosure.surrender-loss',
-  'disclosure.benefit-uncertainty', 'disclosure.not-deposit', 'disclosure.fees', 'disclosure.health-notice',
-  'disclosure.signature', 'disclosure.suitability', 'conduct.risk-statement-copied', 'confirmation.customer',
-  'conduct.proxy-answer', 'conduct.speech-rate', 'prohibited.guarantee', 'prohibited.deposit-confusion',
+  'identity.agent',
+  'consent.recording',
+  'disclosure.insurer-product',
+  'disclosure.coverage',
+  'disclosure.exclusions',
+  'disclosure.premium',
+  'disclosure.term',
+  'disclosure.cooling-off',
+  'disclosure.surrender-loss',
+  'disclosure.benefit-uncertainty',
+  'disclosure.not-deposit',
+  'disclosure.fees',
+  'disclosure.health-notice',
+  'disclosure.signature',
+  'disclosure.suitability',
+  'conduct.risk-statement-copied',
+  'confirmation.customer',
+  'conduct.proxy-answer',
+  'conduct.speech-rate',
+  'prohibited.guarantee',
+  'prohibited.deposit-confusion',
 ];
 
 describe.each(PARTS)('%s part', (part) => {
@@ -43,9 +69,10 @@ describe.each(PARTS)('%s part', (part) => {
     const committed = readdirSync(dir).sort();
     expect(committed).toEqual([...written].sort());
     for (const f of written) {
-      expect(readFileSync(join(dir, f), 'utf8'), `${part}/${f} is stale: run npx tsx scripts/make-real-sessions.ts`).toBe(
-        readFileSync(join(out, f), 'utf8'),
-      );
+      expect(
+        readFileSync(join(dir, f), 'utf8'),
+        `${part}/${f} is stale: run npx tsx scripts/make-real-sessions.ts`,
+      ).toBe(readFileSync(join(out, f), 'utf8'));
     }
   });
 
@@ -61,7 +88,10 @@ describe.each(PARTS)('%s part', (part) => {
     );
     expect(scripts.filter((s) => s.meta.policyholder.age >= 60).length).toBeGreaterThanOrEqual(3);
     for (const c of FAULTS) {
-      expect(scripts.filter((s) => s.labels.concepts[c] === 'fail').length, `${part}: no session violates ${c}`).toBeGreaterThanOrEqual(1);
+      expect(
+        scripts.filter((s) => s.labels.concepts[c] === 'fail').length,
+        `${part}: no session violates ${c}`,
+      ).toBeGreaterThanOrEqual(1);
     }
     for (const s of scripts) {
       const faults = violations(s.labels).length;
@@ -71,7 +101,12 @@ describe.each(PARTS)('%s part', (part) => {
 
   it('labels every required concept and nothing a session does not need', () => {
     for (const { script: s } of sessions) {
-      const facts = { channel: s.meta.channel, type: s.meta.product.type, termYears: s.meta.product.term_years, age: s.meta.policyholder.age };
+      const facts = {
+        channel: s.meta.channel,
+        type: s.meta.product.type,
+        termYears: s.meta.product.term_years,
+        age: s.meta.policyholder.age,
+      };
       for (const [c, label] of Object.entries(s.labels.concepts) as [LabelledConcept, string][]) {
         if (isRequired(c, facts)) expect(['pass', 'fail'], `${s.id} ${c}`).toContain(label);
         else expect(['pass', 'not_applicable'], `${s.id} ${c}`).toContain(label);
@@ -88,7 +123,11 @@ describe.each(PARTS)('%s part', (part) => {
     expect(whisperCpp / n).toBeGreaterThanOrEqual(0.25);
     expect(whisperX / n).toBeGreaterThanOrEqual(0.25);
     expect((n - whisperCpp - whisperX) / n).toBeGreaterThanOrEqual(0.25);
-    for (const f of ['srt', 'vtt', 'openai', 'dualrec'] as const) expect(r.some((x) => x.format === f), f).toBe(true);
+    for (const f of ['srt', 'vtt', 'openai', 'dualrec'] as const)
+      expect(
+        r.some((x) => x.format === f),
+        f,
+      ).toBe(true);
     expect(r.filter((x) => x.traditional).length).toBeGreaterThanOrEqual(3);
     expect(r.filter((x) => !x.punctuation).length).toBeGreaterThanOrEqual(3);
     expect(r.filter((x) => x.split_sentences).length).toBeGreaterThanOrEqual(3);
@@ -99,7 +138,14 @@ describe.each(PARTS)('%s part', (part) => {
     expect(unlabelled).toEqual([]);
     expect(found.map((f) => f.input.name).sort()).toEqual(sessions.map((s) => s.script.id).sort());
     const byId = new Map(sessions.map((s) => [s.script.id, s.script]));
-    const formatNames = { whispercpp: 'whisper.cpp-json', whisperx: 'whisperx-json', openai: 'openai-verbose-json', srt: 'srt', vtt: 'vtt', dualrec: 'dualrec-json' };
+    const formatNames = {
+      whispercpp: 'whisper.cpp-json',
+      whisperx: 'whisperx-json',
+      openai: 'openai-verbose-json',
+      srt: 'srt',
+      vtt: 'vtt',
+      dualrec: 'dualrec-json',
+    };
     for (const f of found) {
       const s = byId.get(f.input.name)!;
       expect(ExpectedSchema.safeParse(f.expected).success, s.id).toBe(true);
@@ -113,19 +159,31 @@ describe.each(PARTS)('%s part', (part) => {
       if (s.render.speakers) {
         // every segment carries a label, and the sidecar maps the labels to the script's roles in order
         const roles = timeTurns(s.turns, s.render, s.id).map((g) => (g.role === 'other' ? 'none' : g.role));
-        expect(t.segments.map((g) => meta.roles?.speakers?.[g.speaker ?? ''] ?? 'none'), s.id).toEqual(roles);
+        expect(
+          t.segments.map((g) => meta.roles?.speakers?.[g.speaker ?? ''] ?? 'none'),
+          s.id,
+        ).toEqual(roles);
       } else {
-        expect(t.segments.every((g) => g.speaker === undefined), `${s.id} has speaker labels`).toBe(true);
+        expect(
+          t.segments.every((g) => g.speaker === undefined),
+          `${s.id} has speaker labels`,
+        ).toBe(true);
         expect(meta.roles, s.id).toBeUndefined();
       }
       if (s.render.traditional) expect(toSimplified(all), `${s.id} is not in traditional characters`).not.toBe(all);
       if (!s.render.punctuation) expect(all, s.id).not.toMatch(/[，。！？、；：“”]/);
       else if (s.render.split_sentences) {
         // sentences run across segments: some segment stops mid-clause
-        expect(texts.some((x) => /[\u4e00-\u9fff0-9]$/.test(x)), `${s.id} has no segment cut mid-sentence`).toBe(true);
+        expect(
+          texts.some((x) => /[\u4e00-\u9fff0-9]$/.test(x)),
+          `${s.id} has no segment cut mid-sentence`,
+        ).toBe(true);
       } else {
         // whole sentences (a clause mark only where a sentence over the segment limit was cut)
-        expect(texts.every((x) => /[。！？!?”，、；：]$/.test(x)), `${s.id} has a segment cut mid-sentence`).toBe(true);
+        expect(
+          texts.every((x) => /[。！？!?”，、；：]$/.test(x)),
+          `${s.id} has a segment cut mid-sentence`,
+        ).toBe(true);
       }
     }
   });
@@ -160,9 +218,14 @@ describe('sources', () => {
     const sources = loadSources(join(SET, 'sources.yaml'));
     for (const part of PARTS) {
       const used = new Set(rendered[part].flatMap((s) => s.script.sources));
-      const own = Object.entries(sources).filter(([, s]) => s.part === part).map(([id]) => id);
+      const own = Object.entries(sources)
+        .filter(([, s]) => s.part === part)
+        .map(([id]) => id);
       expect([...used].sort(), part).toEqual([...used].filter((id) => sources[id]?.part === part).sort());
-      expect(own.filter((id) => !used.has(id)), `${part} sources no script cites`).toEqual([]);
+      expect(
+        own.filter((id) => !used.has(id)),
+        `${part} sources no script cites`,
+      ).toEqual([]);
     }
   });
 });
@@ -199,7 +262,10 @@ describe('a broken script', () => {
 
   it('cannot claim a verdict its labels contradict, skip a required concept, or cite the other part’s source', () => {
     const expected = goodDoc.expected as { concepts: Record<string, string> };
-    const fail = write({ ...goodDoc, expected: { ...expected, concepts: { ...expected.concepts, 'disclosure.exclusions': 'fail' } } });
+    const fail = write({
+      ...goodDoc,
+      expected: { ...expected, concepts: { ...expected.concepts, 'disclosure.exclusions': 'fail' } },
+    });
     expect(message(fail)).toContain('field "expected.verdict"');
     const { 'disclosure.premium': _dropped, ...rest } = expected.concepts;
     const missing = write({ ...goodDoc, expected: { ...expected, concepts: rest } });

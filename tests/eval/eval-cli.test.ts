@@ -15,8 +15,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function gateFixture(): string {
   const dir = join(tmp, 'gate');
   mkdirSync(join(dir, 'nested'), { recursive: true });
-  for (const [name, sub] of [['01-compliant-traditional', ''], ['19-missing-exclusions', 'nested']] as const) {
-    for (const part of ['transcript', 'meta']) copyFileSync(join(SET, `${name}.${part}.json`), join(dir, sub, `${name}.${part}.json`));
+  for (const [name, sub] of [
+    ['01-compliant-traditional', ''],
+    ['19-missing-exclusions', 'nested'],
+  ] as const) {
+    for (const part of ['transcript', 'meta'])
+      copyFileSync(join(SET, `${name}.${part}.json`), join(dir, sub, `${name}.${part}.json`));
     writeFileSync(
       join(dir, sub, `${name}.expected.json`),
       JSON.stringify({ verdict: 'FAIL', concepts: { 'transcript.available': 'fail', 'metadata.sidecar': 'pass' } }),
@@ -39,7 +43,9 @@ describe('dualrec eval', () => {
     expect(r.stdout).toMatch(/Noise 0%/);
     expect(r.stdout).toMatch(/Noise 20% \(realised \d+(\.\d)?% of Han characters\)/);
     expect(r.stdout).toMatch(/Degradation across noise levels/);
-    expect(r.stdout).toMatch(/missed\s+01-compliant-traditional\s+transcript\.available: expected fail, got pass .*\[transcript\/available=pass\]/);
+    expect(r.stdout).toMatch(
+      /missed\s+01-compliant-traditional\s+transcript\.available: expected fail, got pass .*\[transcript\/available=pass\]/,
+    );
   });
 
   it('gates: exit 1 when a target is missed, 0 when met, same numbers for the same seed', () => {
@@ -67,7 +73,9 @@ describe('dualrec eval', () => {
     expect(run.levels[0]!.metrics.sessions).toBe(2);
     expect(run.levels[1]!.metrics.sessions).toBe(6);
     expect(run.levels[1]!.metrics.errors.map((e) => e.session).sort()).toEqual(
-      ['seed4', 'seed5', 'seed6'].flatMap((s) => [`01-compliant-traditional@${s}`, `19-missing-exclusions@${s}`]).sort(),
+      ['seed4', 'seed5', 'seed6']
+        .flatMap((s) => [`01-compliant-traditional@${s}`, `19-missing-exclusions@${s}`])
+        .sort(),
     );
   });
 
@@ -76,7 +84,10 @@ describe('dualrec eval', () => {
     mkdirSync(dir, { recursive: true });
     // not a media file at all: bytes that no demuxer accepts
     writeFileSync(join(dir, 'cut.mp4'), Buffer.from('this is not an mp4 file, just text bytes\n'.repeat(20)));
-    writeFileSync(join(dir, 'cut.expected.json'), JSON.stringify({ verdict: 'REVIEW', concepts: { 'integrity.recording': 'fail' } }));
+    writeFileSync(
+      join(dir, 'cut.expected.json'),
+      JSON.stringify({ verdict: 'REVIEW', concepts: { 'integrity.recording': 'fail' } }),
+    );
     const r = runCli(['eval', dir, '--noise', '0,0.1', '--json']);
     expect(r.code).toBe(0);
     const run = JSON.parse(r.stdout) as EvalRun;
@@ -92,7 +103,10 @@ describe('dualrec eval', () => {
     const bad = join(tmp, 'bad');
     mkdirSync(bad, { recursive: true });
     copyFileSync(join(SET, '01-compliant-traditional.transcript.json'), join(bad, 's.transcript.json'));
-    writeFileSync(join(bad, 's.expected.json'), JSON.stringify({ verdict: 'FAIL', concepts: { 'disclosure.exclusion': 'fail' } }));
+    writeFileSync(
+      join(bad, 's.expected.json'),
+      JSON.stringify({ verdict: 'FAIL', concepts: { 'disclosure.exclusion': 'fail' } }),
+    );
     const r = runCli(['eval', bad]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -112,7 +126,21 @@ describe('dualrec eval', () => {
   // `dualrec eval tests/eval-set --noise 0.1 --repeats 5 --details` names each missed violation and
   // false alarm with the rule ids involved.
   it('meets the targets on the labelled set at 10 % noise: recall ≥ 0.98, precision ≥ 0.90', () => {
-    const args = ['eval', SET, '--noise', '0.1', '--seed', '1', '--repeats', '5', '--min-recall', '0.98', '--min-precision', '0.90', '--json'];
+    const args = [
+      'eval',
+      SET,
+      '--noise',
+      '0.1',
+      '--seed',
+      '1',
+      '--repeats',
+      '5',
+      '--min-recall',
+      '0.98',
+      '--min-precision',
+      '0.90',
+      '--json',
+    ];
     const r = runCli(args, {
       timeoutMs: 300_000,
     });
@@ -120,7 +148,9 @@ describe('dualrec eval', () => {
     expect(run.sessions).toBeGreaterThanOrEqual(40);
     expect(run.levels[0]!.metrics.sessions).toBe(run.sessions * 5);
     const m = run.levels[0]!.metrics;
-    const summary = m.errors.filter((e) => e.kind !== 'review-only').map((e) => `${e.kind} ${e.session} ${e.concept} [${e.rules.map((x) => `${x.ruleId}=${x.status}`).join(', ')}]`);
+    const summary = m.errors
+      .filter((e) => e.kind !== 'review-only')
+      .map((e) => `${e.kind} ${e.session} ${e.concept} [${e.rules.map((x) => `${x.ruleId}=${x.status}`).join(', ')}]`);
     expect(run.gate.missed, summary.join('\n')).toEqual([]);
     expect(m.micro.lenient.recall).toBeGreaterThanOrEqual(0.98);
     expect(m.micro.strict.precision).toBeGreaterThanOrEqual(0.9);

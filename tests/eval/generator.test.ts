@@ -27,7 +27,9 @@ describe('eval set generator', () => {
       expect(s.transcript.segments.length).toBeGreaterThan(10);
       // the verdict follows from the concepts
       // a fail makes the session FAIL unless it is minor (insurers' practice: src/eval/concept-severity.ts)
-      const anyFail = Object.entries(s.expected.concepts).some(([c, v]) => v === 'fail' && (CONCEPT_SEVERITY as Record<string, string>)[c] !== 'minor');
+      const anyFail = Object.entries(s.expected.concepts).some(
+        ([c, v]) => v === 'fail' && (CONCEPT_SEVERITY as Record<string, string>)[c] !== 'minor',
+      );
       expect(s.expected.verdict).toBe(anyFail ? 'FAIL' : 'PASS');
     }
   });
@@ -35,7 +37,9 @@ describe('eval set generator', () => {
   it('is deterministic, and the committed tests/eval-set is what it generates', () => {
     expect(generateEvalSet()).toEqual(sessions);
     const written = writeEvalSet(tmp);
-    const committed = readdirSync(SET_DIR).filter((f) => f.endsWith('.json') || f === 'INDEX.md').sort();
+    const committed = readdirSync(SET_DIR)
+      .filter((f) => f.endsWith('.json') || f === 'INDEX.md')
+      .sort();
     expect(committed).toEqual([...written].sort());
     for (const f of written) {
       expect(readFileSync(join(SET_DIR, f), 'utf8'), `${f} is stale: run npx tsx scripts/make-eval-set.ts`).toBe(
@@ -45,18 +49,23 @@ describe('eval set generator', () => {
   });
 
   it('covers every variation the issue asks for', () => {
-    const violated = (c: string) => sessions.filter((s) => s.expected.concepts[c as keyof typeof s.expected.concepts] === 'fail').length;
+    const violated = (c: string) =>
+      sessions.filter((s) => s.expected.concepts[c as keyof typeof s.expected.concepts] === 'fail').length;
     expect(sessions.filter((s) => s.expected.verdict === 'PASS').length).toBeGreaterThanOrEqual(10);
     for (const c of LABELLED_CONCEPTS) expect(violated(c), c).toBeGreaterThanOrEqual(1);
     expect(violated('confirmation.customer')).toBeGreaterThanOrEqual(8);
     expect(violated('prohibited.guarantee')).toBeGreaterThanOrEqual(4);
-    expect(sessions.filter((s) => (s.meta as { policyholder: { age: number } }).policyholder.age >= 60).length).toBeGreaterThanOrEqual(5);
+    expect(
+      sessions.filter((s) => (s.meta as { policyholder: { age: number } }).policyholder.age >= 60).length,
+    ).toBeGreaterThanOrEqual(5);
     expect(sessions.filter((s) => (s.meta as { channel: string }).channel === 'bank').length).toBeGreaterThanOrEqual(8);
   });
 
   it('varies the wording: agents do not share one script', () => {
     const compliant = sessions.filter((s) => s.expected.verdict === 'PASS');
-    const agentLines = compliant.flatMap((s) => s.transcript.segments.filter((x) => x.speaker === 'A').map((x) => x.text));
+    const agentLines = compliant.flatMap((s) =>
+      s.transcript.segments.filter((x) => x.speaker === 'A').map((x) => x.text),
+    );
     expect(new Set(agentLines).size / agentLines.length).toBeGreaterThan(0.6);
     // the exclusions disclosure alone comes in several phrasings
     const exclusionWords = /责任免除|免责|除外责任|不承担|不赔/;
@@ -66,7 +75,9 @@ describe('eval set generator', () => {
 
   it('times speech honestly: rushed sessions are fast, the rest are not', () => {
     for (const s of sessions) {
-      const rates = s.transcript.segments.filter((x) => x.speaker === 'A').map((x) => hanPerSecond(x.text, x.start, x.end));
+      const rates = s.transcript.segments
+        .filter((x) => x.speaker === 'A')
+        .map((x) => hanPerSecond(x.text, x.start, x.end));
       const fast = rates.filter((r) => r > 6).length;
       if (s.expected.concepts['conduct.speech-rate'] === 'fail') expect(fast, s.name).toBeGreaterThanOrEqual(5);
       else expect(Math.max(...rates), s.name).toBeLessThan(4.5);
@@ -94,7 +105,8 @@ describe('eval set generator', () => {
       const proxied = segs.some(
         (x, i) =>
           x.speaker === 'A' &&
-          (/[？?][^？?]*(清楚|明白|了解)[^？?]*$/.test(x.text) || (/[？?]$/.test(segs[i - 1]?.text ?? '') && segs[i - 1]?.speaker === 'A')) &&
+          (/[？?][^？?]*(清楚|明白|了解)[^？?]*$/.test(x.text) ||
+            (/[？?]$/.test(segs[i - 1]?.text ?? '') && segs[i - 1]?.speaker === 'A')) &&
           segs[i + 1]?.speaker !== 'C',
       );
       expect(proxied, s.name).toBe(true);

@@ -18,7 +18,12 @@ const sessions = generateHoldoutSet();
 const tmp = mkdtempSync(join(tmpdir(), 'dualrec-holdout-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-type Meta = { channel: string; product: { type: string }; policyholder: { age: number }; roles: { speakers: Record<string, string> } };
+type Meta = {
+  channel: string;
+  product: { type: string };
+  policyholder: { age: number };
+  roles: { speakers: Record<string, string> };
+};
 const agentLabel = (m: Meta) => Object.entries(m.roles.speakers).find(([, r]) => r === 'agent')![0];
 const customerLabel = (m: Meta) => Object.entries(m.roles.speakers).find(([, r]) => r === 'customer')![0];
 
@@ -26,7 +31,9 @@ describe('held-out set', () => {
   it('is what the generator writes (deterministic, no hand edits)', () => {
     expect(generateHoldoutSet()).toEqual(sessions);
     const written = writeHoldoutSet(tmp);
-    const committed = readdirSync(SET_DIR).filter((f) => f.endsWith('.json') || f === 'INDEX.md').sort();
+    const committed = readdirSync(SET_DIR)
+      .filter((f) => f.endsWith('.json') || f === 'INDEX.md')
+      .sort();
     expect(committed).toEqual([...written].sort());
     for (const f of written) {
       expect(readFileSync(join(SET_DIR, f), 'utf8'), `${f} is stale: run npx tsx scripts/make-holdout-set.ts`).toBe(
@@ -42,10 +49,13 @@ describe('held-out set', () => {
       expect(ExpectedSchema.safeParse(s.expected).success, s.name).toBe(true);
       expect(s.expected.case, s.name).toBeTruthy();
       // a fail makes the session FAIL unless it is minor (insurers' practice: src/eval/concept-severity.ts)
-      const anyFail = Object.entries(s.expected.concepts).some(([c, v]) => v === 'fail' && (CONCEPT_SEVERITY as Record<string, string>)[c] !== 'minor');
+      const anyFail = Object.entries(s.expected.concepts).some(
+        ([c, v]) => v === 'fail' && (CONCEPT_SEVERITY as Record<string, string>)[c] !== 'minor',
+      );
       expect(s.expected.verdict, s.name).toBe(anyFail ? 'FAIL' : 'PASS');
     }
-    const violated = (c: string) => sessions.filter((s) => (s.expected.concepts as Record<string, string>)[c] === 'fail').length;
+    const violated = (c: string) =>
+      sessions.filter((s) => (s.expected.concepts as Record<string, string>)[c] === 'fail').length;
     for (const c of HOLDOUT_CONCEPTS) expect(violated(c), c).toBeGreaterThanOrEqual(1);
     expect(violated('confirmation.customer')).toBeGreaterThanOrEqual(8);
     expect(violated('prohibited.guarantee')).toBeGreaterThanOrEqual(4);
@@ -77,7 +87,9 @@ describe('held-out set', () => {
 
   it('answers with many different customer phrasings, not one stock reply', () => {
     const replies = new Set(
-      sessions.flatMap((s) => s.transcript.segments.filter((x) => x.speaker === customerLabel(s.meta as Meta)).map((x) => x.text)),
+      sessions.flatMap((s) =>
+        s.transcript.segments.filter((x) => x.speaker === customerLabel(s.meta as Meta)).map((x) => x.text),
+      ),
     );
     expect(replies.size).toBeGreaterThanOrEqual(60);
   });

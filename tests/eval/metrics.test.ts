@@ -3,10 +3,25 @@ import { computeMetrics, conceptStatuses, ExpectedSchema, type SessionOutcome } 
 import type { Finding, FindingStatus, Verdict } from '../../src/model/index.js';
 
 function finding(ruleId: string, concepts: string[], status: FindingStatus): Finding {
-  return { ruleId, title: ruleId, category: 'test', concepts, status, severity: 'major', confidence: 1, evidence: [], message: '' };
+  return {
+    ruleId,
+    title: ruleId,
+    category: 'test',
+    concepts,
+    status,
+    severity: 'major',
+    confidence: 1,
+    evidence: [],
+    message: '',
+  };
 }
 
-function outcome(id: string, expected: SessionOutcome['expected'], verdict: Verdict, findings: Finding[]): SessionOutcome {
+function outcome(
+  id: string,
+  expected: SessionOutcome['expected'],
+  verdict: Verdict,
+  findings: Finding[],
+): SessionOutcome {
   return { id, expected: ExpectedSchema.parse(expected), verdict, findings };
 }
 
@@ -31,29 +46,47 @@ describe('conceptStatuses', () => {
 describe('computeMetrics', () => {
   const sessions: SessionOutcome[] = [
     // caught violation, correct FAIL
-    outcome('s1', { verdict: 'FAIL', concepts: { 'disclosure.exclusions': 'fail', 'prohibited.guarantee': 'pass' } }, 'FAIL', [
-      finding('disclose-exclusions', ['disclosure.exclusions'], 'fail'),
-      finding('no-guarantee', ['prohibited.guarantee'], 'pass'),
-    ]),
+    outcome(
+      's1',
+      { verdict: 'FAIL', concepts: { 'disclosure.exclusions': 'fail', 'prohibited.guarantee': 'pass' } },
+      'FAIL',
+      [
+        finding('disclose-exclusions', ['disclosure.exclusions'], 'fail'),
+        finding('no-guarantee', ['prohibited.guarantee'], 'pass'),
+      ],
+    ),
     // violation left undetermined, session to REVIEW: lenient catch only
     outcome('s2', { verdict: 'FAIL', concepts: { 'disclosure.exclusions': 'fail' } }, 'REVIEW', [
       finding('disclose-exclusions', ['disclosure.exclusions'], 'undetermined'),
     ]),
     // violation missed outright and the session passes: unsafe
-    outcome('s3', { verdict: 'FAIL', concepts: { 'prohibited.guarantee': 'fail', 'disclosure.exclusions': 'pass' } }, 'PASS', [
-      finding('no-guarantee', ['prohibited.guarantee'], 'pass'),
-      finding('disclose-exclusions', ['disclosure.exclusions'], 'pass'),
-    ]),
+    outcome(
+      's3',
+      { verdict: 'FAIL', concepts: { 'prohibited.guarantee': 'fail', 'disclosure.exclusions': 'pass' } },
+      'PASS',
+      [
+        finding('no-guarantee', ['prohibited.guarantee'], 'pass'),
+        finding('disclose-exclusions', ['disclosure.exclusions'], 'pass'),
+      ],
+    ),
     // false alarm on a compliant session, plus an unlabelled fail
-    outcome('s4', { verdict: 'PASS', concepts: { 'prohibited.guarantee': 'pass', 'disclosure.exclusions': 'pass' } }, 'FAIL', [
-      finding('no-guarantee', ['prohibited.guarantee'], 'fail'),
-      finding('disclose-exclusions', ['disclosure.exclusions'], 'pass'),
-      finding('visual-signature', ['visual.signature'], 'fail'),
-    ]),
+    outcome(
+      's4',
+      { verdict: 'PASS', concepts: { 'prohibited.guarantee': 'pass', 'disclosure.exclusions': 'pass' } },
+      'FAIL',
+      [
+        finding('no-guarantee', ['prohibited.guarantee'], 'fail'),
+        finding('disclose-exclusions', ['disclosure.exclusions'], 'pass'),
+        finding('visual-signature', ['visual.signature'], 'fail'),
+      ],
+    ),
     // compliant, correct PASS; violation concept absent from findings on a labelled-pass concept
-    outcome('s5', { verdict: 'PASS', concepts: { 'disclosure.exclusions': 'pass', 'disclosure.fees': 'not_applicable' } }, 'PASS', [
-      finding('disclose-exclusions', ['disclosure.exclusions'], 'pass'),
-    ]),
+    outcome(
+      's5',
+      { verdict: 'PASS', concepts: { 'disclosure.exclusions': 'pass', 'disclosure.fees': 'not_applicable' } },
+      'PASS',
+      [finding('disclose-exclusions', ['disclosure.exclusions'], 'pass')],
+    ),
     // violation predicted undetermined but the session PASSes: a miss even leniently
     outcome('s6', { verdict: 'FAIL', concepts: { 'disclosure.fees': 'fail' } }, 'PASS', [
       finding('disclose-fees', ['disclosure.fees'], 'undetermined'),

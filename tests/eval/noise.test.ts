@@ -19,7 +19,11 @@ const corpus = generateEvalSet()
   .join('');
 
 const contextual = (text: string) =>
-  pinyin(text, { type: 'all', toneType: 'none' }).map((r) => ({ ch: r.origin, py: r.pinyin, zh: /\p{Script=Han}/u.test(r.origin) }));
+  pinyin(text, { type: 'all', toneType: 'none' }).map((r) => ({
+    ch: r.origin,
+    py: r.pinyin,
+    zh: /\p{Script=Han}/u.test(r.origin),
+  }));
 
 // Independent index of the common set: reading → characters, fuzzy key → readings.
 const readings = new Map<string, Set<string>>();
@@ -144,7 +148,12 @@ describe('applyAsrNoise', () => {
       { id: 0, start: 1, end: 6, text: '请您特别注意合同中的责任免除条款。', speaker: 'A', role: 'agent' },
       { id: 1, start: 7, end: 8, text: '是。', speaker: 'C', role: 'customer' },
       {
-        id: 2, start: 9, end: 12, text: '犹豫期十五天', speaker: 'A', role: 'agent',
+        id: 2,
+        start: 9,
+        end: 12,
+        text: '犹豫期十五天',
+        speaker: 'A',
+        role: 'agent',
         words: [
           { start: 9, end: 10, text: '犹豫期' },
           { start: 10, end: 11, text: '十五' },
@@ -164,7 +173,8 @@ describe('applyAsrNoise', () => {
         expect(seg.role).toBe(src.role);
         if (seg.words) {
           expect(seg.words.map((w) => w.text).join('')).toBe(seg.text);
-          for (const w of seg.words) expect(src.words!.some((sw) => sw.start === w.start && sw.end === w.end)).toBe(true);
+          for (const w of seg.words)
+            expect(src.words!.some((sw) => sw.start === w.start && sw.end === w.end)).toBe(true);
         }
       }
       expect(out.segments.map((s) => s.id)).toEqual(out.segments.map((_, i) => i));
@@ -175,7 +185,9 @@ describe('applyAsrNoise', () => {
     const one: Transcript = { ...transcript, segments: [transcript.segments[1]!] };
     const outcomes = new Set<number>();
     for (let seed = 0; seed < 200; seed++) {
-      outcomes.add(applyAsrNoise(one, { rate: 1, seed, mix: { substitute: 0, delete: 1, insert: 0 } }).transcript.segments.length);
+      outcomes.add(
+        applyAsrNoise(one, { rate: 1, seed, mix: { substitute: 0, delete: 1, insert: 0 } }).transcript.segments.length,
+      );
     }
     expect(outcomes).toEqual(new Set([0]));
   });

@@ -12,7 +12,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): CliResult {
   const res = spawnSync(process.execPath, ['--import', TSX_LOADER, `${ROOT}src/cli/main.ts`, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', ...opts.env },

@@ -27,18 +27,129 @@ export const RULE_TITLES: Record<string, string> = {
 
 // s1 … s12
 export const SPECS: Spec[] = [
-  { agent: 'A1', region: '310000', channel: 'agent', product: 'participating', day: '2026-11-02', verdict: 'FAIL', findings: [['excl', 'fail'], ['fee', 'pass']] },
-  { agent: 'A1', region: '310000', channel: 'agent', product: 'participating', day: '2026-11-02', verdict: 'FAIL', findings: [['excl', 'fail'], ['promise', 'fail']] },
-  { agent: 'A1', region: '310000', channel: 'agent', product: 'health', day: '2026-11-03', verdict: 'REVIEW', findings: [['excl', 'undetermined'], ['fee', 'pass']] },
-  { agent: 'A1', region: '310000', channel: 'bank', product: 'participating', day: '2026-11-03', verdict: 'PASS', findings: [['excl', 'pass'], ['fee', 'pass']] },
-  { agent: 'A2', region: '440300', channel: 'bank', product: 'health', day: '2026-11-04', verdict: 'FAIL', findings: [['promise', 'fail']] },
-  { agent: 'A2', region: '440300', channel: 'bank', product: 'health', day: '2026-11-04', verdict: 'PASS', findings: [['excl', 'pass']] },
-  { agent: 'A2', region: '440300', channel: 'agent', product: 'participating', day: '2026-11-05', verdict: 'REVIEW', findings: [['fee', 'undetermined']] },
-  { agent: 'A2', region: '440300', channel: 'agent', product: 'participating', day: '2026-11-06', verdict: 'PASS', findings: [] },
-  { agent: 'A3', region: '440300', channel: 'bank', product: 'participating', day: '2026-11-09', verdict: 'FAIL', findings: [['excl', 'fail'], ['fee', 'fail']] },
-  { agent: 'A3', region: '440300', channel: 'bank', product: 'participating', day: '2026-11-09', verdict: 'PASS', findings: [] },
-  { agent: 'A3', region: '310000', channel: 'agent', product: 'health', day: '2026-11-09', verdict: 'PASS', findings: [] },
-  { agent: 'A3', region: '310000', channel: 'agent', product: 'health', day: '2026-11-09', verdict: 'REVIEW', findings: [['promise', 'undetermined']] },
+  {
+    agent: 'A1',
+    region: '310000',
+    channel: 'agent',
+    product: 'participating',
+    day: '2026-11-02',
+    verdict: 'FAIL',
+    findings: [
+      ['excl', 'fail'],
+      ['fee', 'pass'],
+    ],
+  },
+  {
+    agent: 'A1',
+    region: '310000',
+    channel: 'agent',
+    product: 'participating',
+    day: '2026-11-02',
+    verdict: 'FAIL',
+    findings: [
+      ['excl', 'fail'],
+      ['promise', 'fail'],
+    ],
+  },
+  {
+    agent: 'A1',
+    region: '310000',
+    channel: 'agent',
+    product: 'health',
+    day: '2026-11-03',
+    verdict: 'REVIEW',
+    findings: [
+      ['excl', 'undetermined'],
+      ['fee', 'pass'],
+    ],
+  },
+  {
+    agent: 'A1',
+    region: '310000',
+    channel: 'bank',
+    product: 'participating',
+    day: '2026-11-03',
+    verdict: 'PASS',
+    findings: [
+      ['excl', 'pass'],
+      ['fee', 'pass'],
+    ],
+  },
+  {
+    agent: 'A2',
+    region: '440300',
+    channel: 'bank',
+    product: 'health',
+    day: '2026-11-04',
+    verdict: 'FAIL',
+    findings: [['promise', 'fail']],
+  },
+  {
+    agent: 'A2',
+    region: '440300',
+    channel: 'bank',
+    product: 'health',
+    day: '2026-11-04',
+    verdict: 'PASS',
+    findings: [['excl', 'pass']],
+  },
+  {
+    agent: 'A2',
+    region: '440300',
+    channel: 'agent',
+    product: 'participating',
+    day: '2026-11-05',
+    verdict: 'REVIEW',
+    findings: [['fee', 'undetermined']],
+  },
+  {
+    agent: 'A2',
+    region: '440300',
+    channel: 'agent',
+    product: 'participating',
+    day: '2026-11-06',
+    verdict: 'PASS',
+    findings: [],
+  },
+  {
+    agent: 'A3',
+    region: '440300',
+    channel: 'bank',
+    product: 'participating',
+    day: '2026-11-09',
+    verdict: 'FAIL',
+    findings: [
+      ['excl', 'fail'],
+      ['fee', 'fail'],
+    ],
+  },
+  {
+    agent: 'A3',
+    region: '440300',
+    channel: 'bank',
+    product: 'participating',
+    day: '2026-11-09',
+    verdict: 'PASS',
+    findings: [],
+  },
+  {
+    agent: 'A3',
+    region: '310000',
+    channel: 'agent',
+    product: 'health',
+    day: '2026-11-09',
+    verdict: 'PASS',
+    findings: [],
+  },
+  {
+    agent: 'A3',
+    region: '310000',
+    channel: 'agent',
+    product: 'health',
+    day: '2026-11-09',
+    verdict: 'REVIEW',
+    findings: [['promise', 'undetermined']],
+  },
 ];
 // hedge: undetermined in s1 … s10 (appended last), decided 5 × confirm long ago, 5 × overturn recently.
 const HEDGE_SESSIONS = 10;
@@ -53,8 +164,15 @@ export const runOf = (i: number) => `00000000-0000-4000-8000-${String(i).padStar
 
 function finding(ruleId: string, status: Status): Finding {
   return {
-    ruleId, title: RULE_TITLES[ruleId]!, category: 'disclosure', concepts: [`c.${ruleId}`], status, severity: ruleId === 'fee' ? 'major' : 'critical',
-    confidence: 0.9, evidence: [{ start: 3, end: 5, excerpt: '……' }], message: `${ruleId} ${status}`,
+    ruleId,
+    title: RULE_TITLES[ruleId]!,
+    category: 'disclosure',
+    concepts: [`c.${ruleId}`],
+    status,
+    severity: ruleId === 'fee' ? 'major' : 'critical',
+    confidence: 0.9,
+    evidence: [{ start: 3, end: 5, excerpt: '……' }],
+    message: `${ruleId} ${status}`,
   };
 }
 
@@ -63,19 +181,40 @@ export async function buildDashboardStore(store: Store): Promise<void> {
     const i = n + 1;
     const key = keyOf(i);
     await store.upsertSession({
-      key, base: `/in/${sp.day}/s${i}`, name: `s${i}`, relDir: sp.day, sessionId: `S-${sp.day.replace(/-/g, '')}-${String(i).padStart(4, '0')}`,
-      reportDir: `/nonexistent/out/s${i}`, productType: sp.product, productName: '鑫福两全保险', channel: sp.channel, agentId: sp.agent,
-      region: sp.region, recordedOn: sp.day,
+      key,
+      base: `/in/${sp.day}/s${i}`,
+      name: `s${i}`,
+      relDir: sp.day,
+      sessionId: `S-${sp.day.replace(/-/g, '')}-${String(i).padStart(4, '0')}`,
+      reportDir: `/nonexistent/out/s${i}`,
+      productType: sp.product,
+      productName: '鑫福两全保险',
+      channel: sp.channel,
+      agentId: sp.agent,
+      region: sp.region,
+      recordedOn: sp.day,
     });
     const findings = sp.findings.map(([r, st]) => finding(r, st));
     if (i <= HEDGE_SESSIONS) findings.push(finding('hedge', 'undetermined'));
     await store.startRun({
-      id: runOf(i), sessionKey: key, kind: 'analyze', startedAt: `${sp.day}T12:00:00.000Z`, inputsSha256: `in-${i}`, rulesVersion: 'r1',
-      model: 'import', toolVersion: 'test',
+      id: runOf(i),
+      sessionKey: key,
+      kind: 'analyze',
+      startedAt: `${sp.day}T12:00:00.000Z`,
+      inputsSha256: `in-${i}`,
+      rulesVersion: 'r1',
+      model: 'import',
+      toolVersion: 'test',
     });
     await store.completeRun(runOf(i), {
-      verdict: sp.verdict, verdictReasons: [sp.verdict], risk: sp.verdict === 'FAIL' ? 9 : sp.verdict === 'REVIEW' ? 4 : 0,
-      reportJsonSha256: 'j'.repeat(64), reportHtmlSha256: 'h'.repeat(64), findings, artefacts: [], queueVerdicts: ['FAIL', 'REVIEW'],
+      verdict: sp.verdict,
+      verdictReasons: [sp.verdict],
+      risk: sp.verdict === 'FAIL' ? 9 : sp.verdict === 'REVIEW' ? 4 : 0,
+      reportJsonSha256: 'j'.repeat(64),
+      reportHtmlSha256: 'h'.repeat(64),
+      findings,
+      artefacts: [],
+      queueVerdicts: ['FAIL', 'REVIEW'],
     });
   }
   const idx = (i: number, rule: string) => {
@@ -85,9 +224,20 @@ export async function buildDashboardStore(store: Store): Promise<void> {
     if (at < 0) throw new Error(`s${i} has no ${rule} finding`);
     return at;
   };
-  const decide = (i: number, rule: string | undefined, decision: DecisionKind, decidedAt: string, reviewer = '审核员甲') =>
+  const decide = (
+    i: number,
+    rule: string | undefined,
+    decision: DecisionKind,
+    decidedAt: string,
+    reviewer = '审核员甲',
+  ) =>
     store.addDecision({
-      sessionKey: keyOf(i), runId: runOf(i), findingIdx: rule === undefined ? undefined : idx(i, rule), decision, reviewer, decidedAt,
+      sessionKey: keyOf(i),
+      runId: runOf(i),
+      findingIdx: rule === undefined ? undefined : idx(i, rule),
+      decision,
+      reviewer,
+      decidedAt,
       comment: decision === 'overturn' ? '复听后不成立' : '',
     });
   // excl: s1 overturned long ago, then confirmed (current); s2 confirmed; s9 overturned; s3 pending.
@@ -129,12 +279,87 @@ export const EXPECTED = {
   /** in dashboard order (most failing sessions first) */
   ruleOrder: ['excl', 'promise', 'fee', 'hedge'],
   rules: {
-    excl: { flagged: 4, fail: 3, undetermined: 1, failingSessions: 3, confirmed: 2, overturned: 1, decided: 3, pending: 1, precision: 2 / 3, recent: [3, 1], before: [0, 0], drifting: false },
-    promise: { flagged: 3, fail: 2, undetermined: 1, failingSessions: 2, confirmed: 1, overturned: 1, decided: 2, pending: 1, precision: 0.5, recent: [1, 0], before: [1, 1], drifting: false },
-    fee: { flagged: 2, fail: 1, undetermined: 1, failingSessions: 1, confirmed: 0, overturned: 0, decided: 0, pending: 2, precision: null, recent: [0, 0], before: [0, 0], drifting: false },
-    hedge: { flagged: 10, fail: 0, undetermined: 10, failingSessions: 0, confirmed: 5, overturned: 5, decided: 10, pending: 0, precision: 0.5, recent: [5, 5], before: [5, 0], drifting: true },
-  } as Record<string, { flagged: number; fail: number; undetermined: number; failingSessions: number; confirmed: number; overturned: number; decided: number; pending: number; precision: number | null; recent: [number, number]; before: [number, number]; drifting: boolean }>,
-  latency: { count: 4, medianDays: 1, p90Days: 16, meanDays: 6.75, maxDays: 16, buckets: { '0–1': 2, '2–3': 0, '4–7': 0, '8–14': 1, '15–30': 1, '31+': 0 } },
+    excl: {
+      flagged: 4,
+      fail: 3,
+      undetermined: 1,
+      failingSessions: 3,
+      confirmed: 2,
+      overturned: 1,
+      decided: 3,
+      pending: 1,
+      precision: 2 / 3,
+      recent: [3, 1],
+      before: [0, 0],
+      drifting: false,
+    },
+    promise: {
+      flagged: 3,
+      fail: 2,
+      undetermined: 1,
+      failingSessions: 2,
+      confirmed: 1,
+      overturned: 1,
+      decided: 2,
+      pending: 1,
+      precision: 0.5,
+      recent: [1, 0],
+      before: [1, 1],
+      drifting: false,
+    },
+    fee: {
+      flagged: 2,
+      fail: 1,
+      undetermined: 1,
+      failingSessions: 1,
+      confirmed: 0,
+      overturned: 0,
+      decided: 0,
+      pending: 2,
+      precision: null,
+      recent: [0, 0],
+      before: [0, 0],
+      drifting: false,
+    },
+    hedge: {
+      flagged: 10,
+      fail: 0,
+      undetermined: 10,
+      failingSessions: 0,
+      confirmed: 5,
+      overturned: 5,
+      decided: 10,
+      pending: 0,
+      precision: 0.5,
+      recent: [5, 5],
+      before: [5, 0],
+      drifting: true,
+    },
+  } as Record<
+    string,
+    {
+      flagged: number;
+      fail: number;
+      undetermined: number;
+      failingSessions: number;
+      confirmed: number;
+      overturned: number;
+      decided: number;
+      pending: number;
+      precision: number | null;
+      recent: [number, number];
+      before: [number, number];
+      drifting: boolean;
+    }
+  >,
+  latency: {
+    count: 4,
+    medianDays: 1,
+    p90Days: 16,
+    meanDays: 6.75,
+    maxDays: 16,
+    buckets: { '0–1': 2, '2–3': 0, '4–7': 0, '8–14': 1, '15–30': 1, '31+': 0 },
+  },
   backlog: { count: 3, medianDays: 45, p90Days: 47, maxDays: 47, buckets: { '31+': 3 } },
   /** A1's sessions: s1–s4; FAIL among them: s1, s2 */
   a1Fail: [1, 2],

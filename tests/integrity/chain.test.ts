@@ -13,15 +13,28 @@ afterAll(cleanup);
 
 function finding(ruleId: string, status: Finding['status']): Finding {
   return {
-    ruleId, title: ruleId, category: 'disclosure', concepts: ['disclosure.exclusions'], status, severity: 'critical', confidence: 0.9,
-    evidence: [{ start: 12.5, end: 14, excerpt: '责任免除' }], message: `${ruleId} ${status}`,
+    ruleId,
+    title: ruleId,
+    category: 'disclosure',
+    concepts: ['disclosure.exclusions'],
+    status,
+    severity: 'critical',
+    confidence: 0.9,
+    evidence: [{ start: 12.5, end: 14, excerpt: '责任免除' }],
+    message: `${ruleId} ${status}`,
   };
 }
 
 function completion(verdict: RunCompletion['verdict'], findings: Finding[]): RunCompletion {
   return {
-    verdict, verdictReasons: [`because ${verdict}`], risk: verdict === 'FAIL' ? 9.5 : 0, reportJsonSha256: 'j'.repeat(64),
-    reportHtmlSha256: 'h'.repeat(64), findings, artefacts: [], queueVerdicts: ['FAIL', 'REVIEW'],
+    verdict,
+    verdictReasons: [`because ${verdict}`],
+    risk: verdict === 'FAIL' ? 9.5 : 0,
+    reportJsonSha256: 'j'.repeat(64),
+    reportHtmlSha256: 'h'.repeat(64),
+    findings,
+    artefacts: [],
+    queueVerdicts: ['FAIL', 'REVIEW'],
   };
 }
 
@@ -29,10 +42,26 @@ const runId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '
 
 async function build(store: Store): Promise<void> {
   for (const k of ['a', 'b', 'c']) {
-    await store.upsertSession({ key: k.repeat(32), base: `/in/${k}`, name: k, relDir: '', sessionId: `S-${k}`, reportDir: `/nonexistent/${k}` });
+    await store.upsertSession({
+      key: k.repeat(32),
+      base: `/in/${k}`,
+      name: k,
+      relDir: '',
+      sessionId: `S-${k}`,
+      reportDir: `/nonexistent/${k}`,
+    });
   }
   const start = (i: number, key: string) =>
-    store.startRun({ id: runId(i), sessionKey: key, kind: 'analyze', startedAt: `2026-12-01T00:00:0${i}.000Z`, inputsSha256: `in-${i}`, rulesVersion: 'r1', model: 'import', toolVersion: 'test' });
+    store.startRun({
+      id: runId(i),
+      sessionKey: key,
+      kind: 'analyze',
+      startedAt: `2026-12-01T00:00:0${i}.000Z`,
+      inputsSha256: `in-${i}`,
+      rulesVersion: 'r1',
+      model: 'import',
+      toolVersion: 'test',
+    });
   await start(1, 'a'.repeat(32));
   await store.completeRun(runId(1), completion('FAIL', [finding('excl', 'fail'), finding('fee', 'pass')]));
   await start(2, 'b'.repeat(32));
@@ -42,11 +71,20 @@ async function build(store: Store): Promise<void> {
   await store.abandonRunsOf('b'.repeat(32));
   // concurrent completions (queue workers share one store) seal one after the other
   for (const i of [4, 5, 6, 7]) await start(i, (i % 2 ? 'c' : 'a').repeat(32));
-  await Promise.all([4, 5, 6, 7].map((i) => store.completeRun(runId(i), completion(i % 2 ? 'PASS' : 'REVIEW', [finding('excl', i % 2 ? 'pass' : 'undetermined')]))));
+  await Promise.all(
+    [4, 5, 6, 7].map((i) =>
+      store.completeRun(
+        runId(i),
+        completion(i % 2 ? 'PASS' : 'REVIEW', [finding('excl', i % 2 ? 'pass' : 'undetermined')]),
+      ),
+    ),
+  );
 }
 
 const problemsOf = async (store: Store, expectHead?: string) =>
-  (await verifyStore(store, undefined, { reports: false, expectHead: expectHead ? parseHead(expectHead) : undefined })).items.map((i) => i.message);
+  (
+    await verifyStore(store, undefined, { reports: false, expectHead: expectHead ? parseHead(expectHead) : undefined })
+  ).items.map((i) => i.message);
 
 for (const b of BACKENDS) {
   describe.skipIf(!b.available)(`run chain (${b.name})`, () => {
@@ -58,7 +96,9 @@ for (const b of BACKENDS) {
         expect(v.items).toEqual([]);
         expect(v.chain.sealed).toBe(6);
         expect(v.chain.open).toBe(1);
-        const rows = await store.query('SELECT id, chain_seq, chain_prev, chain_hash FROM runs WHERE chain_seq IS NOT NULL ORDER BY chain_seq');
+        const rows = await store.query(
+          'SELECT id, chain_seq, chain_prev, chain_hash FROM runs WHERE chain_seq IS NOT NULL ORDER BY chain_seq',
+        );
         expect(rows.map((r) => Number(r.chain_seq))).toEqual([1, 2, 3, 4, 5, 6]);
         for (let i = 1; i < rows.length; i++) expect(rows[i]!.chain_prev).toBe(rows[i - 1]!.chain_hash);
         const [head] = await store.query(`SELECT value FROM store_info WHERE key = 'chain.head'`);
@@ -79,7 +119,9 @@ for (const b of BACKENDS) {
         const [r1] = await store.query('SELECT chain_seq FROM runs WHERE id = ?', [runId(1)]);
         const n = Number(r1!.chain_seq);
         await store.query(`UPDATE runs SET verdict = 'PASS' WHERE id = ?`, [runId(1)]);
-        expect(await problemsOf(store)).toEqual([`broken chain at run ${n} (id ${runId(1)}): the run row or its findings were edited after it was sealed`]);
+        expect(await problemsOf(store)).toEqual([
+          `broken chain at run ${n} (id ${runId(1)}): the run row or its findings were edited after it was sealed`,
+        ]);
         await store.query(`UPDATE runs SET verdict = 'FAIL' WHERE id = ?`, [runId(1)]);
         expect(await problemsOf(store)).toEqual([]);
         await store.query(`UPDATE findings SET status = 'pass' WHERE run_id = ? AND idx = 0`, [runId(1)]);
@@ -90,7 +132,9 @@ for (const b of BACKENDS) {
            VALUES (?, ?, 'analyze', 'done', '2026-12-02T00:00:00.000Z', '2026-12-02T00:00:01.000Z', 'x', 'r1', 'import', 'test', 'PASS')`,
           [runId(9), 'c'.repeat(32)],
         );
-        expect(await problemsOf(store)).toEqual([`run ${runId(9)} (done) is not in the chain: inserted or edited outside dualrec`]);
+        expect(await problemsOf(store)).toEqual([
+          `run ${runId(9)} (done) is not in the chain: inserted or edited outside dualrec`,
+        ]);
       } finally {
         await store.close();
       }
@@ -108,13 +152,20 @@ for (const b of BACKENDS) {
         for (const r of runs) {
           const content = runContentHash(r, await store.query('SELECT * FROM findings WHERE run_id = ?', [r.id]));
           const hash = chainLink(prev, Number(r.chain_seq), content);
-          await store.query('UPDATE runs SET chain_content = ?, chain_prev = ?, chain_hash = ? WHERE id = ?', [content, prev, hash, r.id]);
+          await store.query('UPDATE runs SET chain_content = ?, chain_prev = ?, chain_hash = ? WHERE id = ?', [
+            content,
+            prev,
+            hash,
+            r.id,
+          ]);
           prev = hash;
         }
         await store.query(`UPDATE store_info SET value = ? WHERE key = 'chain.head'`, [`${runs.length}:${prev}`]);
         expect(await problemsOf(store)).toEqual([]);
         const seq = noted.split(':')[0];
-        expect(await problemsOf(store, noted)).toEqual([`the chain was rewritten: run ${seq} now has hash ${prev}, the noted head says ${noted.split(':')[1]}`]);
+        expect(await problemsOf(store, noted)).toEqual([
+          `the chain was rewritten: run ${seq} now has hash ${prev}, the noted head says ${noted.split(':')[1]}`,
+        ]);
       } finally {
         await store.close();
       }
@@ -148,8 +199,14 @@ for (const b of BACKENDS) {
         expect(v.items).toEqual([]);
         expect(v.chain.predating).toBe(2);
         await store.startRun({
-          id: runId(13), sessionKey: 'd'.repeat(32), kind: 'analyze', startedAt: '2026-12-01T00:00:00.000Z',
-          inputsSha256: 'y', rulesVersion: 'r1', model: 'import', toolVersion: 'test',
+          id: runId(13),
+          sessionKey: 'd'.repeat(32),
+          kind: 'analyze',
+          startedAt: '2026-12-01T00:00:00.000Z',
+          inputsSha256: 'y',
+          rulesVersion: 'r1',
+          model: 'import',
+          toolVersion: 'test',
         });
         await store.completeRun(runId(13), completion('PASS', []));
         expect((await verifyStore(store, undefined, { reports: false })).chain.sealed).toBe(1);

@@ -32,12 +32,15 @@ const byName = (name: string) => sessions.find((s) => s.name === name)!;
 function get(path: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const u = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, headers: { authorization: `Bearer ${TOKEN}`, 'x-reviewer': 'test' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = request(
+      { host: u.hostname, port: u.port, path, headers: { authorization: `Bearer ${TOKEN}`, 'x-reviewer': 'test' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -47,7 +50,10 @@ beforeAll(async () => {
   const packs = writeTestPacks(join(work, 'rules'));
   addTranscriptOnly(join(inbox, '2024-05-01'), 'flagged', 'missing-exclusions');
   addTranscriptOnly(join(inbox, '2024-05-01'), 'clean', 'compliant-participating');
-  const r = runCli(['batch', inbox, '--out', out, '--rules', packs.a, '--concurrency', '1', '--no-vision'], { env, timeoutMs: 180_000 });
+  const r = runCli(['batch', inbox, '--out', out, '--rules', packs.a, '--concurrency', '1', '--no-vision'], {
+    env,
+    timeoutMs: 180_000,
+  });
   expect([0, 3], r.stderr).toContain(r.code);
   store = openStore(storeFile);
   sessions = await store.currentSessions();
@@ -69,7 +75,9 @@ describe('tamper evidence over a batch', () => {
     const head = runCli(['verify', '--store', storeFile, '--head'], { env });
     expect(head.code).toBe(0);
     expect(head.stdout).toMatch(/^2:[0-9a-f]{64}\n$/);
-    const again = runCli(['verify', '--store', storeFile, '--no-reports', '--expect-head', head.stdout.trim()], { env });
+    const again = runCli(['verify', '--store', storeFile, '--no-reports', '--expect-head', head.stdout.trim()], {
+      env,
+    });
     expect(again.code, again.stdout).toBe(0);
   });
 
@@ -91,7 +99,8 @@ describe('tamper evidence over a batch', () => {
     expect(edited).not.toBe(original);
     writeFileSync(file, edited);
     const db = new Database(storeFile);
-    const oldHash = (db.prepare('SELECT report_json_sha256 AS h FROM runs WHERE id = ?').get(s.run.id) as { h: string }).h;
+    const oldHash = (db.prepare('SELECT report_json_sha256 AS h FROM runs WHERE id = ?').get(s.run.id) as { h: string })
+      .h;
     db.prepare('UPDATE runs SET report_json_sha256 = ? WHERE id = ?').run(sha256Text(edited), s.run.id);
     try {
       const page = await get(`/session/${s.key}/report`);
@@ -106,7 +115,9 @@ describe('tamper evidence over a batch', () => {
       const r = runCli(['verify', '--store', storeFile], { env });
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(`BAD  ${s.reportDir}: report.json edited after signing`);
-      expect(r.stdout).toMatch(/BAD {2}store run \d: broken chain at run \d \(id [0-9a-f-]+\): the run row or its findings were edited after it was sealed/);
+      expect(r.stdout).toMatch(
+        /BAD {2}store run \d: broken chain at run \d \(id [0-9a-f-]+\): the run row or its findings were edited after it was sealed/,
+      );
     } finally {
       writeFileSync(file, original);
       db.prepare('UPDATE runs SET report_json_sha256 = ? WHERE id = ?').run(oldHash, s.run.id);
@@ -137,7 +148,9 @@ describe('tamper evidence over a batch', () => {
     db.close();
     const r = runCli(['verify', '--store', storeFile], { env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`BAD  store run ${seq}: broken chain at run ${seq} (id ${s.run.id}): the run row or its findings were edited after it was sealed`);
+    expect(r.stdout).toContain(
+      `BAD  store run ${seq}: broken chain at run ${seq} (id ${s.run.id}): the run row or its findings were edited after it was sealed`,
+    );
     expect(r.stdout).toContain(`the store says PASS for run ${s.run.id}, its signed report says FAIL`);
   });
 });

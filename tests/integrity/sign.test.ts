@@ -22,7 +22,11 @@ const pristine = join(work, 'pristine');
 
 const verify = (...args: string[]) => runCli(['verify', ...args], { env });
 const reportPath = (dir = folder) => join(dir, 'report.json');
-const readReport = (dir = folder) => JSON.parse(readFileSync(reportPath(dir), 'utf8')) as { verdict: string; findings: { ruleId: string; status: string }[] };
+const readReport = (dir = folder) =>
+  JSON.parse(readFileSync(reportPath(dir), 'utf8')) as {
+    verdict: string;
+    findings: { ruleId: string; status: string }[];
+  };
 
 function fresh(name: string): string {
   const dir = join(work, 'cases', name);
@@ -70,7 +74,7 @@ describe('report signatures', () => {
     expect(verify(reportPath(dir)).code).toBe(0);
   });
 
-  it('detects one finding\'s status changed, but not re-indentation (canonical content is signed)', () => {
+  it("detects one finding's status changed, but not re-indentation (canonical content is signed)", () => {
     const dir = fresh('finding');
     const rep = readReport(dir);
     const i = rep.findings.findIndex((f) => f.status === 'fail');
@@ -129,7 +133,9 @@ describe('report signatures', () => {
     // without the old key kept, the old report no longer verifies
     const dropped = JSON.parse(readFileSync(keyFile, 'utf8')) as { keys: { id: string }[] };
     const alone = join(work, 'only-new.json');
-    writeFileSync(alone, JSON.stringify({ ...dropped, keys: dropped.keys.filter((k) => k.id !== oldId) }), { mode: 0o600 });
+    writeFileSync(alone, JSON.stringify({ ...dropped, keys: dropped.keys.filter((k) => k.id !== oldId) }), {
+      mode: 0o600,
+    });
     const lost = runCli(['verify', old], { env: { DUALREC_KEY_FILE: alone } });
     expect(lost.code).toBe(1);
     expect(lost.stdout).toContain(`unknown key id ${oldId}`);
@@ -138,7 +144,15 @@ describe('report signatures', () => {
   });
 
   it('refuses a key file inside the output folder or readable by others', () => {
-    const inside = runCli(['analyze', join(work, 'in', 'flagged.transcript.json'), '--out', out, '--no-vision', '--key', join(out, 'k.json')]);
+    const inside = runCli([
+      'analyze',
+      join(work, 'in', 'flagged.transcript.json'),
+      '--out',
+      out,
+      '--no-vision',
+      '--key',
+      join(out, 'k.json'),
+    ]);
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain('the signing key file is inside the output folder');
     expect(existsSync(join(out, 'k.json'))).toBe(false);
@@ -154,7 +168,15 @@ describe('report signatures', () => {
     const notAFolder = join(work, 'not-a-folder');
     writeFileSync(notAFolder, 'x');
     const blockedOut = join(work, 'blocked-out');
-    const r = runCli(['analyze', join(work, 'in', 'flagged.transcript.json'), '--out', blockedOut, '--no-vision', '--key', join(notAFolder, 'k.json')]);
+    const r = runCli([
+      'analyze',
+      join(work, 'in', 'flagged.transcript.json'),
+      '--out',
+      blockedOut,
+      '--no-vision',
+      '--key',
+      join(notAFolder, 'k.json'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(notAFolder, 'k.json')}: cannot create the signing key file`);
     expect(r.stderr).not.toContain('internal error');

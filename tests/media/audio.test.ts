@@ -19,7 +19,12 @@ beforeAll(async () => {
   mono = join(dir, 'mono.mp4');
   stereo = join(dir, 'stereo.mp4');
   videoOnly = join(dir, 'video-only.mp4');
-  await synthesizeClip(mono, { segments: [{ durationS: 4, audio: 'tone' }, { durationS: 3, audio: 'silence' }] });
+  await synthesizeClip(mono, {
+    segments: [
+      { durationS: 4, audio: 'tone' },
+      { durationS: 3, audio: 'silence' },
+    ],
+  });
   await synthesizeClip(stereo, STEREO_SPEC);
   await synthesizeClip(videoOnly, { audio: 'none', segments: [{ durationS: 2 }] });
 });
@@ -34,7 +39,13 @@ function rms(x: Float32Array, fromS: number, toS: number): number {
 }
 
 /** Parses a WAV file chunk by chunk (not assuming a 44-byte header). */
-function readWav(path: string): { format: number; channels: number; rate: number; bits: number; samples: Float32Array } {
+function readWav(path: string): {
+  format: number;
+  channels: number;
+  rate: number;
+  bits: number;
+  samples: Float32Array;
+} {
   const buf = readFileSync(path);
   expect(buf.toString('latin1', 0, 4)).toBe('RIFF');
   expect(buf.toString('latin1', 8, 12)).toBe('WAVE');
@@ -44,7 +55,12 @@ function readWav(path: string): { format: number; channels: number; rate: number
     const id = buf.toString('latin1', off, off + 4);
     const size = buf.readUInt32LE(off + 4);
     if (id === 'fmt ') {
-      fmt = { format: buf.readUInt16LE(off + 8), channels: buf.readUInt16LE(off + 10), rate: buf.readUInt32LE(off + 12), bits: buf.readUInt16LE(off + 22) };
+      fmt = {
+        format: buf.readUInt16LE(off + 8),
+        channels: buf.readUInt16LE(off + 10),
+        rate: buf.readUInt32LE(off + 12),
+        bits: buf.readUInt16LE(off + 22),
+      };
     } else if (id === 'data') {
       const n = Math.floor(size / 2);
       const samples = new Float32Array(n);

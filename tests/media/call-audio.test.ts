@@ -21,7 +21,7 @@ const VARIANTS: Array<{ name: string; ext: string; codec: string[] }> = [
 ];
 
 describe('telephone call audio', () => {
-  it('G.711 μ-law / A-law, GSM and 8 kHz MP3 give the original\'s length, findings and verdict', () => {
+  it("G.711 μ-law / A-law, GSM and 8 kHz MP3 give the original's length, findings and verdict", () => {
     const inbox = join(work, 'inbox');
     mkdirSync(inbox);
     const src = join(SAMPLES, 'audio-only-health');
@@ -32,7 +32,11 @@ describe('telephone call audio', () => {
     copyFileSync(`${src}.m4a`, join(inbox, 'original.m4a'));
     add('original');
     for (const v of VARIANTS) {
-      const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', `${src}.m4a`, '-ar', '8000', '-ac', '1', ...v.codec, join(inbox, v.name + v.ext)], { encoding: 'utf8' });
+      const r = spawnSync(
+        'ffmpeg',
+        ['-v', 'error', '-y', '-i', `${src}.m4a`, '-ar', '8000', '-ac', '1', ...v.codec, join(inbox, v.name + v.ext)],
+        { encoding: 'utf8' },
+      );
       expect(r.status, r.stderr).toBe(0);
       add(v.name);
     }
@@ -41,7 +45,8 @@ describe('telephone call audio', () => {
     expect([0, 3], r.stderr).toContain(r.code);
     const report = (name: string) => JSON.parse(readFileSync(join(out, name, 'report.json'), 'utf8')) as Report;
     const original = report('original');
-    const statuses = (rep: Report) => Object.fromEntries(rep.findings.filter((f) => !f.ruleId.startsWith('quality/')).map((f) => [f.ruleId, f.status]));
+    const statuses = (rep: Report) =>
+      Object.fromEntries(rep.findings.filter((f) => !f.ruleId.startsWith('quality/')).map((f) => [f.ruleId, f.status]));
     for (const v of VARIANTS) {
       const rep = report(v.name);
       expect([v.name, rep.error]).toEqual([v.name, undefined]);

@@ -14,27 +14,40 @@ import { ROOT, runCli } from '../helpers/cli.js';
 
 const SAMPLES = join(ROOT, 'samples');
 const SAMPLE = 'compliant-participating';
-const sampleTranscript = JSON.parse(readFileSync(join(SAMPLES, `${SAMPLE}.transcript.json`), 'utf8')) as { segments: { start: number; end: number }[] };
+const sampleTranscript = JSON.parse(readFileSync(join(SAMPLES, `${SAMPLE}.transcript.json`), 'utf8')) as {
+  segments: { start: number; end: number }[];
+};
 const sampleMeta = JSON.parse(readFileSync(join(SAMPLES, `${SAMPLE}.meta.json`), 'utf8')) as Record<string, unknown>;
 
 let tmp: ReturnType<typeof tempDir>;
 let dir: string;
 
 function ffmpeg(args: string[]): Buffer {
-  const r = spawnSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], { maxBuffer: 64 << 20 });
+  const r = spawnSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    maxBuffer: 64 << 20,
+  });
   if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')}: ${r.stderr.toString()}`);
   return r.stdout;
 }
 
 /** A session folder: the recording plus (optionally) the sample's transcript and meta under the same name. */
-function session(name: string, recording: string, ext: string, opts: { transcript?: string | object; meta?: Record<string, unknown> | false } = {}): string {
+function session(
+  name: string,
+  recording: string,
+  ext: string,
+  opts: { transcript?: string | object; meta?: Record<string, unknown> | false } = {},
+): string {
   const sdir = join(dir, name);
   spawnSync('mkdir', ['-p', sdir]);
   copyFileSync(recording, join(sdir, `${name}${ext}`));
   const t = opts.transcript ?? join(SAMPLES, `${SAMPLE}.transcript.json`);
   if (typeof t === 'string') copyFileSync(t, join(sdir, `${name}.transcript.json`));
   else writeFileSync(join(sdir, `${name}.transcript.json`), JSON.stringify(t));
-  if (opts.meta !== false) writeFileSync(join(sdir, `${name}.meta.json`), JSON.stringify({ ...sampleMeta, session_id: name, ...(opts.meta ?? {}) }));
+  if (opts.meta !== false)
+    writeFileSync(
+      join(sdir, `${name}.meta.json`),
+      JSON.stringify({ ...sampleMeta, session_id: name, ...(opts.meta ?? {}) }),
+    );
   return join(sdir, `${name}${ext}`);
 }
 
@@ -57,7 +70,13 @@ function transcriptOn(speech: { start: number; end: number }[]): object {
     format: 'dualrec-transcript',
     version: 1,
     language: 'zh',
-    segments: speech.map((s, i) => ({ id: i, start: s.start, end: s.end, text: i % 2 ? '明白了。' : '请您特别注意保险合同中的责任免除条款。', speaker: i % 2 ? 'customer' : 'agent' })),
+    segments: speech.map((s, i) => ({
+      id: i,
+      start: s.start,
+      end: s.end,
+      text: i % 2 ? '明白了。' : '请您特别注意保险合同中的责任免除条款。',
+      speaker: i % 2 ? 'customer' : 'agent',
+    })),
   };
 }
 
@@ -88,7 +107,24 @@ describe('transcript ↔ recording consistency', () => {
   it('a silent audio track under the 30-line sample transcript FAILs, with the numbers', () => {
     // the sample's own picture, its audio replaced by digital silence of the same length
     const silent = join(dir, 'silent-src.mp4');
-    ffmpeg(['-i', join(SAMPLES, `${SAMPLE}.mp4`), '-f', 'lavfi', '-i', 'anullsrc=r=16000:cl=mono', '-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', '-shortest', silent]);
+    ffmpeg([
+      '-i',
+      join(SAMPLES, `${SAMPLE}.mp4`),
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=16000:cl=mono',
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'copy',
+      '-c:a',
+      'aac',
+      '-shortest',
+      silent,
+    ]);
     const report = analyze(session('silent', silent, '.mp4'), 'silent');
     expect(report.verdict).toBe('FAIL');
     const f = byRule(report, 'integrity/transcript-unbacked');
@@ -130,37 +166,53 @@ describe('transcript ↔ recording consistency', () => {
   it('the audio-only sample (SRT transcript) is not flagged either', () => {
     const sdir = join(dir, 'health');
     spawnSync('mkdir', ['-p', sdir]);
-    for (const ext of ['.m4a', '.transcript.srt', '.meta.json']) copyFileSync(join(SAMPLES, `audio-only-health${ext}`), join(sdir, `health${ext}`));
+    for (const ext of ['.m4a', '.transcript.srt', '.meta.json'])
+      copyFileSync(join(SAMPLES, `audio-only-health${ext}`), join(sdir, `health${ext}`));
     const report = analyze(join(sdir, 'health.m4a'), 'health');
     expect(transcriptFindings(report)).toEqual([]);
     expect(report.media!.consistency!.backedS / report.media!.consistency!.transcriptS).toBeGreaterThan(0.9);
   });
 
   it('checkConsistency: the thresholds in numbers (pure)', () => {
-    const t = (segs: [number, number][]): Transcript => ({
-      segments: segs.map(([start, end], id) => ({ id, start, end, text: '好的', role: 'unknown' })),
-      language: 'zh',
-      source: { kind: 'import', file: 'x.json', format: 'dualrec-json' },
-    } as Transcript);
+    const t = (segs: [number, number][]): Transcript =>
+      ({
+        segments: segs.map(([start, end], id) => ({ id, start, end, text: '好的', role: 'unknown' })),
+        language: 'zh',
+        source: { kind: 'import', file: 'x.json', format: 'dualrec-json' },
+      }) as Transcript;
     const lines: [number, number][] = Array.from({ length: 30 }, (_, i) => [i * 3, i * 3 + 2.5]);
     // sound everywhere: clean
     expect(checkConsistency(t(lines), { silence: [] }, 90).issues).toEqual([]);
     // digital silence under a full transcript: critical
-    const silent = checkConsistency(t(lines), { silence: [{ start: 0, end: 90 }], loudness: { integratedLufs: -70, lraLu: 0 } }, 90);
+    const silent = checkConsistency(
+      t(lines),
+      { silence: [{ start: 0, end: 90 }], loudness: { integratedLufs: -70, lraLu: 0 } },
+      90,
+    );
     expect(silent.issues.map((i) => [i.code, i.severity])).toEqual([['transcript-unbacked', 'critical']]);
     expect(silent.issues[0]!.message).toContain('转写文本 30 段共 75.0 秒有声，录音中仅 0.0 秒有语音');
     // a quiet voice under the silence threshold (loudness says there is sound): major, not a FAIL
-    const quiet = checkConsistency(t(lines), { silence: [{ start: 0, end: 90 }], loudness: { integratedLufs: -42, lraLu: 3 } }, 90);
+    const quiet = checkConsistency(
+      t(lines),
+      { silence: [{ start: 0, end: 90 }], loudness: { integratedLufs: -42, lraLu: 3 } },
+      90,
+    );
     expect(quiet.issues.map((i) => [i.code, i.severity])).toEqual([['transcript-unbacked', 'major']]);
     // the second half silent: 50 % unbacked → major
-    const half = checkConsistency(t(lines), { silence: [{ start: 45, end: 90 }], loudness: { integratedLufs: -20, lraLu: 3 } }, 90);
+    const half = checkConsistency(
+      t(lines),
+      { silence: [{ start: 45, end: 90 }], loudness: { integratedLufs: -20, lraLu: 3 } },
+      90,
+    );
     expect(half.issues.map((i) => [i.code, i.severity])).toEqual([['transcript-unbacked', 'major']]);
     expect(half.facts.unbackedSegments).toBe(15);
     // a tenth silent: within tolerance
     expect(checkConsistency(t(lines), { silence: [{ start: 81, end: 90 }] }, 90).issues).toEqual([]);
     // last line 1.5 s past the end: tolerated; 5 s past: flagged
     expect(checkConsistency(t(lines), { silence: [] }, 88).issues).toEqual([]);
-    expect(checkConsistency(t(lines), { silence: [] }, 84).issues.map((i) => i.code)).toEqual(['transcript-beyond-end']);
+    expect(checkConsistency(t(lines), { silence: [] }, 84).issues.map((i) => i.code)).toEqual([
+      'transcript-beyond-end',
+    ]);
   });
 });
 
@@ -168,19 +220,41 @@ describe('audio track choice', () => {
   it('an mkv with a silent first (default) track and speech on track 2: track 2 is used and named', () => {
     const mkv = join(dir, 'tracks-src.mkv');
     ffmpeg([
-      '-f', 'lavfi', '-i', `testsrc2=s=160x120:r=10:d=${speechS}`,
-      '-f', 'lavfi', '-i', `anullsrc=r=16000:cl=mono,atrim=duration=${speechS}`,
-      '-i', speechWav,
-      '-map', '0:v', '-map', '1:a', '-map', '2:a',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'libopus',
-      '-disposition:a:0', 'default', '-disposition:a:1', '0',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=160x120:r=10:d=${speechS}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `anullsrc=r=16000:cl=mono,atrim=duration=${speechS}`,
+      '-i',
+      speechWav,
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-map',
+      '2:a',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'libopus',
+      '-disposition:a:0',
+      'default',
+      '-disposition:a:1',
+      '0',
       mkv,
     ]);
     const report = analyze(session('tracks', mkv, '.mkv', { transcript: transcriptOn(speech) }), 'tracks');
     const track = report.media?.probe.audioTrack;
     expect(track?.position).toBe(1);
     expect(track?.stream).toBe(2);
-    expect(track?.reason).toMatch(/^audio track 2 \(stream #2\): \d+\.\d s with sound.*used: it has the most sound, the first audio track is silent/);
+    expect(track?.reason).toMatch(
+      /^audio track 2 \(stream #2\): \d+\.\d s with sound.*used: it has the most sound, the first audio track is silent/,
+    );
     expect(track?.tracks.map((t) => t.soundS > 1)).toEqual([false, true]);
     // measured on track 2, the transcript is backed by its speech
     expect(transcriptFindings(report)).toEqual([]);
@@ -197,10 +271,27 @@ describe('audio track choice', () => {
 describe('duration by decoding', () => {
   it('a MediaRecorder-style WebM (-f webm -live 1 through a pipe) gets its length by decoding', async () => {
     const bytes = ffmpeg([
-      '-f', 'lavfi', '-i', `testsrc2=s=160x120:r=10:d=${speechS}`,
-      '-i', speechWav,
-      '-map', '0:v', '-map', '1:a', '-c:v', 'libvpx', '-deadline', 'realtime', '-c:a', 'libopus',
-      '-f', 'webm', '-live', '1', 'pipe:1',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=160x120:r=10:d=${speechS}`,
+      '-i',
+      speechWav,
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-c:a',
+      'libopus',
+      '-f',
+      'webm',
+      '-live',
+      '1',
+      'pipe:1',
     ]);
     const webm = join(dir, 'live-src.webm');
     writeFileSync(webm, bytes);
@@ -219,13 +310,30 @@ describe('duration by decoding', () => {
 
   it('a live WebM with a silent first track and speech on track 2: length decoded, then track 2 chosen', () => {
     const bytes = ffmpeg([
-      '-f', 'lavfi', '-i', `anullsrc=r=48000:cl=mono,atrim=duration=${speechS}`,
-      '-i', speechWav,
-      '-map', '0:a', '-map', '1:a', '-c:a', 'libopus', '-f', 'webm', '-live', '1', 'pipe:1',
+      '-f',
+      'lavfi',
+      '-i',
+      `anullsrc=r=48000:cl=mono,atrim=duration=${speechS}`,
+      '-i',
+      speechWav,
+      '-map',
+      '0:a',
+      '-map',
+      '1:a',
+      '-c:a',
+      'libopus',
+      '-f',
+      'webm',
+      '-live',
+      '1',
+      'pipe:1',
     ]);
     const webm = join(dir, 'live-tracks-src.webm');
     writeFileSync(webm, bytes);
-    const report = analyze(session('live-tracks', webm, '.webm', { transcript: transcriptOn(speech), meta: { channel: 'telesales' } }), 'live-tracks');
+    const report = analyze(
+      session('live-tracks', webm, '.webm', { transcript: transcriptOn(speech), meta: { channel: 'telesales' } }),
+      'live-tracks',
+    );
     expect(report.media?.probe.durationFrom).toBe('decoding');
     expect(report.media?.probe.audioTrack?.position).toBe(1);
     expect(transcriptFindings(report)).toEqual([]);
@@ -233,7 +341,17 @@ describe('duration by decoding', () => {
 
   it('a live WebM much shorter than its transcript is caught once measured', () => {
     const bytes = ffmpeg([
-      '-f', 'lavfi', '-i', 'sine=f=300:d=4', '-c:a', 'libopus', '-f', 'webm', '-live', '1', 'pipe:1',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=f=300:d=4',
+      '-c:a',
+      'libopus',
+      '-f',
+      'webm',
+      '-live',
+      '1',
+      'pipe:1',
     ]);
     const webm = join(dir, 'live-short-src.webm');
     writeFileSync(webm, bytes);
@@ -245,7 +363,12 @@ describe('duration by decoding', () => {
   it('a file whose length cannot be measured is an integrity issue, never a pass', async () => {
     const probed = await probeMedia(speechWav);
     // what a container without a length and without decodable media looks like to measureRecording
-    const { probe, issues } = await measureRecording(speechWav, { ...probed, duration: 0, audio: [], video: [{ index: 0, codec: 'none', width: 0, height: 0, fps: 0 }] });
+    const { probe, issues } = await measureRecording(speechWav, {
+      ...probed,
+      duration: 0,
+      audio: [],
+      video: [{ index: 0, codec: 'none', width: 0, height: 0, fps: 0 }],
+    });
     expect(probe.duration).toBe(0);
     expect(issues.map((i) => [i.code, i.severity])).toEqual([['duration-unmeasured', 'major']]);
     expect(issues[0]!.message).toMatch(/states no length/);

@@ -21,12 +21,29 @@ const sample = (ext: string) => join(SAMPLES, `compliant-participating${ext}`);
 const meta = () => JSON.parse(readFileSync(sample('.meta.json'), 'utf8')) as Record<string, unknown>;
 const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
 
-interface Seg { start: number; end: number; text: string; [k: string]: unknown }
-const transcript = JSON.parse(readFileSync(sample('.transcript.json'), 'utf8')) as { segments: Seg[] } & Record<string, unknown>;
+interface Seg {
+  start: number;
+  end: number;
+  text: string;
+  [k: string]: unknown;
+}
+const transcript = JSON.parse(readFileSync(sample('.transcript.json'), 'utf8')) as { segments: Seg[] } & Record<
+  string,
+  unknown
+>;
 
 /** Cuts [from, to) out of the sample, re-encoded, stamped with the device's start time. */
 function cut(out: string, from: number, to: number | undefined, createdAt: string) {
-  const args = ['-v', 'error', '-y', '-ss', String(from), '-i', sample('.mp4'), ...(to ? ['-t', String(to - from)] : [])];
+  const args = [
+    '-v',
+    'error',
+    '-y',
+    '-ss',
+    String(from),
+    '-i',
+    sample('.mp4'),
+    ...(to ? ['-t', String(to - from)] : []),
+  ];
   args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-metadata', `creation_time=${createdAt}`, out);
   const r = spawnSync('ffmpeg', args, { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
@@ -39,16 +56,27 @@ beforeAll(() => {
   part1 = join(work, 'src-part1.mp4');
   part2 = join(work, 'src-part2.mp4');
   cut(part1, 0, CUT_S, '2024-06-01T10:00:00.000Z');
-  cut(part2, CUT_S, undefined, new Date(Date.parse('2024-06-01T10:00:00.000Z') + (CUT_S + PAUSE_S) * 1000).toISOString());
+  cut(
+    part2,
+    CUT_S,
+    undefined,
+    new Date(Date.parse('2024-06-01T10:00:00.000Z') + (CUT_S + PAUSE_S) * 1000).toISOString(),
+  );
   // the same session recorded without interruption, for comparison
-  const r = runCli(['analyze', sample('.mp4'), '--out', join(work, 'out-whole'), '--no-vision'], { timeoutMs: 240_000 });
+  const r = runCli(['analyze', sample('.mp4'), '--out', join(work, 'out-whole'), '--no-vision'], {
+    timeoutMs: 240_000,
+  });
   expect(r.code, r.stderr).toBe(0);
   whole = report(join(work, 'out-whole', 'compliant-participating'));
 }, 300_000);
 
 /** Rule findings (what was said), by rule: must not change because the recording was interrupted. */
 const ruleStatuses = (r: Report) =>
-  Object.fromEntries(r.findings.filter((f) => !f.ruleId.startsWith('integrity/') && !f.ruleId.startsWith('quality/')).map((f) => [f.ruleId, f.status]));
+  Object.fromEntries(
+    r.findings
+      .filter((f) => !f.ruleId.startsWith('integrity/') && !f.ruleId.startsWith('quality/'))
+      .map((f) => [f.ruleId, f.status]),
+  );
 
 describe('a session recorded in two parts', () => {
   it('<name>.part1/.part2 with one transcript: one report, the parts on one timeline, the interruption and its pause reported', () => {
@@ -90,7 +118,9 @@ describe('a session recorded in two parts', () => {
     copyFileSync(part1, join(dir, 'visit_part1.mp4'));
     copyFileSync(part2, join(dir, 'visit_part2.mp4'));
     const first = transcript.segments.filter((s) => s.end <= CUT_S);
-    const second = transcript.segments.filter((s) => s.start >= CUT_S).map((s) => ({ ...s, start: s.start - CUT_S, end: s.end - CUT_S }));
+    const second = transcript.segments
+      .filter((s) => s.start >= CUT_S)
+      .map((s) => ({ ...s, start: s.start - CUT_S, end: s.end - CUT_S }));
     expect(first.length + second.length).toBe(transcript.segments.length);
     writeFileSync(join(dir, 'visit_part1.transcript.json'), JSON.stringify({ ...transcript, segments: first }));
     writeFileSync(join(dir, 'visit_part2.transcript.json'), JSON.stringify({ ...transcript, segments: second }));
@@ -115,15 +145,23 @@ describe('a session recorded in two parts', () => {
     copyFileSync(part1, join(inbox, 'cam-0931.mp4'));
     copyFileSync(part2, join(inbox, 'cam-0958.mp4'));
     copyFileSync(sample('.transcript.json'), join(inbox, 'listed.transcript.json'));
-    writeFileSync(join(inbox, 'listed.meta.json'), JSON.stringify({ ...meta(), session_id: 'S-listed', parts: ['cam-0931.mp4', 'cam-0958.mp4'] }));
+    writeFileSync(
+      join(inbox, 'listed.meta.json'),
+      JSON.stringify({ ...meta(), session_id: 'S-listed', parts: ['cam-0931.mp4', 'cam-0958.mp4'] }),
+    );
     // per-part transcripts, one missing
     copyFileSync(part1, join(inbox, 'gap.part1.mp4'));
     copyFileSync(part2, join(inbox, 'gap.part2.mp4'));
-    writeFileSync(join(inbox, 'gap.part1.transcript.json'), JSON.stringify({ ...transcript, segments: transcript.segments.filter((s) => s.end <= CUT_S) }));
+    writeFileSync(
+      join(inbox, 'gap.part1.transcript.json'),
+      JSON.stringify({ ...transcript, segments: transcript.segments.filter((s) => s.end <= CUT_S) }),
+    );
     writeFileSync(join(inbox, 'gap.meta.json'), JSON.stringify({ ...meta(), session_id: 'S-gap' }));
 
     const out = join(work, 'out-c');
-    const r = runCli(['batch', inbox, '--out', out, '--no-vision', '--json', '--concurrency', '1'], { timeoutMs: 400_000 });
+    const r = runCli(['batch', inbox, '--out', out, '--no-vision', '--json', '--concurrency', '1'], {
+      timeoutMs: 400_000,
+    });
     expect([0, 3], r.stderr).toContain(r.code);
     const summary = JSON.parse(r.stdout) as { inScope: number };
     expect(summary.inScope).toBe(2);

@@ -30,7 +30,12 @@ beforeAll(async () => {
   weirdDir = join(dir, HOSTILE_DIR);
   mkdirSync(weirdDir);
   const plain = join(dir, 'plain.mp4');
-  await synthesizeClip(plain, { segments: [{ durationS: 2, audio: 'tone' }, { durationS: 1, video: 'black', audio: 'silence' }] });
+  await synthesizeClip(plain, {
+    segments: [
+      { durationS: 2, audio: 'tone' },
+      { durationS: 1, video: 'black', audio: 'silence' },
+    ],
+  });
   file = join(weirdDir, HOSTILE_FILE);
   copyFileSync(plain, file);
 });
@@ -67,10 +72,16 @@ describe('paths with spaces, quotes, ;, $(...), backticks, Chinese, %', () => {
     expect(bytes[0]).toBe(0xff);
     expect(bytes[1]).toBe(0xd8);
     // (probeMedia opens recordings only; a JPEG is measured with ffprobe itself)
-    const width = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width', '-of', 'csv=p=0', `file:${jpg}`], { encoding: 'utf8' }).stdout.trim();
+    const width = spawnSync(
+      'ffprobe',
+      ['-v', 'error', '-show_entries', 'stream=width', '-of', 'csv=p=0', `file:${jpg}`],
+      { encoding: 'utf8' },
+    ).stdout.trim();
     expect(width).toBe('80');
     // exactly the files we asked for, no temp leftovers
-    expect(readdirSync(weirdDir).sort()).toEqual([HOSTILE_FILE, `frame %d %03d \`touch pwned2\`.jpg`, `输出 $(touch pwned) 'a'.wav`].sort());
+    expect(readdirSync(weirdDir).sort()).toEqual(
+      [HOSTILE_FILE, `frame %d %03d \`touch pwned2\`.jpg`, `输出 $(touch pwned) 'a'.wav`].sort(),
+    );
     noPwned();
   });
 });

@@ -60,7 +60,9 @@ describe('probeMedia', () => {
     expect((await userErrorOf(probeMedia(missing))).message).toBe(`${missing}: no such file`);
     expect((await userErrorOf(probeMedia(dir))).message).toBe(`${dir}: is a directory, not a recording`);
     expect((await userErrorOf(probeMedia(set.zeroByte))).message).toBe(`${set.zeroByte}: empty file (0 bytes)`);
-    expect((await userErrorOf(probeMedia(set.textAsMp4))).message).toBe(`${set.textAsMp4}: not a media file ffprobe can read`);
+    expect((await userErrorOf(probeMedia(set.textAsMp4))).message).toBe(
+      `${set.textAsMp4}: not a media file ffprobe can read`,
+    );
     const trunc = await userErrorOf(probeMedia(set.truncatedNoIndex));
     expect(trunc.message).toContain(set.truncatedNoIndex);
     expect(trunc.message).toContain('truncated or not a media file');

@@ -4,7 +4,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { detectSignals, probeMedia, synthesizeClip, assessQuality, type QualityAssessment } from '../../src/media/index.js';
+import {
+  detectSignals,
+  probeMedia,
+  synthesizeClip,
+  assessQuality,
+  type QualityAssessment,
+} from '../../src/media/index.js';
 import type { MediaSignals } from '../../src/model/index.js';
 import { loadQualityThresholds, qualityFindings } from '../../src/pipeline/quality.js';
 import { degrade, type Degradation } from '../helpers/degrade.js';
@@ -27,8 +33,18 @@ beforeAll(async () => {
   // 12 s, 640×360 at 25 fps, a tone (-21 dBFS RMS) with pauses like a conversation's
   const seg = (d: number, audio: 'tone' | 'silence') => ({ durationS: d, video: 'moving' as const, audio });
   await synthesizeClip(clean, {
-    width: 640, height: 360, fps: 25,
-    segments: [seg(2, 'tone'), seg(1, 'silence'), seg(2, 'tone'), seg(1, 'silence'), seg(2, 'tone'), seg(1, 'silence'), seg(3, 'tone')],
+    width: 640,
+    height: 360,
+    fps: 25,
+    segments: [
+      seg(2, 'tone'),
+      seg(1, 'silence'),
+      seg(2, 'tone'),
+      seg(1, 'silence'),
+      seg(2, 'tone'),
+      seg(1, 'silence'),
+      seg(3, 'tone'),
+    ],
   });
   await measure('clean', clean);
   for (const k of KINDS) {
@@ -42,7 +58,8 @@ const kinds = (name: string) => {
   const a = measured.get(name)!.a;
   return { video: a.video.map((p) => p.kind), audio: a.audio.map((p) => p.kind) };
 };
-const problem = (name: string, kind: string) => [...measured.get(name)!.a.video, ...measured.get(name)!.a.audio].find((p) => p.kind === kind)!;
+const problem = (name: string, kind: string) =>
+  [...measured.get(name)!.a.video, ...measured.get(name)!.a.audio].find((p) => p.kind === kind)!;
 
 describe('recording quality (measured in the signal pass)', () => {
   it('does not flag the clean clip, and measures it', () => {
@@ -52,7 +69,10 @@ describe('recording quality (measured in the signal pass)', () => {
     expect(q.video!.effectiveFps).toBeCloseTo(25, 0);
     expect(q.audio!.rmsDb.length).toBeGreaterThanOrEqual(22);
     const findings = qualityFindings({ ...facts(measured.get('clean')!.signals) });
-    expect(findings.map((f) => [f.ruleId, f.status])).toEqual([['quality/video', 'pass'], ['quality/audio', 'pass']]);
+    expect(findings.map((f) => [f.ruleId, f.status])).toEqual([
+      ['quality/video', 'pass'],
+      ['quality/audio', 'pass'],
+    ]);
   });
 
   it('flags a blurred picture with its blur score', () => {
@@ -123,7 +143,9 @@ describe('recording quality (measured in the signal pass)', () => {
 
 describe('dropouts (judged from the measured series)', () => {
   const th = () => loadQualityThresholds();
-  const series = (rms: number[]) => ({ audio: { windowS: 0.5, rmsDb: rms, peakDb: rms.map((r) => r + 3), flat: rms.map(() => 0) } });
+  const series = (rms: number[]) => ({
+    audio: { windowS: 0.5, rmsDb: rms, peakDb: rms.map((r) => r + 3), flat: rms.map(() => 0) },
+  });
   it('reports digital silence inside sound when the pauses otherwise carry room noise', () => {
     const rms = [-20, -20, -55, -20, -120, -120, -20, -20, -55, -20, -20, -55];
     const a = assessQuality(series(rms), th());
@@ -144,9 +166,17 @@ describe('quality thresholds file', () => {
   it('refuses a bad value, naming the file, line and field', () => {
     const d = mkdtempSync(join(tmpdir(), 'dualrec-qcfg-'));
     const f = join(d, 'quality.yaml');
-    writeFileSync(f, readFileSync(join(ROOT, 'config', 'quality.yaml'), 'utf8').replace(/min_fps: \d+/, 'min_fps: fast'));
-    expect(() => loadQualityThresholds(f)).toThrow(new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: field "video.min_fps"`));
-    writeFileSync(f, readFileSync(join(ROOT, 'config', 'quality.yaml'), 'utf8').replace('too_poor_share: 0.3', 'too_poor_share: 3'));
+    writeFileSync(
+      f,
+      readFileSync(join(ROOT, 'config', 'quality.yaml'), 'utf8').replace(/min_fps: \d+/, 'min_fps: fast'),
+    );
+    expect(() => loadQualityThresholds(f)).toThrow(
+      new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: field "video.min_fps"`),
+    );
+    writeFileSync(
+      f,
+      readFileSync(join(ROOT, 'config', 'quality.yaml'), 'utf8').replace('too_poor_share: 0.3', 'too_poor_share: 3'),
+    );
     expect(() => loadQualityThresholds(f)).toThrow(/field "too_poor_share"/);
   });
 
@@ -154,7 +184,9 @@ describe('quality thresholds file', () => {
     const d = mkdtempSync(join(tmpdir(), 'dualrec-qcfg-'));
     const f = join(d, 'quality.yaml');
     writeFileSync(f, 'video: {min_fps: 1}\n');
-    const r = runCli(['analyze', join(ROOT, 'samples', 'missing-exclusions.transcript.json'), '--out', d], { env: { DUALREC_QUALITY: f } });
+    const r = runCli(['analyze', join(ROOT, 'samples', 'missing-exclusions.transcript.json'), '--out', d], {
+      env: { DUALREC_QUALITY: f },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(f);
   });

@@ -3,7 +3,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeAudioFloat32, detectSignals, frameStreamArgs, probeMedia, synthesizeClip } from '../../src/media/index.js';
+import {
+  decodeAudioFloat32,
+  detectSignals,
+  frameStreamArgs,
+  probeMedia,
+  synthesizeClip,
+} from '../../src/media/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../fixtures/media-fixtures.js';
 
@@ -19,13 +25,21 @@ beforeAll(async () => {
   mkdirSync(other);
   mkdirSync(inbox);
   // MPEG-TS: the segment format HLS takes without complaint
-  await synthesizeClip(join(other, 'secret.ts'), { segments: [{ durationS: OTHER_S, video: 'moving', audio: 'tone' }] });
+  await synthesizeClip(join(other, 'secret.ts'), {
+    segments: [{ durationS: OTHER_S, video: 'moving', audio: 'tone' }],
+  });
   const secret = join(other, 'secret.ts');
-  writeFileSync(join(inbox, 'hls.mp4'), `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:${OTHER_S},\n../other-session/secret.ts\n#EXT-X-ENDLIST\n`);
+  writeFileSync(
+    join(inbox, 'hls.mp4'),
+    `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:${OTHER_S},\n../other-session/secret.ts\n#EXT-X-ENDLIST\n`,
+  );
   writeFileSync(join(inbox, 'ffconcat.mp4'), `ffconcat version 1.0\nfile '${secret}'\n`);
   writeFileSync(join(inbox, 'concat.mov'), `# list\nfile '${secret}'\n`);
   // blank lines before #EXTM3U: still a playlist
-  writeFileSync(join(inbox, 'hls-indented.mp4'), `\n\n#EXTM3U\n#EXTINF:${OTHER_S},\n../other-session/secret.ts\n#EXT-X-ENDLIST\n`);
+  writeFileSync(
+    join(inbox, 'hls-indented.mp4'),
+    `\n\n#EXTM3U\n#EXTINF:${OTHER_S},\n../other-session/secret.ts\n#EXT-X-ENDLIST\n`,
+  );
 });
 afterAll(() => cleanup());
 
@@ -41,10 +55,19 @@ describe('playlists and reference lists are refused', () => {
   it('ffmpeg itself refuses them, even where nothing probed first (the whitelist travels with every run)', async () => {
     // decodeAudioFloat32 on a mix does not probe: this is ffmpeg's -format_whitelist at work
     await expect(decodeAudioFloat32(join(inbox, 'hls.mp4'))).rejects.toThrow(/hls\.mp4/);
-    const fake = { file: join(inbox, 'hls.mp4'), container: 'mov', sizeBytes: 1, duration: OTHER_S, audio: [{ index: 0, codec: 'aac', channels: 1, sampleRate: 16000 }], video: [] };
+    const fake = {
+      file: join(inbox, 'hls.mp4'),
+      container: 'mov',
+      sizeBytes: 1,
+      duration: OTHER_S,
+      audio: [{ index: 0, codec: 'aac', channels: 1, sampleRate: 16000 }],
+      video: [],
+    };
     await expect(detectSignals(join(inbox, 'hls.mp4'), fake)).rejects.toThrow(/hls\.mp4/);
     const args = frameStreamArgs(join(inbox, 'hls.mp4'), { fps: 1, width: 32, height: 32 });
-    expect(args.slice(0, args.indexOf('-i')).join(' ')).toMatch(/-protocol_whitelist file -format_whitelist mov,matroska,/);
+    expect(args.slice(0, args.indexOf('-i')).join(' ')).toMatch(
+      /-protocol_whitelist file -format_whitelist mov,matroska,/,
+    );
   });
 
   it('a real recording still opens (mp4, mpegts, wav, m4a)', async () => {
@@ -70,6 +93,8 @@ describe('playlists and reference lists are refused', () => {
       expect(report.media, stem).toBeUndefined();
       expect(json).not.toContain('secret.ts');
     }
-    expect(JSON.parse(readFileSync(join(out, 'hls-indented', 'report.json'), 'utf8')).error).toMatch(/HLS playlist, not a recording/);
+    expect(JSON.parse(readFileSync(join(out, 'hls-indented', 'report.json'), 'utf8')).error).toMatch(
+      /HLS playlist, not a recording/,
+    );
   });
 });

@@ -54,7 +54,12 @@ describe('detectSignals', () => {
   });
 
   it('uses thresholds given as options', async () => {
-    const s = await detectSignals(clip, await probeMedia(clip), { silenceMinS: 2.5, freezeMinS: 3, blackMinS: 2.5, sceneThreshold: 100 });
+    const s = await detectSignals(clip, await probeMedia(clip), {
+      silenceMinS: 2.5,
+      freezeMinS: 3,
+      blackMinS: 2.5,
+      sceneThreshold: 100,
+    });
     expect(s.silence).toEqual([]);
     expect(s.frozen).toEqual([]);
     expect(s.black).toEqual([]);
@@ -98,11 +103,15 @@ describe('SignalLogParser', () => {
       '    Threshold: -33.4 LUFS',
       '  Loudness range:',
       '    LRA:         6.1 LU',
-    ]) p.line(l);
+    ])
+      p.line(l);
     // the header claims 12 s but ffmpeg's last time says the data ended at 10 s
     const s = p.finish(12, { freezeMinS: 2 });
     expect(s.loudness).toEqual({ integratedLufs: -23.4, lraLu: 6.1 });
-    expect(s.silence).toEqual([{ start: 0, end: 1.5 }, { start: 9, end: 10 }]);
+    expect(s.silence).toEqual([
+      { start: 0, end: 1.5 },
+      { start: 9, end: 10 },
+    ]);
     expect(s.frozen).toEqual([{ start: 7.2, end: 10 }]);
     expect(s.decodeErrors).toEqual({ count: 1, samples: ['error while decoding MB 3 4'] });
   });

@@ -13,7 +13,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const seg = (id: number, start: number, speaker: string, text: string) => ({ id, start, end: start + 4, text, speaker });
+const seg = (id: number, start: number, speaker: string, text: string) => ({
+  id,
+  start,
+  end: start + 4,
+  text,
+  speaker,
+});
 
 function analyze(name: string, body: string) {
   const file = join(dir, name);
@@ -40,7 +46,12 @@ describe('personal numbers are masked in what analyze writes', () => {
         seg(0, 0, 'agent', '您好，现在开始录音录像，请问您是否同意？'),
         seg(1, 5, 'customer', '同意。'),
         seg(2, 10, 'agent', '请您核对一下身份证号码，报一下后四位。'),
-        seg(3, 15, 'customer', `我的身份证号是${ID}，手机号${MOBILE.slice(0, 3)} ${MOBILE.slice(3, 7)} ${MOBILE.slice(7)}。`),
+        seg(
+          3,
+          15,
+          'customer',
+          `我的身份证号是${ID}，手机号${MOBILE.slice(0, 3)} ${MOBILE.slice(3, 7)} ${MOBILE.slice(7)}。`,
+        ),
         seg(4, 20, 'customer', `扣款的银行卡号是${CARD}，家里座机${LANDLINE}。`),
         seg(5, 25, 'agent', `好的，保单号${BAD_ID}，您记一下。`),
       ],
@@ -48,7 +59,13 @@ describe('personal numbers are masked in what analyze writes', () => {
     const { res, json, html, log } = analyze('pii.transcript.json', JSON.stringify(transcript));
     expect(res.code, res.stderr).toBe(0);
     const digitsOnly = (s: string) => s.replace(/[^0-9X]/g, '');
-    for (const [what, text] of [['report.json', json], ['report.html', html], ['log', log], ['stdout', res.stdout], ['stderr', res.stderr]] as const) {
+    for (const [what, text] of [
+      ['report.json', json],
+      ['report.html', html],
+      ['log', log],
+      ['stdout', res.stdout],
+      ['stderr', res.stderr],
+    ] as const) {
       for (const secret of [ID, MOBILE, CARD, digitsOnly(LANDLINE), LANDLINE, MOBILE.slice(0, 7)]) {
         expect(text.includes(secret), `${secret} in ${what}`).toBe(false);
       }
@@ -85,11 +102,16 @@ describe('personal numbers are masked in what analyze writes', () => {
     const rescore = runCli(['rescore', '--out', out]);
     expect([0, 3], rescore.stderr).toContain(rescore.code);
     // every byte the store wrote (database, WAL), raw: no full number anywhere
-    const stored = readdirSync(out).filter((f) => f.startsWith('dualrec.sqlite')).map((f) => readFileSync(join(out, f)).toString('latin1'));
+    const stored = readdirSync(out)
+      .filter((f) => f.startsWith('dualrec.sqlite'))
+      .map((f) => readFileSync(join(out, f)).toString('latin1'));
     expect(stored.length).toBeGreaterThan(0);
-    for (const secret of [ID, MOBILE, CARD]) for (const bytes of stored) expect(bytes.includes(secret), secret).toBe(false);
+    for (const secret of [ID, MOBILE, CARD])
+      for (const bytes of stored) expect(bytes.includes(secret), secret).toBe(false);
     // the masked form is what it keeps, and the original transcript file is untouched
-    expect(stored.join('').includes(Buffer.from(`${'*'.repeat(14)}${ID.slice(-4)}`, 'utf8').toString('latin1'))).toBe(true);
+    expect(stored.join('').includes(Buffer.from(`${'*'.repeat(14)}${ID.slice(-4)}`, 'utf8').toString('latin1'))).toBe(
+      true,
+    );
     expect(readFileSync(join(inbox, 'pii.transcript.json'), 'utf8')).toBe(original);
   });
 

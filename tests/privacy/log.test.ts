@@ -18,9 +18,20 @@ it('log lines hold only masked numbers', () => {
       const log = sessionLogger('S-${MOBILE}');
       log.warn({ reason: 'line 5: 电话${MOBILE}', nested: { quotes: ['身份证${ID}', '卡号${CARD}'] } }, '客户说 ${MOBILE}');
       log.error({ err: new Error('could not parse 身份证${ID}') }, 'failed');`;
-    const res = spawnSync(process.execPath, ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, '--input-type=module', '-e', script], {
-      env: { ...process.env, DUALREC_LOG_FILE: file, DUALREC_LOG_LEVEL: 'info' }, encoding: 'utf8',
-    });
+    const res = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
+        '--input-type=module',
+        '-e',
+        script,
+      ],
+      {
+        env: { ...process.env, DUALREC_LOG_FILE: file, DUALREC_LOG_LEVEL: 'info' },
+        encoding: 'utf8',
+      },
+    );
     expect(res.status, res.stderr).toBe(0);
     const text = readFileSync(file, 'utf8');
     expect(text.trim().split('\n')).toHaveLength(2);

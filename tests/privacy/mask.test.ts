@@ -46,10 +46,15 @@ describe('maskText', () => {
   it('leaves alone what is not a personal number', () => {
     for (const text of [
       `保单号${BAD_ID}`, // 18 digits with a wrong checksum: not an ID
-      '保费每年10000元，交20年', '2026-11-24T10:00:00.000Z', 'S-20261124-0001',
-      'sha256 3a5f13912345678bb', '执业证号是零二零零一二三四五六七', '工号11010200775',
+      '保费每年10000元，交20年',
+      '2026-11-24T10:00:00.000Z',
+      'S-20261124-0001',
+      'sha256 3a5f13912345678bb',
+      '执业证号是零二零零一二三四五六七',
+      '工号11010200775',
       '执业证号零三零零七六五四三二一', // an agent's credential number has a landline's shape: not grouped, no phone word
-    ]) expect(maskText(text)).toBe(text);
+    ])
+      expect(maskText(text)).toBe(text);
   });
   it('separates an amount from a phone number in one run', () => {
     expect(maskText(`保费10000 ${MOBILE}`)).toBe('保费10000 *******5678');
@@ -61,9 +66,20 @@ describe('maskReport', () => {
     const report = {
       transcript: {
         source: { kind: 'asr', engine: 'x', model: 'y' },
-        segments: [{ id: 0, start: 0, end: 3, text: `我的电话${MOBILE}`, words: [
-          { start: 0, end: 1, text: '我的电话' }, { start: 1, end: 2, text: '1391' }, { start: 2, end: 2.5, text: '2345' }, { start: 2.5, end: 3, text: '678' },
-        ] }],
+        segments: [
+          {
+            id: 0,
+            start: 0,
+            end: 3,
+            text: `我的电话${MOBILE}`,
+            words: [
+              { start: 0, end: 1, text: '我的电话' },
+              { start: 1, end: 2, text: '1391' },
+              { start: 2, end: 2.5, text: '2345' },
+              { start: 2.5, end: 3, text: '678' },
+            ],
+          },
+        ],
       },
       findings: [{ evidence: [{ excerpt: '电话1391234' }] }],
     } as unknown as Report;

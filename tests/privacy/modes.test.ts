@@ -19,9 +19,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The CLI under umask 022 (set by the shell, so the test does not depend on the runner's own umask). */
 function cliUnderUmask022(args: string[]) {
-  const res = spawnSync('sh', ['-c', 'umask 022 && exec "$@"', 'sh', process.execPath, '--import', TSX_LOADER, `${ROOT}src/cli/main.ts`, ...args], {
-    cwd: ROOT, encoding: 'utf8', timeout: 180_000, env: { ...process.env, DUALREC_LOG_LEVEL: 'warn' },
-  });
+  const res = spawnSync(
+    'sh',
+    ['-c', 'umask 022 && exec "$@"', 'sh', process.execPath, '--import', TSX_LOADER, `${ROOT}src/cli/main.ts`, ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 180_000,
+      env: { ...process.env, DUALREC_LOG_LEVEL: 'warn' },
+    },
+  );
   return { code: res.status ?? -1, stderr: res.stderr };
 }
 
@@ -47,7 +54,9 @@ describe('written files are private under umask 022', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(mode(join(dir, 'out-a'))).toBe(0o700);
     const all = modes(out, new Set());
-    expect(all.map(([p]) => p)).toEqual(expect.arrayContaining(['rec', join('rec', 'report.json'), join('rec', 'report.html')]));
+    expect(all.map(([p]) => p)).toEqual(
+      expect.arrayContaining(['rec', join('rec', 'report.json'), join('rec', 'report.html')]),
+    );
     for (const [p, m, isDir] of all) expect([p, m.toString(8)]).toEqual([p, isDir ? '700' : '600']);
   }, 200_000);
 
@@ -65,13 +74,24 @@ describe('written files are private under umask 022', () => {
     for (const [p, m, isDir] of all) expect([p, m.toString(8)]).toEqual([p, isDir ? '700' : '600']);
   }, 200_000);
 
-  it('batch --group-read: the review team\'s group reads everything (0640 / 0750), never writes; the key stays 0600', () => {
+  it("batch --group-read: the review team's group reads everything (0640 / 0750), never writes; the key stays 0600", () => {
     const inbox = join(dir, 'inbox-g');
     addTranscriptOnly(inbox, 't1', 'missing-exclusions');
     addTranscriptOnly(inbox, 't2', 'compliant-participating');
     const out = join(dir, 'out-g');
     const key = join(dir, 'keys-g', 'signing-keys.json');
-    const res = cliUnderUmask022(['--group-read', '--key', key, 'batch', inbox, '--out', out, '--no-vision', '--concurrency', '1']);
+    const res = cliUnderUmask022([
+      '--group-read',
+      '--key',
+      key,
+      'batch',
+      inbox,
+      '--out',
+      out,
+      '--no-vision',
+      '--concurrency',
+      '1',
+    ]);
     expect([0, 3], res.stderr).toContain(res.code);
     expect(existsSync(join(out, 'dualrec.sqlite'))).toBe(true);
     const all = modes(out, new Set());
@@ -91,7 +111,7 @@ describe('written files are private under umask 022', () => {
     await s.close();
   });
 
-  it('a store named through a symbolic link shares the real store\'s lock', async () => {
+  it("a store named through a symbolic link shares the real store's lock", async () => {
     mkdirSync(join(dir, 'lk'));
     const real = join(dir, 'lk', 'dualrec.sqlite');
     const link = join(dir, 'lk', 'alias.sqlite');

@@ -18,7 +18,18 @@ import { PgStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { addRecording, makeInbox, type MadeSession } from '../batch/inbox.js';
 import { writeTestPacks } from '../batch/rules.js';
-import { batchArgs, obliterate, queueHandle, reportFolders, spawnCli, startWorker, stop, uniqueQueueName, type Proc, type Setup } from './helpers.js';
+import {
+  batchArgs,
+  obliterate,
+  queueHandle,
+  reportFolders,
+  spawnCli,
+  startWorker,
+  stop,
+  uniqueQueueName,
+  type Proc,
+  type Setup,
+} from './helpers.js';
 import { REDIS_URL, dropSchemas, needServices, pgStoreUrl } from './services.js';
 
 const ok = await needServices('redis', 'postgres');
@@ -42,7 +53,13 @@ beforeAll(() => {
   made = [addRecording(join(inbox, '2024-05-01'), 'real', 'compliant-participating')];
   // text named .mp4: the recording itself is broken
   writeFileSync(join(inbox, '2024-05-01', 'broken.mp4'), 'this is not a video, it is text\n');
-  made.push({ name: 'broken', dir: join(inbox, '2024-05-01'), sample: 'broken-truncated', recording: true, sessionId: 'broken' });
+  made.push({
+    name: 'broken',
+    dir: join(inbox, '2024-05-01'),
+    sample: 'broken-truncated',
+    recording: true,
+    sessionId: 'broken',
+  });
   made.push(...makeInbox(inbox, { recordings: 0, transcripts: 19 }));
 });
 
@@ -86,7 +103,8 @@ describe.skipIf(!ok)('two queue workers drain a batch into PostgreSQL', () => {
     const store = new PgStore(pg.url);
     try {
       expect(await store.checkConsistency()).toEqual([]);
-      const rows = await store.query(`SELECT s.report_dir, r.verdict, COUNT(*) OVER (PARTITION BY s.key) AS runs, r.status
+      const rows =
+        await store.query(`SELECT s.report_dir, r.verdict, COUNT(*) OVER (PARTITION BY s.key) AS runs, r.status
         FROM sessions s JOIN runs r ON r.session_key = s.key ORDER BY s.report_dir`);
       expect(rows.map((r) => r.report_dir)).toEqual(expected);
       for (const r of rows) {
@@ -102,7 +120,13 @@ describe.skipIf(!ok)('two queue workers drain a batch into PostgreSQL', () => {
       // the broken recording was not retried: one attempt, completed
       const q = queueHandle(setup);
       try {
-        const id = jobId({ session: { key: broken.key } as never, inputsSha256: broken.run.inputsSha256, rulesVersion: broken.run.rulesVersion, model: broken.run.model, toolVersion: broken.run.toolVersion });
+        const id = jobId({
+          session: { key: broken.key } as never,
+          inputsSha256: broken.run.inputsSha256,
+          rulesVersion: broken.run.rulesVersion,
+          model: broken.run.model,
+          toolVersion: broken.run.toolVersion,
+        });
         const job = await q.getJob(id);
         expect(await job!.getState()).toBe('completed');
         expect(job!.attemptsMade).toBe(1);
@@ -114,7 +138,9 @@ describe.skipIf(!ok)('two queue workers drain a batch into PostgreSQL', () => {
     }
 
     // every worker line about a job names the job and the session, the analysis threads' lines too
-    const jobLines = workers.flatMap((w) => w.lines.filter((l) => l.job !== undefined || l.msg === 'session done' || l.msg === 'report written'));
+    const jobLines = workers.flatMap((w) =>
+      w.lines.filter((l) => l.job !== undefined || l.msg === 'session done' || l.msg === 'report written'),
+    );
     expect(jobLines.length).toBeGreaterThan(made.length * 2);
     for (const l of jobLines) {
       expect(typeof l.job, JSON.stringify(l)).toBe('string');
@@ -129,19 +155,25 @@ describe.skipIf(!ok)('two queue workers drain a batch into PostgreSQL', () => {
 
     // rescore and the review server work on the PostgreSQL store as on SQLite: pack B makes the
     // exclusions rule minor, so the sessions that never say it flip FAIL → PASS
-    const rescored = runCli(['rescore', '--store', pg.url, '--out', out, '--rules', packs.b, '--json'], { timeoutMs: 180_000 });
+    const rescored = runCli(['rescore', '--store', pg.url, '--out', out, '--rules', packs.b, '--json'], {
+      timeoutMs: 180_000,
+    });
     expect(rescored.code, rescored.stderr.slice(-2000)).toBe(0);
     const r = JSON.parse(rescored.stdout) as RescoreSummary;
     expect(r.rescored).toBe(made.length - 1); // the broken recording has no stored facts
     expect(r.withoutFacts).toBe(1);
     expect(r.flips.length).toBeGreaterThan(0);
-    expect(r.flips.every((f) => f.from === 'FAIL' && f.to === 'PASS' && f.changedRules.includes('t-exclusions'))).toBe(true);
+    expect(r.flips.every((f) => f.from === 'FAIL' && f.to === 'PASS' && f.changedRules.includes('t-exclusions'))).toBe(
+      true,
+    );
 
     const reviewStore = new PgStore(pg.url);
     const server = await startReviewServer({ store: reviewStore, token: TOKEN, port: 0 });
     try {
       const auth = { authorization: `Bearer ${TOKEN}`, 'x-reviewer': 'pg-bot' };
-      const queue = (await (await fetch(`${server.url}/api/queue`, { headers: auth })).json()) as { items: { key: string; runId: string; verdict: string }[] };
+      const queue = (await (await fetch(`${server.url}/api/queue`, { headers: auth })).json()) as {
+        items: { key: string; runId: string; verdict: string }[];
+      };
       expect(queue.items.length).toBeGreaterThan(0);
       const brokenKey = (await reviewStore.currentSessions()).find((x) => x.name === 'broken')!.key;
       expect(queue.items.some((i) => i.key === brokenKey)).toBe(true);

@@ -86,14 +86,32 @@ export interface Setup {
 
 /** A worker process, once it says it is ready. */
 export async function startWorker(s: Setup, name: string, extra: string[] = []): Promise<Proc> {
-  const w = spawnCli(['worker', '--queue', s.queueUrl, '--queue-name', s.queueName, '--store', s.store, '--name', name, '-j', '1', '--lock-duration', '6', ...extra]);
+  const w = spawnCli([
+    'worker',
+    '--queue',
+    s.queueUrl,
+    '--queue-name',
+    s.queueName,
+    '--store',
+    s.store,
+    '--name',
+    name,
+    '-j',
+    '1',
+    '--lock-duration',
+    '6',
+    ...extra,
+  ]);
   const ready = await w.waitFor((l) => l.msg === 'worker ready', 60_000);
   if (!ready) throw new Error(`worker ${name} did not start: ${w.stderr.slice(-2000)}`);
   return w;
 }
 
 /** SIGTERM, and the exit (SIGKILL after `ms` so a test never leaves a process behind). */
-export async function stop(p: Proc | undefined, ms = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+export async function stop(
+  p: Proc | undefined,
+  ms = 30_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
   if (!p) return undefined;
   if (p.alive()) p.proc.kill('SIGTERM');
   const t = setTimeout(() => p.alive() && p.proc.kill('SIGKILL'), ms);
@@ -104,7 +122,23 @@ export async function stop(p: Proc | undefined, ms = 30_000): Promise<{ code: nu
 
 /** The queue tests are about queue mechanics: the picture is skipped (--no-vision). */
 export function batchArgs(s: Setup, inbox: string, out: string, rules: string, ...more: string[]): string[] {
-  return ['batch', inbox, '--out', out, '--store', s.store, '--queue', s.queueUrl, '--queue-name', s.queueName, '--rules', rules, '--no-vision', '--json', ...more];
+  return [
+    'batch',
+    inbox,
+    '--out',
+    out,
+    '--store',
+    s.store,
+    '--queue',
+    s.queueUrl,
+    '--queue-name',
+    s.queueName,
+    '--rules',
+    rules,
+    '--no-vision',
+    '--json',
+    ...more,
+  ];
 }
 
 /**
@@ -114,10 +148,24 @@ export function batchArgs(s: Setup, inbox: string, out: string, rules: string, .
  */
 export function addLongRecording(dir: string, name: string): MadeSession {
   mkdirSync(dir, { recursive: true });
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '11', '-i', join(SAMPLES, 'compliant-participating.mp4'), '-c', 'copy', join(dir, `${name}.mp4`)]);
+  const r = spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-stream_loop',
+    '11',
+    '-i',
+    join(SAMPLES, 'compliant-participating.mp4'),
+    '-c',
+    'copy',
+    join(dir, `${name}.mp4`),
+  ]);
   if (r.status !== 0) throw new Error(`ffmpeg could not make ${name}.mp4: ${r.stderr.toString()}`);
   copyFileSync(join(SAMPLES, 'compliant-participating.transcript.json'), join(dir, `${name}.transcript.json`));
-  const meta = JSON.parse(readFileSync(join(SAMPLES, 'compliant-participating.meta.json'), 'utf8')) as Record<string, unknown>;
+  const meta = JSON.parse(readFileSync(join(SAMPLES, 'compliant-participating.meta.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   writeFileSync(join(dir, `${name}.meta.json`), JSON.stringify({ ...meta, session_id: `S-${name}` }));
   return { name, dir, sample: 'compliant-participating', recording: true, sessionId: `S-${name}` };
 }

@@ -13,7 +13,19 @@ import { validateReportFile } from '../../src/report/schema.js';
 import { PgStore } from '../../src/store/index.js';
 import { makeInbox, type MadeSession } from '../batch/inbox.js';
 import { writeTestPacks } from '../batch/rules.js';
-import { addLongRecording, batchArgs, obliterate, queueHandle, reportFolders, spawnCli, startWorker, stop, uniqueQueueName, type Proc, type Setup } from './helpers.js';
+import {
+  addLongRecording,
+  batchArgs,
+  obliterate,
+  queueHandle,
+  reportFolders,
+  spawnCli,
+  startWorker,
+  stop,
+  uniqueQueueName,
+  type Proc,
+  type Setup,
+} from './helpers.js';
 import { REDIS_URL, dropSchemas, needServices, pgStoreUrl } from './services.js';
 
 const ok = await needServices('redis', 'postgres');
@@ -40,10 +52,13 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const started = (session: string) => (l: { msg?: string; session?: string }) => l.msg === 'session started' && l.session === session;
+const started = (session: string) => (l: { msg?: string; session?: string }) =>
+  l.msg === 'session started' && l.session === session;
 
 async function runsBySession(store: PgStore): Promise<Map<string, string[]>> {
-  const rows = await store.query('SELECT s.name, r.status FROM sessions s JOIN runs r ON r.session_key = s.key ORDER BY s.name, r.status');
+  const rows = await store.query(
+    'SELECT s.name, r.status FROM sessions s JOIN runs r ON r.session_key = s.key ORDER BY s.name, r.status',
+  );
   const m = new Map<string, string[]>();
   for (const r of rows) m.set(String(r.name), [...(m.get(String(r.name)) ?? []), String(r.status)]);
   return m;
@@ -54,7 +69,10 @@ describe.skipIf(!ok)('queue workers that die or are stopped', () => {
     const setup = newSetup('kill');
     const inbox = join(work, 'kill', 'inbox');
     const out = join(work, 'kill', 'out');
-    const made: MadeSession[] = [addLongRecording(join(inbox, '2024-05-01'), 'real'), ...makeInbox(inbox, { recordings: 0, transcripts: 12 })];
+    const made: MadeSession[] = [
+      addLongRecording(join(inbox, '2024-05-01'), 'real'),
+      ...makeInbox(inbox, { recordings: 0, transcripts: 12 }),
+    ];
     const w1 = await startWorker(setup, 'w1');
     const w2 = await startWorker(setup, 'w2');
     procs.push(w1, w2);
@@ -62,7 +80,9 @@ describe.skipIf(!ok)('queue workers that die or are stopped', () => {
     procs.push(batch);
 
     // whichever worker took the real recording is killed while it analyzes it
-    const victim = await Promise.race([w1, w2].map(async (w) => ((await w.waitFor(started('S-real'), 120_000)) ? w : undefined)));
+    const victim = await Promise.race(
+      [w1, w2].map(async (w) => ((await w.waitFor(started('S-real'), 120_000)) ? w : undefined)),
+    );
     expect(victim, 'no worker started the real recording').toBeDefined();
     const survivor = victim === w1 ? w2 : w1;
     await new Promise((r) => setTimeout(r, 1500));
@@ -75,7 +95,9 @@ describe.skipIf(!ok)('queue workers that die or are stopped', () => {
     expect(s.analysed).toBe(made.length);
     expect(s.failures).toEqual([]);
     // the survivor noticed the dead attempt
-    expect(survivor.lines.some((l) => l.msg?.includes('an earlier attempt of this session died') && l.session === 'S-real')).toBe(true);
+    expect(
+      survivor.lines.some((l) => l.msg?.includes('an earlier attempt of this session died') && l.session === 'S-real'),
+    ).toBe(true);
     expect(survivor.lines.some((l) => l.msg === 'session done' && l.session === 'S-real')).toBe(true);
 
     const expected = made.map((m) => join(out, relative(inbox, m.dir), m.name)).sort();
@@ -122,7 +144,9 @@ describe.skipIf(!ok)('queue workers that die or are stopped', () => {
     expect(await quick.waitFor(started('S-real'))).toBe(true);
     const quickEnd = await stop(quick);
     expect(quickEnd?.code, quick.stderr.slice(-2000)).toBe(0);
-    expect(quick.lines.some((l) => l.msg === 'handed back to the queue (worker stopping)' && typeof l.job === 'string')).toBe(true);
+    expect(
+      quick.lines.some((l) => l.msg === 'handed back to the queue (worker stopping)' && typeof l.job === 'string'),
+    ).toBe(true);
     const q = queueHandle(setup);
     try {
       const [job] = await q.getJobs(['wait', 'active', 'delayed', 'completed', 'failed']);
@@ -148,7 +172,10 @@ describe.skipIf(!ok)('queue workers that die or are stopped', () => {
     expect(patient.lines.some((l) => l.msg === 'session done' && l.session === 'S-real')).toBe(true);
 
     expect((await follow.exit).code, follow.stderr.slice(-2000)).toBe(0);
-    expect(JSON.parse(follow.stdout)).toMatchObject({ analysed: 1, queue: { enqueued: 0, alreadyQueued: 1, workers: ['patient'] } });
+    expect(JSON.parse(follow.stdout)).toMatchObject({
+      analysed: 1,
+      queue: { enqueued: 0, alreadyQueued: 1, workers: ['patient'] },
+    });
     const store = new PgStore(setup.store);
     try {
       expect(await runsBySession(store)).toEqual(new Map([['real', ['abandoned', 'done']]]));

@@ -10,7 +10,18 @@ import type { BatchSummary } from '../../src/batch/run.js';
 import { PgStore } from '../../src/store/index.js';
 import { makeInbox, type MadeSession } from '../batch/inbox.js';
 import { writeTestPacks } from '../batch/rules.js';
-import { addLongRecording, batchArgs, freePort, reportFolders, spawnCli, startWorker, stop, uniqueQueueName, type Proc, type Setup } from './helpers.js';
+import {
+  addLongRecording,
+  batchArgs,
+  freePort,
+  reportFolders,
+  spawnCli,
+  startWorker,
+  stop,
+  uniqueQueueName,
+  type Proc,
+  type Setup,
+} from './helpers.js';
 import { dropSchemas, needServices, pgStoreUrl } from './services.js';
 
 const haveServers = await needServices('postgres');
@@ -28,9 +39,28 @@ const procs: Proc[] = [];
 let redis: ChildProcess | undefined;
 
 async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let seen = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -58,17 +88,29 @@ describe.skipIf(!ok)('Redis restarted mid-batch', () => {
     const dataDir = join(work, 'redis');
     mkdirSync(dataDir);
     redis = await startRedis(port, dataDir);
-    const setup: Setup = { queueUrl: `redis://127.0.0.1:${port}`, queueName: uniqueQueueName('restart'), store: pg.url };
+    const setup: Setup = {
+      queueUrl: `redis://127.0.0.1:${port}`,
+      queueName: uniqueQueueName('restart'),
+      store: pg.url,
+    };
     const inbox = join(work, 'inbox');
     const out = join(work, 'out');
     const packs = writeTestPacks(join(work, 'rules'));
     // the real recording keeps the batch busy while Redis restarts
-    const made: MadeSession[] = [addLongRecording(join(inbox, '2024-05-01'), 'real'), ...makeInbox(inbox, { recordings: 0, transcripts: 20 })];
+    const made: MadeSession[] = [
+      addLongRecording(join(inbox, '2024-05-01'), 'real'),
+      ...makeInbox(inbox, { recordings: 0, transcripts: 20 }),
+    ];
 
-    procs.push(await startWorker(setup, 'w1', ['--lock-duration', '15']), await startWorker(setup, 'w2', ['--lock-duration', '15']));
+    procs.push(
+      await startWorker(setup, 'w1', ['--lock-duration', '15']),
+      await startWorker(setup, 'w2', ['--lock-duration', '15']),
+    );
     const batch = spawnCli(batchArgs(setup, inbox, out, packs.a, '--wait'));
     procs.push(batch);
-    expect(await batch.waitFor((l) => l.msg === 'session done' && Number(l.done) >= 3), batch.stderr.slice(-2000)).toBe(true);
+    expect(await batch.waitFor((l) => l.msg === 'session done' && Number(l.done) >= 3), batch.stderr.slice(-2000)).toBe(
+      true,
+    );
     const doneBefore = batch.lines.filter((l) => l.msg === 'session done').length;
     expect(doneBefore).toBeLessThan(made.length);
 
@@ -90,14 +132,18 @@ describe.skipIf(!ok)('Redis restarted mid-batch', () => {
     const store = new PgStore(pg.url);
     try {
       expect(await store.checkConsistency()).toEqual([]);
-      const rows = await store.query(`SELECT s.name, COUNT(*) AS n FROM sessions s JOIN runs r ON r.session_key = s.key AND r.status = 'done' GROUP BY s.name`);
+      const rows = await store.query(
+        `SELECT s.name, COUNT(*) AS n FROM sessions s JOIN runs r ON r.session_key = s.key AND r.status = 'done' GROUP BY s.name`,
+      );
       expect(rows).toHaveLength(made.length);
       for (const r of rows) expect(Number(r.n), String(r.name)).toBe(1);
     } finally {
       await store.close();
     }
     // the workers saw the connection go, lived through it, and still stop cleanly
-    expect(procs.slice(0, 2).some((w) => w.lines.some((l) => l.msg === 'queue connection problem (reconnecting)'))).toBe(true);
+    expect(
+      procs.slice(0, 2).some((w) => w.lines.some((l) => l.msg === 'queue connection problem (reconnecting)')),
+    ).toBe(true);
     for (const w of procs.splice(0, 2)) expect((await stop(w))?.code, w.stderr.slice(-1000)).toBe(0);
   }, 420_000);
 });

@@ -71,7 +71,10 @@ export async function needServices(...need: Service[]): Promise<boolean> {
 
 /** A PostgreSQL store URL in a schema of its own (dropped by dropSchemas). */
 export function pgStoreUrl(label: string): { url: string; schema: string } {
-  const schema = `t_${label.toLowerCase().replace(/[^a-z0-9]/g, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const schema = `t_${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_')
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const u = new URL(PG_URL);
   u.searchParams.set('schema', schema);
   return { url: u.toString(), schema };

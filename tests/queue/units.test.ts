@@ -13,17 +13,33 @@ const work = mkdtempSync(join(tmpdir(), 'dualrec-qunit-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const data: JobData = {
-  v: 1, batchId: 'b', storeId: 's', inbox: '/in', outDir: '/out',
+  v: 1,
+  batchId: 'b',
+  storeId: 's',
+  inbox: '/in',
+  outDir: '/out',
   session: { key: 'k1', base: '/in/a', name: 'a', relDir: '', sessionId: 'S-a', reportDir: '/out/a' },
   input: { base: '/in/a', name: 'a', transcript: '/in/a.transcript.json' },
-  inputsSha256: 'i'.repeat(64), model: 'import', rulesVersion: 'r1', toolVersion: '0.1.0',
-  settings: { lang: 'zh' }, queueVerdicts: ['FAIL', 'REVIEW'], force: false,
+  inputsSha256: 'i'.repeat(64),
+  model: 'import',
+  rulesVersion: 'r1',
+  toolVersion: '0.1.0',
+  settings: { lang: 'zh' },
+  queueVerdicts: ['FAIL', 'REVIEW'],
+  force: false,
 };
 
 describe('Redis URLs', () => {
   it('parses host, port, db, user and password, and shows the URL without the password', () => {
     const t = parseQueueUrl('redis://worker:s3cret@10.0.0.5:6380/2', 'nightly');
-    expect(t.connection).toMatchObject({ host: '10.0.0.5', port: 6380, db: 2, username: 'worker', password: 's3cret', maxRetriesPerRequest: null });
+    expect(t.connection).toMatchObject({
+      host: '10.0.0.5',
+      port: 6380,
+      db: 2,
+      username: 'worker',
+      password: 's3cret',
+      maxRetriesPerRequest: null,
+    });
     expect(t.display).toBe('redis://worker@10.0.0.5:6380/2');
     expect(t.name).toBe('nightly');
     expect(parseQueueUrl('rediss://h').connection).toMatchObject({ port: 6379, tls: {} });
@@ -64,7 +80,9 @@ describe('shared folders', () => {
     mkdirSync(inbox, { recursive: true });
     mkdirSync(out, { recursive: true });
     const m = new SharedMount();
-    await expect(m.check({ inbox: join(work, 'nope'), outDir: out, storeId: 's1' })).rejects.toThrow(/inbox is not visible on this machine/);
+    await expect(m.check({ inbox: join(work, 'nope'), outDir: out, storeId: 's1' })).rejects.toThrow(
+      /inbox is not visible on this machine/,
+    );
     await expect(m.check({ inbox, outDir: out, storeId: 's1' })).rejects.toThrow(new RegExp(`no \\${SHARE_MARK}`));
     await m.prepare(out, 's1');
     await m.check({ inbox, outDir: out, storeId: 's1' });
@@ -82,10 +100,16 @@ describe('CLI flags', () => {
     const cases: [string[], RegExp][] = [
       [['batch', inbox, '--queue', 'http://u:pw@h:1'], /--queue: expected redis:\/\/host:port/],
       [['batch', inbox, '--wait'], /--wait and --attempts go with --queue/],
-      [['batch', inbox, '--queue', 'redis://127.0.0.1:1', '--out', join(work, 'o1')], /cannot reach Redis \(connect ECONNREFUSED/],
+      [
+        ['batch', inbox, '--queue', 'redis://127.0.0.1:1', '--out', join(work, 'o1')],
+        /cannot reach Redis \(connect ECONNREFUSED/,
+      ],
       [['worker'], /--queue redis:\/\/host:port is required/],
       [['worker', '--queue', 'redis://127.0.0.1:1'], /--store is required/],
-      [['worker', '--queue', 'redis://127.0.0.1:1', '--store', join(work, 's.sqlite'), '--grace', '-1'], /--grace: expected seconds/],
+      [
+        ['worker', '--queue', 'redis://127.0.0.1:1', '--store', join(work, 's.sqlite'), '--grace', '-1'],
+        /--grace: expected seconds/,
+      ],
     ];
     for (const [args, re] of cases) {
       const r = runCli(args, { env: { DUALREC_STORE: '', DUALREC_QUEUE: '' } });

@@ -28,12 +28,16 @@ let browser: Browser;
 let video: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the chromium package (scripts/setup.sh test does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install the chromium package (scripts/setup.sh test does)`);
   video = makeFixtureMedia(dir);
   writeFileSync(join(dir, 'report.html'), renderReportHtml(buildReportFixture(), { videoHref: video }));
   writeFileSync(join(dir, 'report-en.html'), renderReportHtml(buildReportFixture(), { lang: 'en' }));
   mkdirSync(join(dir, 'hostile'));
-  writeFileSync(join(dir, 'hostile', 'report.html'), renderReportHtml(buildHostileReport(), { videoHref: `../${video}` }));
+  writeFileSync(
+    join(dir, 'hostile', 'report.html'),
+    renderReportHtml(buildHostileReport(), { videoHref: `../${video}` }),
+  );
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 
@@ -48,7 +52,10 @@ interface Problems {
   dialogs: string[];
 }
 
-async function open(file: string, viewport = { width: 1440, height: 900 }): Promise<{ page: Page; problems: Problems }> {
+async function open(
+  file: string,
+  viewport = { width: 1440, height: 900 },
+): Promise<{ page: Page; problems: Problems }> {
   const page = await browser.newPage({ viewport });
   const problems: Problems = { console: [], page: [], dialogs: [] };
   page.on('console', (m) => {
@@ -66,7 +73,11 @@ async function open(file: string, viewport = { width: 1440, height: 900 }): Prom
 describe('report.html in Chromium', () => {
   it('renders without console errors and loads its evidence frames and the video beside it', async () => {
     const { page, problems } = await open('report.html');
-    await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).readyState >= 1, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (document.getElementById('video') as HTMLVideoElement).readyState >= 1,
+      undefined,
+      { timeout: 15_000 },
+    );
     const duration = await page.evaluate(() => (document.getElementById('video') as HTMLVideoElement).duration);
     expect(duration).toBeGreaterThan(117);
     const images = await page.$$eval('.frames img', (imgs) =>
@@ -86,7 +97,11 @@ describe('report.html in Chromium', () => {
 
   it('clicking a finding time highlights its transcript line in view and seeks the video there', async () => {
     const { page, problems } = await open('report.html');
-    await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).readyState >= 1, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (document.getElementById('video') as HTMLVideoElement).readyState >= 1,
+      undefined,
+      { timeout: 15_000 },
+    );
     // the guarantee finding's evidence at 00:55 points at segment 11
     await page.locator('#findings button.t', { hasText: '00:55–01:00' }).click();
     const state = await page.evaluate(() => {
@@ -108,7 +123,11 @@ describe('report.html in Chromium', () => {
 
   it('clicking a finding mark on the timeline goes to its line and second; playing moves the playhead', async () => {
     const { page, problems } = await open('report.html');
-    await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).readyState >= 1, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (document.getElementById('video') as HTMLVideoElement).readyState >= 1,
+      undefined,
+      { timeout: 15_000 },
+    );
     const mark = page.locator('#lane-findings button.fm.s-undetermined').first();
     const [t, seg] = await mark.evaluate((b) => [b.getAttribute('data-t'), b.getAttribute('data-seg')]);
     expect([t, seg]).toEqual(['61.00', '12']);
@@ -119,7 +138,9 @@ describe('report.html in Chromium', () => {
     await page.evaluate(() => {
       (document.getElementById('video') as HTMLVideoElement).currentTime = 100;
     });
-    await page.waitForFunction(() => document.querySelector('#tx li.now')?.id === 'seg-16', undefined, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('#tx li.now')?.id === 'seg-16', undefined, {
+      timeout: 10_000,
+    });
     const playhead = await page.evaluate(() => {
       const ph = document.getElementById('playhead')!;
       const track = document.querySelector('#lane-findings .track')!.getBoundingClientRect();
@@ -135,7 +156,9 @@ describe('report.html in Chromium', () => {
   it('a transcript dot opens and flashes its finding, even in a folded group', async () => {
     const { page } = await open('report.html');
     // fold the groups, then follow the exclusions line's dot back to its finding
-    await page.evaluate(() => document.querySelectorAll('details.group').forEach((d) => ((d as HTMLDetailsElement).open = false)));
+    await page.evaluate(() =>
+      document.querySelectorAll('details.group').forEach((d) => ((d as HTMLDetailsElement).open = false)),
+    );
     const dot = page.locator('#seg-12 a.dot.s-undetermined');
     const href = await dot.getAttribute('href');
     await dot.click();
@@ -169,7 +192,11 @@ describe('report.html in Chromium', () => {
   });
 
   it('fits the screen: verdict on top, no sideways scrolling, wide and narrow, Chinese and English', async () => {
-    for (const [file, width] of [['report.html', 1440], ['report-en.html', 1440], ['report.html', 820]] as const) {
+    for (const [file, width] of [
+      ['report.html', 1440],
+      ['report-en.html', 1440],
+      ['report.html', 820],
+    ] as const) {
       const { page, problems } = await open(file, { width, height: 900 });
       const layout = await page.evaluate(() => ({
         overflow: document.documentElement.scrollWidth - window.innerWidth,

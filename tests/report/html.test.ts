@@ -11,12 +11,16 @@ function tags(page: string, name: string): number {
 
 describe('escaping helpers', () => {
   it('escapes markup, quotes and ampersands, and leaves other text alone', () => {
-    expect(esc(`<a href="x" title='y'>&amp;</a> 中文`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt; 中文');
+    expect(esc(`<a href="x" title='y'>&amp;</a> 中文`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt; 中文',
+    );
   });
 
   it('html`` escapes every interpolation, including arrays, but not nested html``', () => {
     const inner = html`<b>${'<i>'}</b>`;
-    expect(html`<p>${'<script>'}${[inner, '&']}${undefined}${0}</p>`.value).toBe('<p>&lt;script&gt;<b>&lt;i&gt;</b>&amp;0</p>');
+    expect(html`<p>${'<script>'}${[inner, '&']}${undefined}${0}</p>`.value).toBe(
+      '<p>&lt;script&gt;<b>&lt;i&gt;</b>&amp;0</p>',
+    );
   });
 
   it('jsonForScript cannot close a script element or open a comment', () => {
@@ -52,7 +56,9 @@ describe('renderReportHtml', () => {
     expect(page).not.toMatch(/<script[^>]+src=/i);
     expect(page).not.toMatch(/<link[^>]+stylesheet/i);
     expect(page).not.toMatch(/\b(src|href)="(https?:)?\/\//i);
-    expect(page).toMatch(/http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;[^"]*script-src &#39;sha256-/);
+    expect(page).toMatch(
+      /http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;[^"]*script-src &#39;sha256-/,
+    );
     expect(tags(page, 'script')).toBe(2); // the JSON data block and the page script
   });
 

@@ -55,7 +55,9 @@ describe('validateReport', () => {
     r.verdict = 'PASS';
     expect(errorsOf(r)).toEqual(['verdict: must be one of "FAIL", "REVIEW"']);
     // only minor/info findings left open: PASS is the verdict policy's call, the schema allows it
-    r.findings = r.findings.filter((f) => f.status === 'pass' || f.status === 'not_applicable' || f.severity === 'minor');
+    r.findings = r.findings.filter(
+      (f) => f.status === 'pass' || f.status === 'not_applicable' || f.severity === 'minor',
+    );
     r.integrity = [];
     r.findings.push({ ...r.findings[0], ruleId: 'x', status: 'undetermined', severity: 'minor' });
     expect(errorsOf(r)).toEqual([]);

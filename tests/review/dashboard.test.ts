@@ -17,7 +17,15 @@ import { AS_OF, EXPECTED, SPECS, buildDashboardStore, keyOf } from '../helpers/d
 import { dropSchemas, needServices, pgStoreUrl } from '../queue/services.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const TOKEN = 'dashboard-token-0123456789';
 const AS_OF_Q = `asOf=${encodeURIComponent(AS_OF.toISOString())}`;
 const ARTEFACTS = join(ROOT, 'tests', '.tmp', 'artefacts');
@@ -32,7 +40,8 @@ let server: RunningServer;
 let browser: Browser;
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
-const get = (path: string, headers: Record<string, string> = bearer) => fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
+const get = (path: string, headers: Record<string, string> = bearer) =>
+  fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
 
 beforeAll(async () => {
   store = new SqliteStore(storeFile);
@@ -71,7 +80,8 @@ function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`${m.text()} (${m.location().url})`);
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico'))
+      problems.push(`${m.text()} (${m.location().url})`);
   });
   return problems;
 }
@@ -111,7 +121,9 @@ describe('dashboard: access', () => {
     const page = await get('/dashboard');
     expect(page.status).toBe(200);
     // the CSP is the pages' own: scripts from here only, nothing inline
-    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'; style-src 'self'/);
+    expect(page.headers.get('content-security-policy')).toMatch(
+      /default-src 'none'; script-src 'self'; style-src 'self'/,
+    );
   });
 
   it('refuses bad filter values', async () => {
@@ -142,24 +154,53 @@ describe('dashboard in Chromium', () => {
     const rules = await page.locator('table[data-table=rules] tbody tr').evaluateAll((trs) =>
       trs.map((tr) => {
         const d = (tr as HTMLElement).dataset;
-        return { rule: d.rule, flagged: Number(d.flagged), failingSessions: Number(d.failingSessions), confirmed: Number(d.confirmed), overturned: Number(d.overturned), pending: Number(d.pending), decided: Number(d.decided), precision: d.precision === '' ? null : Number(d.precision), drifting: d.drifting === 'yes' };
+        return {
+          rule: d.rule,
+          flagged: Number(d.flagged),
+          failingSessions: Number(d.failingSessions),
+          confirmed: Number(d.confirmed),
+          overturned: Number(d.overturned),
+          pending: Number(d.pending),
+          decided: Number(d.decided),
+          precision: d.precision === '' ? null : Number(d.precision),
+          drifting: d.drifting === 'yes',
+        };
       }),
     );
     expect(rules.map((r) => r.rule)).toEqual(EXPECTED.ruleOrder);
     for (const r of rules) {
       const e = EXPECTED.rules[r.rule!]!;
       expect(r, r.rule).toEqual({
-        rule: r.rule, flagged: e.flagged, failingSessions: e.failingSessions, confirmed: e.confirmed, overturned: e.overturned, pending: e.pending,
-        decided: e.decided, precision: e.precision === null ? null : Math.round(e.precision * 10000) / 10000, drifting: e.drifting,
+        rule: r.rule,
+        flagged: e.flagged,
+        failingSessions: e.failingSessions,
+        confirmed: e.confirmed,
+        overturned: e.overturned,
+        pending: e.pending,
+        decided: e.decided,
+        precision: e.precision === null ? null : Math.round(e.precision * 10000) / 10000,
+        drifting: e.drifting,
       });
     }
     await expect(page.locator('#drift-warning').textContent()).resolves.toContain('hedge');
 
     // FAIL rate per agent / region / channel / product
-    for (const [table, expected] of [['agents', EXPECTED.agents], ['regions', EXPECTED.regions], ['channels', EXPECTED.channels], ['products', EXPECTED.products]] as const) {
-      const got = await page.locator(`table[data-table=${table}] tbody tr`).evaluateAll((trs) =>
-        Object.fromEntries(trs.map((tr) => [(tr as HTMLElement).dataset.key, [Number((tr as HTMLElement).dataset.sessions), Number((tr as HTMLElement).dataset.fail)]])),
-      );
+    for (const [table, expected] of [
+      ['agents', EXPECTED.agents],
+      ['regions', EXPECTED.regions],
+      ['channels', EXPECTED.channels],
+      ['products', EXPECTED.products],
+    ] as const) {
+      const got = await page
+        .locator(`table[data-table=${table}] tbody tr`)
+        .evaluateAll((trs) =>
+          Object.fromEntries(
+            trs.map((tr) => [
+              (tr as HTMLElement).dataset.key,
+              [Number((tr as HTMLElement).dataset.sessions), Number((tr as HTMLElement).dataset.fail)],
+            ]),
+          ),
+        );
       expect(got, table).toEqual(expected);
     }
     expect(await attr(page, 'table[data-table=agents] tbody tr', 'data-key')).toBe('A1'); // most FAIL first
@@ -167,15 +208,27 @@ describe('dashboard in Chromium', () => {
 
     // the charts: five canvases, painted, holding the same numbers
     const painted = await chartsPainted(page);
-    expect(Object.keys(painted).sort()).toEqual(['chart-agents', 'chart-latency', 'chart-precision', 'chart-rules', 'chart-verdicts']);
+    expect(Object.keys(painted).sort()).toEqual([
+      'chart-agents',
+      'chart-latency',
+      'chart-precision',
+      'chart-rules',
+      'chart-verdicts',
+    ]);
     for (const [id, c] of Object.entries(painted)) {
       expect(c.w, id).toBeGreaterThan(100);
       expect(c.h, id).toBeGreaterThan(100);
       expect(c.painted, id).toBeGreaterThan(500);
     }
     const chartData = await page.evaluate(() => {
-      const cs = (window as unknown as { __dashboardCharts: Record<string, { data: { labels: string[]; datasets: { data: number[] }[] } }> }).__dashboardCharts;
-      return Object.fromEntries(Object.entries(cs).map(([k, c]) => [k, { labels: c.data.labels, data: c.data.datasets.map((d) => d.data) }]));
+      const cs = (
+        window as unknown as {
+          __dashboardCharts: Record<string, { data: { labels: string[]; datasets: { data: number[] }[] } }>;
+        }
+      ).__dashboardCharts;
+      return Object.fromEntries(
+        Object.entries(cs).map(([k, c]) => [k, { labels: c.data.labels, data: c.data.datasets.map((d) => d.data) }]),
+      );
     });
     const days = Object.keys(EXPECTED.days);
     expect(chartData['chart-verdicts']!.labels).toEqual(days);
@@ -211,7 +264,12 @@ describe('dashboard in Chromium', () => {
     await page.selectOption('select[name=period]', 'week');
     await Promise.all([page.waitForURL(/period=week/), page.click('form.filters button[type=submit]')]);
     await page.waitForFunction(() => document.documentElement.getAttribute('data-charts') === '5');
-    const weekLabels = await page.evaluate(() => (window as unknown as { __dashboardCharts: Record<string, { data: { labels: string[] } }> }).__dashboardCharts['chart-verdicts']!.data.labels);
+    const weekLabels = await page.evaluate(
+      () =>
+        (window as unknown as { __dashboardCharts: Record<string, { data: { labels: string[] } }> }).__dashboardCharts[
+          'chart-verdicts'
+        ]!.data.labels,
+    );
     expect(weekLabels).toEqual(Object.keys(EXPECTED.weeks));
     expect(await attr(page, 'table[data-table=weeks] tr[data-key="2026-11-02"]', 'data-sessions')).toBe('8');
 
@@ -220,7 +278,9 @@ describe('dashboard in Chromium', () => {
     const link = page.locator('table[data-table=agents] tr[data-key=A1] td.v-FAIL a');
     expect(await link.getAttribute('href')).toBe('/?show=all&agent=A1&verdict=FAIL');
     await Promise.all([page.waitForURL(/verdict=FAIL/), link.click()]);
-    const listed = (await page.locator('#queue tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.key))).sort();
+    const listed = (
+      await page.locator('#queue tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.key))
+    ).sort();
     expect(listed).toEqual(EXPECTED.a1Fail.map(keyOf).sort());
     await expect(page.locator('#queue-filter').textContent()).resolves.toMatch(/A1[\s\S]*FAIL/);
 
@@ -228,13 +288,22 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${server.url}/dashboard?${AS_OF_Q}`);
     await page.waitForFunction(() => document.documentElement.getAttribute('data-charts') === '5');
     const bar = await page.evaluate(() => {
-      const c = (window as unknown as { __dashboardCharts: Record<string, { getDatasetMeta(i: number): { data: { x: number; y: number; base: number }[] } }> }).__dashboardCharts['chart-rules']!;
+      const c = (
+        window as unknown as {
+          __dashboardCharts: Record<
+            string,
+            { getDatasetMeta(i: number): { data: { x: number; y: number; base: number }[] } }
+          >;
+        }
+      ).__dashboardCharts['chart-rules']!;
       const el = c.getDatasetMeta(0).data[0]!;
       return { x: (el.x + el.base) / 2, y: el.y };
     });
     const box = (await page.locator('#chart-rules').boundingBox())!;
     await Promise.all([page.waitForURL(/rule=excl/), page.mouse.click(box.x + bar.x, box.y + bar.y)]);
-    const ruleSessions = await page.locator('#queue tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.key));
+    const ruleSessions = await page
+      .locator('#queue tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.key));
     // excl fails in s1, s2, s9 (all FAIL)
     expect(ruleSessions.sort()).toEqual([1, 2, 9].map(keyOf).sort());
     expect(new URL(page.url()).searchParams.get('verdict')).toBe('FAIL');
@@ -258,15 +327,22 @@ describe('/api/stats and `dualrec rules stats`', () => {
     expect(api.days.map((d) => d.key)).toEqual(Object.keys(EXPECTED.days));
     expect(api.asOf).toBe(AS_OF.toISOString());
     const filtered = (await (await get(`/api/stats?${AS_OF_Q}&channel=bank&product=participating`)).json()) as Stats;
-    expect(filtered.totals.sessions).toBe(SPECS.filter((s) => s.channel === 'bank' && s.product === 'participating').length);
+    expect(filtered.totals.sessions).toBe(
+      SPECS.filter((s) => s.channel === 'bank' && s.product === 'participating').length,
+    );
   });
 
   it('exports each table as CSV', async () => {
     const rules = await get(`/api/stats.csv?table=rules&${AS_OF_Q}`);
     expect(rules.headers.get('content-type')).toMatch(/text\/csv/);
     expect(rules.headers.get('content-disposition')).toContain('dualrec-stats-rules.csv');
-    const lines = (await rules.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
-    expect(lines[0]).toMatch(/^rule_id,title,severity,flagged,fail,undetermined,failing_sessions,confirmed,overturned,decided,pending,precision/);
+    const lines = (await rules.text())
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean);
+    expect(lines[0]).toMatch(
+      /^rule_id,title,severity,flagged,fail,undetermined,failing_sessions,confirmed,overturned,decided,pending,precision/,
+    );
     const cells = (line: string) => line.split(',').map((c) => c.replace(/^"|"$/g, ''));
     expect(lines.slice(1).map((l) => cells(l)[0])).toEqual(EXPECTED.ruleOrder);
     expect(cells(lines[1]!).slice(0, 12).join(',')).toBe('excl,提示责任免除条款,critical,4,3,1,3,2,1,3,1,0.6667');
@@ -279,7 +355,12 @@ describe('/api/stats and `dualrec rules stats`', () => {
     expect(cells(agents[1]!).join(',')).toBe('A1,4,2,1,1,0.5');
     const empty = await get('/api/stats.csv?table=agents&channel=telesales');
     expect(new Uint8Array(await empty.clone().arrayBuffer()).slice(0, 3)).toEqual(new Uint8Array([0xef, 0xbb, 0xbf])); // BOM for spreadsheets
-    expect((await empty.text()).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean)).toEqual(['agent,sessions,fail,review,pass,fail_rate']);
+    expect(
+      (await empty.text())
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')
+        .filter(Boolean),
+    ).toEqual(['agent,sessions,fail,review,pass,fail_rate']);
   });
 
   const cliRules = (store: string) => {

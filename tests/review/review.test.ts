@@ -5,7 +5,16 @@
 // are rejected or escaped.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,7 +30,15 @@ import { addRecording, addTranscriptOnly } from '../batch/inbox.js';
 import { writeTestPacks } from '../batch/rules.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const TOKEN = 'test-token-0123456789abcdef';
 const PWNED = 'window.__pwned';
 
@@ -36,15 +53,21 @@ let sessions: CurrentSession[];
 const byName = (name: string) => sessions.find((s) => s.name === name)!;
 
 /** A raw request (no URL normalisation: "..", "%2e%2e" reach the server as written). */
-function raw(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const u = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = request(
+      { host: u.hostname, port: u.port, path, method: opts.method ?? 'GET', headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -52,7 +75,8 @@ function raw(path: string, opts: { method?: string; headers?: Record<string, str
 const bearer = { authorization: `Bearer ${TOKEN}`, 'x-reviewer': 'api-bot' };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the chromium package (scripts/setup.sh test does)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install the chromium package (scripts/setup.sh test does)`);
   const packs = writeTestPacks(join(work, 'rules'));
   addRecording(join(inbox, '2024-05-01'), 'flagged', 'missing-exclusions');
   addRecording(join(inbox, '2024-05-01'), 'clean', 'compliant-participating');
@@ -64,7 +88,9 @@ beforeAll(async () => {
   const t = JSON.parse(readFileSync(tfile, 'utf8')) as { segments: { text: string }[] };
   t.segments[0]!.text = `<img src=x onerror="${PWNED}=3"></p><script>${PWNED}=4</script>您好`;
   writeFileSync(tfile, JSON.stringify(t));
-  const r = runCli(['batch', inbox, '--out', out, '--rules', packs.a, '--concurrency', '2', '--no-vision'], { timeoutMs: 180_000 });
+  const r = runCli(['batch', inbox, '--out', out, '--rules', packs.a, '--concurrency', '2', '--no-vision'], {
+    timeoutMs: 180_000,
+  });
   expect([0, 3], r.stderr).toContain(r.code);
   store = openStore(join(out, 'dualrec.sqlite'));
   sessions = await store.currentSessions();
@@ -86,7 +112,15 @@ describe('review server: access', () => {
 
   it('answers 401 without the token, for pages, API, media and export', async () => {
     const key = byName('flagged').key;
-    for (const path of ['/', '/api/queue', `/session/${key}`, `/media/${key}`, '/api/decisions.csv', '/api/decisions.json', `/api/sessions/${key}`]) {
+    for (const path of [
+      '/',
+      '/api/queue',
+      `/session/${key}`,
+      `/media/${key}`,
+      '/api/decisions.csv',
+      '/api/decisions.json',
+      `/api/sessions/${key}`,
+    ]) {
       const r = await raw(path);
       expect(r.status, path).toBe(401);
       expect(r.body).not.toContain('flagged');
@@ -95,11 +129,23 @@ describe('review server: access', () => {
     expect(loginPage.body).toContain('name="token"'); // the login form
     expect(loginPage.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'/);
     expect(loginPage.headers['x-frame-options']).toBe('DENY');
-    expect((await raw('/api/queue', { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
-    expect((await raw('/api/queue', { headers: { cookie: 'dualrec_review=eyJyIjoieCIsInQiOjB9.forged' } })).status).toBe(401);
-    const post = await raw(`/api/sessions/${key}/decisions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect((await raw('/api/queue', { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(
+      401,
+    );
+    expect(
+      (await raw('/api/queue', { headers: { cookie: 'dualrec_review=eyJyIjoieCIsInQiOjB9.forged' } })).status,
+    ).toBe(401);
+    const post = await raw(`/api/sessions/${key}/decisions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(post.status).toBe(401);
-    const wrongLogin = await raw('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=nope&reviewer=x' });
+    const wrongLogin = await raw('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=nope&reviewer=x',
+    });
     expect(wrongLogin.status).toBe(401);
     expect(wrongLogin.headers['set-cookie']).toBeUndefined();
     expect((await raw('/api/queue', { headers: bearer })).status).toBe(200);
@@ -152,7 +198,11 @@ describe('review server: access', () => {
   it('validates decision bodies and refuses stale or incomplete decisions', async () => {
     const s = byName('flagged');
     const post = (body: unknown, type = 'application/json') =>
-      raw(`/api/sessions/${s.key}/decisions`, { method: 'POST', headers: { ...bearer, 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      raw(`/api/sessions/${s.key}/decisions`, {
+        method: 'POST',
+        headers: { ...bearer, 'content-type': type },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
     expect((await post({ runId: s.run.id, decision: 'delete' })).status).toBe(400);
     expect((await post({ runId: s.run.id, decision: 'confirm', findingIdx: -1 })).status).toBe(400);
     expect((await post({ runId: s.run.id, decision: 'confirm', sql: "'; DROP TABLE decisions; --" })).status).toBe(400);
@@ -191,14 +241,24 @@ describe('review page in Chromium', () => {
     await expect(page.locator('header.bar .who b').textContent()).resolves.toBe('审核员甲 <b>');
 
     // the queue: the FAIL/REVIEW sessions, not the PASS ones
-    const flaggedNames = sessions.filter((s) => s.run.verdict !== 'PASS').map((s) => s.sessionId).sort();
+    const flaggedNames = sessions
+      .filter((s) => s.run.verdict !== 'PASS')
+      .map((s) => s.sessionId)
+      .sort();
     const listed = (await page.locator('#queue a.open').allTextContents()).sort();
     expect(listed).toEqual(flaggedNames);
     const flagged = byName('flagged');
-    await Promise.all([page.waitForURL(`**/session/${flagged.key}`), page.click(`a.open[href="/session/${flagged.key}"]`)]);
+    await Promise.all([
+      page.waitForURL(`**/session/${flagged.key}`),
+      page.click(`a.open[href="/session/${flagged.key}"]`),
+    ]);
 
     // the video plays from the finding's evidence time
-    await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement | null)?.readyState! >= 1, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.getElementById('video') as HTMLVideoElement | null)?.readyState! >= 1,
+      null,
+      { timeout: 30_000 },
+    );
     const findings = await store.findingsOf(flagged.run.id);
     const timed = findings.find((f) => f.evidence.some((e) => e.start !== undefined && e.start > 5))!;
     expect(timed).toBeTruthy();
@@ -218,7 +278,9 @@ describe('review page in Chromium', () => {
     await card.locator('select[name=decision]').selectOption('overturn');
     await card.locator('textarea[name=comment]').fill(`客户其实听到了 <script>${PWNED}=5</script>`);
     await Promise.all([page.waitForEvent('load'), card.locator('button[type=submit]').click()]);
-    await expect(page.locator(`#f-${blocking.idx} .history li`).first().textContent()).resolves.toContain(`<script>${PWNED}=5</script>`);
+    await expect(page.locator(`#f-${blocking.idx} .history li`).first().textContent()).resolves.toContain(
+      `<script>${PWNED}=5</script>`,
+    );
 
     const card2 = page.locator(`#f-${blocking.idx}`);
     await card2.locator('select[name=decision]').selectOption('confirm');
@@ -308,13 +370,17 @@ describe('review page in Chromium', () => {
     const expected = ExpectedSchema.parse(JSON.parse(readFileSync(join(dir, 'flagged.expected.json'), 'utf8')));
     expect(expected.verdict).toBe('REVIEW'); // the session decision: needs re-recording
     const flagged = byName('flagged');
-    const blocking = (await store.findingsOf(flagged.run.id)).find((f) => f.status === 'fail' && f.severity === 'critical')!;
+    const blocking = (await store.findingsOf(flagged.run.id)).find(
+      (f) => f.status === 'fail' && f.severity === 'critical',
+    )!;
     for (const c of blocking.concepts) expect(expected.concepts[c as keyof typeof expected.concepts]).toBe('fail'); // confirmed
     expect(importTranscript(join(dir, 'flagged.transcript.json')).segments.length).toBeGreaterThan(0);
     const s = await store.getSession(flagged.key);
     expect(isCurrent(s)).toBe(true);
     // and `dualrec eval` reads the set
-    const ev = runCli(['eval', dir, '--noise', '0', '--json', '--rules', join(work, 'rules', 'pack-a')], { timeoutMs: 120_000 });
+    const ev = runCli(['eval', dir, '--noise', '0', '--json', '--rules', join(work, 'rules', 'pack-a')], {
+      timeoutMs: 120_000,
+    });
     expect(ev.code, ev.stderr.slice(-1500)).toBe(0);
     expect(() => JSON.parse(ev.stdout) as unknown).not.toThrow();
   }, 120_000);
@@ -328,7 +394,10 @@ describe('index.html in Chromium', () => {
     await page.goto(pathToFileURL(join(out, 'index.html')).href);
     const visible = () => page.locator('tbody tr:not([hidden])').count();
     // the reset handler filters on the next tick
-    const settle = (n: number) => page.waitForFunction((k) => document.querySelectorAll('tbody tr:not([hidden])').length === k, n, { timeout: 5000 }).catch(() => undefined);
+    const settle = (n: number) =>
+      page
+        .waitForFunction((k) => document.querySelectorAll('tbody tr:not([hidden])').length === k, n, { timeout: 5000 })
+        .catch(() => undefined);
     expect(await visible()).toBe(sessions.length);
     const fails = sessions.filter((s) => s.run.verdict === 'FAIL').length;
     await page.selectOption('select[name=verdict]', 'FAIL');
@@ -354,11 +423,15 @@ describe('index.html in Chromium', () => {
 
 describe('dualrec review (CLI)', () => {
   it('serves with a generated token printed once, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'review', 'serve', '--out', out, '--port', '0'], {
-      cwd: ROOT,
-      env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', DUALREC_REVIEW_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'review', 'serve', '--out', out, '--port', '0'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DUALREC_LOG_LEVEL: 'warn', DUALREC_REVIEW_TOKEN: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

@@ -22,8 +22,13 @@ function scorePart(part: string) {
     .filter((f) => f.endsWith('.yaml'))
     .flatMap((f) => readScanFile(join(dir, f)));
   const score = scoreScan(rules, scanSentences(rules, sentences));
-  const misses = (pred: (why: string) => boolean): string => score.misses.filter((m) => pred(m.why)).map((m) => `${m.sentence.text} — ${m.why}`).join('\n');
-  const sum = (f: (c: (typeof score.concepts)[number]) => number): number => score.concepts.reduce((a, c) => a + f(c), 0);
+  const misses = (pred: (why: string) => boolean): string =>
+    score.misses
+      .filter((m) => pred(m.why))
+      .map((m) => `${m.sentence.text} — ${m.why}`)
+      .join('\n');
+  const sum = (f: (c: (typeof score.concepts)[number]) => number): number =>
+    score.concepts.reduce((a, c) => a + f(c), 0);
   return { sentences, score, misses, sum };
 }
 
@@ -40,17 +45,28 @@ describe('real-wording corpus, dev part', () => {
   });
 
   it('each required rule finds at least 90 % of the sentences stating its concept', () => {
-    const low = score.concepts.filter((c) => c.states >= 3 && c.statesFound / c.states < 0.9).map((c) => `${c.concept}: ${c.statesFound}/${c.states}`);
-    expect(low, misses((w) => w.includes('stated, not found'))).toEqual([]);
+    const low = score.concepts
+      .filter((c) => c.states >= 3 && c.statesFound / c.states < 0.9)
+      .map((c) => `${c.concept}: ${c.statesFound}/${c.states}`);
+    expect(
+      low,
+      misses((w) => w.includes('stated, not found')),
+    ).toEqual([]);
   });
 
-  it('catches most reported misleading talk, and reads customers\' answers as they were meant', () => {
+  it("catches most reported misleading talk, and reads customers' answers as they were meant", () => {
     for (const c of score.concepts.filter((x) => x.violates >= 5)) {
-      expect(c.violatesCaught / c.violates, `${c.concept}\n${misses((w) => w.startsWith(`${c.concept}: violation`))}`).toBeGreaterThanOrEqual(0.8);
+      expect(
+        c.violatesCaught / c.violates,
+        `${c.concept}\n${misses((w) => w.startsWith(`${c.concept}: violation`))}`,
+      ).toBeGreaterThanOrEqual(0.8);
     }
     const affirms = Object.values(score.replies.affirms ?? {}).reduce((a, b) => a + b, 0);
     expect((score.replies.affirms?.affirmative ?? 0) / affirms).toBeGreaterThanOrEqual(0.85);
-    expect(score.replies.hedges?.affirmative ?? 0, misses((w) => w.includes('labelled hedges'))).toBe(0);
+    expect(
+      score.replies.hedges?.affirmative ?? 0,
+      misses((w) => w.includes('labelled hedges')),
+    ).toBe(0);
   });
 });
 
@@ -69,9 +85,18 @@ describe('real-wording corpus, holdout part (regression floors)', () => {
     // 92/105; violations flagged by some prohibited rule 250/324 (patterns alone 214: proxy 64→82/134,
     // guarantee 95→112/133, deposit 55→56/57); cautions and neutral sentences fired on 12/208, the
     // models on none; one hedge read as a yes ("…吧" guess)
-    expect(sum((c) => c.statesFound) / sum((c) => c.states), misses((w) => w.includes('stated, not found'))).toBeGreaterThanOrEqual(0.85);
-    expect(sum((c) => c.violatesFlagged) / sum((c) => c.violates), misses((w) => w.includes('violation not caught'))).toBeGreaterThanOrEqual(0.75);
-    expect(sum((c) => c.cautionsFired) / sum((c) => c.cautions), misses((w) => /^(cautions|neutral), but/.test(w))).toBeLessThanOrEqual(0.06);
+    expect(
+      sum((c) => c.statesFound) / sum((c) => c.states),
+      misses((w) => w.includes('stated, not found')),
+    ).toBeGreaterThanOrEqual(0.85);
+    expect(
+      sum((c) => c.violatesFlagged) / sum((c) => c.violates),
+      misses((w) => w.includes('violation not caught')),
+    ).toBeGreaterThanOrEqual(0.75);
+    expect(
+      sum((c) => c.cautionsFired) / sum((c) => c.cautions),
+      misses((w) => /^(cautions|neutral), but/.test(w)),
+    ).toBeLessThanOrEqual(0.06);
     expect(sum((c) => c.cautionsSuspect)).toBeLessThanOrEqual(2);
     expect(score.replies.hedges?.affirmative ?? 0).toBeLessThanOrEqual(1);
   });

@@ -78,13 +78,26 @@ describe('evaluateRules on small sessions', () => {
     });
 
     it('没听懂 / 再说一遍 then the agent moves on: not confirmed', () => {
-      const lines = COMPLIANT.flatMap((l): Line[] => (l[1] === '清楚了。' ? [['customer', '没听懂，再说一遍？'], ['agent', '好的，那我们先往下讲。']] : [l]));
+      const lines = COMPLIANT.flatMap((l): Line[] =>
+        l[1] === '清楚了。'
+          ? [
+              ['customer', '没听懂，再说一遍？'],
+              ['agent', '好的，那我们先往下讲。'],
+            ]
+          : [l],
+      );
       expect(get(run(lines), 'disclose-exclusions/confirm').status).toBe('fail');
     });
 
     it('a hedge, a re-explanation, then a clear yes: confirmed', () => {
       const lines = COMPLIANT.flatMap((l): Line[] =>
-        l[1] === '清楚了。' ? [['customer', '不太明白。'], ['agent', '就是说这些情况下保险公司不赔。您明白了吗？'], ['customer', '明白了。']] : [l],
+        l[1] === '清楚了。'
+          ? [
+              ['customer', '不太明白。'],
+              ['agent', '就是说这些情况下保险公司不赔。您明白了吗？'],
+              ['customer', '明白了。'],
+            ]
+          : [l],
       );
       const f = get(run(lines), 'disclose-exclusions/confirm');
       expect(f.status).toBe('pass');
@@ -100,7 +113,7 @@ describe('evaluateRules on small sessions', () => {
       expect(p.message).toContain('是的，清楚');
     });
 
-    it('代答 inside the agent\'s own turn is flagged too', () => {
+    it("代答 inside the agent's own turn is flagged too", () => {
       const lines = COMPLIANT.flatMap((l): Line[] => {
         if (l[1].includes('责任免除')) return [['agent', `${l[1]}明白的明白的，下一项。`]];
         if (l[1] === '清楚了。') return [];
@@ -127,7 +140,11 @@ describe('evaluateRules on small sessions', () => {
     });
 
     it('unknown roles with different diarisation labels: the other speaker confirmed', () => {
-      const lines = COMPLIANT.map(([r, t]): Line => ['unknown', t, { speaker: r === 'agent' ? 'SPEAKER_00' : 'SPEAKER_01' }]);
+      const lines = COMPLIANT.map(([r, t]): Line => [
+        'unknown',
+        t,
+        { speaker: r === 'agent' ? 'SPEAKER_00' : 'SPEAKER_01' },
+      ]);
       expect(get(run(lines), 'disclose-exclusions/confirm').status).toBe('pass');
     });
   });
@@ -148,12 +165,15 @@ describe('evaluateRules on small sessions', () => {
       expect(text).toContain(f.evidence[0].matched);
     });
 
-    it.each([['本产品不保本，投资有风险。'], ['我们不能保证收益，分红是不确定的。'], ['保本是不可能的，请您理解。'], ['这不是稳赚不赔的产品，也不是零风险的。'], ['万能账户有保底利率，超过保底的部分是不确定的。']])(
-      'correct disclosure: %s',
-      (text) => {
-        expect(get(withLine(text), 'no-guarantee').status).toBe('pass');
-      },
-    );
+    it.each([
+      ['本产品不保本，投资有风险。'],
+      ['我们不能保证收益，分红是不确定的。'],
+      ['保本是不可能的，请您理解。'],
+      ['这不是稳赚不赔的产品，也不是零风险的。'],
+      ['万能账户有保底利率，超过保底的部分是不确定的。'],
+    ])('correct disclosure: %s', (text) => {
+      expect(get(withLine(text), 'no-guarantee').status).toBe('pass');
+    });
 
     it('deposit confusion vs the correct statement', () => {
       expect(get(withLine('其实这个跟存款一样，到期本金利息一起拿回来。'), 'no-deposit-confusion').status).toBe('fail');
@@ -167,7 +187,8 @@ describe('evaluateRules on small sessions', () => {
   });
 
   describe('number slots', () => {
-    const cooling = (text: string): Finding => get(run(replace(/犹豫期，在这期间/, ['agent', text])), 'disclose-cooling-off');
+    const cooling = (text: string): Finding =>
+      get(run(replace(/犹豫期，在这期间/, ['agent', text])), 'disclose-cooling-off');
     it('十五天 and 15天 both match, n is captured', () => {
       for (const t of ['本产品犹豫期为十五天，犹豫期内可以无条件解除合同。', '犹豫期15天，犹豫期内退保全额退还。']) {
         const f = cooling(t);
@@ -189,14 +210,19 @@ describe('evaluateRules on small sessions', () => {
   });
 
   it('low-confidence ASR where a disclosure would be: undetermined, not fail', () => {
-    const lines = COMPLIANT.map((l): Line => (l[1].includes('责任免除') ? ['agent', '请您特别嗯那个合同里的部分', { lowConfidence: true }] : l));
+    const lines = COMPLIANT.map((l): Line =>
+      l[1].includes('责任免除') ? ['agent', '请您特别嗯那个合同里的部分', { lowConfidence: true }] : l,
+    );
     const f = get(run(lines), 'disclose-exclusions');
     expect(f.status).toBe('undetermined');
     expect(f.message).toContain('置信度低');
   });
 
   it('a disclosure waved away is not a disclosure', () => {
-    const f = get(run(replace(/责任免除/, ['agent', '责任免除这部分不重要，您回去自己看就行。'])), 'disclose-exclusions');
+    const f = get(
+      run(replace(/责任免除/, ['agent', '责任免除这部分不重要，您回去自己看就行。'])),
+      'disclose-exclusions',
+    );
     expect(f.status).toBe('fail');
     expect(f.message).toContain('略过');
   });
@@ -205,12 +231,15 @@ describe('evaluateRules on small sessions', () => {
     const lines = COMPLIANT.map((l): Line => (l[1].includes('责任免除') ? [l[0], l[1], { end: 2 }] : l));
     // re-time: the exclusions sentence (~45 characters) said in 2 seconds
     const idx = lines.findIndex((l) => l[1].includes('责任免除'));
-    const fs = evaluateRules(rs, (() => {
-      const f = facts(lines);
-      const s = f.transcript!.segments[idx];
-      s.end = s.start + 2;
-      return f;
-    })());
+    const fs = evaluateRules(
+      rs,
+      (() => {
+        const f = facts(lines);
+        const s = f.transcript!.segments[idx];
+        s.end = s.start + 2;
+        return f;
+      })(),
+    );
     const r = get(fs, 'disclose-exclusions/rate');
     expect(r.status).toBe('fail');
     expect(r.concepts).toEqual(['conduct.speech-rate']);
@@ -265,7 +294,9 @@ describe('evaluateRules on small sessions', () => {
 
   describe('noise: a disclosure partly heard is "can\'t tell", one not there at all fails', () => {
     it('a payment word with a garbled amount is undetermined; no trace at all still fails', () => {
-      const garbled = run(replace(/保险费是两万元/, ['agent', '您这份保单一年交八抢六百猿，交费期间十年，保险期间为终身。']));
+      const garbled = run(
+        replace(/保险费是两万元/, ['agent', '您这份保单一年交八抢六百猿，交费期间十年，保险期间为终身。']),
+      );
       expect(get(garbled, 'disclose-premium').status).toBe('undetermined');
       expect(get(garbled, 'disclose-premium').evidence[0].note).toContain('部分线索');
       const missing = run(replace(/保险费是两万元/, ['agent', '交费期间十年，保险期间为终身。']));
@@ -273,33 +304,49 @@ describe('evaluateRules on small sessions', () => {
     });
 
     it('the money unit heard by sound still reads an amount', () => {
-      const f = get(run(replace(/保险费是两万元/, ['agent', '您这份保单每年的保险费是两万辕，交费期间十年，保险期间为终身。'])), 'disclose-premium');
+      const f = get(
+        run(replace(/保险费是两万元/, ['agent', '您这份保单每年的保险费是两万辕，交费期间十年，保险期间为终身。'])),
+        'disclose-premium',
+      );
       expect(f.status).toBe('pass');
     });
 
     it('a lone 五天 (十 dropped) is undetermined, 十天 and 5天 fail', () => {
-      const cooling = (t: string): Finding => get(run(replace(/犹豫期，在这期间/, ['agent', t])), 'disclose-cooling-off');
+      const cooling = (t: string): Finding =>
+        get(run(replace(/犹豫期，在这期间/, ['agent', t])), 'disclose-cooling-off');
       expect(cooling('收到合同之后五天内，您改变主意可以解除合同，保费全额退还。').status).toBe('undetermined');
       expect(cooling('犹豫期为十天，犹豫期内可以退保。').status).toBe('fail');
       expect(cooling('犹豫期5天，犹豫期内可以退保。').status).toBe('fail');
     });
 
     it('a two-character word heard only by sound is no proof the item was said', () => {
-      const fs = run(without(/责任免除/).map((l): Line => (/保险费/.test(l[1]) ? ['agent', `保费方面遮，${l[1]}`] : l)));
+      const fs = run(
+        without(/责任免除/).map((l): Line => (/保险费/.test(l[1]) ? ['agent', `保费方面遮，${l[1]}`] : l)),
+      );
       const f = get(fs, 'disclose-exclusions');
       expect(f.status).toBe('undetermined');
     });
 
     it('a number-pattern gap never reaches into the next clause or turn', () => {
       // "已交的保费…，手续费二十元" is not the premium
-      const fs = run(replace(/保险费是两万元/, ['agent', '已交的保费会退给您，手续费二十元由公司承担。交费期间十年，保险期间为终身。']));
+      const fs = run(
+        replace(/保险费是两万元/, [
+          'agent',
+          '已交的保费会退给您，手续费二十元由公司承担。交费期间十年，保险期间为终身。',
+        ]),
+      );
       expect(get(fs, 'disclose-premium').status).not.toBe('pass');
       // a greedy gap that ran into the next turn is retried inside the first one
       const consent = run(replace(/全程录音录像，您同意吗/, ['agent', '接下来的过程会全程录音录像，您同吗？']));
       expect(get(consent, 'consent-recording').status).toBe('undetermined');
       // …and a cross-turn match does not hide the one inside the next turn
       const twoTurns = COMPLIANT.flatMap((l): Line[] =>
-        /全程录音录像，您同意吗/.test(l[1]) ? [['agent', '按照要求，今天的过程要全程录音像，'], ['agent', '这个录音录像是监管的要求，您同鬃意吗？']] : [l],
+        /全程录音录像，您同意吗/.test(l[1])
+          ? [
+              ['agent', '按照要求，今天的过程要全程录音像，'],
+              ['agent', '这个录音录像是监管的要求，您同鬃意吗？'],
+            ]
+          : [l],
       );
       expect(get(run(twoTurns), 'consent-recording').status).toBe('undetermined');
     });
@@ -321,19 +368,41 @@ describe('evaluateRules on small sessions', () => {
 
   describe('confirmations in natural wording', () => {
     it('a no answers a question whose yes is a no (没人逼您吧？—没有)', () => {
-      const lines = [...COMPLIANT.filter(([, t]) => !/自愿/.test(t)), ['agent', '这个是您自己想买的，没有人逼您吧？'] as Line, ['customer', '没有，我自己要买的。'] as Line];
+      const lines = [
+        ...COMPLIANT.filter(([, t]) => !/自愿/.test(t)),
+        ['agent', '这个是您自己想买的，没有人逼您吧？'] as Line,
+        ['customer', '没有，我自己要买的。'] as Line,
+      ];
       expect(get(run(lines), 'confirm-voluntary/confirm').status).toBe('pass');
-      const plain = [...COMPLIANT.filter(([, t]) => !/自愿/.test(t)), ['agent', '这个保险您是自愿购买的吗？'] as Line, ['customer', '没有。'] as Line];
+      const plain = [
+        ...COMPLIANT.filter(([, t]) => !/自愿/.test(t)),
+        ['agent', '这个保险您是自愿购买的吗？'] as Line,
+        ['customer', '没有。'] as Line,
+      ];
       expect(get(run(plain), 'confirm-voluntary/confirm').status).not.toBe('pass');
     });
 
     it('one question after 犹豫期 and the loss after it confirms both; an earlier self-answer is not made up for', () => {
       const base = COMPLIANT.filter(([, t]) => !/犹豫期|现金价值/.test(t));
-      const joint: Line[] = [...base.slice(0, -2), ['agent', '您有十五天犹豫期，这期间可以全额退保。'], ['agent', '过了犹豫期再退，只能退现金价值，会有损失。'], ['agent', '这两块您清楚吗？'], ['customer', '清楚。'], ...base.slice(-2)];
+      const joint: Line[] = [
+        ...base.slice(0, -2),
+        ['agent', '您有十五天犹豫期，这期间可以全额退保。'],
+        ['agent', '过了犹豫期再退，只能退现金价值，会有损失。'],
+        ['agent', '这两块您清楚吗？'],
+        ['customer', '清楚。'],
+        ...base.slice(-2),
+      ];
       const fs = run(joint);
       expect(get(fs, 'disclose-cooling-off/confirm').status).toBe('pass');
       expect(get(fs, 'disclose-surrender-loss/confirm').status).toBe('pass');
-      const proxied: Line[] = [...base.slice(0, -2), ['agent', '您有十五天犹豫期，这期间可以全额退保。您清楚吗？'], ['agent', '是的，清楚。'], ['agent', '过了犹豫期再退，只能退现金价值，会有损失。您清楚吗？'], ['customer', '清楚。'], ...base.slice(-2)];
+      const proxied: Line[] = [
+        ...base.slice(0, -2),
+        ['agent', '您有十五天犹豫期，这期间可以全额退保。您清楚吗？'],
+        ['agent', '是的，清楚。'],
+        ['agent', '过了犹豫期再退，只能退现金价值，会有损失。您清楚吗？'],
+        ['customer', '清楚。'],
+        ...base.slice(-2),
+      ];
       const fp = run(proxied);
       expect(get(fp, 'disclose-cooling-off/confirm').status).toBe('fail');
       expect(get(fp, 'disclose-cooling-off/proxy').status).toBe('fail');
@@ -357,7 +426,12 @@ describe('evaluateRules on small sessions', () => {
 
     it('a 都 in a question about another item (voluntariness) does not bundle an unasked disclosure into it', () => {
       const base = COMPLIANT.filter(([, t]) => !/现金价值|自愿/.test(t));
-      const close = (q: string): Line[] => [...base, ['agent', '过了犹豫期再退保只退现金价值，头几年退会亏一些。'], ['agent', q], ['customer', '是的。']];
+      const close = (q: string): Line[] => [
+        ...base,
+        ['agent', '过了犹豫期再退保只退现金价值，头几年退会亏一些。'],
+        ['agent', q],
+        ['customer', '是的。'],
+      ];
       // the question asks whether the purchase is voluntary: its yes is not the loss's confirmation
       const other = run(close('这些都是您自己愿意投保的吗？'));
       expect(get(other, 'confirm-voluntary/confirm').status).toBe('pass');
@@ -369,7 +443,14 @@ describe('evaluateRules on small sessions', () => {
     it('a garbled reply with a negator to 犹豫期 is not made up for by the yes to the loss question', () => {
       const base = COMPLIANT.filter(([, t]) => !/犹豫期|现金价值/.test(t));
       const joint = (reply: string, q: string): Finding[] =>
-        run([...base.slice(0, -2), ['agent', '签收保单起十五天是犹豫期，这期间退保全额退还保费，您听清楚了吗？'], ['customer', reply], ['agent', `过了这十五天再退保，就只退现金价值了，会吃亏，${q}`], ['customer', '了解。'], ...base.slice(-2)]);
+        run([
+          ...base.slice(0, -2),
+          ['agent', '签收保单起十五天是犹豫期，这期间退保全额退还保费，您听清楚了吗？'],
+          ['customer', reply],
+          ['agent', `过了这十五天再退保，就只退现金价值了，会吃亏，${q}`],
+          ['customer', '了解。'],
+          ...base.slice(-2),
+        ]);
       // 没咋听懂 is no known hedge, but its 没 says it may be one: a person must listen
       const hedgy = joint('没咋听懂。', '这个您了解吗？');
       expect(get(hedgy, 'disclose-cooling-off/confirm').status).toBe('undetermined');
@@ -381,7 +462,14 @@ describe('evaluateRules on small sessions', () => {
     });
 
     it('"(您)了解了吗？" with 您 lost is the agent asking, not answering', () => {
-      const lines = COMPLIANT.flatMap((l): Line[] => (/责任免除/.test(l[1]) ? [['agent', '请您特别留意合同里的责任免除部分，比如故意犯罪、酒后驾驶，保险公司是不赔的。'], ['agent', '了解了吗？']] : [l]));
+      const lines = COMPLIANT.flatMap((l): Line[] =>
+        /责任免除/.test(l[1])
+          ? [
+              ['agent', '请您特别留意合同里的责任免除部分，比如故意犯罪、酒后驾驶，保险公司是不赔的。'],
+              ['agent', '了解了吗？'],
+            ]
+          : [l],
+      );
       expect(get(run(lines), 'disclose-exclusions/proxy').status).toBe('pass');
     });
   });

@@ -101,7 +101,9 @@ describe('loading rule packs', () => {
   });
 
   it('a slot check on a slot the template does not have', () => {
-    const msg = loadError({ 'a.yaml': RULE('a').replace('any: [责任免除]', 'slot: "犹豫期 {n} 天"\n  check: { m: { min: 15 } }') });
+    const msg = loadError({
+      'a.yaml': RULE('a').replace('any: [责任免除]', 'slot: "犹豫期 {n} 天"\n  check: { m: { min: 15 } }'),
+    });
     expect(msg).toMatch(/a\.yaml:\d+: field "match\.check\.m": no slot \{m\}/);
   });
 
@@ -111,20 +113,42 @@ describe('loading rule packs', () => {
   });
 
   it('several rules per file, and a missing folder', () => {
-    const rs = loadRuleSet([rulesDir({ 'x/two.yaml': `rules:\n${[RULE('a'), RULE('b')].map((r) => r.trim().split('\n').map((l, i) => (i ? '    ' : '  - ') + l).join('\n')).join('\n')}\n` })]);
+    const rs = loadRuleSet([
+      rulesDir({
+        'x/two.yaml': `rules:\n${[RULE('a'), RULE('b')]
+          .map((r) =>
+            r
+              .trim()
+              .split('\n')
+              .map((l, i) => (i ? '    ' : '  - ') + l)
+              .join('\n'),
+          )
+          .join('\n')}\n`,
+      }),
+    ]);
     expect(rs.rules.map((r) => r.id).sort()).toEqual(['a', 'b']);
     expect(() => loadRuleSet(['/nonexistent/rules'])).toThrow(/rule folder not found/);
   });
 
   it('partial traces: checked like match, refused on silence rules, unknown joint_with refs named', () => {
-    expect(loadError({ 'r.yaml': RULE('a', 'partial:\n  any: [免责]\n  nonee: [x]') })).toMatch(/r\.yaml:\d+: .*partial.*nonee.*none/);
-    expect(loadError({ 's.yaml': 'id: s\ntitle: 静默\ncategory: conduct\nseverity: minor\nsource: 测试\nconcepts: [conduct.silence]\nkind: silence\nsilence: { max_s: 60 }\npartial:\n  any: [静默]\n' })).toMatch(/s\.yaml:\d+: rule "s": field "partial" is not for silence rules/);
-    expect(loadError({ 'r.yaml': RULE('a', 'confirm: { within_s: 30, joint_with: [nope] }') })).toMatch(/field "confirm\.joint_with" refers to unknown rule "nope"/);
+    expect(loadError({ 'r.yaml': RULE('a', 'partial:\n  any: [免责]\n  nonee: [x]') })).toMatch(
+      /r\.yaml:\d+: .*partial.*nonee.*none/,
+    );
+    expect(
+      loadError({
+        's.yaml':
+          'id: s\ntitle: 静默\ncategory: conduct\nseverity: minor\nsource: 测试\nconcepts: [conduct.silence]\nkind: silence\nsilence: { max_s: 60 }\npartial:\n  any: [静默]\n',
+      }),
+    ).toMatch(/s\.yaml:\d+: rule "s": field "partial" is not for silence rules/);
+    expect(loadError({ 'r.yaml': RULE('a', 'confirm: { within_s: 30, joint_with: [nope] }') })).toMatch(
+      /field "confirm\.joint_with" refers to unknown rule "nope"/,
+    );
   });
 
   it('a partial trace makes a missing required item undetermined; with no trace it fails', () => {
     const rs = loadRuleSet([rulesDir({ 'r.yaml': RULE('a', 'partial:\n  regex: "特别.{0,2}注意"') })]);
-    const status = (text: string): string => evaluateRules(rs, facts([['agent', text]])).find((f) => f.ruleId === 'a')!.status;
+    const status = (text: string): string =>
+      evaluateRules(rs, facts([['agent', text]])).find((f) => f.ruleId === 'a')!.status;
     expect(status('请您注意合同里的责任免除条款。')).toBe('pass');
     expect(status('请您特别注意一下合同的这部分。')).toBe('undetermined');
     expect(status('请您看一下合同的这部分。')).toBe('fail');

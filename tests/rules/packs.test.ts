@@ -8,7 +8,9 @@ describe('shipped rule packs', () => {
 
   it("every rule's own tests pass (dualrec rules test)", () => {
     const results = runRuleTests(rs);
-    const failed = results.filter((r) => !r.ok).map((r) => `${r.ruleId} ${r.kind}[${r.index}] ${r.text}: expected ${r.expected}, got ${r.got}`);
+    const failed = results
+      .filter((r) => !r.ok)
+      .map((r) => `${r.ruleId} ${r.kind}[${r.index}] ${r.text}: expected ${r.expected}, got ${r.got}`);
     expect(failed).toEqual([]);
     expect(results.length).toBeGreaterThan(150);
   });
@@ -40,7 +42,12 @@ tests:
     });
     const results = runRuleTests(loadRuleSet([dir]));
     expect(results.map((r) => r.ok)).toEqual([false, false]);
-    expect(results[0]).toMatchObject({ ruleId: 'wrong', kind: 'hit', text: '请您特别注意责任免除条款。', expected: 'hit' });
+    expect(results[0]).toMatchObject({
+      ruleId: 'wrong',
+      kind: 'hit',
+      text: '请您特别注意责任免除条款。',
+      expected: 'hit',
+    });
     expect(results[1].got).toMatch(/^hit/);
   });
 });
@@ -59,7 +66,10 @@ describe('dualrec rules (CLI)', () => {
   });
 
   it('a broken pack: check exits non-zero with file:line: field', () => {
-    const dir = rulesDir({ 'bad.yaml': 'id: x\ntitle: t\ncategory: disclosure\nseverity: critical\nsource: s\nconcepts: [disclosure.exclusions]\nmatch: { any: [a] }\nspeeker: agent\n' });
+    const dir = rulesDir({
+      'bad.yaml':
+        'id: x\ntitle: t\ncategory: disclosure\nseverity: critical\nsource: s\nconcepts: [disclosure.exclusions]\nmatch: { any: [a] }\nspeeker: agent\n',
+    });
     const r = runCli(['rules', 'check', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad\.yaml:8: unknown field "speeker" \(did you mean "speaker"\?\)/);
@@ -67,7 +77,8 @@ describe('dualrec rules (CLI)', () => {
 
   it('a failing rule test: test prints the case and exits 1', () => {
     const dir = rulesDir({
-      'p/r.yaml': 'id: x\ntitle: t\ncategory: disclosure\nseverity: critical\nsource: s\nconcepts: [disclosure.exclusions]\nmatch: { any: [责任免除] }\ntests: { hit: [犹豫期十五天] }\n',
+      'p/r.yaml':
+        'id: x\ntitle: t\ncategory: disclosure\nseverity: critical\nsource: s\nconcepts: [disclosure.exclusions]\nmatch: { any: [责任免除] }\ntests: { hit: [犹豫期十五天] }\n',
     });
     const r = runCli(['rules', 'test', dir]);
     expect(r.code).toBe(1);

@@ -52,8 +52,12 @@ describe('dualrec rules scan', () => {
     expect(r.stdout).toMatch(/disclosure\.cooling-off\s+100% \(1\/1\)\s+0% \(0\/1\)/);
     expect(r.stdout).toMatch(/prohibited\.deposit-confusion\s+—\s+—\s+100% \(1\/1\)\s+100% \(1\/1\)\s+0% \(0\/1\)/);
     expect(r.stdout).toMatch(/hedges: hedge 1/);
-    const json = JSON.parse(runCli(['rules', 'scan', file, '--json']).stdout) as { sentences: { label: string; fires: { ruleId: string }[] }[] };
-    expect(json.sentences.find((s) => s.label === 'violates')!.fires.map((f) => f.ruleId)).toContain('no-deposit-confusion');
+    const json = JSON.parse(runCli(['rules', 'scan', file, '--json']).stdout) as {
+      sentences: { label: string; fires: { ruleId: string }[] }[];
+    };
+    expect(json.sentences.find((s) => s.label === 'violates')!.fires.map((f) => f.ruleId)).toContain(
+      'no-deposit-confusion',
+    );
   });
 
   it('names the file, line and field of a broken corpus file, and a path that is not there', () => {

@@ -21,7 +21,10 @@ describe('severity table', () => {
         if (!want) continue;
         const practice = r.spec.source.includes('实务');
         const ok = practice ? RANK[r.spec.severity] <= RANK[want] : r.spec.severity === want;
-        if (!ok) wrong.push(`${r.id}: ${r.spec.severity}, table says ${want} for ${c}${practice ? ' (practice may only be milder)' : ''}`);
+        if (!ok)
+          wrong.push(
+            `${r.id}: ${r.spec.severity}, table says ${want} for ${c}${practice ? ' (practice may only be milder)' : ''}`,
+          );
       }
     }
     expect(wrong).toEqual([]);
@@ -29,9 +32,14 @@ describe('severity table', () => {
 
   it('docs/rules.md names every rule that checks a required element in its table', () => {
     const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
-    const section = doc.slice(doc.indexOf('## What the recording must contain'), doc.indexOf('## Testing rules on real wording'));
+    const section = doc.slice(
+      doc.indexOf('## What the recording must contain'),
+      doc.indexOf('## Testing rules on real wording'),
+    );
     expect(section.length).toBeGreaterThan(500);
-    const missing = rules.filter((r) => r.spec.concepts.some((c) => table[c]) && !section.includes(`\`${r.id}\``)).map((r) => r.id);
+    const missing = rules
+      .filter((r) => r.spec.concepts.some((c) => table[c]) && !section.includes(`\`${r.id}\``))
+      .map((r) => r.id);
     expect(missing).toEqual([]);
   });
 });

@@ -17,7 +17,9 @@ const COMPLIANT = join(ROOT, 'tests/eval-set/01-compliant-traditional');
 
 /** The compliant session with `line` said by the agent after segment `after`. */
 function sessionWith(name: string, line?: string, after = 12): string {
-  const t = JSON.parse(readFileSync(`${COMPLIANT}.transcript.json`, 'utf8')) as { segments: { id: number; start: number; end: number; text: string; speaker: string }[] };
+  const t = JSON.parse(readFileSync(`${COMPLIANT}.transcript.json`, 'utf8')) as {
+    segments: { id: number; start: number; end: number; text: string; speaker: string }[];
+  };
   if (line) {
     // a new agent segment in the pause after `after`, shifting the rest
     const at = t.segments[after];
@@ -55,7 +57,10 @@ describe('suspicion models', () => {
     expect(clean.verdict).toBe('PASS');
     expect(clean.findings.filter((f) => f.status === 'undetermined').map((f) => [f.ruleId, f.message])).toEqual([]);
 
-    for (const [name, line, ruleId] of [['promise', GUARANTEE, 'no-guarantee'], ['proxy', PROXY, 'no-proxy-answer']] as const) {
+    for (const [name, line, ruleId] of [
+      ['promise', GUARANTEE, 'no-guarantee'],
+      ['proxy', PROXY, 'no-proxy-answer'],
+    ] as const) {
       const r = analyze(sessionWith(name, line));
       expect(r.verdict, name).toBe('REVIEW');
       const f = r.findings.find((x) => x.ruleId === ruleId)!;
@@ -90,9 +95,15 @@ describe('suspicion models', () => {
     const corpus = join(work, 'corpus');
     cpSync(join(ROOT, 'tests/corpus/dev'), corpus, { recursive: true });
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('  - tests/corpus/dev', `  - ${corpus}`));
-    expect(runCli(['rules', 'train', '--check', '--spec', spec]).code, 'an unchanged copy of the corpus is the same corpus').toBe(0);
+    expect(
+      runCli(['rules', 'train', '--check', '--spec', spec]).code,
+      'an unchanged copy of the corpus is the same corpus',
+    ).toBe(0);
     const f = join(corpus, 'prohibited.yaml');
-    writeFileSync(f, `${readFileSync(f, 'utf8')}  - text: "${GUARANTEE}"\n    concepts: [prohibited.guarantee]\n    label: violates\n    speaker: agent\n    source: ${/^  ([a-z0-9][a-z0-9._-]*):$/m.exec(readFileSync(f, 'utf8'))![1]}\n`);
+    writeFileSync(
+      f,
+      `${readFileSync(f, 'utf8')}  - text: "${GUARANTEE}"\n    concepts: [prohibited.guarantee]\n    label: violates\n    speaker: agent\n    source: ${/^  ([a-z0-9][a-z0-9._-]*):$/m.exec(readFileSync(f, 'utf8'))![1]}\n`,
+    );
     const stale = runCli(['rules', 'train', '--check', '--spec', spec]);
     expect(stale.code).toBe(1);
     expect(stale.stdout).toMatch(/STALE .*guarantee\.json: the corpus or sessions changed/);

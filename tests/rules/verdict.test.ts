@@ -3,12 +3,24 @@ import type { Finding, FindingStatus, Severity } from '../../src/model/index.js'
 import { decideVerdict } from '../../src/rules/index.js';
 
 const f = (ruleId: string, status: FindingStatus, severity: Severity, confidence = 0.9): Finding => ({
-  ruleId, title: ruleId, category: 'x', concepts: ['disclosure.exclusions'], status, severity, confidence, evidence: [], message: `${ruleId} ${status}`,
+  ruleId,
+  title: ruleId,
+  category: 'x',
+  concepts: ['disclosure.exclusions'],
+  status,
+  severity,
+  confidence,
+  evidence: [],
+  message: `${ruleId} ${status}`,
 });
 
 describe('decideVerdict', () => {
   it('any critical fail → FAIL, naming the rule', () => {
-    const v = decideVerdict([f('a', 'pass', 'critical'), f('b', 'fail', 'critical'), f('c', 'undetermined', 'critical')]);
+    const v = decideVerdict([
+      f('a', 'pass', 'critical'),
+      f('b', 'fail', 'critical'),
+      f('c', 'undetermined', 'critical'),
+    ]);
     expect(v.verdict).toBe('FAIL');
     expect(v.reasons[0]).toContain('b');
     expect(v.reasons.some((r) => r.includes('c'))).toBe(true);
@@ -23,7 +35,10 @@ describe('decideVerdict', () => {
   });
 
   it('minor problems and major undetermined alone → PASS by default', () => {
-    expect(decideVerdict([f('a', 'undetermined', 'major'), f('b', 'fail', 'minor'), f('c', 'not_applicable', 'critical')]).verdict).toBe('PASS');
+    expect(
+      decideVerdict([f('a', 'undetermined', 'major'), f('b', 'fail', 'minor'), f('c', 'not_applicable', 'critical')])
+        .verdict,
+    ).toBe('PASS');
   });
 
   it('pipeline findings (integrity.recording) are treated like any finding', () => {
@@ -35,7 +50,10 @@ describe('decideVerdict', () => {
   });
 
   it('policy: majors count as critical', () => {
-    const p = { failOn: ['critical', 'major'] as Severity[], reviewOnUndetermined: ['critical', 'major'] as Severity[] };
+    const p = {
+      failOn: ['critical', 'major'] as Severity[],
+      reviewOnUndetermined: ['critical', 'major'] as Severity[],
+    };
     expect(decideVerdict([f('a', 'fail', 'major')], p).verdict).toBe('FAIL');
     expect(decideVerdict([f('a', 'undetermined', 'major')], p).verdict).toBe('REVIEW');
   });

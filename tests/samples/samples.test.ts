@@ -56,13 +56,20 @@ describe.each(WITH_TRANSCRIPT)('sample $name', ({ name, recording, format, video
     expect(probe.audio).toHaveLength(1);
     expect(probe.audio[0].channels).toBe(1);
     expect(probe.video.length).toBe(video ? 1 : 0);
-    if (video) expect(probe.video[0]).toMatchObject({ codec: 'h264', width: SAMPLE_VIDEO.width, height: SAMPLE_VIDEO.height, fps: SAMPLE_VIDEO.fps });
+    if (video)
+      expect(probe.video[0]).toMatchObject({
+        codec: 'h264',
+        width: SAMPLE_VIDEO.width,
+        height: SAMPLE_VIDEO.height,
+        fps: SAMPLE_VIDEO.fps,
+      });
     for (const s of t.segments) {
       expect(s.start).toBeGreaterThanOrEqual(0);
       expect(s.end).toBeGreaterThan(s.start);
       expect(s.end).toBeLessThanOrEqual(probe.duration);
     }
-    for (let i = 1; i < t.segments.length; i++) expect(t.segments[i].start).toBeGreaterThanOrEqual(t.segments[i - 1].end);
+    for (let i = 1; i < t.segments.length; i++)
+      expect(t.segments[i].start).toBeGreaterThanOrEqual(t.segments[i - 1].end);
     expect(statSync(file).size).toBeLessThan(2 * 1024 * 1024);
   });
 
@@ -85,12 +92,24 @@ describe('sample contents', () => {
     const said = agentText(t.segments).join('\n');
     const required = [
       '此次录音录像过程对于今后您维护权益非常关键，请问您是否同意对销售过程进行录音录像？',
-      '执业证号', '这是我的执业证', '投保人本人', '出示身份证件', '瑞和人寿保险股份有限公司的瑞和福满两全保险',
-      '身故保险金', '满期保险金', '请您特别注意保险合同中的责任免除条款', '请您仔细阅读',
-      '每年交保费一万元，交费期间十年，保险期间二十年', '初始费用',
+      '执业证号',
+      '这是我的执业证',
+      '投保人本人',
+      '出示身份证件',
+      '瑞和人寿保险股份有限公司的瑞和福满两全保险',
+      '身故保险金',
+      '满期保险金',
+      '请您特别注意保险合同中的责任免除条款',
+      '请您仔细阅读',
+      '每年交保费一万元，交费期间十年，保险期间二十年',
+      '初始费用',
       '自您签收保单之日起十五日内为犹豫期，犹豫期内解除合同，退还全部保费',
-      '犹豫期后退保会有损失，只能领取现金价值，可能低于已交保费', '分红是不确定的，红利水平可能为零',
-      '如实告知', '亲笔签名', '抄录风险提示语句', '本次录音录像到此结束',
+      '犹豫期后退保会有损失，只能领取现金价值，可能低于已交保费',
+      '分红是不确定的，红利水平可能为零',
+      '如实告知',
+      '亲笔签名',
+      '抄录风险提示语句',
+      '本次录音录像到此结束',
     ];
     let at = -1;
     for (const phrase of required) {
@@ -105,14 +124,19 @@ describe('sample contents', () => {
         expect(t.segments[i + 1].text).toMatch(CONFIRMATIONS);
       }
     });
-    expect(meta('compliant-participating')).toMatchObject({ product: { type: 'participating' }, channel: 'agent', policyholder: { age: 45 } });
+    expect(meta('compliant-participating')).toMatchObject({
+      product: { type: 'participating' },
+      channel: 'agent',
+      policyholder: { age: 45 },
+    });
   });
 
   it('missing-exclusions never mentions exclusions but keeps the other disclosures', () => {
     const t = importTranscript(join(SAMPLES, 'missing-exclusions.transcript.json'));
     const all = t.segments.map((s) => s.text).join('');
     expect(all).not.toMatch(/责任免除|免责|除外责任|不承担/);
-    for (const phrase of ['录音录像', '执业证', '犹豫期', '现金价值', '分红是不确定的', '如实告知', '亲笔签名']) expect(all).toContain(phrase);
+    for (const phrase of ['录音录像', '执业证', '犹豫期', '现金价值', '分红是不确定的', '如实告知', '亲笔签名'])
+      expect(all).toContain(phrase);
   });
 
   it('audio-only-health holds the guarantee promise, said by the agent', () => {
@@ -131,7 +155,12 @@ describe('sample contents', () => {
   });
 
   it('every sample has an expected.json in the eval shape', () => {
-    const want = { 'compliant-participating': 'PASS', 'missing-exclusions': 'FAIL', 'broken-truncated': 'REVIEW', 'audio-only-health': 'FAIL' };
+    const want = {
+      'compliant-participating': 'PASS',
+      'missing-exclusions': 'FAIL',
+      'broken-truncated': 'REVIEW',
+      'audio-only-health': 'FAIL',
+    };
     expect(SAMPLE_NAMES).toEqual(Object.keys(want));
     for (const [name, verdict] of Object.entries(want)) {
       const e = JSON.parse(readFileSync(join(SAMPLES, `${name}.expected.json`), 'utf8'));
@@ -153,7 +182,8 @@ describe.each(COMPOSED)('composed picture of %s', (name) => {
     expect(plan).toBeDefined();
     const vision = planSampling(probe.duration, t, undefined);
     const up = (s: { from: number; to: number }) => ({ start: s.from + 0.8, end: s.to });
-    const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+    const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+      Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
     const seg = (re: RegExp) => t.segments.find((s) => re.test(s.text))!;
 
     // the customer holds the ID card up while answering the request for it
@@ -206,7 +236,11 @@ describe('make-samples script', () => {
 
   it('regenerates the committed sidecars byte for byte (the samples come from the script)', async () => {
     await makeSamples(out, ['audio-only-health']);
-    for (const f of ['audio-only-health.transcript.srt', 'audio-only-health.meta.json', 'audio-only-health.expected.json']) {
+    for (const f of [
+      'audio-only-health.transcript.srt',
+      'audio-only-health.meta.json',
+      'audio-only-health.expected.json',
+    ]) {
       expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(SAMPLES, f), 'utf8'));
     }
   }, 120_000);

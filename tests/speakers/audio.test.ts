@@ -13,9 +13,25 @@ import { describeRoles, expectedRole, meta, roleAccuracy, tempDir } from './help
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-function gen(name: string, voices: typeof CLEAR_VOICES, turns = SALES_TURNS, layout: 'mono' | 'stereo' = 'mono', crosstalk?: number): Dialogue {
+function gen(
+  name: string,
+  voices: typeof CLEAR_VOICES,
+  turns = SALES_TURNS,
+  layout: 'mono' | 'stereo' = 'mono',
+  crosstalk?: number,
+): Dialogue {
   // ASR never times a line exactly: segment edges are shifted by up to ±0.15 s
-  return makeDialogue({ dir: tmp.dir, name, voices, turns, layout, channelOf: { A: 'left', C: 'right' }, crosstalk, jitterS: 0.15, seed: name.length });
+  return makeDialogue({
+    dir: tmp.dir,
+    name,
+    voices,
+    turns,
+    layout,
+    channelOf: { A: 'left', C: 'right' },
+    crosstalk,
+    jitterS: 0.15,
+    seed: name.length,
+  });
 }
 
 function overlapS(a: Interval[], b: Interval[]): number {
@@ -35,7 +51,9 @@ describe('clear pair, mono: clustering', () => {
     const facts = await assignRoles({ transcript: d.transcript, meta: meta(), recording: d.wav });
     const segs = d.transcript.segments;
     const acc = roleAccuracy(d.truth, segs);
-    console.log(`[speakers] clear pair (mono, clustering): segment-role accuracy ${(acc * 100).toFixed(1)} % over ${segs.length} segments — ${describeRoles(d.truth, segs)}`);
+    console.log(
+      `[speakers] clear pair (mono, clustering): segment-role accuracy ${(acc * 100).toFixed(1)} % over ${segs.length} segments — ${describeRoles(d.truth, segs)}`,
+    );
     expect(facts.method).toBe('clustering');
     expect(facts.speakerCount).toBe(2);
     expect(acc).toBeGreaterThanOrEqual(0.95);
@@ -82,7 +100,9 @@ describe('stereo, each speaker on a channel', () => {
     const d = gen('stereo', CLOSE_VOICES, SALES_TURNS, 'stereo');
     const facts = await assignRoles({ transcript: d.transcript, meta: meta(), recording: d.wav });
     const acc = roleAccuracy(d.truth, d.transcript.segments);
-    console.log(`[speakers] stereo (channels): segment-role accuracy ${(acc * 100).toFixed(1)} % over ${d.transcript.segments.length} segments`);
+    console.log(
+      `[speakers] stereo (channels): segment-role accuracy ${(acc * 100).toFixed(1)} % over ${d.transcript.segments.length} segments`,
+    );
     expect(facts.method).toBe('channels');
     expect(facts.speakerCount).toBe(2);
     expect(acc).toBeGreaterThanOrEqual(0.95);
@@ -92,17 +112,32 @@ describe('stereo, each speaker on a channel', () => {
   });
 
   it('hears a third person near neither microphone as a third party', async () => {
-    const d = makeDialogue({ dir: tmp.dir, name: 'stereo-room', voices: THREE_VOICES, turns: THREE_TURNS, layout: 'stereo', channelOf: { A: 'left', C: 'right', T: 'room' }, jitterS: 0.15 });
+    const d = makeDialogue({
+      dir: tmp.dir,
+      name: 'stereo-room',
+      voices: THREE_VOICES,
+      turns: THREE_TURNS,
+      layout: 'stereo',
+      channelOf: { A: 'left', C: 'right', T: 'room' },
+      jitterS: 0.15,
+    });
     const facts = await assignRoles({ transcript: d.transcript, meta: meta(), recording: d.wav });
     const segs = d.transcript.segments;
-    console.log(`[speakers] stereo with a third person in the room: accuracy ${(roleAccuracy(d.truth, segs) * 100).toFixed(1)} % — ${describeRoles(d.truth, segs)}`);
+    console.log(
+      `[speakers] stereo with a third person in the room: accuracy ${(roleAccuracy(d.truth, segs) * 100).toFixed(1)} % — ${describeRoles(d.truth, segs)}`,
+    );
     expect(facts.method).toBe('channels');
     expect(facts.speakerCount).toBe(3);
     expect(roleAccuracy(d.truth, segs)).toBeGreaterThanOrEqual(0.95);
     const third = d.truth.filter((t) => t.speaker === 'T');
     const thirdS = third.reduce((s, t) => s + t.end - t.start, 0);
     expect(overlapS(facts.thirdPartyVoices, third)).toBeGreaterThan(0.8 * thirdS);
-    expect(overlapS(facts.thirdPartyVoices, d.truth.filter((t) => t.speaker !== 'T'))).toBeLessThan(0.5);
+    expect(
+      overlapS(
+        facts.thirdPartyVoices,
+        d.truth.filter((t) => t.speaker !== 'T'),
+      ),
+    ).toBeLessThan(0.5);
     // the room voice is not two people talking at once
     expect(overlapS(facts.overlaps, third)).toBeLessThan(0.3);
   });
@@ -110,7 +145,11 @@ describe('stereo, each speaker on a channel', () => {
   it('follows the sidecar channel map over what the words suggest', async () => {
     const d = gen('stereo-swapped', CLEAR_VOICES, SALES_TURNS, 'stereo');
     // the agent is on the left in the recording; the sidecar claims the opposite: the sidecar wins
-    const facts = await assignRoles({ transcript: d.transcript, meta: meta({ roles: { channels: { left: 'customer', right: 'agent' } } }), recording: d.wav });
+    const facts = await assignRoles({
+      transcript: d.transcript,
+      meta: meta({ roles: { channels: { left: 'customer', right: 'agent' } } }),
+      recording: d.wav,
+    });
     expect(facts.method).toBe('channels');
     expect(facts.notes.join(' ')).toContain('sidecar');
     const flipped = d.transcript.segments.filter((s) => {
@@ -151,25 +190,40 @@ describe('harder pair: two male voices with close pitch, mono', () => {
     let total = 0;
     const counts: (number | null)[] = [];
     for (const seed of [1, 2, 3]) {
-      const d = makeDialogue({ dir: tmp.dir, name: `close-${seed}`, voices: CLOSE_VOICES, turns: SALES_TURNS, layout: 'mono', jitterS: 0.15, seed });
+      const d = makeDialogue({
+        dir: tmp.dir,
+        name: `close-${seed}`,
+        voices: CLOSE_VOICES,
+        turns: SALES_TURNS,
+        layout: 'mono',
+        jitterS: 0.15,
+        seed,
+      });
       const facts = await assignRoles({ transcript: d.transcript, meta: meta(), recording: d.wav });
       right += roleAccuracy(d.truth, d.transcript.segments) * d.transcript.segments.length;
       total += d.transcript.segments.length;
       counts.push(facts.speakerCount);
     }
     const acc = right / total;
-    console.log(`[speakers] harder pair (close pitch, mono, clustering): segment-role accuracy ${(acc * 100).toFixed(1)} % over ${total} segments; voices found per run: ${counts.join(', ')}`);
+    console.log(
+      `[speakers] harder pair (close pitch, mono, clustering): segment-role accuracy ${(acc * 100).toFixed(1)} % over ${total} segments; voices found per run: ${counts.join(', ')}`,
+    );
     // reported, not a target; this floor only catches a collapse
     expect(acc).toBeGreaterThanOrEqual(0.8);
   });
 
   it('says unknown rather than a wrong role when it cannot tell two voices apart', async () => {
     // one espeak voice at two pitch settings: same timbre, which the voice models can't separate
-    const d = gen('pitch-only', { A: { variant: 'm3', pitch: 30, speed: 230 }, C: { variant: 'm3', pitch: 60, speed: 200 } });
+    const d = gen('pitch-only', {
+      A: { variant: 'm3', pitch: 30, speed: 230 },
+      C: { variant: 'm3', pitch: 60, speed: 200 },
+    });
     const facts = await assignRoles({ transcript: d.transcript, meta: meta(), recording: d.wav });
     const segs = d.transcript.segments;
     const wrong = segs.filter((s) => s.role !== 'unknown' && s.role !== expectedRole(d.truth, s));
-    console.log(`[speakers] same timbre, pitch apart: ${facts.speakerCount} voice(s) found, accuracy ${(roleAccuracy(d.truth, segs) * 100).toFixed(1)} %, wrong roles ${wrong.length} — ${describeRoles(d.truth, segs)}`);
+    console.log(
+      `[speakers] same timbre, pitch apart: ${facts.speakerCount} voice(s) found, accuracy ${(roleAccuracy(d.truth, segs) * 100).toFixed(1)} %, wrong roles ${wrong.length} — ${describeRoles(d.truth, segs)}`,
+    );
     expect(wrong).toEqual([]);
   });
 });
@@ -180,7 +234,9 @@ describe('three voices', () => {
     expect(d.durationS).toBeLessThanOrEqual(30);
     const facts = await assignRoles({ transcript: d.transcript, meta: meta(), recording: d.wav });
     const segs = d.transcript.segments;
-    console.log(`[speakers] three voices: ${facts.speakerCount} found, accuracy ${(roleAccuracy(d.truth, segs) * 100).toFixed(1)} % — ${describeRoles(d.truth, segs)}`);
+    console.log(
+      `[speakers] three voices: ${facts.speakerCount} found, accuracy ${(roleAccuracy(d.truth, segs) * 100).toFixed(1)} % — ${describeRoles(d.truth, segs)}`,
+    );
     expect(facts.speakerCount).toBe(3);
     expect(roleAccuracy(d.truth, segs)).toBeGreaterThanOrEqual(0.9);
     const third = d.truth.filter((t) => t.speaker === 'T');
@@ -211,7 +267,11 @@ describe('one voice', () => {
 describe('a recording that cannot be used', () => {
   it('falls back to the words and says why', async () => {
     const d = gen('gone', CLEAR_VOICES);
-    const facts = await assignRoles({ transcript: d.transcript, meta: meta(), recording: `${tmp.dir}/does-not-exist.wav` });
+    const facts = await assignRoles({
+      transcript: d.transcript,
+      meta: meta(),
+      recording: `${tmp.dir}/does-not-exist.wav`,
+    });
     expect(facts.method).toBe('text');
     expect(facts.notes.join(' ')).toMatch(/could not be used/);
   });

@@ -29,5 +29,10 @@ export function roleAccuracy(truth: TruthTurn[], segments: Segment[]): number {
 }
 
 export function describeRoles(truth: TruthTurn[], segments: Segment[]): string {
-  return segments.map((s) => `${truthSpeakerAt(truth, s.start, s.end)}→${s.role}${s.roleConfidence !== undefined ? `(${s.roleConfidence})` : ''}`).join(' ');
+  return segments
+    .map(
+      (s) =>
+        `${truthSpeakerAt(truth, s.start, s.end)}→${s.role}${s.roleConfidence !== undefined ? `(${s.roleConfidence})` : ''}`,
+    )
+    .join(' ');
 }

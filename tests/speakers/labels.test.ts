@@ -70,7 +70,10 @@ describe('labels', () => {
   it('takes roles from the sidecar map (method metadata) and treats an unmapped label as a third party', async () => {
     const lines: [string, string][] = [...LINES.slice(0, 4), ['B', '我是他儿子，我帮他签吧。'], ...LINES.slice(4)];
     const t = transcript((w) => w, lines);
-    const facts = await assignRoles({ transcript: t, meta: meta({ roles: { speakers: { A: 'agent', C: 'customer' } } }) });
+    const facts = await assignRoles({
+      transcript: t,
+      meta: meta({ roles: { speakers: { A: 'agent', C: 'customer' } } }),
+    });
     expect(facts.method).toBe('metadata');
     t.segments.forEach((s, i) => expect(s.role).toBe(truthRole(lines[i][0])));
     expect(t.segments.filter((s) => s.role !== 'unknown').every((s) => s.roleConfidence === 1)).toBe(true);
@@ -99,7 +102,12 @@ describe('labels', () => {
     expect(t.segments[5].role).toBe('customer');
     expect(t.segments[6].role).toBe('agent');
     // the customer's next line after a question, whatever it says (a counter-question counts too)
-    expect(facts.answerLatencies.map((l) => [l.questionSegmentId, l.answerSegmentId])).toEqual([[0, 1], [2, 3], [4, 5], [7, 8]]);
+    expect(facts.answerLatencies.map((l) => [l.questionSegmentId, l.answerSegmentId])).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+      [7, 8],
+    ]);
     for (const l of facts.answerLatencies) expect(l.latencyS).toBeCloseTo(0.5, 5);
     const agentS = [0, 2, 4, 6, 7].reduce((s, i) => s + t.segments[i].end - t.segments[i].start, 0);
     const customerS = [1, 3, 5, 8].reduce((s, i) => s + t.segments[i].end - t.segments[i].start, 0);
@@ -116,7 +124,10 @@ describe('labels', () => {
   it('reports overlapping lines of two labels as overlaps', async () => {
     const t = transcript((w) => w);
     t.segments[5].start = t.segments[4].end - 1; // the customer cuts in a second early
-    const facts = await assignRoles({ transcript: t, meta: meta({ roles: { speakers: { A: 'agent', C: 'customer' } } }) });
+    const facts = await assignRoles({
+      transcript: t,
+      meta: meta({ roles: { speakers: { A: 'agent', C: 'customer' } } }),
+    });
     expect(facts.overlaps).toHaveLength(1);
     expect(facts.overlaps[0].start).toBeCloseTo(t.segments[5].start, 3);
     expect(facts.overlaps[0].end).toBeCloseTo(t.segments[4].end, 3);

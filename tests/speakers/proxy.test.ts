@@ -13,11 +13,29 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 const ruleSet = loadRuleSet();
 
-async function exclusionFindings(answeredBy: 'A' | 'C', merged: boolean): Promise<{ proxy?: Finding; confirm?: Finding; facts: SessionFacts }> {
-  const d = makeDialogue({ dir: tmp.dir, name: `proxy-${answeredBy}-${merged}`, voices: CLEAR_VOICES, turns: proxyTurns(answeredBy, merged), layout: 'mono', jitterS: 0.1 });
+async function exclusionFindings(
+  answeredBy: 'A' | 'C',
+  merged: boolean,
+): Promise<{ proxy?: Finding; confirm?: Finding; facts: SessionFacts }> {
+  const d = makeDialogue({
+    dir: tmp.dir,
+    name: `proxy-${answeredBy}-${merged}`,
+    voices: CLEAR_VOICES,
+    turns: proxyTurns(answeredBy, merged),
+    layout: 'mono',
+    jitterS: 0.1,
+  });
   const m = meta();
   const speakers = await assignRoles({ transcript: d.transcript, meta: m, recording: d.wav });
-  const facts: SessionFacts = { sessionId: 'proxy', recording: d.wav, meta: m, metaFromSidecar: true, integrity: [], transcript: d.transcript, speakers };
+  const facts: SessionFacts = {
+    sessionId: 'proxy',
+    recording: d.wav,
+    meta: m,
+    metaFromSidecar: true,
+    integrity: [],
+    transcript: d.transcript,
+    speakers,
+  };
   const findings = evaluateRules(ruleSet, facts);
   return {
     proxy: findings.find((f) => f.ruleId === 'disclose-exclusions/proxy'),

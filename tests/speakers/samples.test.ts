@@ -25,7 +25,9 @@ describe('sample recordings without their labels', () => {
         return l?.role === s.role;
       }).length;
       const acc = agree / transcript.segments.length;
-      console.log(`[speakers] sample ${recording}: ${(acc * 100).toFixed(1)} % of ${transcript.segments.length} lines agree with the labels (${facts.speakerCount} voices)`);
+      console.log(
+        `[speakers] sample ${recording}: ${(acc * 100).toFixed(1)} % of ${transcript.segments.length} lines agree with the labels (${facts.speakerCount} voices)`,
+      );
       expect(facts.method).toBe('clustering');
       expect(facts.speakerCount).toBe(2);
       expect(acc).toBeGreaterThanOrEqual(0.95);

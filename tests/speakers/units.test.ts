@@ -13,7 +13,11 @@ function tone(f0: number, seconds: number): Float32Array {
   // a voice-like harmonic series, strongest at the second harmonic (YIN must not jump an octave)
   return Float32Array.from({ length: Math.round(RATE * seconds) }, (_, i) => {
     const t = i / RATE;
-    return 0.2 * Math.sin(2 * Math.PI * f0 * t) + 0.3 * Math.sin(2 * Math.PI * 2 * f0 * t + 0.5) + 0.1 * Math.sin(2 * Math.PI * 3 * f0 * t + 1);
+    return (
+      0.2 * Math.sin(2 * Math.PI * f0 * t) +
+      0.3 * Math.sin(2 * Math.PI * 2 * f0 * t + 0.5) +
+      0.1 * Math.sin(2 * Math.PI * 3 * f0 * t + 1)
+    );
   });
 }
 
@@ -28,7 +32,10 @@ describe('pitch (YIN)', () => {
 
   it('finds no pitch in noise', () => {
     let seed = 3;
-    const noise = Float32Array.from({ length: RATE }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1);
+    const noise = Float32Array.from(
+      { length: RATE },
+      () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1,
+    );
     let voiced = 0;
     for (let c = 1024; c < RATE - 1024; c += 400) if (yinPitch(noise, c, RATE, new Float32Array(512)) > 0) voiced++;
     expect(voiced).toBeLessThanOrEqual(2);
@@ -72,7 +79,8 @@ describe('splitting a line where the voice changes', () => {
   function track(changeS: number, blipS?: number): VoiceTrack {
     const n = 300;
     const labels = new Int8Array(n).map((_, i) => ((i + 1) * 0.016 < changeS ? 0 : 1));
-    if (blipS !== undefined) for (let i = Math.round(blipS / 0.016); i < Math.round((blipS + 0.08) / 0.016); i++) labels[i] = 1;
+    if (blipS !== undefined)
+      for (let i = Math.round(blipS / 0.016); i < Math.round((blipS + 0.08) / 0.016); i++) labels[i] = 1;
     return { hopS: 0.016, labels, strength: new Float32Array(n).fill(5), strengthScale: 1.5, voices: ['a', 'b'] };
   }
   const transcript = (): Transcript => ({

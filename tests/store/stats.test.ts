@@ -29,7 +29,8 @@ describe.each(BACKENDS)('$name stats', (b) => {
       expect(pairs(st.regions)).toEqual(EXPECTED.regions);
       expect(pairs(st.channels)).toEqual(EXPECTED.channels);
       expect(pairs(st.products)).toEqual(EXPECTED.products);
-      const four = (rows: Stats['days']) => Object.fromEntries(rows.map((r) => [r.key, [r.sessions, r.fail, r.review, r.pass]]));
+      const four = (rows: Stats['days']) =>
+        Object.fromEntries(rows.map((r) => [r.key, [r.sessions, r.fail, r.review, r.pass]]));
       expect(four(st.days)).toEqual(EXPECTED.days);
       expect(st.days.map((d) => d.key)).toEqual(Object.keys(EXPECTED.days));
       expect(four(st.weeks)).toEqual(EXPECTED.weeks);
@@ -37,10 +38,22 @@ describe.each(BACKENDS)('$name stats', (b) => {
       expect(st.rules.map((r) => r.ruleId)).toEqual(EXPECTED.ruleOrder);
       for (const r of st.rules) {
         const e = EXPECTED.rules[r.ruleId]!;
-        expect({ ...r, precision: r.precision === null ? null : Number(r.precision.toFixed(6)) }, r.ruleId).toMatchObject({
-          flagged: e.flagged, fail: e.fail, undetermined: e.undetermined, failingSessions: e.failingSessions, confirmed: e.confirmed,
-          overturned: e.overturned, decided: e.decided, pending: e.pending, precision: e.precision === null ? null : Number(e.precision.toFixed(6)),
-          recent: { decided: e.recent[0], overturned: e.recent[1] }, before: { decided: e.before[0], overturned: e.before[1] }, drifting: e.drifting,
+        expect(
+          { ...r, precision: r.precision === null ? null : Number(r.precision.toFixed(6)) },
+          r.ruleId,
+        ).toMatchObject({
+          flagged: e.flagged,
+          fail: e.fail,
+          undetermined: e.undetermined,
+          failingSessions: e.failingSessions,
+          confirmed: e.confirmed,
+          overturned: e.overturned,
+          decided: e.decided,
+          pending: e.pending,
+          precision: e.precision === null ? null : Number(e.precision.toFixed(6)),
+          recent: { decided: e.recent[0], overturned: e.recent[1] },
+          before: { decided: e.before[0], overturned: e.before[1] },
+          drifting: e.drifting,
         });
         if (r.decided) {
           expect(r.precisionLow!).toBeLessThanOrEqual(r.precision!);
@@ -60,8 +73,16 @@ describe.each(BACKENDS)('$name stats', (b) => {
       // filters
       const a1 = await computeStats(store, { asOf: AS_OF, filter: { agentId: 'A1' } });
       expect(a1.totals).toMatchObject({ sessions: 4, fail: 2, review: 1, pass: 1 });
-      expect(a1.rules.find((r) => r.ruleId === 'excl')).toMatchObject({ flagged: 3, confirmed: 2, overturned: 0, pending: 1 });
-      const wk2 = await computeStats(store, { asOf: AS_OF, filter: { from: '2026-11-09', to: '2026-11-09', region: '440300' } });
+      expect(a1.rules.find((r) => r.ruleId === 'excl')).toMatchObject({
+        flagged: 3,
+        confirmed: 2,
+        overturned: 0,
+        pending: 1,
+      });
+      const wk2 = await computeStats(store, {
+        asOf: AS_OF,
+        filter: { from: '2026-11-09', to: '2026-11-09', region: '440300' },
+      });
       expect(wk2.totals).toMatchObject({ sessions: 2, fail: 1, pass: 1 });
       const none = await computeStats(store, { asOf: AS_OF, filter: { channel: 'telesales' } });
       expect(none.totals.sessions).toBe(0);
@@ -73,12 +94,22 @@ describe.each(BACKENDS)('$name stats', (b) => {
       expect(q.map((i) => i.session.key).sort()).toEqual(EXPECTED.a1Fail.map(keyOf).sort());
       const byRule = await store.queue({ includeDecided: true, filter: { ruleId: 'promise' } });
       expect(byRule.map((i) => i.session.name).sort()).toEqual(['s12', 's2', 's5']);
-      expect((await store.queue({ filter: { region: '310000' } })).map((i) => i.session.name).sort()).toEqual(['s12', 's3']); // open ones
+      expect((await store.queue({ filter: { region: '310000' } })).map((i) => i.session.name).sort()).toEqual([
+        's12',
+        's3',
+      ]); // open ones
       expect(((await store.getSession(keyOf(1))) as { region?: string }).region).toBe('310000');
 
       // CSV tables carry the same figures
       const rules = statsTable(st, 'rules');
-      expect(rules[0]).toMatchObject({ rule_id: 'excl', flagged: 4, confirmed: 2, overturned: 1, pending: 1, precision: '0.6667' });
+      expect(rules[0]).toMatchObject({
+        rule_id: 'excl',
+        flagged: 4,
+        confirmed: 2,
+        overturned: 1,
+        pending: 1,
+        precision: '0.6667',
+      });
       expect(statsTable(st, 'agents')[0]).toMatchObject({ agent: 'A1', sessions: 4, fail: 2, fail_rate: '0.5' });
     } finally {
       await store.close();

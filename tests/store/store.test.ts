@@ -6,7 +6,15 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/index.js';
-import { LockedError, MIGRATIONS, PgStore, SqliteStore, parsePgUrl, type RunCompletion, type Store } from '../../src/store/index.js';
+import {
+  LockedError,
+  MIGRATIONS,
+  PgStore,
+  SqliteStore,
+  parsePgUrl,
+  type RunCompletion,
+  type Store,
+} from '../../src/store/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { oldStore, storeBackends } from '../helpers/store-backends.js';
 
@@ -17,28 +25,63 @@ const owner = { command: 'test', pid: process.pid, host: 'test', startedAt: new 
 
 function finding(ruleId: string, status: Finding['status']): Finding {
   return {
-    ruleId, title: ruleId, category: 'disclosure', concepts: ['disclosure.exclusions'], status, severity: 'critical', confidence: 0.9,
-    evidence: [{ start: 12.5, end: 14, excerpt: '责任免除' }], message: `${ruleId} ${status}`,
+    ruleId,
+    title: ruleId,
+    category: 'disclosure',
+    concepts: ['disclosure.exclusions'],
+    status,
+    severity: 'critical',
+    confidence: 0.9,
+    evidence: [{ start: 12.5, end: 14, excerpt: '责任免除' }],
+    message: `${ruleId} ${status}`,
   };
 }
 
 function completion(verdict: RunCompletion['verdict'], findings: Finding[], body = '{"a":1}'): RunCompletion {
   return {
-    verdict, verdictReasons: [`because ${verdict}`], risk: verdict === 'FAIL' ? 9 : 0, reportJsonSha256: 'j'.repeat(64),
-    reportHtmlSha256: 'h'.repeat(64), findings, artefacts: [{ kind: 'transcript', sha256: `sha-${body}`, body }], queueVerdicts: ['FAIL', 'REVIEW'],
+    verdict,
+    verdictReasons: [`because ${verdict}`],
+    risk: verdict === 'FAIL' ? 9 : 0,
+    reportJsonSha256: 'j'.repeat(64),
+    reportHtmlSha256: 'h'.repeat(64),
+    findings,
+    artefacts: [{ kind: 'transcript', sha256: `sha-${body}`, body }],
+    queueVerdicts: ['FAIL', 'REVIEW'],
   };
 }
 
 function session(store: Store, key: string) {
   return store.upsertSession({
-    key, base: `/in/${key}`, name: key, relDir: '2024-05-01', sessionId: `S-${key}`, reportDir: `/out/${key}`, recordedOn: '2024-05-01',
-    productType: 'participating', channel: 'agent', agentId: 'AG-1',
+    key,
+    base: `/in/${key}`,
+    name: key,
+    relDir: '2024-05-01',
+    sessionId: `S-${key}`,
+    reportDir: `/out/${key}`,
+    recordedOn: '2024-05-01',
+    productType: 'participating',
+    channel: 'agent',
+    agentId: 'AG-1',
   });
 }
 
-async function run(store: Store, key: string, id: string, verdict: RunCompletion['verdict'], findings: Finding[], body?: string) {
+async function run(
+  store: Store,
+  key: string,
+  id: string,
+  verdict: RunCompletion['verdict'],
+  findings: Finding[],
+  body?: string,
+) {
   await store.startRun({
-    id, sessionKey: key, kind: 'analyze', startedAt: new Date().toISOString(), inputsSha256: 'in', rulesVersion: 'r1', model: 'import', toolVersion: '0',
+    id,
+    sessionKey: key,
+    kind: 'analyze',
+    startedAt: new Date().toISOString(),
+    inputsSha256: 'in',
+    rulesVersion: 'r1',
+    model: 'import',
+    toolVersion: '0',
   });
   await store.completeRun(id, completion(verdict, findings, body));
 }
@@ -125,7 +168,16 @@ describe.each(BACKENDS)('$name store', (b) => {
     await session(store, 'k1');
     await session(store, 'k2');
     const start = (id: string, key: string) =>
-      store.startRun({ id, sessionKey: key, kind: 'analyze', startedAt: new Date().toISOString(), inputsSha256: 'x', rulesVersion: 'r', model: 'm', toolVersion: '0' });
+      store.startRun({
+        id,
+        sessionKey: key,
+        kind: 'analyze',
+        startedAt: new Date().toISOString(),
+        inputsSha256: 'x',
+        rulesVersion: 'r',
+        model: 'm',
+        toolVersion: '0',
+      });
     await start(RUN(9), 'k1');
     await start(RUN(10), 'k2');
     expect(await store.abandonRunsOf('k1')).toBe(1);
@@ -142,9 +194,29 @@ describe.each(BACKENDS)('$name store', (b) => {
     const store = open('decisions');
     await session(store, 'k1');
     await run(store, 'k1', RUN(1), 'FAIL', [finding('disclose-exclusions', 'fail')]);
-    const a = await store.addDecision({ sessionKey: 'k1', runId: RUN(1), findingIdx: 0, decision: 'confirm', comment: '', reviewer: '张三' });
-    const c = await store.addDecision({ sessionKey: 'k1', runId: RUN(1), findingIdx: 0, decision: 'overturn', comment: '其实说了', reviewer: '李四' });
-    const s = await store.addDecision({ sessionKey: 'k1', runId: RUN(1), decision: 'rerecord', comment: '', reviewer: '李四' });
+    const a = await store.addDecision({
+      sessionKey: 'k1',
+      runId: RUN(1),
+      findingIdx: 0,
+      decision: 'confirm',
+      comment: '',
+      reviewer: '张三',
+    });
+    const c = await store.addDecision({
+      sessionKey: 'k1',
+      runId: RUN(1),
+      findingIdx: 0,
+      decision: 'overturn',
+      comment: '其实说了',
+      reviewer: '李四',
+    });
+    const s = await store.addDecision({
+      sessionKey: 'k1',
+      runId: RUN(1),
+      decision: 'rerecord',
+      comment: '',
+      reviewer: '李四',
+    });
     expect(c.supersedes).toBe(a.id);
     expect(c.ruleId).toBe('disclose-exclusions');
     expect(s.supersedes).toBeUndefined(); // a different subject (the session)
@@ -157,15 +229,26 @@ describe.each(BACKENDS)('$name store', (b) => {
     expect(all.find((d) => d.id === a.id)?.reviewer).toBe('张三');
     expect((await store.decisions({ sessionKey: 'k1' })).length).toBe(2);
 
-    await expect(store.query('UPDATE decisions SET decision = ? WHERE id = ?', ['confirm', c.id])).rejects.toThrow(/append-only/);
+    await expect(store.query('UPDATE decisions SET decision = ? WHERE id = ?', ['confirm', c.id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(store.query('DELETE FROM decisions')).rejects.toThrow(/append-only/);
     // a decided session leaves the open queue but stays in the full one
     expect(await store.queue()).toHaveLength(0);
     expect((await store.queue({ includeDecided: true }))[0]?.decision?.id).toBe(s.id);
-    await expect(store.addDecision({ sessionKey: 'k1', runId: RUN(1), findingIdx: 7, decision: 'confirm', comment: '', reviewer: 'x' })).rejects.toThrow(
-      /finding 7 is not in run/,
-    );
-    await expect(store.addDecision({ sessionKey: 'k2', runId: RUN(1), decision: 'confirm', comment: '', reviewer: 'x' })).rejects.toThrow(/not a run of session/);
+    await expect(
+      store.addDecision({
+        sessionKey: 'k1',
+        runId: RUN(1),
+        findingIdx: 7,
+        decision: 'confirm',
+        comment: '',
+        reviewer: 'x',
+      }),
+    ).rejects.toThrow(/finding 7 is not in run/);
+    await expect(
+      store.addDecision({ sessionKey: 'k2', runId: RUN(1), decision: 'confirm', comment: '', reviewer: 'x' }),
+    ).rejects.toThrow(/not a run of session/);
     await store.close();
   });
 
@@ -177,18 +260,40 @@ describe.each(BACKENDS)('$name store', (b) => {
     expect(await store.getSession('nope')).toBeUndefined();
     // an upsert changes what the sidecar says, not the base
     await store.upsertSession({
-      key: 'k1', base: '/elsewhere', name: 'k1', relDir: 'x', sessionId: 'S-2', reportDir: '/out/k1', region: '310000',
+      key: 'k1',
+      base: '/elsewhere',
+      name: 'k1',
+      relDir: 'x',
+      sessionId: 'S-2',
+      reportDir: '/out/k1',
+      region: '310000',
     });
     expect(await store.getSession('k1')).toMatchObject({
-      base: '/in/k1', relDir: 'x', sessionId: 'S-2', region: '310000', agentId: undefined,
+      base: '/in/k1',
+      relDir: 'x',
+      sessionId: 'S-2',
+      region: '310000',
+      agentId: undefined,
     });
 
     await store.startBatch({
-      id: 'b1', kind: 'batch', startedAt: '2026-12-01T00:00:00.000Z', inbox: '/in', outDir: '/out', rulesVersion: 'r1',
+      id: 'b1',
+      kind: 'batch',
+      startedAt: '2026-12-01T00:00:00.000Z',
+      inbox: '/in',
+      outDir: '/out',
+      rulesVersion: 'r1',
     });
     await store.startRun({
-      id: RUN(20), sessionKey: 'k1', batchId: 'b1', kind: 'analyze', startedAt: new Date().toISOString(),
-      inputsSha256: 'i', rulesVersion: 'r1', model: 'm', toolVersion: '0',
+      id: RUN(20),
+      sessionKey: 'k1',
+      batchId: 'b1',
+      kind: 'analyze',
+      startedAt: new Date().toISOString(),
+      inputsSha256: 'i',
+      rulesVersion: 'r1',
+      model: 'm',
+      toolVersion: '0',
     });
     await store.failRun(RUN(20), 'the program failed');
     expect(await store.getRun(RUN(20))).toMatchObject({ status: 'failed', error: 'the program failed', batchId: 'b1' });
@@ -290,7 +395,13 @@ describe.each(BACKENDS)('$name store', (b) => {
     );
     await session(store, 'k2');
     await store.upsertSession({
-      key: 'k2', base: '/in/k2', name: 'k2', relDir: '', sessionId: 'S', reportDir: '/r2', region: '440300',
+      key: 'k2',
+      base: '/in/k2',
+      name: 'k2',
+      relDir: '',
+      sessionId: 'S',
+      reportDir: '/r2',
+      region: '440300',
     });
     expect(await store.getSession('k2')).toMatchObject({ region: '440300' });
     await store.close();
@@ -309,7 +420,7 @@ describe.each(BACKENDS)('$name store', (b) => {
     await store.close();
   });
 
-  test('two writers at once (two processes\' worth of connections) keep every run and one seq per decision', async () => {
+  test("two writers at once (two processes' worth of connections) keep every run and one seq per decision", async () => {
     const loc = b.location('concurrent');
     const x = b.open(loc);
     const y = b.open(loc);
@@ -320,7 +431,16 @@ describe.each(BACKENDS)('$name store', (b) => {
       keys.map(async (k, i) => {
         const s = i % 2 ? x : y;
         const id = RUN(200 + i);
-        await s.startRun({ id, sessionKey: k, kind: 'analyze', startedAt: new Date().toISOString(), inputsSha256: 'i', rulesVersion: 'r', model: 'm', toolVersion: '0' });
+        await s.startRun({
+          id,
+          sessionKey: k,
+          kind: 'analyze',
+          startedAt: new Date().toISOString(),
+          inputsSha256: 'i',
+          rulesVersion: 'r',
+          model: 'm',
+          toolVersion: '0',
+        });
         const c = completion('FAIL', [finding('disclose-exclusions', 'fail')], '{"shared":1}');
         c.artefacts.push({ kind: 'meta', sha256: `meta-${k}`, body: `{"k":"${k}"}` });
         await s.completeRun(id, c);
@@ -329,7 +449,15 @@ describe.each(BACKENDS)('$name store', (b) => {
     expect(await x.currentSessions()).toHaveLength(keys.length);
     expect(await count(x, 'SELECT COUNT(*) AS n FROM artefacts')).toBe(keys.length + 1);
     const ds = await Promise.all(
-      keys.map((k, i) => (i % 2 ? x : y).addDecision({ sessionKey: k, runId: RUN(200 + i), decision: 'confirm', comment: '', reviewer: 'r' })),
+      keys.map((k, i) =>
+        (i % 2 ? x : y).addDecision({
+          sessionKey: k,
+          runId: RUN(200 + i),
+          decision: 'confirm',
+          comment: '',
+          reviewer: 'r',
+        }),
+      ),
     );
     expect(new Set(ds.map((d) => d.seq)).size).toBe(keys.length);
     expect(await x.checkConsistency()).toEqual([]);
@@ -344,7 +472,9 @@ describe.each(BACKENDS)('$name store', (b) => {
     const lock = await a.acquireLock(owner);
     const refused = await c.acquireLock({ ...owner, command: 'other' }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LockedError);
-    expect((refused as LockedError).message).toMatch(/another dualrec batch or rescore is using this store \(test, pid \d+/);
+    expect((refused as LockedError).message).toMatch(
+      /another dualrec batch or rescore is using this store \(test, pid \d+/,
+    );
     await lock.release();
     const again = await c.acquireLock(owner);
     await again.release();
@@ -362,7 +492,10 @@ describe.each(BACKENDS)('$name store', (b) => {
       process.stdout.write('locked\\n');
       setInterval(() => {}, 1000);
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
       child.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
@@ -375,7 +508,9 @@ describe.each(BACKENDS)('$name store', (b) => {
     // the server notices the closed connection at once; allow it a moment
     let lock;
     for (let i = 0; i < 50 && !lock; i++) {
-      lock = await store.acquireLock(owner).catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)));
+      lock = await store
+        .acquireLock(owner)
+        .catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100)));
     }
     expect(lock).toBeDefined();
     await lock!.release();

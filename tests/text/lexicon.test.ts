@@ -9,11 +9,13 @@ const kind = (s: string): string => classifyReply(normText(s), lex).kind;
 
 describe('reply classification', () => {
   it('affirmatives', () => {
-    for (const s of ['是的。', '清楚了', '明白', '好的，同意。', '没问题，我了解了。', '对，自愿投保。', '嗯，明白。']) expect(kind(s), s).toBe('affirmative');
+    for (const s of ['是的。', '清楚了', '明白', '好的，同意。', '没问题，我了解了。', '对，自愿投保。', '嗯，明白。'])
+      expect(kind(s), s).toBe('affirmative');
   });
 
   it('hedges are not confirmations, even next to an affirmative word', () => {
-    for (const s of ['不太清楚。', '没听懂', '你再说一遍？', '明白，但还是不太清楚', '这个我不太明白', '差不多吧']) expect(kind(s), s).toBe('hedge');
+    for (const s of ['不太清楚。', '没听懂', '你再说一遍？', '明白，但还是不太清楚', '这个我不太明白', '差不多吧'])
+      expect(kind(s), s).toBe('hedge');
   });
 
   it('negatives, including an affirmative right after a negator', () => {
@@ -65,7 +67,8 @@ describe('reply classification', () => {
   });
 
   it('a no answers an inverted question as a yes, not an ordinary one', () => {
-    const q = (question: string, reply: string): boolean => answersInvertedQuestion(normText(question), normText(reply), lex);
+    const q = (question: string, reply: string): boolean =>
+      answersInvertedQuestion(normText(question), normText(reply), lex);
     expect(q('没有人强迫您买吧', '没有，是我自己要买的')).toBe(true);
     expect(q('您对条款还有什么疑问吗', '没有。')).toBe(true);
     expect(q('还有不明白的地方吗', '没什么了')).toBe(true);

@@ -2,7 +2,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, encodeRawVideo, frameStreamArgs, probeMedia, renderTextCard, rgbToJpeg, streamFrames, streamWindows, synthesizeClip, writeFrameJpeg } from '../../src/media/index.js';
+import {
+  decodeImage,
+  encodeRawVideo,
+  frameStreamArgs,
+  probeMedia,
+  renderTextCard,
+  rgbToJpeg,
+  streamFrames,
+  streamWindows,
+  synthesizeClip,
+  writeFrameJpeg,
+} from '../../src/media/index.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../fixtures/media-fixtures.js';
 
@@ -24,10 +35,22 @@ beforeAll(async () => {
   ({ dir, cleanup } = tempDir('frames'));
   clip = join(dir, 'clip.mp4');
   // 4 s: 2 s moving test pattern, then 2 s black
-  await synthesizeClip(clip, { segments: [{ durationS: 2, video: 'moving' }, { durationS: 2, video: 'black' }], width: 160, height: 120, fps: 10 });
+  await synthesizeClip(clip, {
+    segments: [
+      { durationS: 2, video: 'moving' },
+      { durationS: 2, video: 'black' },
+    ],
+    width: 160,
+    height: 120,
+    fps: 10,
+  });
   coded = join(dir, 'coded.mp4');
   // 10 frames at 5 fps, each a different grey: 2 s
-  await encodeRawVideo(coded, { width: W, height: H, fps: 5 }, Array.from({ length: 10 }, (_, i) => frameAt(i)));
+  await encodeRawVideo(
+    coded,
+    { width: W, height: H, fps: 5 },
+    Array.from({ length: 10 }, (_, i) => frameAt(i)),
+  );
 });
 afterAll(() => cleanup());
 
@@ -69,7 +92,15 @@ describe('streamFrames', () => {
 
   it('streams several windows one after another', async () => {
     const times: number[] = [];
-    for await (const f of streamWindows(coded, [{ start: 0, end: 0.4, fps: 5 }, { start: 1.6, end: 2, fps: 5 }], { width: W, height: H })) times.push(f.time);
+    for await (const f of streamWindows(
+      coded,
+      [
+        { start: 0, end: 0.4, fps: 5 },
+        { start: 1.6, end: 2, fps: 5 },
+      ],
+      { width: W, height: H },
+    ))
+      times.push(f.time);
     expect(times).toEqual([0, 0.2, 1.6, 1.8]);
   });
 
@@ -117,13 +148,18 @@ describe('JPEG and raw encoding', () => {
   });
 
   it('rejects frames of the wrong size', async () => {
-    await expect(encodeRawVideo(join(dir, 'bad.mp4'), { width: W, height: H, fps: 5 }, [new Uint8Array(10)])).rejects.toThrow(/expected/);
+    await expect(
+      encodeRawVideo(join(dir, 'bad.mp4'), { width: W, height: H, fps: 5 }, [new Uint8Array(10)]),
+    ).rejects.toThrow(/expected/);
     expect(existsSync(join(dir, 'bad.mp4'))).toBe(false);
   });
 
   it('renders text cards whose text may hold filtergraph syntax', async () => {
     const card = await renderTextCard({
-      width: 200, height: 60, background: 'white', fontFile: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+      width: 200,
+      height: 60,
+      background: 'white',
+      fontFile: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
       items: [{ text: "签名: a'b, [c]; 100%\\", x: 5, y: 5, size: 20 }, { box: { x: 0, y: 50, w: 200, h: 3 } }],
     });
     expect(card.rgb.length).toBe(200 * 60 * 3);

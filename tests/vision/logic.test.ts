@@ -2,7 +2,14 @@
 // evidence, and the findings — on hand-built observations, no models.
 import { describe, expect, it } from 'vitest';
 import type { SessionFacts, VisualTimeline } from '../../src/model/index.js';
-import { classifyDocumentText, findIdCard, idCheckCharacter, maskIdNumber, maskIdsInText, validIdNumber } from '../../src/vision/documents.js';
+import {
+  classifyDocumentText,
+  findIdCard,
+  idCheckCharacter,
+  maskIdNumber,
+  maskIdsInText,
+  validIdNumber,
+} from '../../src/vision/documents.js';
 import { coveredEvents, documentEvents, faceEvents, smoothCounts, type FaceSample } from '../../src/vision/events.js';
 import { visualFindings } from '../../src/vision/findings.js';
 import type { Gray, Rect } from '../../src/vision/pixels.js';
@@ -60,8 +67,20 @@ describe('sampling', () => {
   };
 
   it('finds transcript cues and opens windows after them', () => {
-    expect(findCues(transcript).map((c) => c.kind).sort()).toEqual(['document', 'id', 'signature']);
-    const plan = planSampling(100, transcript, { silence: [], black: [], frozen: [], cuts: [{ time: 60, score: 30 }, { time: 45, score: 20 }] });
+    expect(
+      findCues(transcript)
+        .map((c) => c.kind)
+        .sort(),
+    ).toEqual(['document', 'id', 'signature']);
+    const plan = planSampling(100, transcript, {
+      silence: [],
+      black: [],
+      frozen: [],
+      cuts: [
+        { time: 60, score: 30 },
+        { time: 45, score: 20 },
+      ],
+    });
     expect(plan.signatureWindows).toEqual([{ start: 38, end: 67, reasons: ['signature'] }]);
     expect(plan.ocrWindows[0]).toMatchObject({ start: 3, end: 19 });
     // cut windows never overlap signing windows (those already look at faces)
@@ -69,7 +88,16 @@ describe('sampling', () => {
   });
 
   it('merges, subtracts and steps windows', () => {
-    expect(mergeWindows([{ start: 5, end: 8, reasons: ['a'] }, { start: -1, end: 2, reasons: ['b'] }, { start: 7, end: 12, reasons: ['c'] }], 10)).toEqual([
+    expect(
+      mergeWindows(
+        [
+          { start: 5, end: 8, reasons: ['a'] },
+          { start: -1, end: 2, reasons: ['b'] },
+          { start: 7, end: 12, reasons: ['c'] },
+        ],
+        10,
+      ),
+    ).toEqual([
       { start: 0, end: 2, reasons: ['b'] },
       { start: 5, end: 10, reasons: ['a', 'c'] },
     ]);
@@ -113,7 +141,11 @@ describe('face events', () => {
   });
 
   it('merges black intervals with dark sampled frames into covered events', () => {
-    const { events } = coveredEvents(samples([2, 2, 0, 0, 0, 2, 2, 2], { dark: [2, 3, 4] }), [{ start: 2.2, end: 4.6 }], 8);
+    const { events } = coveredEvents(
+      samples([2, 2, 0, 0, 0, 2, 2, 2], { dark: [2, 3, 4] }),
+      [{ start: 2.2, end: 4.6 }],
+      8,
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ kind: 'covered', start: 2, end: 5, label: '黑屏' });
   });
@@ -121,18 +153,32 @@ describe('face events', () => {
 
 describe('document events', () => {
   it('groups OCR samples into showings and masks ID numbers', () => {
-    const box = [[0, 0], [10, 0], [10, 5], [0, 5]];
+    const box = [
+      [0, 0],
+      [10, 0],
+      [10, 5],
+      [0, 5],
+    ];
     const { events, evidence } = documentEvents(
       [
         { time: 10, lines: [{ text: '人身保险投保提示书', confidence: 0.98, box }] },
         { time: 12, lines: [{ text: '人身保险投保提示书', confidence: 0.97, box }] },
         { time: 30, lines: [{ text: '投保提示书', confidence: 0.9, box }] },
-        { time: 40, lines: [{ text: '公民身份号码', confidence: 0.9, box }, { text: ID, confidence: 0.95, box }] },
+        {
+          time: 40,
+          lines: [
+            { text: '公民身份号码', confidence: 0.9, box },
+            { text: ID, confidence: 0.95, box },
+          ],
+        },
       ],
       60,
     );
     const docs = events.filter((e) => e.kind === 'document');
-    expect(docs.map((d) => [d.start, d.end])).toEqual([[10, 13], [30, 31]]);
+    expect(docs.map((d) => [d.start, d.end])).toEqual([
+      [10, 13],
+      [30, 31],
+    ]);
     const id = events.find((e) => e.kind === 'id-card')!;
     expect(id.confidence).toBeGreaterThan(0.8);
     expect(JSON.stringify(events)).not.toContain(ID);
@@ -155,7 +201,8 @@ function hand(x: number, label = 'pinch'): { box: Rect; score: number; label: st
 }
 function withHandPixels(g: Gray, r: Rect, shade: number): Gray {
   const data = g.data.slice();
-  for (let y = r.y; y < r.y + r.h; y++) for (let x = r.x; x < r.x + r.w; x++) data[y * FW + x] = (shade + x * 7 + y * 3) % 200;
+  for (let y = r.y; y < r.y + r.h; y++)
+    for (let x = r.x; x < r.x + r.w; x++) data[y * FW + x] = (shade + x * 7 + y * 3) % 200;
   return { ...g, data };
 }
 
@@ -192,14 +239,19 @@ describe('signature evidence', () => {
   });
 
   it('ignores hands that are high in the frame or too brief', () => {
-    const high = [0, 0.5, 1, 1.5, 2, 2.5].map((t) => ({ time: t, gray: paper(), hands: [{ ...hand(30), box: { x: 30, y: 2, w: 14, h: 16 } }] }));
+    const high = [0, 0.5, 1, 1.5, 2, 2.5].map((t) => ({
+      time: t,
+      gray: paper(),
+      hands: [{ ...hand(30), box: { x: 30, y: 2, w: 14, h: 16 } }],
+    }));
     expect(signatureEvents(high, undefined)).toEqual([]);
     const brief = [0, 0.5, 1].map((t) => ({ time: t, gray: paper(), hands: [hand(30)] }));
     expect(signatureEvents(brief, undefined)).toEqual([]);
   });
 
   it('reads a pen grip from thumb and index tips', () => {
-    const kp = (tx: number, ix: number) => Array.from({ length: 21 }, (_, i) => [i === 4 ? tx : i === 8 ? ix : 0, 0] as [number, number]);
+    const kp = (tx: number, ix: number) =>
+      Array.from({ length: 21 }, (_, i) => [i === 4 ? tx : i === 8 ? ix : 0, 0] as [number, number]);
     const box = { x: 0, y: 0, w: 40, h: 40 };
     expect(penGrip(kp(10, 14), box)).toBe(true);
     expect(penGrip(kp(0, 40), box)).toBe(false);
@@ -209,14 +261,32 @@ describe('signature evidence', () => {
 // ---- findings ----
 function facts(visual: VisualTimeline | undefined, extra: Partial<SessionFacts> = {}): SessionFacts {
   return {
-    sessionId: 's', recording: 'r.mp4', meta: { session_id: 's', product: { type: 'other' }, channel: 'agent', policyholder: {}, agent: {} },
-    metaFromSidecar: true, integrity: [],
-    probe: { file: 'r.mp4', container: 'mp4', sizeBytes: 1, duration: 20, audio: [], video: [{ index: 0, codec: 'h264', width: 320, height: 180, fps: 10 }] },
-    visual, ...extra,
+    sessionId: 's',
+    recording: 'r.mp4',
+    meta: { session_id: 's', product: { type: 'other' }, channel: 'agent', policyholder: {}, agent: {} },
+    metaFromSidecar: true,
+    integrity: [],
+    probe: {
+      file: 'r.mp4',
+      container: 'mp4',
+      sizeBytes: 1,
+      duration: 20,
+      audio: [],
+      video: [{ index: 0, codec: 'h264', width: 320, height: 180, fps: 10 }],
+    },
+    visual,
+    ...extra,
   };
 }
 const analysis = (over: Partial<NonNullable<VisualTimeline['analysis']>> = {}) => ({
-  runtime: 'test', ocr: { available: true }, frames: { baseline: 20, dense: 0, ocr: 0 }, cues: [], signatureWindows: [], ocrWindows: [], seconds: 1, ...over,
+  runtime: 'test',
+  ocr: { available: true },
+  frames: { baseline: 20, dense: 0, ocr: 0 },
+  cues: [],
+  signatureWindows: [],
+  ocrWindows: [],
+  seconds: 1,
+  ...over,
 });
 const faceRun = (counts: number[]) => counts.map((count, time) => ({ time, count }));
 const byRule = (fs: ReturnType<typeof visualFindings>, id: string) => fs.find((f) => f.ruleId === id);
@@ -224,15 +294,41 @@ const byRule = (fs: ReturnType<typeof visualFindings>, id: string) => fs.find((f
 describe('visual findings', () => {
   it('is not_applicable when there is no video or vision did not run', () => {
     expect(visualFindings(facts(undefined)).every((f) => f.status === 'not_applicable')).toBe(true);
-    expect(visualFindings(facts(undefined, { recording: undefined })).map((f) => f.concepts[0])).toEqual(['visual.copresence', 'visual.document-shown', 'visual.signature']);
+    expect(visualFindings(facts(undefined, { recording: undefined })).map((f) => f.concepts[0])).toEqual([
+      'visual.copresence',
+      'visual.document-shown',
+      'visual.signature',
+    ]);
   });
 
   it('同框: pass when two faces are seen most of the time, fail when one face is steadily alone, else undetermined', () => {
-    expect(byRule(visualFindings(facts({ faces: faceRun(Array(20).fill(2)), events: [], analysis: analysis() })), 'visual/copresence')!.status).toBe('pass');
-    expect(byRule(visualFindings(facts({ faces: faceRun(Array(20).fill(1)), events: [], analysis: analysis() })), 'visual/copresence')!.status).toBe('fail');
+    expect(
+      byRule(
+        visualFindings(facts({ faces: faceRun(Array(20).fill(2)), events: [], analysis: analysis() })),
+        'visual/copresence',
+      )!.status,
+    ).toBe('pass');
+    expect(
+      byRule(
+        visualFindings(facts({ faces: faceRun(Array(20).fill(1)), events: [], analysis: analysis() })),
+        'visual/copresence',
+      )!.status,
+    ).toBe('fail');
     // nobody visible: the detector may be blind here, not a fail
-    expect(byRule(visualFindings(facts({ faces: faceRun(Array(20).fill(0)), events: [], analysis: analysis() })), 'visual/copresence')!.status).toBe('undetermined');
-    expect(byRule(visualFindings(facts({ faces: faceRun([...Array(10).fill(2), ...Array(10).fill(0)]), events: [], analysis: analysis() })), 'visual/copresence')!.status).toBe('undetermined');
+    expect(
+      byRule(
+        visualFindings(facts({ faces: faceRun(Array(20).fill(0)), events: [], analysis: analysis() })),
+        'visual/copresence',
+      )!.status,
+    ).toBe('undetermined');
+    expect(
+      byRule(
+        visualFindings(
+          facts({ faces: faceRun([...Array(10).fill(2), ...Array(10).fill(0)]), events: [], analysis: analysis() }),
+        ),
+        'visual/copresence',
+      )!.status,
+    ).toBe('undetermined');
   });
 
   it('同框 is judged while the key points are explained, and names the ones explained alone', () => {
@@ -254,20 +350,47 @@ describe('visual findings', () => {
   });
 
   it('signature: pass only on a confident event; no event after a cue is undetermined, never pass', () => {
-    const sig = (confidence: number) => ({ kind: 'signature' as const, start: 5, end: 9, confidence, frames: ['frames/a.jpg'] });
-    const f1 = byRule(visualFindings(facts({ faces: faceRun(Array(20).fill(2)), events: [sig(0.85)], analysis: analysis() })), 'visual/signature')!;
+    const sig = (confidence: number) => ({
+      kind: 'signature' as const,
+      start: 5,
+      end: 9,
+      confidence,
+      frames: ['frames/a.jpg'],
+    });
+    const f1 = byRule(
+      visualFindings(facts({ faces: faceRun(Array(20).fill(2)), events: [sig(0.85)], analysis: analysis() })),
+      'visual/signature',
+    )!;
     expect(f1.status).toBe('pass');
     expect(f1.evidence[0]!.frames).toEqual(['frames/a.jpg']);
-    expect(byRule(visualFindings(facts({ faces: faceRun(Array(20).fill(2)), events: [sig(0.5)], analysis: analysis() })), 'visual/signature')!.status).toBe('undetermined');
-    const none = byRule(visualFindings(facts({ faces: [], events: [], analysis: analysis({ signatureWindows: [{ start: 3, end: 20 }] }) })), 'visual/signature')!;
+    expect(
+      byRule(
+        visualFindings(facts({ faces: faceRun(Array(20).fill(2)), events: [sig(0.5)], analysis: analysis() })),
+        'visual/signature',
+      )!.status,
+    ).toBe('undetermined');
+    const none = byRule(
+      visualFindings(
+        facts({ faces: [], events: [], analysis: analysis({ signatureWindows: [{ start: 3, end: 20 }] }) }),
+      ),
+      'visual/signature',
+    )!;
     expect(none.status).toBe('undetermined');
     expect(none.severity).toBe('critical');
   });
 
   it('documents: pass when read; undetermined (not fail) when OCR could not run', () => {
     const doc = { kind: 'document' as const, start: 1, end: 3, confidence: 0.9, label: '投保提示书' };
-    expect(byRule(visualFindings(facts({ faces: [], events: [doc], analysis: analysis() })), 'visual/document-shown')!.status).toBe('pass');
-    const off = byRule(visualFindings(facts({ faces: [], events: [], analysis: analysis({ ocr: { available: false, reason: 'no runtime' } }) })), 'visual/document-shown')!;
+    expect(
+      byRule(visualFindings(facts({ faces: [], events: [doc], analysis: analysis() })), 'visual/document-shown')!
+        .status,
+    ).toBe('pass');
+    const off = byRule(
+      visualFindings(
+        facts({ faces: [], events: [], analysis: analysis({ ocr: { available: false, reason: 'no runtime' } }) }),
+      ),
+      'visual/document-shown',
+    )!;
     expect(off.status).toBe('undetermined');
     expect(off.message).toMatch(/no runtime/);
   });
@@ -275,8 +398,22 @@ describe('visual findings', () => {
   it('camera faults: covered and frozen fail, unexplained cuts need review', () => {
     const fs = visualFindings(
       facts(
-        { faces: faceRun(Array(20).fill(2)), events: [{ kind: 'covered', start: 4, end: 6, confidence: 0.95 }], analysis: analysis() },
-        { signals: { silence: [], black: [{ start: 4, end: 6 }], frozen: [{ start: 8, end: 11 }], cuts: [{ time: 4, score: 60 }, { time: 15, score: 30 }] } },
+        {
+          faces: faceRun(Array(20).fill(2)),
+          events: [{ kind: 'covered', start: 4, end: 6, confidence: 0.95 }],
+          analysis: analysis(),
+        },
+        {
+          signals: {
+            silence: [],
+            black: [{ start: 4, end: 6 }],
+            frozen: [{ start: 8, end: 11 }],
+            cuts: [
+              { time: 4, score: 60 },
+              { time: 15, score: 30 },
+            ],
+          },
+        },
       ),
     );
     expect(byRule(fs, 'visual/camera-covered')!.status).toBe('fail');

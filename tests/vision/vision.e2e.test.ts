@@ -23,7 +23,14 @@ beforeAll(async () => {
   ({ video } = await makeVisionFixture(join(dir, 'rec')));
   probe = await probeMedia(video);
   signals = await detectSignals(video, probe);
-  timeline = await analyzeVision({ recording: video, probe, signals, transcript: visionTranscript(), outDir: join(dir, 'out'), logger: rootLogger() });
+  timeline = await analyzeVision({
+    recording: video,
+    probe,
+    signals,
+    transcript: visionTranscript(),
+    outDir: join(dir, 'out'),
+    logger: rootLogger(),
+  });
 }, 240_000);
 afterAll(() => cleanup());
 
@@ -37,7 +44,8 @@ function countsIn(name: string): number[] {
   return timeline.faces.filter((f) => f.time >= s.start + 0.4 && f.time < s.end - 0.4).map((f) => f.count);
 }
 const share = (xs: number[], pred: (x: number) => boolean) => (xs.length ? xs.filter(pred).length / xs.length : NaN);
-const overlaps = (e: { start: number; end: number }, s: { start: number; end: number }) => e.start < s.end && e.end > s.start;
+const overlaps = (e: { start: number; end: number }, s: { start: number; end: number }) =>
+  e.start < s.end && e.end > s.start;
 const eventsOf = (kind: VisualEvent['kind']) => timeline.events.filter((e) => e.kind === kind);
 
 describe('analyzeVision on the generated recording', () => {
@@ -120,8 +128,15 @@ describe('analyzeVision on the generated recording', () => {
 
   it('turns the timeline into findings with evidence frames', () => {
     const facts: SessionFacts = {
-      sessionId: 'vision-fixture', recording: video, meta: { session_id: 'vision-fixture', product: { type: 'other' }, channel: 'agent', policyholder: {}, agent: {} },
-      metaFromSidecar: true, integrity: [], probe, signals, transcript: visionTranscript(), visual: timeline,
+      sessionId: 'vision-fixture',
+      recording: video,
+      meta: { session_id: 'vision-fixture', product: { type: 'other' }, channel: 'agent', policyholder: {}, agent: {} },
+      metaFromSidecar: true,
+      integrity: [],
+      probe,
+      signals,
+      transcript: visionTranscript(),
+      visual: timeline,
     };
     const fs = visualFindings(facts);
     const get = (id: string) => fs.find((f) => f.ruleId === id)!;
@@ -145,8 +160,12 @@ describe('analyzeVision without a transcript', () => {
 
   it('still finds the signing (hands looked for where paper is in view) and the documents', () => {
     expect(bare.analysis!.cues).toEqual([]);
-    expect(bare.analysis!.signatureWindows.some((w) => overlaps(w, { start: SIGNING.handFrom, end: SIGNING.handTo }))).toBe(true);
-    const sig = bare.events.filter((e) => e.kind === 'signature' && overlaps(e, { start: SIGNING.handFrom, end: SIGNING.handTo }));
+    expect(
+      bare.analysis!.signatureWindows.some((w) => overlaps(w, { start: SIGNING.handFrom, end: SIGNING.handTo })),
+    ).toBe(true);
+    const sig = bare.events.filter(
+      (e) => e.kind === 'signature' && overlaps(e, { start: SIGNING.handFrom, end: SIGNING.handTo }),
+    );
     expect(sig).toHaveLength(1);
     expect(sig[0]!.confidence).toBeGreaterThanOrEqual(0.6);
     expect(bare.events.some((e) => e.kind === 'document' && e.label === '投保提示书')).toBe(true);

@@ -31,8 +31,17 @@ export function speakerLabels(render: RenderSpec): Record<Role, string> {
 /** whisper.cpp `-oj`: offsets in milliseconds, no speakers, the run's parameters around it. */
 function whisperCpp(segs: TimedSegment[]): string {
   return json({
-    systeminfo: 'AVX = 1 | AVX2 = 1 | AVX512 = 0 | FMA = 1 | NEON = 0 | ARM_FMA = 0 | F16C = 1 | SSE3 = 1 | SSSE3 = 1 | VSX = 0 | CUDA = 0 | COREML = 0 | OPENVINO = 0',
-    model: { type: 'medium', multilingual: true, vocab: 51865, audio: { ctx: 1500, state: 1024, head: 16, layer: 24 }, text: { ctx: 448, state: 1024, head: 16, layer: 24 }, mels: 80, ftype: 1 },
+    systeminfo:
+      'AVX = 1 | AVX2 = 1 | AVX512 = 0 | FMA = 1 | NEON = 0 | ARM_FMA = 0 | F16C = 1 | SSE3 = 1 | SSSE3 = 1 | VSX = 0 | CUDA = 0 | COREML = 0 | OPENVINO = 0',
+    model: {
+      type: 'medium',
+      multilingual: true,
+      vocab: 51865,
+      audio: { ctx: 1500, state: 1024, head: 16, layer: 24 },
+      text: { ctx: 448, state: 1024, head: 16, layer: 24 },
+      mels: 80,
+      ftype: 1,
+    },
     params: { model: 'models/ggml-medium.bin', language: 'zh', translate: false },
     result: { language: 'zh' },
     transcription: segs.map((s) => ({
@@ -66,17 +75,28 @@ function openAi(segs: TimedSegment[], seed: string): string {
     compression_ratio: Math.round((1.05 + rng.next() * 0.5) * 1000) / 1000,
     no_speech_prob: Math.round(rng.next() * 0.05 * 10000) / 10000,
   }));
-  return json({ task: 'transcribe', language: 'chinese', duration: segs.at(-1)?.end ?? 0, text: segs.map((s) => s.text).join(''), segments });
+  return json({
+    task: 'transcribe',
+    language: 'chinese',
+    duration: segs.at(-1)?.end ?? 0,
+    text: segs.map((s) => s.text).join(''),
+    segments,
+  });
 }
 
 function srt(segs: TimedSegment[], labels?: Record<Role, string>): string {
   return segs
-    .map((s, i) => `${i + 1}\n${clock(s.start, ',')} --> ${clock(s.end, ',')}\n${labels ? `[${labels[s.role]}]: ` : ''}${s.text}\n`)
+    .map(
+      (s, i) =>
+        `${i + 1}\n${clock(s.start, ',')} --> ${clock(s.end, ',')}\n${labels ? `[${labels[s.role]}]: ` : ''}${s.text}\n`,
+    )
     .join('\n');
 }
 
 function vtt(segs: TimedSegment[], labels?: Record<Role, string>): string {
-  const cues = segs.map((s) => `${clock(s.start, '.')} --> ${clock(s.end, '.')}\n${labels ? `<v ${labels[s.role]}>` : ''}${s.text}\n`);
+  const cues = segs.map(
+    (s) => `${clock(s.start, '.')} --> ${clock(s.end, '.')}\n${labels ? `<v ${labels[s.role]}>` : ''}${s.text}\n`,
+  );
   return `WEBVTT\n\n${cues.join('\n')}`;
 }
 
@@ -86,11 +106,22 @@ function dualrec(segs: TimedSegment[], labels?: Record<Role, string>): string {
     format: 'dualrec-transcript',
     version: 1,
     language: 'zh',
-    segments: segs.map((s, id) => ({ id, start: s.start, end: s.end, text: s.text, ...(labels ? { speaker: labels[s.role] } : {}) })),
+    segments: segs.map((s, id) => ({
+      id,
+      start: s.start,
+      end: s.end,
+      text: s.text,
+      ...(labels ? { speaker: labels[s.role] } : {}),
+    })),
   });
 }
 
-export function writeTranscript(format: Format, segs: TimedSegment[], render: RenderSpec, seed: string): TranscriptFile {
+export function writeTranscript(
+  format: Format,
+  segs: TimedSegment[],
+  render: RenderSpec,
+  seed: string,
+): TranscriptFile {
   const labels = render.speakers ? speakerLabels(render) : undefined;
   switch (format) {
     case 'whispercpp':

@@ -3,7 +3,15 @@
 // rendered files whose script is gone.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABELLED_CONCEPTS, loadScript, loadSources, type LabelledConcept, type Part, type Script, type Labels } from './schema.js';
+import {
+  LABELLED_CONCEPTS,
+  loadScript,
+  loadSources,
+  type LabelledConcept,
+  type Part,
+  type Script,
+  type Labels,
+} from './schema.js';
 import { timeTurns } from './segments.js';
 import { speakerLabels, writeTranscript } from './formats.js';
 
@@ -23,7 +31,9 @@ export function scriptsDir(root: string, part: Part): string {
 export function renderPart(root: string, part: Part): RenderedSession[] {
   const sources = loadSources(join(root, 'sources.yaml'));
   const dir = scriptsDir(root, part);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   return files.map((f) => renderScript(loadScript(join(dir, f), part, sources)));
 }
 
@@ -75,7 +85,10 @@ export function shapeOf(r: Script['render']): string {
 function count<T extends string>(items: T[]): string {
   const m = new Map<string, number>();
   for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
-  return [...m.entries()].sort().map(([k, n]) => `${k} ${n}`).join(', ');
+  return [...m.entries()]
+    .sort()
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 }
 
 export function readme(part: Part, sessions: RenderedSession[]): string {
@@ -99,8 +112,9 @@ export function readme(part: Part, sessions: RenderedSession[]): string {
     '',
     '| id | channel | product | case | verdict | violations | shape | sources |',
     '|---|---|---|---|---|---|---|---|',
-    ...scripts.map((s) =>
-      `| ${s.id} | ${s.meta.channel} | ${s.meta.product.type}: ${esc(s.meta.product.name)} | ${esc(s.case)} | ${s.labels.verdict} | ${violations(s.labels).join(', ') || '—'} | ${shapeOf(s.render)} | ${s.sources.join(', ')} |`,
+    ...scripts.map(
+      (s) =>
+        `| ${s.id} | ${s.meta.channel} | ${s.meta.product.type}: ${esc(s.meta.product.name)} | ${esc(s.case)} | ${s.labels.verdict} | ${violations(s.labels).join(', ') || '—'} | ${shapeOf(s.render)} | ${s.sources.join(', ')} |`,
     ),
     '',
   ];

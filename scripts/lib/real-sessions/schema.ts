@@ -24,7 +24,10 @@ const CONCEPT_NAMES = Object.keys(LABELLED_CONCEPTS) as [LabelledConcept, ...Lab
 const NEW_TYPE_PRODUCTS: readonly ProductType[] = ['participating', 'universal', 'investment-linked'];
 
 /** Whether the table requires `concept` for a session with this channel, product and policyholder. */
-export function isRequired(concept: LabelledConcept, s: { channel: Channel; type: ProductType; termYears?: number; age: number }): boolean {
+export function isRequired(
+  concept: LabelledConcept,
+  s: { channel: Channel; type: ProductType; termYears?: number; age: number },
+): boolean {
   const overOneYear = s.termYears === undefined || s.termYears > 1; // no term given: whole life
   switch (concept) {
     case 'consent.recording':
@@ -100,7 +103,11 @@ export const ScriptSchema = z.strictObject({
   sources: z.array(id).min(1),
   meta: z.strictObject({
     recorded_at: z.iso.date(),
-    product: z.strictObject({ name: chars(100), type: z.enum(PRODUCT_TYPES), term_years: z.number().int().positive().optional() }),
+    product: z.strictObject({
+      name: chars(100),
+      type: z.enum(PRODUCT_TYPES),
+      term_years: z.number().int().positive().optional(),
+    }),
     channel: z.enum(CHANNELS),
     policyholder: z.strictObject({ age: z.number().int().min(18).max(100) }),
     insured_is_policyholder: z.boolean(),
@@ -125,8 +132,19 @@ export const SourcesSchema = z.strictObject({
       title: chars(300),
       url: z.url(),
       kind: z.enum([
-        'regulation', 'regulator-template', 'insurer-script', 'callback-script', 'telesales-script', 'policy-clause',
-        'product-brochure', 'consumer-education', 'court-report', 'penalty-report', 'press-report', 'training-material', 'other',
+        'regulation',
+        'regulator-template',
+        'insurer-script',
+        'callback-script',
+        'telesales-script',
+        'policy-clause',
+        'product-brochure',
+        'consumer-education',
+        'court-report',
+        'penalty-report',
+        'press-report',
+        'training-material',
+        'other',
       ]),
       part: z.enum(PARTS),
       /** what in it the sessions follow */
@@ -140,7 +158,10 @@ export type Sources = z.infer<typeof SourcesSchema>['sources'];
 export class ScriptError extends Error {}
 
 function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') || '(top level)';
+  return (
+    path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') ||
+    '(top level)'
+  );
 }
 
 function parseFile<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
@@ -148,7 +169,9 @@ function parseFile<T extends z.ZodType>(file: string, schema: T): z.infer<T> {
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ScriptError(`${file}: not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    throw new ScriptError(
+      `${file}: not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`,
+    );
   }
   const r = schema.safeParse(raw);
   if (!r.success) {
@@ -180,12 +203,18 @@ export function loadScript(file: string, part: Part, sources: Sources): Script &
   s.sources.forEach((src, i) => {
     const known = sources[src];
     if (!known) fail(`sources[${i}]`, `unknown source "${src}" (add it to sources.yaml)`);
-    else if (known.part !== part) fail(`sources[${i}]`, `source "${src}" belongs to the ${known.part} part; the parts share no source`);
+    else if (known.part !== part)
+      fail(`sources[${i}]`, `source "${src}" belongs to the ${known.part} part; the parts share no source`);
   });
   const who = new Set(s.turns.map(turnRole));
   if (!who.has('agent') || !who.has('customer')) fail('turns', 'needs both agent and customer turns');
 
-  const facts = { channel: s.meta.channel, type: s.meta.product.type, termYears: s.meta.product.term_years, age: s.meta.policyholder.age };
+  const facts = {
+    channel: s.meta.channel,
+    type: s.meta.product.type,
+    termYears: s.meta.product.term_years,
+    age: s.meta.policyholder.age,
+  };
   const concepts: Labels['concepts'] = {};
   for (const c of CONCEPT_NAMES) {
     const label = s.expected.concepts[c];
@@ -193,7 +222,11 @@ export function loadScript(file: string, part: Part, sources: Sources): Script &
     if (label && leftOut) fail(`expected.left_out.${c}`, 'is also labelled; a concept is either labelled or left out');
     if (leftOut) continue;
     if (isRequired(c, facts)) {
-      if (label !== 'pass' && label !== 'fail') fail(`expected.concepts.${c}`, 'is required for this channel/product/age: label it pass or fail, or leave it out with a reason');
+      if (label !== 'pass' && label !== 'fail')
+        fail(
+          `expected.concepts.${c}`,
+          'is required for this channel/product/age: label it pass or fail, or leave it out with a reason',
+        );
       concepts[c] = label;
     } else {
       if (label === 'fail') fail(`expected.concepts.${c}`, 'is not required for this session, so it cannot fail');
@@ -203,7 +236,10 @@ export function loadScript(file: string, part: Part, sources: Sources): Script &
   const failing = CONCEPT_NAMES.filter((c) => concepts[c] === 'fail');
   const verdict = failing.some((c) => LABELLED_CONCEPTS[c] !== 'minor') ? 'FAIL' : 'PASS';
   if (s.expected.verdict !== verdict) {
-    fail('expected.verdict', `${s.expected.verdict} contradicts the labels (fails: ${failing.join(', ') || 'none'}; only minor fails keep a PASS)`);
+    fail(
+      'expected.verdict',
+      `${s.expected.verdict} contradicts the labels (fails: ${failing.join(', ') || 'none'}; only minor fails keep a PASS)`,
+    );
   }
   const notes = [
     ...(s.expected.notes ?? []),

@@ -35,7 +35,8 @@ export function spokenWeight(text: string): number {
   let w = 0;
   for (const ch of text) {
     if (/[\u3400-\u9fff\uf900-\ufaff]/.test(ch) || /[0-9]/.test(ch)) w += 1;
-    else if (ch === '%') w += 3; // 百分之
+    else if (ch === '%')
+      w += 3; // 百分之
     else if (/[A-Za-z]/.test(ch)) w += 0.5;
   }
   return w;
@@ -49,7 +50,8 @@ export function sentences(text: string): string[] {
   for (let i = 0; i < chars.length; i++) {
     cur += chars[i];
     if (SENTENCE_END.test(chars[i]!)) {
-      while (i + 1 < chars.length && (CLOSERS.test(chars[i + 1]!) || SENTENCE_END.test(chars[i + 1]!))) cur += chars[++i];
+      while (i + 1 < chars.length && (CLOSERS.test(chars[i + 1]!) || SENTENCE_END.test(chars[i + 1]!)))
+        cur += chars[++i];
       out.push(cur.trim());
       cur = '';
     }
@@ -133,14 +135,16 @@ function cutAcross(text: string, rng: Rng): string[] {
 
 /** Raw ASR output: no punctuation; clause and sentence breaks become a space, as whisper often writes. */
 export function stripPunctuation(text: string): string {
-  return text
-    .replace(/(\d)\.(\d)/g, '$1\u0000$2') // keep decimal points
-    .replace(/[，。！？；：,!?;:]/g, ' ')
-    .replace(PUNCT, '')
-    // eslint-disable-next-line no-control-regex -- NUL is the decimal-point placeholder set above
-    .replace(/\u0000/g, '.')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/(\d)\.(\d)/g, '$1\u0000$2') // keep decimal points
+      .replace(/[，。！？；：,!?;:]/g, ' ')
+      .replace(PUNCT, '')
+      // eslint-disable-next-line no-control-regex -- NUL is the decimal-point placeholder set above
+      .replace(/\u0000/g, '.')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Turns → timed segments. */

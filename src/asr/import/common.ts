@@ -38,7 +38,12 @@ function round4(x: number): number {
 
 /** Whisper tools report languages as codes ("zh") or, in OpenAI's API, as names ("chinese"). */
 const LANGUAGE_NAMES: Record<string, string> = {
-  chinese: 'zh', mandarin: 'zh', cantonese: 'yue', english: 'en', japanese: 'ja', korean: 'ko',
+  chinese: 'zh',
+  mandarin: 'zh',
+  cantonese: 'yue',
+  english: 'en',
+  japanese: 'ja',
+  korean: 'ko',
 };
 
 export function normaliseLanguage(lang: string | undefined | null): string | undefined {
@@ -55,15 +60,14 @@ export type DraftSegment = Omit<Segment, 'id'> & { where?: string };
  * Checks times, drops empty texts, orders by start and numbers the segments.
  * `where` on a draft names its place in the file (e.g. "line 12", "segments[3]") for error messages.
  */
-export function finishSegments(
-  file: string,
-  drafts: DraftSegment[],
-  diagnostics: TranscriptDiagnostic[],
-): Segment[] {
+export function finishSegments(file: string, drafts: DraftSegment[], diagnostics: TranscriptDiagnostic[]): Segment[] {
   const kept: DraftSegment[] = [];
   let emptyCount = 0;
   if (drafts.length > TRANSCRIPT_MAX_SEGMENTS) {
-    throw importError(file, `${drafts.length} segments, more than a transcript may have (limit ${TRANSCRIPT_MAX_SEGMENTS})`);
+    throw importError(
+      file,
+      `${drafts.length} segments, more than a transcript may have (limit ${TRANSCRIPT_MAX_SEGMENTS})`,
+    );
   }
   for (const [i, d] of drafts.entries()) {
     const where = d.where ?? `segment ${i + 1}`;
@@ -75,15 +79,24 @@ export function finishSegments(
     }
     // a time of 1e300 would otherwise reach the report's timeline (ticks every few seconds up to it)
     if (d.end > TRANSCRIPT_MAX_TIME_S) {
-      throw importError(file, `${where}: time ${d.end}s is past the ${TRANSCRIPT_MAX_TIME_S / 3600} h a session may last`);
+      throw importError(
+        file,
+        `${where}: time ${d.end}s is past the ${TRANSCRIPT_MAX_TIME_S / 3600} h a session may last`,
+      );
     }
     for (const w of d.words ?? []) {
       if (!Number.isFinite(w.start) || !Number.isFinite(w.end) || w.start < 0 || w.end > TRANSCRIPT_MAX_TIME_S) {
-        throw importError(file, `${where}: a word has time ${w.start} → ${w.end}, not within 0 … ${TRANSCRIPT_MAX_TIME_S / 3600} h`);
+        throw importError(
+          file,
+          `${where}: a word has time ${w.start} → ${w.end}, not within 0 … ${TRANSCRIPT_MAX_TIME_S / 3600} h`,
+        );
       }
     }
     if (d.text.length > SEGMENT_MAX_CHARS) {
-      throw importError(file, `${where}: text of ${d.text.length} characters, more than a segment may have (limit ${SEGMENT_MAX_CHARS})`);
+      throw importError(
+        file,
+        `${where}: text of ${d.text.length} characters, more than a segment may have (limit ${SEGMENT_MAX_CHARS})`,
+      );
     }
     const text = d.text.replace(/\s+/g, ' ').trim();
     if (!text) {
@@ -96,9 +109,7 @@ export function finishSegments(
     diagnostics.push({ kind: 'note', message: `${emptyCount} segment(s) with no text were left out` });
   }
   // Stable sort: subtitle files are sometimes out of order; equal starts keep file order.
-  const sorted = kept
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => a.d.start - b.d.start || a.i - b.i);
+  const sorted = kept.map((d, i) => ({ d, i })).sort((a, b) => a.d.start - b.d.start || a.i - b.i);
   if (sorted.some((s, k) => s.i !== k)) {
     diagnostics.push({ kind: 'note', message: 'segments were out of time order and have been sorted' });
   }

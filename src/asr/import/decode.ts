@@ -9,7 +9,8 @@ export function readTranscriptBytes(file: string): Buffer {
   if (!existsSync(file)) throw importError(file, 'file not found');
   const st = statSync(file);
   if (!st.isFile()) throw importError(file, 'is not a file');
-  if (st.size > TRANSCRIPT_MAX_BYTES) throw importError(file, `is ${st.size} bytes, too large for a transcript (limit ${TRANSCRIPT_MAX_BYTES} bytes)`);
+  if (st.size > TRANSCRIPT_MAX_BYTES)
+    throw importError(file, `is ${st.size} bytes, too large for a transcript (limit ${TRANSCRIPT_MAX_BYTES} bytes)`);
   return readFileSync(file);
 }
 
@@ -54,7 +55,10 @@ export function decodeText(bytes: Uint8Array, allowLegacy: boolean): DecodedText
 export function requireText(file: string, bytes: Uint8Array, allowLegacy: boolean): DecodedText {
   const decoded = decodeText(bytes, allowLegacy);
   if (!decoded) {
-    throw importError(file, `is not readable text (tried UTF-8, UTF-16${allowLegacy ? ', GB18030' : ''}); save it as UTF-8`);
+    throw importError(
+      file,
+      `is not readable text (tried UTF-8, UTF-16${allowLegacy ? ', GB18030' : ''}); save it as UTF-8`,
+    );
   }
   return decoded;
 }

@@ -15,7 +15,12 @@ import { refuseSymlink } from '../../util/symlinks.js';
 export { LOW_CONFIDENCE } from './common.js';
 export { DUALREC_FORMAT } from './jsonformats.js';
 
-export const TRANSCRIPT_SUFFIXES = ['.transcript.json', '.transcript.srt', '.transcript.vtt', '.transcript.txt'] as const;
+export const TRANSCRIPT_SUFFIXES = [
+  '.transcript.json',
+  '.transcript.srt',
+  '.transcript.vtt',
+  '.transcript.txt',
+] as const;
 
 /** Given a recording path without its extension (`/dir/name`), the transcript beside it, if any. */
 export function findTranscriptFor(base: string): string | undefined {
@@ -48,7 +53,9 @@ export function detectTranscriptFormat(file: string): TranscriptFormat {
  * A transcript as dualrec-json, the format the samples and the ASR cache use. Source and diagnostics
  * are kept when given; on import the source becomes a note (the imported transcript's source is the file).
  */
-export function serializeTranscript(t: Pick<Transcript, 'segments' | 'language'> & Partial<Pick<Transcript, 'source' | 'diagnostics'>>): string {
+export function serializeTranscript(
+  t: Pick<Transcript, 'segments' | 'language'> & Partial<Pick<Transcript, 'source' | 'diagnostics'>>,
+): string {
   return serializeSegments(t.segments, t.language, t.source, t.diagnostics);
 }
 
@@ -70,12 +77,18 @@ function sniff(file: string, text: string): Kind {
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (/^WEBVTT(?:[ \t\r\n]|$)/.test(head)) return 'vtt';
   // "[00:01.50] …" and "[by:whisper.cpp]" start timed text (console, LRC), not a JSON array
-  if ((head.startsWith('{') || head.startsWith('[')) && !/^\[\s*\d+:\d/.test(head) && !/^\[[a-z]{2,6}:/i.test(head)) return 'json';
+  if ((head.startsWith('{') || head.startsWith('[')) && !/^\[\s*\d+:\d/.test(head) && !/^\[[a-z]{2,6}:/i.test(head))
+    return 'json';
   // "00:00:01.000 --> 00:00:03.000  text" on one line is console output, not an SRT cue (whose
   // timing line holds only cue settings after the times)
   const first = /^\[?[\d:.,]+\s*-->\s*[\d:.,]+\]?[ \t]+(\S[^\r\n]*)/.exec(head);
-  if (first && !/^(?:[A-Za-z0-9]+:\S+\s*)+$/.test(first[1]) && !/\.vtt$/i.test(file) && looksTimedText(head)) return 'txt';
-  if (/^\d+\s*\r?\n\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->/.test(head) || /^\d{1,3}:\d{2}:\d{2}[,.]\d{1,3}\s*-->/.test(head)) return 'srt';
+  if (first && !/^(?:[A-Za-z0-9]+:\S+\s*)+$/.test(first[1]) && !/\.vtt$/i.test(file) && looksTimedText(head))
+    return 'txt';
+  if (
+    /^\d+\s*\r?\n\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->/.test(head) ||
+    /^\d{1,3}:\d{2}:\d{2}[,.]\d{1,3}\s*-->/.test(head)
+  )
+    return 'srt';
   const ext = extname(file).toLowerCase();
   // a .vtt without its header is a broken WebVTT file, and says so below
   if (ext !== '.vtt' && looksTimedText(head)) return 'txt';
@@ -99,9 +112,16 @@ function convert(file: string, bytes: Buffer, diagnostics: TranscriptDiagnostic[
     if (/^\s*\{/.test(latin)) {
       const json = parseJson(file, latin);
       if (isObject(json) && Array.isArray(json.transcription)) {
-        diagnostics.push({ kind: 'note', message: 'file is not valid UTF-8 (CJK characters split across tokens); rebuilt from bytes' });
+        diagnostics.push({
+          kind: 'note',
+          message: 'file is not valid UTF-8 (CJK characters split across tokens); rebuilt from bytes',
+        });
         const r = convertWhisperCpp(file, json, true, diagnostics);
-        return { format: r.full ? 'whisper.cpp-json-full' : 'whisper.cpp-json', drafts: r.drafts, language: r.language };
+        return {
+          format: r.full ? 'whisper.cpp-json-full' : 'whisper.cpp-json',
+          drafts: r.drafts,
+          language: r.language,
+        };
       }
       throw importError(file, 'is not valid UTF-8 JSON');
     }
@@ -145,7 +165,9 @@ function isWhisperSegmentList(v: unknown): v is Record<string, unknown>[] {
   return (
     Array.isArray(v) &&
     v.length > 0 &&
-    v.every((s) => isObject(s) && typeof s.start === 'number' && typeof s.end === 'number' && typeof s.text === 'string')
+    v.every(
+      (s) => isObject(s) && typeof s.start === 'number' && typeof s.end === 'number' && typeof s.text === 'string',
+    )
   );
 }
 
@@ -157,7 +179,10 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
       return { format: r.full ? 'whisper.cpp-json-full' : 'whisper.cpp-json', drafts: r.drafts, language: r.language };
     }
     // Whisper-family "segments" have start/end; other tools' "segments" (other keys) fall through.
-    if (Array.isArray(json.segments) && (json.segments.length === 0 || json.segments.some((s) => isObject(s) && ('start' in s || 'end' in s)))) {
+    if (
+      Array.isArray(json.segments) &&
+      (json.segments.length === 0 || json.segments.some((s) => isObject(s) && ('start' in s || 'end' in s)))
+    ) {
       const segs = json.segments.filter(isObject);
       const whisperX =
         'word_segments' in json ||
@@ -176,12 +201,17 @@ function convertJson(file: string, json: unknown, diagnostics: TranscriptDiagnos
   // faster-whisper (and other Python front-ends) dumping the list of segments itself
   if (isWhisperSegmentList(json) && !integerMilliseconds(json)) {
     const segs = json.filter(isObject);
-    if (segs.some((s) => 'speaker' in s)) return { format: 'faster-whisper-json', ...convertWhisperX(file, { segments: json }) };
+    if (segs.some((s) => 'speaker' in s))
+      return { format: 'faster-whisper-json', ...convertWhisperX(file, { segments: json }) };
     return { format: 'faster-whisper-json', ...convertOpenAi(file, { segments: json }, diagnostics) };
   }
   const service = convertService(file, json, diagnostics);
   if (service) return service;
-  const keys = isObject(json) ? Object.keys(json).slice(0, 8).join(', ') : Array.isArray(json) ? describeArray(json) : typeof json;
+  const keys = isObject(json)
+    ? Object.keys(json).slice(0, 8).join(', ')
+    : Array.isArray(json)
+      ? describeArray(json)
+      : typeof json;
   throw importError(
     file,
     `unknown JSON transcript shape (${isObject(json) ? `keys: ${keys || 'none'}` : keys}); expected one of: whisper.cpp "transcription", ` +
@@ -200,7 +230,13 @@ function integerMilliseconds(segs: Record<string, unknown>[]): boolean {
 function isWhisperWordList(v: unknown): boolean {
   // OpenAI's words are {word, start, end}; other tools' top-level words (AssemblyAI's {text, start, end}
   // in ms beside its utterances) are not this shape.
-  return Array.isArray(v) && v.length > 0 && v.every((w) => isObject(w) && typeof w.start === 'number' && typeof w.end === 'number' && typeof w.word === 'string');
+  return (
+    Array.isArray(v) &&
+    v.length > 0 &&
+    v.every(
+      (w) => isObject(w) && typeof w.start === 'number' && typeof w.end === 'number' && typeof w.word === 'string',
+    )
+  );
 }
 
 function describeArray(a: unknown[]): string {

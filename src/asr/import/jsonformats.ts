@@ -25,7 +25,12 @@ const OpenAiWord = z
     confidence: z.number().min(0).max(1).nullish(),
   })
   .refine((w) => w.word !== undefined || w.text !== undefined, 'a word needs "word" or "text"')
-  .transform((w) => ({ word: w.word ?? w.text ?? '', start: w.start, end: w.end, probability: w.probability ?? w.confidence ?? undefined }));
+  .transform((w) => ({
+    word: w.word ?? w.text ?? '',
+    start: w.start,
+    end: w.end,
+    probability: w.probability ?? w.confidence ?? undefined,
+  }));
 
 // faster-whisper dumps write null for what was not asked for ("words": null without word_timestamps).
 const OpenAiSegment = z.looseObject({
@@ -60,8 +65,12 @@ const COMPRESSION_RATIO_LIMIT = 2.4;
 export function convertOpenAi(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]) {
   const doc = parseWith(OpenAiDoc, json, file, 'OpenAI verbose_json');
   if (!doc.segments) {
-    if (!doc.words || doc.words.length === 0) throw importError(file, 'OpenAI verbose_json has neither "segments" nor "words"');
-    diagnostics.push({ kind: 'note', message: 'the file has word timestamps only: lines were rebuilt from the words at pauses and sentence ends' });
+    if (!doc.words || doc.words.length === 0)
+      throw importError(file, 'OpenAI verbose_json has neither "segments" nor "words"');
+    diagnostics.push({
+      kind: 'note',
+      message: 'the file has word timestamps only: lines were rebuilt from the words at pauses and sentence ends',
+    });
     const language = normaliseLanguage(doc.language);
     return { drafts: segmentsFromWords(doc.words), ...(language ? { language } : {}) };
   }
@@ -69,7 +78,11 @@ export function convertOpenAi(file: string, json: unknown, diagnostics: Transcri
     const d: DraftSegment = { start: s.start, end: s.end, text: s.text, where: `segments[${i}]` };
     if (s.avg_logprob != null) d.confidence = confidenceFromLogprob(s.avg_logprob);
     if (s.words && s.words.length > 0) {
-      d.words = fillWordTimes(s.words.map((w) => ({ ...w, text: w.word.trim() })), s.start, s.end);
+      d.words = fillWordTimes(
+        s.words.map((w) => ({ ...w, text: w.word.trim() })),
+        s.start,
+        s.end,
+      );
     }
     if (s.compression_ratio != null && s.compression_ratio > COMPRESSION_RATIO_LIMIT) {
       diagnostics.push({
@@ -101,10 +114,22 @@ export function segmentsFromWords(words: WordIn[]): DraftSegment[] {
   let cur: WordIn[] = [];
   const flush = () => {
     if (cur.length === 0) return;
-    const ws = cur.map((w) => ({ start: w.start, end: w.end, text: w.word.trim(), ...(w.probability != null ? { probability: w.probability } : {}) }))
+    const ws = cur
+      .map((w) => ({
+        start: w.start,
+        end: w.end,
+        text: w.word.trim(),
+        ...(w.probability != null ? { probability: w.probability } : {}),
+      }))
       .filter((w) => w.text);
     if (ws.length > 0) {
-      drafts.push({ start: ws[0].start, end: Math.max(...ws.map((w) => w.end)), text: joinWords(ws.map((w) => w.text)), words: ws, where: `words[${drafts.length}]` });
+      drafts.push({
+        start: ws[0].start,
+        end: Math.max(...ws.map((w) => w.end)),
+        text: joinWords(ws.map((w) => w.text)),
+        words: ws,
+        where: `words[${drafts.length}]`,
+      });
     }
     cur = [];
   };
@@ -144,7 +169,12 @@ function attachWords(drafts: DraftSegment[], words: WordIn[]): void {
     }
     const text = w.word.trim();
     if (!text) continue;
-    (best.words ??= []).push({ start: w.start, end: w.end, text, ...(w.probability != null ? { probability: w.probability } : {}) });
+    (best.words ??= []).push({
+      start: w.start,
+      end: w.end,
+      text,
+      ...(w.probability != null ? { probability: w.probability } : {}),
+    });
   }
 }
 
@@ -186,8 +216,11 @@ export function convertWhisperX(file: string, json: unknown) {
     }
     if (s.avg_logprob !== undefined) d.confidence = confidenceFromLogprob(s.avg_logprob);
     if (s.words && s.words.length > 0) {
-      d.words = fillWordTimes(s.words.map((w) => ({ start: w.start, end: w.end, text: w.word.trim() })), s.start, s.end)
-        .filter((w) => w.text);
+      d.words = fillWordTimes(
+        s.words.map((w) => ({ start: w.start, end: w.end, text: w.word.trim() })),
+        s.start,
+        s.end,
+      ).filter((w) => w.text);
     }
     return d;
   });
@@ -251,7 +284,10 @@ export function convertDualrec(file: string, json: unknown, diagnostics: Transcr
     if (d.kind !== 'low-confidence') diagnostics.push(d as TranscriptDiagnostic); // low-confidence is recomputed
   }
   if (doc.source && doc.source.kind === 'asr') {
-    diagnostics.push({ kind: 'note', message: `transcribed earlier by ${String(doc.source.engine)} (${String(doc.source.model)})` });
+    diagnostics.push({
+      kind: 'note',
+      message: `transcribed earlier by ${String(doc.source.engine)} (${String(doc.source.model)})`,
+    });
   }
   const drafts = doc.segments.map((s, i): DraftSegment => {
     const { id: _id, ...rest } = s;

@@ -62,7 +62,11 @@ function* walk(root: unknown, depth = 5): Generator<Obj> {
 }
 
 /** The first object in the tree holding an array (or JSON-string array) under one of `names`. */
-function findList(root: unknown, names: string[], accept: (items: unknown[]) => boolean = () => true): { owner: Obj; items: unknown[] } | undefined {
+function findList(
+  root: unknown,
+  names: string[],
+  accept: (items: unknown[]) => boolean = () => true,
+): { owner: Obj; items: unknown[] } | undefined {
   for (const o of walk(root)) {
     const v = unstring(field(o, ...names));
     if (Array.isArray(v) && accept(v)) return { owner: o, items: v };
@@ -115,7 +119,10 @@ function readSentences(file: string, what: string, path: string, items: unknown[
     const end = toNumber(field(raw, ...f.end));
     const text = str(field(raw, ...f.text));
     if (start === undefined || end === undefined) {
-      throw importError(file, `not a valid ${what}: ${where} needs numeric ${f.start[0]} and ${f.end[0]} (found keys: ${Object.keys(raw).slice(0, 8).join(', ')})`);
+      throw importError(
+        file,
+        `not a valid ${what}: ${where} needs numeric ${f.start[0]} and ${f.end[0]} (found keys: ${Object.keys(raw).slice(0, 8).join(', ')})`,
+      );
     }
     if (text === undefined) throw importError(file, `not a valid ${what}: ${where} has no ${f.text[0]} text`);
     const s: Sentence = { start: start / f.scale, end: end / f.scale, text };
@@ -142,9 +149,21 @@ function labelSentences(sents: Sentence[], diagnostics: TranscriptDiagnostic[], 
   const speakers = new Set(sents.flatMap((s) => (s.speaker === undefined ? [] : [s.speaker])));
   const byChannel = channels.size > 1;
   const bySpeaker = !byChannel && speakers.size > 1;
-  if (byChannel) diagnostics.push({ kind: 'note', message: `${what}: lines labelled by audio channel (${[...channels].map((c) => `channel ${c}`).join(', ')})` });
-  else if (bySpeaker) diagnostics.push({ kind: 'note', message: `${what}: lines labelled by the service's speaker ids (${[...speakers].map(speakerLabel).join(', ')})` });
-  else if (speakers.size === 1 && sents.length > 1 && sents.every((s) => s.speaker !== undefined)) diagnostics.push({ kind: 'note', message: `${what}: every line has the same speaker id; speakers were not told apart` });
+  if (byChannel)
+    diagnostics.push({
+      kind: 'note',
+      message: `${what}: lines labelled by audio channel (${[...channels].map((c) => `channel ${c}`).join(', ')})`,
+    });
+  else if (bySpeaker)
+    diagnostics.push({
+      kind: 'note',
+      message: `${what}: lines labelled by the service's speaker ids (${[...speakers].map(speakerLabel).join(', ')})`,
+    });
+  else if (speakers.size === 1 && sents.length > 1 && sents.every((s) => s.speaker !== undefined))
+    diagnostics.push({
+      kind: 'note',
+      message: `${what}: every line has the same speaker id; speakers were not told apart`,
+    });
   return sents.map((s, i) => {
     // SenseVoice (FunASR) leaves its language/emotion/event tags in raw text: <|zh|><|NEUTRAL|><|Speech|><|withitn|>
     const text = s.text.replace(/<\|[^|<>]{1,24}\|>/g, '');
@@ -177,13 +196,25 @@ function funasrTokens(text: string): string[] {
  */
 function funasrFromTokenTimes(text: string, stamps: unknown, diagnostics: TranscriptDiagnostic[]): DraftSegment[] {
   const ts = unstring(stamps);
-  const pairs = Array.isArray(ts) ? ts.filter((p): p is number[] => Array.isArray(p) && p.length >= 2 && p.every((x) => typeof x === 'number')) : [];
+  const pairs = Array.isArray(ts)
+    ? ts.filter((p): p is number[] => Array.isArray(p) && p.length >= 2 && p.every((x) => typeof x === 'number'))
+    : [];
   const tokens = funasrTokens(text);
   const timed = tokens.filter((t) => !PUNCT.test(t));
   if (pairs.length === 0) return [];
   if (timed.length !== pairs.length) {
-    diagnostics.push({ kind: 'note', message: `FunASR: ${timed.length} tokens but ${pairs.length} timestamps; the text is one line over the timed span` });
-    return [{ start: pairs[0][0] / 1000, end: pairs[pairs.length - 1][1] / 1000, text: text.replace(/(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])/g, ''), where: 'timestamp' }];
+    diagnostics.push({
+      kind: 'note',
+      message: `FunASR: ${timed.length} tokens but ${pairs.length} timestamps; the text is one line over the timed span`,
+    });
+    return [
+      {
+        start: pairs[0][0] / 1000,
+        end: pairs[pairs.length - 1][1] / 1000,
+        text: text.replace(/(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])/g, ''),
+        where: 'timestamp',
+      },
+    ];
   }
   const drafts: DraftSegment[] = [];
   let words: { text: string; start: number; end: number }[] = [];
@@ -191,7 +222,13 @@ function funasrFromTokenTimes(text: string, stamps: unknown, diagnostics: Transc
   const flush = () => {
     const timedWords = words.filter((w) => !PUNCT.test(w.text));
     if (timedWords.length > 0) {
-      drafts.push({ start: timedWords[0].start, end: timedWords[timedWords.length - 1].end, text: joinWords(words.map((w) => w.text)), words: timedWords, where: `timestamp[${k - timedWords.length}]` });
+      drafts.push({
+        start: timedWords[0].start,
+        end: timedWords[timedWords.length - 1].end,
+        text: joinWords(words.map((w) => w.text)),
+        words: timedWords,
+        where: `timestamp[${k - timedWords.length}]`,
+      });
     }
     words = [];
   };
@@ -215,22 +252,44 @@ function convertFunAsr(file: string, json: unknown, diagnostics: TranscriptDiagn
   // funasr AutoModel.generate: [{key, text, timestamp, sentence_info: [{text, start, end, timestamp, spk}]}]
   const si = findList(json, ['sentence_info'], (v) => v.some((x) => isObj(x) && 'start' in x && 'end' in x));
   if (si) {
-    const results = Array.isArray(json) ? json.filter((r) => isObj(r) && Array.isArray(unstring(field(r, 'sentence_info')))) : [];
-    const lists = results.length > 1 ? results.map((r) => unstring(field(r as Obj, 'sentence_info')) as unknown[]) : [si.items];
-    if (results.length > 1) diagnostics.push({ kind: 'note', message: `FunASR: ${results.length} results in the file were read as one session` });
+    const results = Array.isArray(json)
+      ? json.filter((r) => isObj(r) && Array.isArray(unstring(field(r, 'sentence_info'))))
+      : [];
+    const lists =
+      results.length > 1 ? results.map((r) => unstring(field(r as Obj, 'sentence_info')) as unknown[]) : [si.items];
+    if (results.length > 1)
+      diagnostics.push({
+        kind: 'note',
+        message: `FunASR: ${results.length} results in the file were read as one session`,
+      });
     const sents = lists.flatMap((items) =>
-      readSentences(file, 'FunASR result', 'sentence_info', items, { text: ['text', 'sentence'], start: ['start'], end: ['end'], speaker: ['spk', 'speaker'], scale: 1000 }),
+      readSentences(file, 'FunASR result', 'sentence_info', items, {
+        text: ['text', 'sentence'],
+        start: ['start'],
+        end: ['end'],
+        speaker: ['spk', 'speaker'],
+        scale: 1000,
+      }),
     );
     return { format: 'funasr-json', drafts: labelSentences(sents, diagnostics, 'FunASR') };
   }
   // funasr-runtime (websocket / http server): stamp_sents: [{text_seg, punc, start, end, ts_list}]
   const ss = findList(json, ['stamp_sents'], (v) => v.some((x) => isObj(x) && 'start' in x));
   if (ss) {
-    const sents = readSentences(file, 'FunASR runtime result', 'stamp_sents', ss.items.map((x) => {
-      if (!isObj(x)) return x;
-      const seg = str(field(x, 'text_seg', 'text')) ?? '';
-      return { ...x, text: seg.replace(/(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])/g, '') + (str(field(x, 'punc')) ?? '') };
-    }), { text: ['text'], start: ['start'], end: ['end'], speaker: ['spk', 'speaker'], scale: 1000 });
+    const sents = readSentences(
+      file,
+      'FunASR runtime result',
+      'stamp_sents',
+      ss.items.map((x) => {
+        if (!isObj(x)) return x;
+        const seg = str(field(x, 'text_seg', 'text')) ?? '';
+        return {
+          ...x,
+          text: seg.replace(/(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])/g, '') + (str(field(x, 'punc')) ?? ''),
+        };
+      }),
+      { text: ['text'], start: ['start'], end: ['end'], speaker: ['spk', 'speaker'], scale: 1000 },
+    );
     return { format: 'funasr-json', drafts: labelSentences(sents, diagnostics, 'FunASR') };
   }
   // plain form: {key, text, timestamp: [[ms, ms], …]} (no sentence split asked for)
@@ -242,7 +301,11 @@ function convertFunAsr(file: string, json: unknown, diagnostics: TranscriptDiagn
     if (!Array.isArray(ts) || !ts.every((p) => Array.isArray(p))) continue;
     const drafts = funasrFromTokenTimes(text, ts, diagnostics);
     if (drafts.length > 0) {
-      diagnostics.push({ kind: 'note', message: 'FunASR: lines were rebuilt from per-character timestamps at sentence ends and pauses; no speakers in this form' });
+      diagnostics.push({
+        kind: 'note',
+        message:
+          'FunASR: lines were rebuilt from per-character timestamps at sentence ends and pauses; no speakers in this form',
+      });
       return { format: 'funasr-json', drafts };
     }
   }
@@ -259,9 +322,20 @@ function convertAliyun(file: string, json: unknown, diagnostics: TranscriptDiagn
       if (!isObj(t)) return [];
       const ch = str(field(t, 'channel_id'));
       const list = field(t, 'sentences');
-      const s = readSentences(file, 'Alibaba Cloud (DashScope) transcription result', `transcripts[${ti}].sentences`, Array.isArray(list) ? list : [], {
-        text: ['text'], start: ['begin_time'], end: ['end_time'], speaker: ['speaker_id'], channel: ['channel_id'], scale: 1000,
-      });
+      const s = readSentences(
+        file,
+        'Alibaba Cloud (DashScope) transcription result',
+        `transcripts[${ti}].sentences`,
+        Array.isArray(list) ? list : [],
+        {
+          text: ['text'],
+          start: ['begin_time'],
+          end: ['end_time'],
+          speaker: ['speaker_id'],
+          channel: ['channel_id'],
+          scale: 1000,
+        },
+      );
       return s.map((x) => (x.channel === undefined && ch !== undefined ? { ...x, channel: ch } : x));
     });
     return { format: 'aliyun-json', drafts: labelSentences(sents, diagnostics, 'Alibaba Cloud') };
@@ -271,9 +345,15 @@ function convertAliyun(file: string, json: unknown, diagnostics: TranscriptDiagn
   const nls = findList(json, ['Sentences'], (v) => v.some((x) => isObj(x) && field(x, 'BeginTime') !== undefined));
   if (nls) {
     const status = isObj(json) ? str(field(json, 'StatusText')) : undefined;
-    if (status && !/^SUCCESS/.test(status)) diagnostics.push({ kind: 'note', message: `Alibaba Cloud task status: ${status}` });
+    if (status && !/^SUCCESS/.test(status))
+      diagnostics.push({ kind: 'note', message: `Alibaba Cloud task status: ${status}` });
     const sents = readSentences(file, 'Alibaba Cloud file transcription result', 'Sentences', nls.items, {
-      text: ['Text'], start: ['BeginTime'], end: ['EndTime'], speaker: ['SpeakerId'], channel: ['ChannelId'], scale: 1000,
+      text: ['Text'],
+      start: ['BeginTime'],
+      end: ['EndTime'],
+      speaker: ['SpeakerId'],
+      channel: ['ChannelId'],
+      scale: 1000,
     });
     return { format: 'aliyun-json', drafts: labelSentences(sents, diagnostics, 'Alibaba Cloud') };
   }
@@ -287,10 +367,18 @@ const TENCENT_LINE = /^\[(\d+):(\d+(?:\.\d+)?),(\d+):(\d+(?:\.\d+)?)(?:,(\d+))?\
 
 function convertTencent(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
   // DescribeTaskStatus: {Response: {Data: {Status, StatusStr, Result, ResultDetail: [{FinalSentence, StartMs, EndMs, SpeakerId, Words}]}}}
-  const rd = findList(json, ['ResultDetail'], (v) => v.length === 0 || v.some((x) => isObj(x) && field(x, 'StartMs') !== undefined));
+  const rd = findList(
+    json,
+    ['ResultDetail'],
+    (v) => v.length === 0 || v.some((x) => isObj(x) && field(x, 'StartMs') !== undefined),
+  );
   if (rd) {
     const sents = readSentences(file, 'Tencent Cloud ASR result', 'ResultDetail', rd.items, {
-      text: ['FinalSentence', 'SliceSentence', 'WrittenText'], start: ['StartMs'], end: ['EndMs'], speaker: ['SpeakerId'], scale: 1000,
+      text: ['FinalSentence', 'SliceSentence', 'WrittenText'],
+      start: ['StartMs'],
+      end: ['EndMs'],
+      speaker: ['SpeakerId'],
+      scale: 1000,
     });
     rd.items.forEach((raw, i) => {
       const ws = isObj(raw) ? field(raw, 'Words') : undefined;
@@ -316,11 +404,18 @@ function convertTencent(file: string, json: unknown, diagnostics: TranscriptDiag
     for (const line of r.split('\n')) {
       const m = TENCENT_LINE.exec(line.trim());
       if (!m) continue;
-      const s: Sentence = { start: Number(m[1]) * 60 + Number(m[2]), end: Number(m[3]) * 60 + Number(m[4]), text: m[6] };
+      const s: Sentence = {
+        start: Number(m[1]) * 60 + Number(m[2]),
+        end: Number(m[3]) * 60 + Number(m[4]),
+        text: m[6],
+      };
       if (m[5] !== undefined) s.speaker = m[5];
       sents.push(s);
     }
-    diagnostics.push({ kind: 'note', message: 'Tencent Cloud: read from the text Result (no ResultDetail in the file)' });
+    diagnostics.push({
+      kind: 'note',
+      message: 'Tencent Cloud: read from the text Result (no ResultDetail in the file)',
+    });
     return { format: 'tencent-json', drafts: labelSentences(sents, diagnostics, 'Tencent Cloud') };
   }
   return undefined;
@@ -347,7 +442,9 @@ function iflytekText(best: unknown): string {
 
 function convertIflytek(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
   // lfasr v2: {content: {orderResult: "{\"lattice\": [{\"json_1best\": \"{\\\"st\\\": {bg, ed, rl, rt}}\"}]}"}}
-  const lat = findList(json, ['lattice', 'lattice2'], (v) => v.some((x) => isObj(x) && field(x, 'json_1best') !== undefined));
+  const lat = findList(json, ['lattice', 'lattice2'], (v) =>
+    v.some((x) => isObj(x) && field(x, 'json_1best') !== undefined),
+  );
   if (lat) {
     const sents: Sentence[] = lat.items.flatMap((x, i) => {
       const best = isObj(x) ? unstring(field(x, 'json_1best')) : undefined;
@@ -355,7 +452,8 @@ function convertIflytek(file: string, json: unknown, diagnostics: TranscriptDiag
       if (!isObj(st)) return [];
       const bg = toNumber(field(st, 'bg'));
       const ed = toNumber(field(st, 'ed'));
-      if (bg === undefined || ed === undefined) throw importError(file, `not a valid iFlytek result: lattice[${i}].json_1best.st needs bg and ed`);
+      if (bg === undefined || ed === undefined)
+        throw importError(file, `not a valid iFlytek result: lattice[${i}].json_1best.st needs bg and ed`);
       const s: Sentence = { start: bg / 1000, end: ed / 1000, text: iflytekText(best) };
       const rl = str(field(st, 'rl')) ?? (isObj(x) ? str(field(x, 'spk')) : undefined);
       if (rl !== undefined && rl !== '0') s.speaker = rl;
@@ -366,7 +464,13 @@ function convertIflytek(file: string, json: unknown, diagnostics: TranscriptDiag
   // lfasr v1: {data: "[{\"bg\": \"0\", \"ed\": \"4950\", \"onebest\": \"…\", \"speaker\": \"0\"}]"}
   const v1 = findList(json, ['data'], (v) => v.some((x) => isObj(x) && field(x, 'onebest') !== undefined));
   if (v1) {
-    const sents = readSentences(file, 'iFlytek result', 'data', v1.items, { text: ['onebest'], start: ['bg'], end: ['ed'], speaker: ['speaker'], scale: 1000 });
+    const sents = readSentences(file, 'iFlytek result', 'data', v1.items, {
+      text: ['onebest'],
+      start: ['bg'],
+      end: ['ed'],
+      speaker: ['speaker'],
+      scale: 1000,
+    });
     for (const s of sents) if (s.speaker === '0') delete s.speaker;
     return { format: 'iflytek-json', drafts: labelSentences(sents, diagnostics, 'iFlytek') };
   }
@@ -375,9 +479,15 @@ function convertIflytek(file: string, json: unknown, diagnostics: TranscriptDiag
 
 // ---- Volcano Engine -------------------------------------------------------------------------------
 
-function convertVolcengine(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
+function convertVolcengine(
+  file: string,
+  json: unknown,
+  diagnostics: TranscriptDiagnostic[],
+): ServiceResult | undefined {
   // {result: {text, utterances: [{text, start_time, end_time, words, additions: {speaker}}]}} (ms)
-  const u = findList(json, ['utterances'], (v) => v.some((x) => isObj(x) && field(x, 'start_time') !== undefined && field(x, 'text') !== undefined));
+  const u = findList(json, ['utterances'], (v) =>
+    v.some((x) => isObj(x) && field(x, 'start_time') !== undefined && field(x, 'text') !== undefined),
+  );
   if (!u) return undefined;
   const items = u.items.map((x) => {
     if (!isObj(x)) return x;
@@ -385,20 +495,61 @@ function convertVolcengine(file: string, json: unknown, diagnostics: TranscriptD
     const spk = isObj(add) ? field(add, 'speaker') : field(x, 'speaker');
     return spk === undefined ? x : { ...x, speaker: spk };
   });
-  const sents = readSentences(file, 'Volcano Engine ASR result', 'utterances', items, { text: ['text'], start: ['start_time'], end: ['end_time'], speaker: ['speaker'], channel: ['channel_id'], scale: 1000 });
+  const sents = readSentences(file, 'Volcano Engine ASR result', 'utterances', items, {
+    text: ['text'],
+    start: ['start_time'],
+    end: ['end_time'],
+    speaker: ['speaker'],
+    channel: ['channel_id'],
+    scale: 1000,
+  });
   return { format: 'volcengine-json', drafts: labelSentences(sents, diagnostics, 'Volcano Engine') };
 }
 
 // ---- any other list of timed sentences ----------------------------------------------------------
 
-const TEXT_KEYS = ['text', 'transcript', 'sentence', 'content', 'onebest', 'FinalSentence', 'display', 'utterance', 'caption'];
-const START_KEYS = ['start', 'start_time', 'begin', 'begin_time', 'bg', 'StartMs', 'start_ms', 'begin_ms', 'startTime', 'offsetInTicks', 'offset', 'from'];
+const TEXT_KEYS = [
+  'text',
+  'transcript',
+  'sentence',
+  'content',
+  'onebest',
+  'FinalSentence',
+  'display',
+  'utterance',
+  'caption',
+];
+const START_KEYS = [
+  'start',
+  'start_time',
+  'begin',
+  'begin_time',
+  'bg',
+  'StartMs',
+  'start_ms',
+  'begin_ms',
+  'startTime',
+  'offsetInTicks',
+  'offset',
+  'from',
+];
 const END_KEYS = ['end', 'end_time', 'ed', 'EndMs', 'end_ms', 'endTime', 'stop', 'to'];
 const DURATION_KEYS = ['durationInTicks', 'duration', 'duration_ms'];
 const SPEAKER_KEYS = ['speaker', 'speaker_label', 'speakerTag', 'speaker_id', 'SpeakerId', 'spk', 'role'];
 const CHANNEL_KEYS = ['channel', 'channel_id', 'ChannelId', 'channelTag', 'channel_label'];
 /** Lists of words or tokens are not lines: a tool writes them beside its lines. */
-const WORD_LISTS = new Set(['words', 'items', 'tokens', 'timestamp', 'timestamps', 'ws', 'cw', 'wordsegments', 'chars', 'characters']);
+const WORD_LISTS = new Set([
+  'words',
+  'items',
+  'tokens',
+  'timestamp',
+  'timestamps',
+  'ws',
+  'cw',
+  'wordsegments',
+  'chars',
+  'characters',
+]);
 
 /** The text of a line, also when it is the first alternative (nBest[0].display, alternatives[0].transcript). */
 function lineText(o: Obj): string | undefined {
@@ -435,7 +586,10 @@ function candidates(json: unknown): Candidate[] {
     const arr = unstring(v);
     if (!Array.isArray(arr) || arr.length === 0) return;
     const objs = arr.filter(isObj);
-    const timed = objs.filter((o) => lineText(o) !== undefined && (field(o, ...START_KEYS) !== undefined || Array.isArray(field(o, 'timestamp'))));
+    const timed = objs.filter(
+      (o) =>
+        lineText(o) !== undefined && (field(o, ...START_KEYS) !== undefined || Array.isArray(field(o, 'timestamp'))),
+    );
     if (timed.length > 0 && timed.length >= 0.8 * arr.length) out.push({ path, items: timed });
   };
   consider('', json);
@@ -452,10 +606,14 @@ function candidates(json: unknown): Candidate[] {
  */
 function convertGeneric(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
   // the longest list, preferring one whose lines name speakers (insanely-fast-whisper's "speakers" beside "chunks")
-  const withSpeakers = (c: Candidate) => c.items.filter((o) => field(o, ...SPEAKER_KEYS) !== undefined).length >= 0.8 * c.items.length;
-  const best = candidates(json).sort((a, b) => Number(withSpeakers(b)) - Number(withSpeakers(a)) || b.items.length - a.items.length)[0];
+  const withSpeakers = (c: Candidate) =>
+    c.items.filter((o) => field(o, ...SPEAKER_KEYS) !== undefined).length >= 0.8 * c.items.length;
+  const best = candidates(json).sort(
+    (a, b) => Number(withSpeakers(b)) - Number(withSpeakers(a)) || b.items.length - a.items.length,
+  )[0];
   if (!best) return undefined;
-  const keyOf = (o: Obj, names: string[]) => Object.keys(o).find((k) => names.map(norm).includes(norm(k)) && o[k] !== null);
+  const keyOf = (o: Obj, names: string[]) =>
+    Object.keys(o).find((k) => names.map(norm).includes(norm(k)) && o[k] !== null);
   const first = best.items[0];
   const startKey = keyOf(first, START_KEYS);
   const endKey = keyOf(first, END_KEYS);
@@ -470,7 +628,11 @@ function convertGeneric(file: string, json: unknown, diagnostics: TranscriptDiag
   // a last chunk without an end (Hugging Face pipelines) ends where it starts
   for (const r of raw) if (r.e === undefined && r.s !== undefined) r.e = r.s;
   const bad = raw.findIndex((r) => r.s === undefined || r.e === undefined);
-  if (bad >= 0) throw importError(file, `list "${best.path}" item ${bad}: start/end times could not be read (keys: ${Object.keys(raw[bad].o).slice(0, 8).join(', ')})`);
+  if (bad >= 0)
+    throw importError(
+      file,
+      `list "${best.path}" item ${bad}: start/end times could not be read (keys: ${Object.keys(raw[bad].o).slice(0, 8).join(', ')})`,
+    );
   const keys = [startKey, endKey ?? durKey].filter(Boolean).join(' ');
   const values = raw.flatMap((r) => [r.s!, r.e!]);
   // integer times whose lines last 50 or more units each (median) are milliseconds: no one speaks
@@ -501,8 +663,19 @@ function convertGeneric(file: string, json: unknown, diagnostics: TranscriptDiag
 }
 
 /** Tries each service's shape in turn, then any list of timed lines; undefined when none is in the file. */
-export function convertService(file: string, json: unknown, diagnostics: TranscriptDiagnostic[]): ServiceResult | undefined {
-  for (const conv of [convertFunAsr, convertAliyun, convertTencent, convertIflytek, convertVolcengine, convertGeneric]) {
+export function convertService(
+  file: string,
+  json: unknown,
+  diagnostics: TranscriptDiagnostic[],
+): ServiceResult | undefined {
+  for (const conv of [
+    convertFunAsr,
+    convertAliyun,
+    convertTencent,
+    convertIflytek,
+    convertVolcengine,
+    convertGeneric,
+  ]) {
     const r = conv(file, json, diagnostics);
     if (r) return r;
   }

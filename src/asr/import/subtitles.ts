@@ -125,7 +125,10 @@ function cueDrafts(start: number, end: number, runs: Run[], where: string): Draf
 }
 
 function srtCueDrafts(c: RawCue): DraftSegment[] {
-  const runs = runsFromLines(c.lines.map((l) => stripSrtMarkup(l)), joinLines);
+  const runs = runsFromLines(
+    c.lines.map((l) => stripSrtMarkup(l)),
+    joinLines,
+  );
   return cueDrafts(c.start, c.end, runs, `line ${c.line}`);
 }
 
@@ -145,7 +148,16 @@ function joinLines(lines: string[]): string {
   return out;
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', nbsp: ' ', lrm: '', rlm: '', quot: '"', apos: "'" };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  nbsp: ' ',
+  lrm: '',
+  rlm: '',
+  quot: '"',
+  apos: "'",
+};
 
 function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/g, (all, e: string) => {
@@ -197,7 +209,10 @@ export function parseVtt(file: string, text: string): { drafts: DraftSegment[]; 
       continue;
     }
     if (identifier !== undefined) {
-      throw importError(file, `line ${lineNo}: expected a cue timing line like 00:00:01.000 --> 00:00:02.500 after cue identifier`);
+      throw importError(
+        file,
+        `line ${lineNo}: expected a cue timing line like 00:00:01.000 --> 00:00:02.500 after cue identifier`,
+      );
     }
     identifier = lineNo;
   }

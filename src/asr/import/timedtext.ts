@@ -31,7 +31,11 @@ function seconds(t: string): number {
 
 /** Whether the text looks like a timed transcript (most non-empty lines carry a time). */
 export function looksTimedText(text: string): boolean {
-  const lines = text.split(/\r\n|\r|\n/).map((l) => l.trim()).filter((l) => l && !LRC_TAG.test(l)).slice(0, 40);
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !LRC_TAG.test(l))
+    .slice(0, 40);
   if (lines.length === 0) return false;
   const timed = lines.filter((l) => RANGE.test(l) || TENCENT.test(l) || HEADER.test(l) || START_TEXT.test(l)).length;
   // a first line with a time range is strong evidence (text may follow on its own lines, as in SBV)
@@ -57,7 +61,12 @@ export function parseTimedText(file: string, text: string): DraftSegment[] {
     if (!l || LRC_TAG.test(l)) return;
     let m: RegExpExecArray | null;
     if ((m = TENCENT.exec(l))) {
-      cur = { start: Number(m[1]) * 60 + Number(m[2]), end: Number(m[3]) * 60 + Number(m[4]), lines: [m[6]], line: i + 1 };
+      cur = {
+        start: Number(m[1]) * 60 + Number(m[2]),
+        end: Number(m[3]) * 60 + Number(m[4]),
+        lines: [m[6]],
+        line: i + 1,
+      };
       if (m[5] !== undefined) cur.speaker = `speaker ${m[5]}`;
     } else if ((m = RANGE.exec(l))) {
       cur = { start: seconds(m[1]), end: seconds(m[2]), lines: m[3] ? [m[3]] : [], line: i + 1 };
@@ -71,7 +80,10 @@ export function parseTimedText(file: string, text: string): DraftSegment[] {
       cur.lines.push(l);
       return;
     } else {
-      throw importError(file, `line ${i + 1}: expected a time ("[00:00:01.000 --> 00:00:03.000] text", "说话人1 00:01", "00:01 text") before "${l.slice(0, 30)}"`);
+      throw importError(
+        file,
+        `line ${i + 1}: expected a time ("[00:00:01.000 --> 00:00:03.000] text", "说话人1 00:01", "00:01 text") before "${l.slice(0, 30)}"`,
+      );
     }
     entries.push(cur);
   });

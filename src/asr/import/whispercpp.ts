@@ -84,7 +84,10 @@ export function convertWhisperCpp(
     return d;
   });
   if (doc.transcription.some((s) => s.speaker_turn_next !== undefined) && !doc.transcription.some((s) => s.speaker)) {
-    diagnostics.push({ kind: 'note', message: 'speaker labels turn-0/turn-1 come from tinydiarize turn marks, not from voices' });
+    diagnostics.push({
+      kind: 'note',
+      message: 'speaker labels turn-0/turn-1 come from tinydiarize turn marks, not from voices',
+    });
   }
   const lang = normaliseLanguage(doc.result?.language ?? doc.params?.language);
   return { drafts, full, ...(lang ? { language: lang } : {}) };
@@ -147,7 +150,9 @@ function tokensToWords(toks: Tok[], segStart: number, segEnd: number, bytes: boo
     }
   });
   if (pending) emit(utf8Lenient(pending.buf), pending.start, pending.end, pending.p);
-  return words.map((w) => (w.probability === undefined ? w : { ...w, probability: Math.round(w.probability * 10000) / 10000 }));
+  return words.map((w) =>
+    w.probability === undefined ? w : { ...w, probability: Math.round(w.probability * 10000) / 10000 },
+  );
 }
 
 function mulP(a: number | undefined, b: number | undefined): number | undefined {

@@ -2,7 +2,16 @@
 // seconds. A hedge or negative ("不太清楚", "没听懂", "再说一遍") is not a confirmation; the
 // agent answering his own question (代答) is flagged; with unknown roles nothing is guessed.
 import type { Segment } from '../../model/index.js';
-import { answersInvertedQuestion, classifyReply, findWord, firstWord, isBareAffirmative, type Lexicon, type ReplyClass, type ReplyKind } from '../../text/lexicon.js';
+import {
+  answersInvertedQuestion,
+  classifyReply,
+  findWord,
+  firstWord,
+  isBareAffirmative,
+  type Lexicon,
+  type ReplyClass,
+  type ReplyKind,
+} from '../../text/lexicon.js';
 import { normalize, normText } from '../../text/normalize.js';
 import { canonText } from '../../text/pinyin.js';
 
@@ -34,10 +43,25 @@ export interface ConfirmOutcome {
 
 // "…您清楚吗？清楚的。" / "…您了解了吗？明白的明白的，下一项。": a question and its answer in one
 // turn. Matched by sound (ASR writes 吗 as 马), on the text with punctuation kept.
-const QUESTION_WORDS = ['吗', '么', '呢', '是否', '对吧', '对不对', '好吧', '行吧', '可以吧', '是吧', '清楚不', '明白不'];
+const QUESTION_WORDS = [
+  '吗',
+  '么',
+  '呢',
+  '是否',
+  '对吧',
+  '对不对',
+  '好吧',
+  '行吧',
+  '可以吧',
+  '是吧',
+  '清楚不',
+  '明白不',
+];
 let questionTail: RegExp | undefined;
 function questionTailRe(): RegExp {
-  questionTail ??= new RegExp(`(${QUESTION_WORDS.map(canonText).join('|')})[？?，,。.!！\\s]*([^？?，,。.!！\\s]{1,10})[^？?]*$`);
+  questionTail ??= new RegExp(
+    `(${QUESTION_WORDS.map(canonText).join('|')})[？?，,。.!！\\s]*([^？?，,。.!！\\s]{1,10})[^？?]*$`,
+  );
   return questionTail;
 }
 
@@ -134,7 +158,10 @@ function isQuestion(text: string, info: SegmentReply, lex: Lexicon): boolean {
 
 /** the last sentence of a turn (where its question is), normalised */
 function lastSentence(text: string): string {
-  const parts = text.split(/[。！!？?]/).map((x) => x.trim()).filter(Boolean);
+  const parts = text
+    .split(/[。！!？?]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
   return normText(parts[parts.length - 1] ?? '');
 }
 
@@ -190,7 +217,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
         firstWord(lastAgent!.norm, lastAgent!.canon, lex.bundles, lex) !== undefined &&
         // "是自己愿意投保的都吗？" names one other item: its 都 does not make it a block question
         (inp.othersNamed?.(lastAgentIdx) ?? 0) !== 1));
-  const generic = (): boolean => !!lastAgent && !answeredOther && isQuestion(lastAgentText ?? '', lastAgent, lex) && !inp.asksOther?.(lastAgentIdx);
+  const generic = (): boolean =>
+    !!lastAgent && !answeredOther && isQuestion(lastAgentText ?? '', lastAgent, lex) && !inp.asksOther?.(lastAgentIdx);
   // "关于这部分，您是否清楚？" after several items points at the last one: whether it covers the earlier
   // ones can't be told (a bundling word — 以上, 都, 这些 — or naming the item settles it)
   const onlyLast = (): boolean =>
@@ -229,10 +257,12 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     // after a hedge, "不要紧，您回去再看" / "那我们先往下讲" closes the topic unanswered
     if (refusal && role !== 'customer' && firstWord(n, nc, lex.dismissals, lex) !== undefined) break;
     let cls = info.cls;
-    if (cls.kind === 'none' && inp.accept?.some((a) => nc.includes(a))) cls = { kind: 'affirmative', word: s.text.trim() };
+    if (cls.kind === 'none' && inp.accept?.some((a) => nc.includes(a)))
+      cls = { kind: 'affirmative', word: s.text.trim() };
     // "没人逼您吧？" — "没有，我自己要买的": the no is the yes
     if (role !== 'agent' && cls.kind !== 'affirmative' && cls.kind !== 'hedge') {
-      if (answersInvertedQuestion(lastSentence(questionText), n, lex)) cls = { kind: 'affirmative', word: s.text.trim() };
+      if (answersInvertedQuestion(lastSentence(questionText), n, lex))
+        cls = { kind: 'affirmative', word: s.text.trim() };
     }
     if (s.lowConfidence) lowConf = true;
     if (role !== 'customer' && inp.joinsOn?.(k)) joined = true;
@@ -268,10 +298,21 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     if (joined && refusal && role === 'customer') break;
     // nor a reply ASR garbled that still carries a negator ("没听变懂"): it may be a hedge, and the
     // later yes answers the joint item's question — unless that question asks about both again
-    if (joined && unclear && role === 'customer' && hedgeLike(replyOf(unclear, lex, inp.replies), lex) && !bundled()) break;
+    if (joined && unclear && role === 'customer' && hedgeLike(replyOf(unclear, lex, inp.replies), lex) && !bundled())
+      break;
     if (role === 'customer') {
       if (cls.kind === 'affirmative' && movedOn && !refusal && (onlyLast() || !bundled())) {
-        return { status: 'unclear', reply: s, replyKind: cls.kind, replyWord: cls.word, proxy, proxySegment, proxyText, confidence: 0.45, bundled: true };
+        return {
+          status: 'unclear',
+          reply: s,
+          replyKind: cls.kind,
+          replyWord: cls.word,
+          proxy,
+          proxySegment,
+          proxyText,
+          confidence: 0.45,
+          bundled: true,
+        };
       }
       if (cls.kind === 'affirmative') {
         return {
@@ -287,7 +328,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
           bundled: movedOn || undefined,
         };
       }
-      if ((cls.kind === 'hedge' || cls.kind === 'negative') && !refusal) refusal = { seg: s, kind: cls.kind, word: cls.word };
+      if ((cls.kind === 'hedge' || cls.kind === 'negative') && !refusal)
+        refusal = { seg: s, kind: cls.kind, word: cls.word };
       // an answer that is neither yes nor no (or one ASR garbled): a person should listen to it
       if (cls.kind === 'none') unclear ??= s;
       customerSpoke = true;
@@ -311,7 +353,16 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       const otherSpeaker = s.speaker !== undefined && last.speaker !== undefined && s.speaker !== last.speaker;
       if (cls.kind === 'affirmative') {
         if (otherSpeaker && !refusal) {
-          return { status: 'confirmed', reply: s, replyKind: cls.kind, replyWord: cls.word, proxy, proxySegment, proxyText, confidence: 0.7 };
+          return {
+            status: 'confirmed',
+            reply: s,
+            replyKind: cls.kind,
+            replyWord: cls.word,
+            proxy,
+            proxySegment,
+            proxyText,
+            confidence: 0.7,
+          };
         }
         unknownAff ??= s;
         if (!customerSpoke && !otherSpeaker && proxy === 'no') proxy = 'unknown';
@@ -322,15 +373,33 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     }
   }
   if (refusal) {
-    return { status: 'refused', reply: refusal.seg, replyKind: refusal.kind, replyWord: refusal.word, proxy, proxySegment, proxyText, confidence: 0.85 };
+    return {
+      status: 'refused',
+      reply: refusal.seg,
+      replyKind: refusal.kind,
+      replyWord: refusal.word,
+      proxy,
+      proxySegment,
+      proxyText,
+      confidence: 0.85,
+    };
   }
   unknownAff ??= inlineUnknown;
   if (unknownAff || unknownRefusal) {
     const s = unknownAff ?? unknownRefusal!.seg;
-    return { status: 'unknown-role', reply: s, replyKind: unknownAff ? 'affirmative' : unknownRefusal!.kind, proxy: proxy === 'yes' ? 'yes' : 'unknown', proxySegment, proxyText, confidence: 0.4 };
+    return {
+      status: 'unknown-role',
+      reply: s,
+      replyKind: unknownAff ? 'affirmative' : unknownRefusal!.kind,
+      proxy: proxy === 'yes' ? 'yes' : 'unknown',
+      proxySegment,
+      proxyText,
+      confidence: 0.4,
+    };
   }
   if (unclear) return { status: 'unclear', reply: unclear, proxy, proxySegment, proxyText, confidence: 0.4 };
-  if (lowConf || last.lowConfidence) return { status: 'low-confidence', proxy, proxySegment, proxyText, confidence: 0.4 };
+  if (lowConf || last.lowConfidence)
+    return { status: 'low-confidence', proxy, proxySegment, proxyText, confidence: 0.4 };
   if (lastRole === 'unknown' && proxy === 'no' && !customerSpoke) proxy = 'unknown';
   return { status: 'none', proxy, proxySegment, proxyText, confidence: 0.85 };
 }

@@ -166,7 +166,11 @@ function polarity(norm: string, canon: string, lex: Lexicon): number {
 const SHOWN_SIMILARITY = 0.25;
 
 /** The rule's example nearest to the sentence a hit is in, when it is near enough to explain it. */
-export function nearestExample(rule: { matches: { examples?: ExampleBlock }[] }, hit: Hit, idf: IdfModel): string | undefined {
+export function nearestExample(
+  rule: { matches: { examples?: ExampleBlock }[] },
+  hit: Hit,
+  idf: IdfModel,
+): string | undefined {
   const blocks = rule.matches.flatMap((m) => (m.examples ? [m.examples] : []));
   if (!blocks.length) return undefined;
   const v = hit.view;
@@ -224,8 +228,20 @@ export function matchExamples(view: TextView, block: ExampleBlock, idf: IdfModel
       }
     }
     if (!best || bestSim < block.minSimilarity) continue;
-    if (opts.checkPolarity && !best.cautious && polarity(view.text.slice(u.start, u.end), view.canon.slice(u.start, u.end), opts.lex) !== 0) continue;
-    out.push({ view, start: u.start, end: u.end, by: 'example', what: best.text, similarity: Math.round(bestSim * 100) / 100 });
+    if (
+      opts.checkPolarity &&
+      !best.cautious &&
+      polarity(view.text.slice(u.start, u.end), view.canon.slice(u.start, u.end), opts.lex) !== 0
+    )
+      continue;
+    out.push({
+      view,
+      start: u.start,
+      end: u.end,
+      by: 'example',
+      what: best.text,
+      similarity: Math.round(bestSim * 100) / 100,
+    });
   }
   return out;
 }

@@ -41,18 +41,23 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
   const scan = (hay: string, needle: string, exact: boolean): void => {
     let i = hay.indexOf(needle);
     while (i >= 0) {
-      if (!taken(i, i + needle.length)) take({ start: i, end: i + needle.length, k, exact, similarity: exact ? 1 : 0.9 });
+      if (!taken(i, i + needle.length))
+        take({ start: i, end: i + needle.length, k, exact, similarity: exact ? 1 : 0.9 });
       i = hay.indexOf(needle, i + 1);
     }
   };
   // candidates from the (sound) bigram index instead of scanning the whole text per word:
   // sound-equal strings share their first bigram, and exact matches are sound-equal
-  const starts = (alt: Pattern): number[] | undefined => (alt.fz.length >= 2 ? view.bigramPositions(alt.fz[0], alt.fz[1]) : undefined);
+  const starts = (alt: Pattern): number[] | undefined =>
+    alt.fz.length >= 2 ? view.bigramPositions(alt.fz[0], alt.fz[1]) : undefined;
   for (const alt of kw.alts) {
     if (!alt.text) continue;
     const cands = starts(alt);
     if (!cands) scan(view.text, alt.text, true);
-    else for (const p of cands) if (view.text.startsWith(alt.text, p) && !taken(p, p + alt.text.length)) take({ start: p, end: p + alt.text.length, k, exact: true, similarity: 1 });
+    else
+      for (const p of cands)
+        if (view.text.startsWith(alt.text, p) && !taken(p, p + alt.text.length))
+          take({ start: p, end: p + alt.text.length, k, exact: true, similarity: 1 });
   }
   for (const alt of kw.alts) {
     const len = alt.text.length;
@@ -61,7 +66,8 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
     // homophones: same sound-class string
     for (const p of starts(alt)!) {
       if (!view.canon.startsWith(alt.canon, p) || taken(p, p + len)) continue;
-      if (len === 2 && kw.soundTwoNeedsOne && view.text[p] !== alt.text[0] && view.text[p + 1] !== alt.text[1]) continue;
+      if (len === 2 && kw.soundTwoNeedsOne && view.text[p] !== alt.text[0] && view.text[p + 1] !== alt.text[1])
+        continue;
       take({ start: p, end: p + len, k, exact: false, similarity: 0.9 });
     }
     // words of 3+ characters: also tolerate one dropped / inserted character (4+: or misheard);
@@ -92,7 +98,15 @@ export function findKeyword(view: TextView, kw: Keyword, k: number): Occurrence[
           const r = alignWindow(alt, view, anchor - 2, anchor + len + 2);
           // only an inner slip: both ends must be there, so "没有风险" can never shrink to "有风险"
           const substitutionOnly = len === 3 && r !== undefined && r.end - r.start === len && r.coverage < 1;
-          if (r && r.coverage >= (len - 1) / len - 1e-9 && r.pFirst === 0 && r.pLast === len - 1 && !substitutionOnly && !taken(r.start, r.end) && !addsNegator(alt.text, view.text.slice(r.start, r.end))) {
+          if (
+            r &&
+            r.coverage >= (len - 1) / len - 1e-9 &&
+            r.pFirst === 0 &&
+            r.pLast === len - 1 &&
+            !substitutionOnly &&
+            !taken(r.start, r.end) &&
+            !addsNegator(alt.text, view.text.slice(r.start, r.end))
+          ) {
             take({ start: r.start, end: r.end, k, exact: false, similarity: Math.round(r.coverage * 100) / 100 });
           }
         }
@@ -118,7 +132,16 @@ function toHit(view: TextView, occ: Occurrence[], by: Hit['by'], words: Keyword[
   // matches of short words often enough that flagging those would send good sessions to review)
   const weak = (by === 'any' && occ.every((o) => o.end - o.start <= 2 && !o.exact)) || undefined;
   const parts = occ.length > 1 ? occ.map((o) => ({ start: o.start, end: o.end })) : undefined;
-  return { view, start, end, by, what, similarity: occ.reduce((m, o) => Math.min(m, o.similarity), Infinity), weak, parts };
+  return {
+    view,
+    start,
+    end,
+    by,
+    what,
+    similarity: occ.reduce((m, o) => Math.min(m, o.similarity), Infinity),
+    weak,
+    parts,
+  };
 }
 
 export function matchAny(view: TextView, words: Keyword[]): Hit[] {
@@ -139,11 +162,19 @@ export function matchAtLeast(
   scope?: 'sentence' | 'clause',
 ): Hit[] {
   // with a scope, the words must also share one sentence (or clause) of the view
-  const unitOf = scope === 'sentence' ? (p: number) => view.sentenceStart(p) : scope === 'clause' ? (p: number) => view.scopeStart(p) : undefined;
+  const unitOf =
+    scope === 'sentence'
+      ? (p: number) => view.sentenceStart(p)
+      : scope === 'clause'
+        ? (p: number) => view.scopeStart(p)
+        : undefined;
   const found = words.flatMap((w, k) => findKeyword(view, w, k));
   // a word inside a longer word of another item doesn't count for both ("险" in "保险公司")
   const occ = found
-    .filter((o) => !found.some((p) => p.k !== o.k && p.end - p.start > o.end - o.start && p.start <= o.start && o.end <= p.end))
+    .filter(
+      (o) =>
+        !found.some((p) => p.k !== o.k && p.end - p.start > o.end - o.start && p.start <= o.start && o.end <= p.end),
+    )
     .sort((a, b) => a.start - b.start);
   const distinct = new Set(occ.map((o) => o.k));
   if (distinct.size < n) return [];

@@ -15,13 +15,17 @@ interface Span {
 
 function mask(s: Span, i: number, len: number): Span {
   const blank = '\u0000'.repeat(len);
-  return { norm: s.norm.slice(0, i) + blank + s.norm.slice(i + len), canon: s.canon.slice(0, i) + blank + s.canon.slice(i + len) };
+  return {
+    norm: s.norm.slice(0, i) + blank + s.norm.slice(i + len),
+    canon: s.canon.slice(0, i) + blank + s.canon.slice(i + len),
+  };
 }
 
 function countNegators(span: Span, lex: Lexicon): number {
   let rest = span;
   for (const w of lex.not_negators) {
-    for (let i = findWord(rest.norm, rest.canon, w, lex); i >= 0; i = findWord(rest.norm, rest.canon, w, lex)) rest = mask(rest, i, w.length);
+    for (let i = findWord(rest.norm, rest.canon, w, lex); i >= 0; i = findWord(rest.norm, rest.canon, w, lex))
+      rest = mask(rest, i, w.length);
   }
   let count = 0;
   for (const n of lex.negators) {
@@ -126,18 +130,27 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   // after the claim: the rest of its clause, then the rest of the sentence up to a contrast word
   const clauseEnd = v.scopeEnd(Math.max(hit.start, hit.end - 1));
   const sentenceEnd = Math.min(v.sentenceEnd(Math.max(hit.start, hit.end - 1)), hit.end + CAUTION_REACH);
-  const suffix: Span = { norm: v.text.slice(hit.end, Math.min(clauseEnd, hit.end + 12)), canon: v.canon.slice(hit.end, Math.min(clauseEnd, hit.end + 12)) };
+  const suffix: Span = {
+    norm: v.text.slice(hit.end, Math.min(clauseEnd, hit.end + 12)),
+    canon: v.canon.slice(hit.end, Math.min(clauseEnd, hit.end + 12)),
+  };
   const post = lex.post_negators.find((p) => {
     const i = findWord(suffix.norm, suffix.canon, p, lex);
     return i >= 0 && i <= 4;
   });
   if (post) return { negated: true, cue: lex.display.get(post), how: 'post' };
-  const rest = beforeContrast({ norm: v.text.slice(hit.end, sentenceEnd), canon: v.canon.slice(hit.end, sentenceEnd) }, lex);
+  const rest = beforeContrast(
+    { norm: v.text.slice(hit.end, sentenceEnd), canon: v.canon.slice(hit.end, sentenceEnd) },
+    lex,
+  );
   const judged = has(rest, lex.judgements, lex);
   if (judged) return { negated: true, cue: lex.display.get(judged), how: 'caution' };
   // the sentence around the claim calls it uncertain, with no contrast word between
   const sentenceStart = Math.max(v.sentenceStart(hit.start), hit.start - CAUTION_REACH);
-  const before = afterContrast({ norm: v.text.slice(sentenceStart, hit.start), canon: v.canon.slice(sentenceStart, hit.start) }, lex);
+  const before = afterContrast(
+    { norm: v.text.slice(sentenceStart, hit.start), canon: v.canon.slice(sentenceStart, hit.start) },
+    lex,
+  );
   const uncertain = unnegated(before, lex.uncertainty, lex) ?? unnegated(rest, lex.uncertainty, lex);
   if (uncertain) return { negated: true, cue: lex.display.get(uncertain), how: 'uncertain' };
 
@@ -147,7 +160,8 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   // "它不是存款，也是我们银行的理财产品": after a denial, 也 carries the 不 ASR dropped
   const cs = v.clauseStart(hit.start);
   const beforeClause = v.text.slice(Math.max(0, cs - 16), cs);
-  if (prefix.norm.includes('也') && /不是|并非|不属于|不同于/.test(beforeClause)) return { negated: false, damaged: '也' };
+  if (prefix.norm.includes('也') && /不是|并非|不属于|不同于/.test(beforeClause))
+    return { negated: false, damaged: '也' };
   return { negated: false };
 }
 
@@ -183,7 +197,9 @@ function reportedQuote(hit: Hit, lex: Lexicon): string | undefined {
   // the reporting words end right before the quote, or a few characters before it with the topic between
   // ("业务员说储蓄险「比定存好」")
   const lead = canonText(normText(before.slice(Math.max(0, open - 10), open)));
-  const w = lex.reported_speech.find((r) => lead.endsWith(r) || lead.slice(0, -1).endsWith(r) || (r.length >= 3 && lead.includes(r)));
+  const w = lex.reported_speech.find(
+    (r) => lead.endsWith(r) || lead.slice(0, -1).endsWith(r) || (r.length >= 3 && lead.includes(r)),
+  );
   return w && (lex.display.get(w) ?? w);
 }
 
@@ -215,6 +231,9 @@ export function dismissalOf(hit: Hit, lex: Lexicon): string | undefined {
   const sentenceEnd = Math.min(v.sentenceEnd(Math.max(hit.start, hit.end - 1)), hit.end + 36);
   while (end < sentenceEnd && (v.seg[end] === seg || !v.tbrk[end])) end++;
   const start = Math.max(v.clauseStart(hit.start), hit.start - 6);
-  const ctx: Span = { norm: v.text.slice(start, hit.start) + '|' + v.text.slice(hit.end, end), canon: v.canon.slice(start, hit.start) + '|' + v.canon.slice(hit.end, end) };
+  const ctx: Span = {
+    norm: v.text.slice(start, hit.start) + '|' + v.text.slice(hit.end, end),
+    canon: v.canon.slice(start, hit.start) + '|' + v.canon.slice(hit.end, end),
+  };
   return has(ctx, lex.dismissals, lex);
 }

@@ -50,7 +50,12 @@ class Parser {
       const atomStart = this.i;
       let atom = this.parseAtom();
       const q = this.parseQuantifier();
-      const isLiteral = atom.req !== null && atom.req.length === 1 && atom.req[0].length === 1 && atom.max === 1 && this.s[atomStart] !== '(';
+      const isLiteral =
+        atom.req !== null &&
+        atom.req.length === 1 &&
+        atom.req[0].length === 1 &&
+        atom.max === 1 &&
+        this.s[atomStart] !== '(';
       if (q) {
         atom = q.min === 0 ? { req: null, max: atom.max * q.max } : { req: atom.req, max: atom.max * q.max };
         flush();
@@ -65,7 +70,9 @@ class Parser {
     flush();
     const withReq = parts.filter((p) => p.req);
     // the most selective requirement: the one whose shortest literal is longest
-    const best = withReq.sort((a, b) => Math.min(...b.req!.map((x) => x.length)) - Math.min(...a.req!.map((x) => x.length)))[0];
+    const best = withReq.sort(
+      (a, b) => Math.min(...b.req!.map((x) => x.length)) - Math.min(...a.req!.map((x) => x.length)),
+    )[0];
     return { req: best ? best.req : null, max: parts.reduce((n, p) => n + p.max, 0), all: withReq.map((p) => p.req!) };
   }
 
@@ -138,7 +145,12 @@ export function analyzeRegex(source: string): Prefilter {
     const p = new Parser(source);
     const n = p.parseAlt();
     if (p.i !== source.length) return { literals: null, maxLen: Infinity, anchored: true };
-    return { literals: n.req, maxLen: n.max, anchored: p.anchored, alternatives: n.all && n.all.length > 1 ? n.all : undefined };
+    return {
+      literals: n.req,
+      maxLen: n.max,
+      anchored: p.anchored,
+      alternatives: n.all && n.all.length > 1 ? n.all : undefined,
+    };
   } catch {
     return { literals: null, maxLen: Infinity, anchored: true };
   }

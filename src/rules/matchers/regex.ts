@@ -63,9 +63,10 @@ export function withinSegment(
 ): RegexMatch | undefined {
   const si = view.seg[from];
   const segEnd = si + 1 < view.segStart.length ? view.segStart[si + 1] : hay.length;
-  const local = mask && mask[0] >= from && mask[1] <= segEnd
-    ? hay.slice(from, mask[0]) + '\u0001'.repeat(mask[1] - mask[0]) + hay.slice(mask[1], segEnd)
-    : hay.slice(from, segEnd);
+  const local =
+    mask && mask[0] >= from && mask[1] <= segEnd
+      ? hay.slice(from, mask[0]) + '\u0001'.repeat(mask[1] - mask[0]) + hay.slice(mask[1], segEnd)
+      : hay.slice(from, segEnd);
   const mm = re.matcher(local);
   if (!mm.find() || mm.end() <= mm.start()) return undefined;
   const groups = new Map<string, [number, number] | undefined>();
@@ -81,7 +82,13 @@ export function withinSegment(
  * (from the match's start in the first, from the turn's start in the others). "…要全程录音像，" then
  * "这个录音录像…您同意吗？" must not lose the second turn's match to the greedy cross-turn one.
  */
-export function perSegment(view: TextView, re: RE2JS, hay: string, m: RegexMatch, groupNames: string[] = []): RegexMatch[] {
+export function perSegment(
+  view: TextView,
+  re: RE2JS,
+  hay: string,
+  m: RegexMatch,
+  groupNames: string[] = [],
+): RegexMatch[] {
   const out: RegexMatch[] = [];
   const first = view.seg[m.start];
   const last = view.seg[Math.max(m.start, m.end - 1)];
@@ -136,7 +143,10 @@ export function excluded(hit: Hit, res: RE2JS[] | undefined, onCanon: boolean, s
   const v = hit.view;
   // with `scope: sentence` the exclusion looks at the whole sentence ("等待期内确诊的，…不承担保险责任")
   const from = scope === 'sentence' ? v.sentenceStart(hit.start) : v.clauseStart(hit.start);
-  const to = scope === 'sentence' ? v.sentenceEnd(Math.max(hit.start, hit.end - 1)) : v.clauseEnd(Math.max(hit.start, hit.end - 1));
+  const to =
+    scope === 'sentence'
+      ? v.sentenceEnd(Math.max(hit.start, hit.end - 1))
+      : v.clauseEnd(Math.max(hit.start, hit.end - 1));
   const ctx = (onCanon ? v.canon : v.text).slice(from, to);
   return res.some((re) => re.matcher(ctx).find());
 }

@@ -29,7 +29,12 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
       // a lazy gap stopped at two characters that only sound like numerals ("签收" ~ 零千) and read
       // as no number: look past them for the real one ("…签收回执那天起算的十五日")
       for (let tries = 0; tries < 3; tries++) {
-        const junk = [...mm.groups.values()].find((g) => g && !/^\d/.test(view.text.slice(g[0], g[1])) && readNumeralBySound(view.text.slice(g[0], g[1])) === undefined);
+        const junk = [...mm.groups.values()].find(
+          (g) =>
+            g &&
+            !/^\d/.test(view.text.slice(g[0], g[1])) &&
+            readNumeralBySound(view.text.slice(g[0], g[1])) === undefined,
+        );
         if (!junk) break;
         const again = withinSegment(view, slot.re, hay, mm, slot.names, mm.start, junk);
         if (!again || crossesClause(view, again.start, again.end)) break;
@@ -50,7 +55,10 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
         const c = m.check?.[name];
         // a number read back by sound is a guess: it may confirm a check, never fail one
         const failsCheck = (x: number): boolean =>
-          !!c && ((c.eq !== undefined && x !== c.eq) || (c.min !== undefined && x < c.min) || (c.max !== undefined && x > c.max));
+          !!c &&
+          ((c.eq !== undefined && x !== c.eq) ||
+            (c.min !== undefined && x < c.min) ||
+            (c.max !== undefined && x > c.max));
         if (v === undefined || !Number.isFinite(v) || (bySound && failsCheck(v))) {
           // a number was said but cannot be read: the template matched, the check can't be made
           unreadable.push(name);
@@ -70,7 +78,14 @@ export function matchSlots(view: TextView, m: CompiledMatch): Hit[] {
         }
         // a lone Chinese digit ("五天") that would pass with a 十 before it: ASR drops short
         // syllables, and 十五 → 五 is the commonest way a right number comes out wrong
-        if (!bySound && v >= 1 && v <= 9 && failsCheck(v) && !failsCheck(10 + v) && /^[一二两三四五六七八九]$/.test(view.original(span[0], span[1]))) {
+        if (
+          !bySound &&
+          v >= 1 &&
+          v <= 9 &&
+          failsCheck(v) &&
+          !failsCheck(10 + v) &&
+          /^[一二两三四五六七八九]$/.test(view.original(span[0], span[1]))
+        ) {
           uncertain.push(`${name}=${v}（可能漏识别了“十”）`);
           continue;
         }

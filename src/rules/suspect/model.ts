@@ -20,12 +20,26 @@ export const ModelFileSchema = z
     /** corpus concepts whose `violates` sentences were the positives */
     concepts: z.array(z.string()).min(1),
     /** what it was trained on, for `rules train --check` */
-    trainedOn: z.object({ files: z.array(z.string()), sha256: z.string(), positives: z.number(), negatives: z.number() }).strict(),
-    settings: z.object({ epochs: z.number(), l2: z.number(), rate: z.number(), positiveWeight: z.number(), sessionWeight: z.number() }).strict(),
+    trainedOn: z
+      .object({ files: z.array(z.string()), sha256: z.string(), positives: z.number(), negatives: z.number() })
+      .strict(),
+    settings: z
+      .object({
+        epochs: z.number(),
+        l2: z.number(),
+        rate: z.number(),
+        positiveWeight: z.number(),
+        sessionWeight: z.number(),
+      })
+      .strict(),
     bias: z.number(),
     // tens of thousands of entries: checked in one loop (a zod record costs a quarter second per load)
     weights: z.custom<Record<string, number>>(
-      (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x)),
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x)),
       'an object of feature → finite number',
     ),
     /** the training violations, shown as "resembles" evidence */
@@ -67,7 +81,8 @@ export function compileModel(m: ModelFile, file: string): SuspectModel {
   let exampleFeatures: Set<string>[] | undefined;
   const logit = (f: string[]): number => f.reduce((z, x) => z + (w.get(x) ?? 0), m.bias);
   const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
-  const scoreWindows = (windows: string[][]): number => windows.reduce((best, f) => Math.max(best, sigmoid(logit(f))), 0);
+  const scoreWindows = (windows: string[][]): number =>
+    windows.reduce((best, f) => Math.max(best, sigmoid(logit(f))), 0);
   return {
     name: m.name,
     file,
@@ -101,12 +116,18 @@ export function loadModelFile(file: string): ModelFile {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UserError(`${file}: cannot read the suspicion model (${errorMessage(err)}); run \`dualrec rules train\` to rebuild it`, file);
+    throw new UserError(
+      `${file}: cannot read the suspicion model (${errorMessage(err)}); run \`dualrec rules train\` to rebuild it`,
+      file,
+    );
   }
   const r = ModelFileSchema.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new UserError(`${file}: not a suspicion model (${i.path.join('.') || 'file'}: ${i.message}); run \`dualrec rules train\` to rebuild it`, file);
+    throw new UserError(
+      `${file}: not a suspicion model (${i.path.join('.') || 'file'}: ${i.message}); run \`dualrec rules train\` to rebuild it`,
+      file,
+    );
   }
   return r.data;
 }

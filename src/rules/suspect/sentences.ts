@@ -14,7 +14,12 @@ export interface SuspectSpan {
 }
 
 /** `skip(start, end)`: sentences already accounted for (a caution the rule recognised). */
-export function suspectSpans(view: TextView, model: SuspectModel, threshold: number, skip: (start: number, end: number) => boolean): SuspectSpan[] {
+export function suspectSpans(
+  view: TextView,
+  model: SuspectModel,
+  threshold: number,
+  skip: (start: number, end: number) => boolean,
+): SuspectSpan[] {
   const out: SuspectSpan[] = [];
   const n = view.text.length;
   let a = 0;

@@ -33,7 +33,10 @@ export const TrainSpecSchema = z
         prune: z.number().min(0).default(0.002),
       })
       .strict(),
-    models: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.object({ concepts: z.array(z.string()).min(1) }).strict()),
+    models: z.record(
+      z.string().regex(/^[a-z][a-z0-9-]*$/),
+      z.object({ concepts: z.array(z.string()).min(1) }).strict(),
+    ),
   })
   .strict();
 export type TrainSpec = z.infer<typeof TrainSpecSchema>;
@@ -71,7 +74,9 @@ interface TrainingText {
 function walk(p: string, keep: (f: string) => boolean): string[] {
   if (!existsSync(p)) throw new UserError(`${p}: training input not found`, p);
   if (!readdirSafe(p)) return keep(p) ? [p] : [];
-  return readdirSafe(p)!.sort().flatMap((e) => (e.startsWith('.') ? [] : walk(join(p, e), keep)));
+  return readdirSafe(p)!
+    .sort()
+    .flatMap((e) => (e.startsWith('.') ? [] : walk(join(p, e), keep)));
 }
 function readdirSafe(p: string): string[] | undefined {
   try {
@@ -92,7 +97,8 @@ export function readTrainingText(spec: TrainSpec, root = PROJECT_ROOT): Training
       files.push(relative(root, f));
       // named relative to the spec's entry: a copy of the corpus elsewhere hashes the same
       hash.update(relative(top, f)).update('\0').update(readFileSync(f)).update('\0');
-      for (const s of readScanFile(f)) if (s.speaker === 'agent') corpus.push({ text: s.text, concepts: s.concepts, label: s.label });
+      for (const s of readScanFile(f))
+        if (s.speaker === 'agent') corpus.push({ text: s.text, concepts: s.concepts, label: s.label });
     }
   }
   const sessions: TrainingText['sessions'] = [];
@@ -102,9 +108,17 @@ export function readTrainingText(spec: TrainSpec, root = PROJECT_ROOT): Training
       const exp = f.replace(/\.transcript\.[a-z]+$/, '.expected.json');
       if (!existsSync(exp)) continue;
       files.push(relative(root, f));
-      hash.update(relative(top, f)).update('\0').update(readFileSync(f)).update('\0').update(readFileSync(exp)).update('\0');
+      hash
+        .update(relative(top, f))
+        .update('\0')
+        .update(readFileSync(f))
+        .update('\0')
+        .update(readFileSync(exp))
+        .update('\0');
       const expected = (JSON.parse(readFileSync(exp, 'utf8')) as { concepts?: Record<string, string> }).concepts ?? {};
-      const lines = importTranscript(f).segments.filter((s) => s.role !== 'customer').map((s) => s.text);
+      const lines = importTranscript(f)
+        .segments.filter((s) => s.role !== 'customer')
+        .map((s) => s.text);
       sessions.push({ lines, expected });
     }
   }
@@ -150,19 +164,36 @@ export function trainModel(name: string, spec: TrainSpec, text: TrainingText): M
   }
   for (const sess of text.sessions) {
     // only sessions labelled compliant for every concept of the model
-    if (!concepts.every((c) => sess.expected[c] === 'pass' || sess.expected[c] === 'not_applicable' || sess.expected[c] === undefined)) continue;
+    if (
+      !concepts.every(
+        (c) => sess.expected[c] === 'pass' || sess.expected[c] === 'not_applicable' || sess.expected[c] === undefined,
+      )
+    )
+      continue;
     if (!concepts.some((c) => sess.expected[c] === 'pass')) continue;
     for (const l of sess.lines) rows.push({ features: featuresOfText(l), positive: false, weight: s.sessionWeight });
   }
   const { bias, weights } = fit(rows, s);
   const kept: Record<string, number> = {};
-  for (const [f, v] of [...weights].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (Math.abs(v) >= s.prune) kept[f] = round(v);
+  for (const [f, v] of [...weights].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    if (Math.abs(v) >= s.prune) kept[f] = round(v);
   return {
     format: MODEL_FORMAT,
     name,
     concepts,
-    trainedOn: { files: text.files, sha256: text.sha256, positives: examples.length, negatives: rows.length - examples.length },
-    settings: { epochs: s.epochs, l2: s.l2, rate: s.rate, positiveWeight: s.positiveWeight, sessionWeight: s.sessionWeight },
+    trainedOn: {
+      files: text.files,
+      sha256: text.sha256,
+      positives: examples.length,
+      negatives: rows.length - examples.length,
+    },
+    settings: {
+      epochs: s.epochs,
+      l2: s.l2,
+      rate: s.rate,
+      positiveWeight: s.positiveWeight,
+      sessionWeight: s.sessionWeight,
+    },
     bias: round(bias),
     weights: kept,
     examples,
