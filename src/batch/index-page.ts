@@ -61,106 +61,47 @@ export function renderIndexHtml(sessions: CurrentSession[], outDir: string, gene
     const rel = relative(outDir, join(s.reportDir, 'report.html')).split(sep).join('/');
     const href = safeUrl(rel);
     const why = s.run.error ?? s.run.verdictReasons?.[0] ?? '';
-    return html`<tr
-      data-verdict="${s.run.verdict}"
-      data-product="${s.productType ?? ''}"
-      data-channel="${s.channel ?? ''}"
-      data-agent="${s.agentId ?? ''}"
-      data-date="${s.recordedOn ?? ''}"
-    >
-      <td class="v v-${s.run.verdict ?? 'REVIEW'}">${VERDICT_LABEL[s.run.verdict ?? 'REVIEW']}</td>
-      <td class="num">${(s.run.risk ?? 0).toFixed(1)}</td>
-      <td>
-        ${href ? html`<a href="${href}">${s.sessionId}</a>` : s.sessionId}
-        <div class="why">${s.relDir ? `${s.relDir}/` : ''}${s.name}</div>
-      </td>
-      <td>${s.productType ?? ''}${s.productName ? html`<div class="why">${s.productName}</div>` : ''}</td>
-      <td>${s.channel ?? ''}</td>
-      <td>${s.agentId ?? ''}</td>
-      <td>${s.recordedOn ?? ''}</td>
-      <td class="num">${s.run.failCount ?? 0}</td>
-      <td class="num">${s.run.undeterminedCount ?? 0}</td>
-      <td class="why">${why}</td>
-    </tr>`;
+    return html`<tr data-verdict="${s.run.verdict}" data-product="${s.productType ?? ''}" data-channel="${s.channel ?? ''}" data-agent="${s.agentId ?? ''}" data-date="${s.recordedOn ?? ''}">
+<td class="v v-${s.run.verdict ?? 'REVIEW'}">${VERDICT_LABEL[s.run.verdict ?? 'REVIEW']}</td>
+<td class="num">${(s.run.risk ?? 0).toFixed(1)}</td>
+<td>${href ? html`<a href="${href}">${s.sessionId}</a>` : s.sessionId}<div class="why">${s.relDir ? `${s.relDir}/` : ''}${s.name}</div></td>
+<td>${s.productType ?? ''}${s.productName ? html`<div class="why">${s.productName}</div>` : ''}</td>
+<td>${s.channel ?? ''}</td>
+<td>${s.agentId ?? ''}</td>
+<td>${s.recordedOn ?? ''}</td>
+<td class="num">${s.run.failCount ?? 0}</td>
+<td class="num">${s.run.undeterminedCount ?? 0}</td>
+<td class="why">${why}</td>
+</tr>`;
   });
   const page = html`<!doctype html>
-    <html lang="zh-CN">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta
-          http-equiv="Content-Security-Policy"
-          content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:"
-        />
-        <title>双录质检批次汇总 · dualrec</title>
-        <style>
-          ${trusted(CSS)}
-        </style>
-      </head>
-      <body>
-        <h1>双录质检汇总 Batch summary</h1>
-        <div class="meta">
-          ${sessions.length} 个会话 sessions · 生成于 ${generatedAt.toISOString()} · dualrec ${TOOL_VERSION}
-        </div>
-        <div class="counts">
-          <span class="v-FAIL">FAIL ${counts.FAIL}</span><span class="v-REVIEW">REVIEW ${counts.REVIEW}</span
-          ><span class="v-PASS">PASS ${counts.PASS}</span>
-        </div>
-        <form class="filters" id="filters">
-          <label
-            >结论 Verdict<select name="verdict">
-              <option value="">全部 all</option>
-              <option value="FAIL">FAIL</option>
-              <option value="REVIEW">REVIEW</option>
-              <option value="PASS">PASS</option>
-            </select></label
-          >
-          <label
-            >产品 Product<select name="product">
-              <option value="">全部 all</option>
-              ${options(sessions.map((s) => s.productType))}
-            </select></label
-          >
-          <label
-            >渠道 Channel<select name="channel">
-              <option value="">全部 all</option>
-              ${options(sessions.map((s) => s.channel))}
-            </select></label
-          >
-          <label
-            >业务员 Agent<input name="agent" type="search" list="agents" placeholder="工号 id" /><datalist id="agents">
-              ${options(sessions.map((s) => s.agentId))}
-            </datalist></label
-          >
-          <label>从 From<input name="from" type="date" /></label>
-          <label>到 To<input name="to" type="date" /></label>
-          <button type="reset">清除 Clear</button>
-          <span>显示 shown: <b id="shown">${sessions.length}</b></span>
-        </form>
-        <table>
-          <thead>
-            <tr>
-              <th>结论 Verdict</th>
-              <th>风险 Risk</th>
-              <th>会话 Session</th>
-              <th>产品 Product</th>
-              <th>渠道 Channel</th>
-              <th>业务员 Agent</th>
-              <th>日期 Date</th>
-              <th>不通过 Fail</th>
-              <th>待定 Undetermined</th>
-              <th>原因 Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>
-        <script>
-          ${trusted(SCRIPT)};
-        </script>
-      </body>
-    </html> `;
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:">
+<title>双录质检批次汇总 · dualrec</title>
+<style>${trusted(CSS)}</style></head>
+<body>
+<h1>双录质检汇总 Batch summary</h1>
+<div class="meta">${sessions.length} 个会话 sessions · 生成于 ${generatedAt.toISOString()} · dualrec ${TOOL_VERSION}</div>
+<div class="counts"><span class="v-FAIL">FAIL ${counts.FAIL}</span><span class="v-REVIEW">REVIEW ${counts.REVIEW}</span><span class="v-PASS">PASS ${counts.PASS}</span></div>
+<form class="filters" id="filters">
+<label>结论 Verdict<select name="verdict"><option value="">全部 all</option><option value="FAIL">FAIL</option><option value="REVIEW">REVIEW</option><option value="PASS">PASS</option></select></label>
+<label>产品 Product<select name="product"><option value="">全部 all</option>${options(sessions.map((s) => s.productType))}</select></label>
+<label>渠道 Channel<select name="channel"><option value="">全部 all</option>${options(sessions.map((s) => s.channel))}</select></label>
+<label>业务员 Agent<input name="agent" type="search" list="agents" placeholder="工号 id"><datalist id="agents">${options(sessions.map((s) => s.agentId))}</datalist></label>
+<label>从 From<input name="from" type="date"></label>
+<label>到 To<input name="to" type="date"></label>
+<button type="reset">清除 Clear</button>
+<span>显示 shown: <b id="shown">${sessions.length}</b></span>
+</form>
+<table>
+<thead><tr><th>结论 Verdict</th><th>风险 Risk</th><th>会话 Session</th><th>产品 Product</th><th>渠道 Channel</th><th>业务员 Agent</th><th>日期 Date</th><th>不通过 Fail</th><th>待定 Undetermined</th><th>原因 Why</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<script>${trusted(SCRIPT)}</script>
+</body></html>
+`;
   return page.value;
 }
 

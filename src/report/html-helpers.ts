@@ -82,13 +82,5 @@ export function evidenceTime(ctx: Ctx, ev: Evidence): { start: number; end?: num
 }
 
 export function timeButton(ctx: Ctx, start: number, end: number | undefined, seg: number | undefined): SafeHtml {
-  return html`<button
-    type="button"
-    class="t"
-    data-t="${start.toFixed(2)}"
-    data-seg="${seg ?? ''}"
-    title="${ctx.m.jump}"
-  >
-    ${fmtRange(start, end)}
-  </button>`;
+  return html`<button type="button" class="t" data-t="${start.toFixed(2)}" data-seg="${seg ?? ''}" title="${ctx.m.jump}">${fmtRange(start, end)}</button>`;
 }

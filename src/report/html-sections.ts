@@ -27,29 +27,18 @@ function span(
   extra: SafeHtml | string = '',
 ): SafeHtml {
   const w = Math.max(0, Math.min(end, dur) - Math.max(0, start));
-  return html`<span
-    class="${cls}"
-    style="left:${pct(start, dur)};width:${pct(w, dur)}"
-    title="${title}"
-    ${extra}
-  ></span>`;
+  return html`<span class="${cls}" style="left:${pct(start, dur)};width:${pct(w, dur)}" title="${title}"${extra}></span>`;
 }
 
 function lane(name: string, body: HtmlValue, opts: { tall?: boolean; seekable?: boolean; id?: string } = {}): SafeHtml {
-  return html`<div class="lane${opts.tall ? ' tall' : ''}" ${opts.id ? html` id="${opts.id}"` : ''}>
-    <div class="lname" title="${name}">${name}</div>
-    <div class="track${opts.seekable ? ' seekable' : ''}">${body}</div>
-  </div>`;
+  return html`<div class="lane${opts.tall ? ' tall' : ''}"${opts.id ? html` id="${opts.id}"` : ''}><div class="lname" title="${name}">${name}</div><div class="track${opts.seekable ? ' seekable' : ''}">${body}</div></div>`;
 }
 
 export function timeline(ctx: Ctx): SafeHtml {
   const { r, m, duration: dur } = ctx;
   if (!(dur > 0)) {
     if (r.error) return html``;
-    return html`<section class="card timeline" id="timeline">
-      <h2>${m.section.timeline}</h2>
-      <p class="muted" style="margin:0">${m.noTimeline}</p>
-    </section>`;
+    return html`<section class="card timeline" id="timeline"><h2>${m.section.timeline}</h2><p class="muted" style="margin:0">${m.noTimeline}</p></section>`;
   }
   const sig = r.media?.signals;
   const seek = ctx.hasVideo;
@@ -170,12 +159,7 @@ export function timeline(ctx: Ctx): SafeHtml {
         m.lane.cuts,
         sig.cuts.map(
           (c) =>
-            html`<span
-              class="cut"
-              style="left:${pct(c.time, dur)}"
-              title="${m.lane.cuts} ${fmtTime(c.time)} (${c.score.toFixed(1)})"
-              data-t="${c.time.toFixed(2)}"
-            ></span>`,
+            html`<span class="cut" style="left:${pct(c.time, dur)}" title="${m.lane.cuts} ${fmtTime(c.time)} (${c.score.toFixed(1)})" data-t="${c.time.toFixed(2)}"></span>`,
         ),
         { seekable: seek },
       ),
@@ -209,29 +193,18 @@ export function timeline(ctx: Ctx): SafeHtml {
   for (let t = 0; t <= dur - step * 0.3; t += step)
     ticks.push(html`<span class="tick" style="left:${pct(t, dur)}">${fmtTime(t)}</span>`);
   ticks.push(html`<span class="tick" style="left:100%">${fmtTime(dur)}</span>`);
-  const axis = html`<div class="lane axis">
-    <div class="lname"></div>
-    <div class="track">${ticks}</div>
-  </div>`;
+  const axis = html`<div class="lane axis"><div class="lname"></div><div class="track">${ticks}</div></div>`;
 
   const legend = html`<div class="legend">
-    <span><i class="sp r-agent"></i>${m.role.agent}</span><span><i class="sp r-customer"></i>${m.role.customer}</span
-    ><span><i class="sp r-unknown"></i>${m.role.unknown}</span>
-    ${sp && (sp.overlaps.length > 0 || sp.thirdPartyVoices.length > 0) ? html`<span><i class="ovl"></i>${m.lane.overlap}</span><span><i class="tpv"></i>${m.lane.thirdParty}</span>` : ''}
-    <span><i class="sil"></i>${m.lane.silence}</span><span><i class="blk"></i>${m.lane.black}</span
-    ><span><i class="frz"></i>${m.lane.frozen}</span>
-    ${STATUS_ORDER.map((s) => html`<span><i class="dot s-${s}" style="border-radius:2px"></i>${m.status[s]}</span>`)}
-    ${r.visual ? [0, 1, 2, 3].map((n) => html`<span><i class="fc${n}"></i>${n === 3 ? '3+' : n}</span>`) : ''}
-  </div>`;
+<span><i class="sp r-agent"></i>${m.role.agent}</span><span><i class="sp r-customer"></i>${m.role.customer}</span><span><i class="sp r-unknown"></i>${m.role.unknown}</span>
+${sp && (sp.overlaps.length > 0 || sp.thirdPartyVoices.length > 0) ? html`<span><i class="ovl"></i>${m.lane.overlap}</span><span><i class="tpv"></i>${m.lane.thirdParty}</span>` : ''}
+<span><i class="sil"></i>${m.lane.silence}</span><span><i class="blk"></i>${m.lane.black}</span><span><i class="frz"></i>${m.lane.frozen}</span>
+${STATUS_ORDER.map((s) => html`<span><i class="dot s-${s}" style="border-radius:2px"></i>${m.status[s]}</span>`)}
+${r.visual ? [0, 1, 2, 3].map((n) => html`<span><i class="fc${n}"></i>${n === 3 ? '3+' : n}</span>`) : ''}
+</div>`;
 
-  return html`<section class="card timeline" id="timeline">
-    <h2>${m.section.timeline}</h2>
-    <div class="tl">
-      ${lanes}${axis}
-      <div class="playhead" id="playhead" hidden></div>
-    </div>
-    ${legend}
-  </section>`;
+  return html`<section class="card timeline" id="timeline"><h2>${m.section.timeline}</h2>
+<div class="tl">${lanes}${axis}<div class="playhead" id="playhead" hidden></div></div>${legend}</section>`;
 }
 
 function faceSpans(ctx: Ctx): SafeHtml[] {
@@ -275,16 +248,7 @@ function findingMarks(ctx: Ctx): SafeHtml[] {
       marks.push({
         // fails drawn last, so on top
         order: 3 - STATUS_ORDER.indexOf(status),
-        html: html`<button
-          type="button"
-          class="fm s-${status}"
-          style="left:${pct(t.start, dur)};width:${pct(w, dur)}"
-          data-t="${t.start.toFixed(2)}"
-          data-seg="${seg ?? ''}"
-          data-finding="${ctx.anchor(i)}"
-          title="${m.status[status]} · ${f.title} · ${fmtRange(t.start, t.end)}"
-          aria-label="${m.status[status]} ${f.title} ${fmtTime(t.start)}"
-        ></button>`,
+        html: html`<button type="button" class="fm s-${status}" style="left:${pct(t.start, dur)};width:${pct(w, dur)}" data-t="${t.start.toFixed(2)}" data-seg="${seg ?? ''}" data-finding="${ctx.anchor(i)}" title="${m.status[status]} · ${f.title} · ${fmtRange(t.start, t.end)}" aria-label="${m.status[status]} ${f.title} ${fmtTime(t.start)}"></button>`,
       });
     }
   });
@@ -298,12 +262,9 @@ function excerptHtml(ev: Evidence): SafeHtml | undefined {
   if (excerpt) {
     const at = matched ? excerpt.indexOf(matched) : -1;
     if (matched && at >= 0) {
-      return html`<q class="ex"
-        >${excerpt.slice(0, at)}<mark>${matched}</mark>${excerpt.slice(at + matched.length)}</q
-      >`;
+      return html`<q class="ex">${excerpt.slice(0, at)}<mark>${matched}</mark>${excerpt.slice(at + matched.length)}</q>`;
     }
-    return html`<q class="ex">${excerpt}</q
-      >${matched ? html` <span class="kv2">· <mark>${matched}</mark></span>` : ''}`;
+    return html`<q class="ex">${excerpt}</q>${matched ? html` <span class="kv2">· <mark>${matched}</mark></span>` : ''}`;
   }
   return matched ? html`<q class="ex"><mark>${matched}</mark></q>` : undefined;
 }
@@ -321,14 +282,10 @@ function evidenceItem(ctx: Ctx, ev: Evidence): SafeHtml {
   const frames = (ev.frames ?? []).map((p) => ({ p, url: safeUrl(p) })).filter((x) => x.url);
   if (frames.length > 0) {
     parts.push(
-      html`<div class="frames" title="${m.frames}">
-        ${frames.map(
-          (x) =>
-            html`<a href="${x.url}" target="_blank" rel="noopener"
-              ><img src="${x.url}" alt="${m.frames} ${x.p}" loading="lazy"
-            /></a>`,
-        )}
-      </div>`,
+      html`<div class="frames" title="${m.frames}">${frames.map(
+        (x) =>
+          html`<a href="${x.url}" target="_blank" rel="noopener"><img src="${x.url}" alt="${m.frames} ${x.p}" loading="lazy"></a>`,
+      )}</div>`,
     );
   }
   return html`<li>${parts}</li>`;
@@ -338,36 +295,15 @@ function findingCard(ctx: Ctx, f: Finding, i: number, compact: boolean): SafeHtm
   const { m } = ctx;
   const status = statusOf(f);
   const ev = f.evidence.filter((e) => Object.values(e).some((v) => v !== undefined));
-  return html`<article
-    class="finding s-${status}${compact ? ' compact' : ''}"
-    id="${ctx.anchor(i)}"
-    data-status="${status}"
-  >
-    <div class="fh">
-      <span class="badge s-${status}">${m.status[status]}</span
-      ><span class="badge sev-${f.severity}">${label(m.severity, f.severity)}</span>
-      <h3>${f.title}</h3>
-      <span class="rid">${f.ruleId}</span
-      ><span class="concepts"
-        >${f.concepts.map((c) => html`<span class="concept" title="${c}">${label(m.concept, c)}</span>`)}</span
-      >
-    </div>
-    <p class="msg">${f.message}</p>
-    ${
-      ev.length
-        ? html`<ul class="ev">
-            ${ev.map((e) => evidenceItem(ctx, e))}
-          </ul>`
-        : ''
-    }${
-      compact
-        ? ''
-        : html`<div class="fmeta">
-            ${m.confidence} ${finite(f.confidence) ? fmtPercent(f.confidence) : m.unknown} · ${m.category}
-            ${f.category}${f.source ? html` · ${m.source}：${f.source}` : ''}
-          </div>`
-    }
-  </article>`;
+  return html`<article class="finding s-${status}${compact ? ' compact' : ''}" id="${ctx.anchor(i)}" data-status="${status}">
+<div class="fh"><span class="badge s-${status}">${m.status[status]}</span><span class="badge sev-${f.severity}">${label(m.severity, f.severity)}</span><h3>${f.title}</h3><span class="rid">${f.ruleId}</span><span class="concepts">${f.concepts.map(
+    (c) => html`<span class="concept" title="${c}">${label(m.concept, c)}</span>`,
+  )}</span></div>
+<p class="msg">${f.message}</p>${ev.length ? html`<ul class="ev">${ev.map((e) => evidenceItem(ctx, e))}</ul>` : ''}${
+    compact
+      ? ''
+      : html`<div class="fmeta">${m.confidence} ${finite(f.confidence) ? fmtPercent(f.confidence) : m.unknown} · ${m.category} ${f.category}${f.source ? html` · ${m.source}：${f.source}` : ''}</div>`
+  }</article>`;
 }
 
 export function findingsSection(ctx: Ctx): SafeHtml {
@@ -386,15 +322,13 @@ export function findingsSection(ctx: Ctx): SafeHtml {
     // The auditor's minute goes to the problems: passes fold away when there are any (one click
     // or a link from the transcript opens them); not-applicable rules are always folded.
     const open = status === 'fail' || status === 'undetermined' || (status === 'pass' && !hasProblems);
-    return html`<details class="group" id="g-${status}" ${open ? html` open` : ''}>
-      <summary class="s-${status}">${m.status[status]} <span class="n">(${items.length})</span></summary>
-      ${items.map((x) => findingCard(ctx, x.f, x.i, compact))}
-    </details>`;
+    return html`<details class="group" id="g-${status}"${open ? html` open` : ''}><summary class="s-${status}">${m.status[status]} <span class="n">(${items.length})</span></summary>${items.map(
+      (x) => findingCard(ctx, x.f, x.i, compact),
+    )}</details>`;
   });
-  return html`<section id="findings">
-    <h2>${m.section.findings} <span class="n">(${r.findings.length})</span></h2>
-    ${r.findings.length === 0 ? html`<p class="muted">${m.noFindings}</p>` : groups}
-  </section>`;
+  return html`<section id="findings"><h2>${m.section.findings} <span class="n">(${r.findings.length})</span></h2>${
+    r.findings.length === 0 ? html`<p class="muted">${m.noFindings}</p>` : groups
+  }</section>`;
 }
 
 function firstTime(ctx: Ctx, f: Finding): number {
@@ -406,10 +340,7 @@ function firstTime(ctx: Ctx, f: Finding): number {
 
 export function videoBlock(ctx: Ctx, href: string | undefined): SafeHtml | undefined {
   if (!href) return undefined;
-  return html`<section class="card" id="player">
-    <video id="video" controls preload="metadata" src="${href}"></video>
-    <p class="warn" id="video-error" hidden>${ctx.m.videoMissing}</p>
-  </section>`;
+  return html`<section class="card" id="player"><video id="video" controls preload="metadata" src="${href}"></video><p class="warn" id="video-error" hidden>${ctx.m.videoMissing}</p></section>`;
 }
 
 export function transcriptBlock(ctx: Ctx): SafeHtml {
@@ -417,12 +348,7 @@ export function transcriptBlock(ctx: Ctx): SafeHtml {
   const t = r.transcript;
   const head = html`<h2>${m.section.transcript}${t ? html` <span class="n">(${t.segments.length})</span>` : ''}</h2>`;
   if (!t) {
-    return html`<section class="card txcard" id="transcript">
-      ${head}
-      <p class="warn" id="transcript-missing">
-        ${m.transcriptMissing}：${r.transcriptMissingReason ?? m.reasonUnknown}
-      </p>
-    </section>`;
+    return html`<section class="card txcard" id="transcript">${head}<p class="warn" id="transcript-missing">${m.transcriptMissing}：${r.transcriptMissingReason ?? m.reasonUnknown}</p></section>`;
   }
   // Which findings point at each line, for the coloured dots that link back to them.
   const dots = new Map<number, { anchor: string; status: FindingStatus; title: string }[]>();
@@ -439,56 +365,30 @@ export function transcriptBlock(ctx: Ctx): SafeHtml {
   const diags = t.diagnostics ?? [];
   const diagHtml =
     diags.length > 0
-      ? html`<details class="diag">
-          <summary>${m.section.diagnostics} (${diags.length})</summary>
-          <ul>
-            ${diags.map(
-              (d) =>
-                html`<li>
-                  ${finite(d.start) ? timeButton(ctx, d.start, finite(d.end) ? d.end : undefined, undefined) : ''}
-                  <b>${label(m.diagnosticKind, d.kind)}</b>
-                  ${d.message}${d.text ? html` <q class="ex">${d.text}</q>` : ''}
-                </li>`,
-            )}
-          </ul>
-        </details>`
+      ? html`<details class="diag"><summary>${m.section.diagnostics} (${diags.length})</summary><ul>${diags.map(
+          (d) =>
+            html`<li>${finite(d.start) ? timeButton(ctx, d.start, finite(d.end) ? d.end : undefined, undefined) : ''} <b>${label(m.diagnosticKind, d.kind)}</b> ${d.message}${d.text ? html` <q class="ex">${d.text}</q>` : ''}</li>`,
+        )}</ul></details>`
       : '';
   const lines = ctx.segments.map((s) => {
     const role = s.role;
     const conf = finite(s.confidence) ? ` ${fmtPercent(s.confidence)}` : '';
     const d = dots.get(s.id) ?? [];
-    return html`<li id="seg-${s.id}" class="${role ? `r-${role}` : 'r-none'}${s.lowConfidence ? ' low' : ''}">
-      ${timeButton(ctx, s.start, undefined, s.id)}<span
-        class="role${role ? ` r-${role}` : ''}"
-        title="${[s.speaker, s.voice, finite(s.roleConfidence) ? fmtPercent(s.roleConfidence) : undefined].filter(Boolean).join(' · ')}"
-        >${role ? label(m.role, role) : ''}</span
-      ><span
-        ><span class="text">${s.text}</span>${
-          s.lowConfidence ? html`<span class="lowtag">${m.lowConfidence}${conf}</span>` : ''
-        }${
-          d.length
-            ? html`<span class="dots"
-                >${d
-                  .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))
-                  .slice(0, MAX_DOTS)
-                  .map(
-                    (x) =>
-                      html`<a
-                        class="dot s-${x.status}"
-                        href="#${x.anchor}"
-                        title="${m.status[x.status]} · ${x.title}"
-                      ></a>`,
-                  )}${d.length > MAX_DOTS ? html`<span class="muted"> +${d.length - MAX_DOTS}</span>` : ''}</span
-              >`
-            : ''
-        }</span
-      >
-    </li>`;
+    return html`<li id="seg-${s.id}" class="${role ? `r-${role}` : 'r-none'}${s.lowConfidence ? ' low' : ''}">${timeButton(ctx, s.start, undefined, s.id)}<span class="role${role ? ` r-${role}` : ''}" title="${[s.speaker, s.voice, finite(s.roleConfidence) ? fmtPercent(s.roleConfidence) : undefined].filter(Boolean).join(' · ')}">${role ? label(m.role, role) : ''}</span><span><span class="text">${s.text}</span>${
+      s.lowConfidence ? html`<span class="lowtag">${m.lowConfidence}${conf}</span>` : ''
+    }${
+      d.length
+        ? html`<span class="dots">${d
+            .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))
+            .slice(0, MAX_DOTS)
+            .map(
+              (x) =>
+                html`<a class="dot s-${x.status}" href="#${x.anchor}" title="${m.status[x.status]} · ${x.title}"></a>`,
+            )}${d.length > MAX_DOTS ? html`<span class="muted"> +${d.length - MAX_DOTS}</span>` : ''}</span>`
+        : ''
+    }</span></li>`;
   });
-  return html`<section class="card txcard" id="transcript">
-    ${head}${diagHtml}${t.segments.length === 0 ? html`<p class="warn">${m.transcriptEmpty}</p>` : ''}
-    <ol class="tx" id="tx">
-      ${lines}
-    </ol>
-  </section>`;
+  return html`<section class="card txcard" id="transcript">${head}${diagHtml}${
+    t.segments.length === 0 ? html`<p class="warn">${m.transcriptEmpty}</p>` : ''
+  }<ol class="tx" id="tx">${lines}</ol></section>`;
 }
