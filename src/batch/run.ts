@@ -24,7 +24,7 @@ import { writeIndexHtml } from './index-page.js';
 import type { BatchOptions, BatchPlan, QueueRunner, QueueSummary } from '../jobs/plan.js';
 import { WorkerPool } from '../jobs/pool.js';
 import { progressSink } from '../jobs/progress.js';
-import { outcome, sessionRecord, type BatchSession, type SessionOutcome } from '../jobs/session.js';
+import { outcome, recordRunResult, sessionRecord, type BatchSession, type SessionOutcome } from '../jobs/session.js';
 import { removeStaleTempFiles } from '../jobs/temp-files.js';
 import type { WorkerInit } from '../jobs/worker.js';
 
@@ -279,21 +279,7 @@ async function analyzeLocally(
         fp.contentSha256,
       );
     }
-    await store.completeRun(runId, {
-      verdict: r.verdict,
-      verdictReasons: r.verdictReasons,
-      risk: r.risk,
-      error: r.error,
-      problem: r.problem,
-      reportJsonSha256: r.reportJsonSha256,
-      reportHtmlSha256: r.reportHtmlSha256,
-      findings: r.findings,
-      artefacts: r.artefacts,
-      queueVerdicts,
-    });
-    if (r.sessionId !== (s.meta?.session_id ?? s.input.name)) {
-      await store.upsertSession({ ...sessionRecord(s), sessionId: r.sessionId });
-    }
+    await recordRunResult(store, runId, sessionRecord(s), r, queueVerdicts);
     const o = outcome(s, 'analysed', r.verdict, r.risk, r.error ?? r.problem);
     outcomes.set(s.key, o);
     progress.done(s.input.name, r.verdict, { risk: r.risk, ...(o.reason ? { reason: o.reason } : {}) });

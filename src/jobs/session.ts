@@ -2,7 +2,8 @@
 // batch, the row the store keeps for it, and how its processing ended.
 import type { SessionMeta, Verdict } from '../model/index.js';
 import type { SessionInput } from '../pipeline/session.js';
-import type { SessionRecord } from '../store/index.js';
+import type { SessionRecord, Store } from '../store/index.js';
+import type { AnalyzeJobResult } from './analyze-job.js';
 
 /** A session found in the inbox (batch/discover.ts), as a batch plans and runs it. */
 export interface BatchSession {
@@ -57,4 +58,30 @@ export function sessionRecord(s: BatchSession): SessionRecord {
     region: s.meta?.region,
     recordedOn: s.recordedOn,
   };
+}
+
+/**
+ * Stores a finished analysis as its run (verdict, findings, report hashes; the review queue entry when the
+ * verdict is one of `queueVerdicts`), and the session id the report found when the stored row had another.
+ */
+export async function recordRunResult(
+  store: Store,
+  runId: string,
+  session: SessionRecord,
+  r: AnalyzeJobResult,
+  queueVerdicts: readonly Verdict[],
+): Promise<void> {
+  await store.completeRun(runId, {
+    verdict: r.verdict,
+    verdictReasons: r.verdictReasons,
+    risk: r.risk,
+    error: r.error,
+    problem: r.problem,
+    reportJsonSha256: r.reportJsonSha256,
+    reportHtmlSha256: r.reportHtmlSha256,
+    findings: r.findings,
+    artefacts: r.artefacts,
+    queueVerdicts,
+  });
+  if (r.sessionId !== session.sessionId) await store.upsertSession({ ...session, sessionId: r.sessionId });
 }

@@ -19,6 +19,7 @@ import { ANALYZE_WORKER, unanalyzableResult, type AnalyzeJobResult } from '../jo
 import { reportIntact, sameMadeFrom } from '../jobs/current-run.js';
 import { asrModelKey } from '../jobs/fingerprint.js';
 import { JobTimeoutError, WorkerPool } from '../jobs/pool.js';
+import { recordRunResult } from '../jobs/session.js';
 import { removeStaleTempFiles } from '../jobs/temp-files.js';
 import type { WorkerInit, WorkerJob } from '../jobs/worker.js';
 import { isCurrent, isPgUrl, openStore, type Store } from '../store/index.js';
@@ -436,19 +437,7 @@ class AnalyzeQueueWorker implements QueueWorker {
         .catch(() => undefined);
       throw new Error('lost the job lock: another worker has the session');
     }
-    await store.completeRun(runId, {
-      verdict: r.verdict,
-      verdictReasons: r.verdictReasons,
-      risk: r.risk,
-      error: r.error,
-      problem: r.problem,
-      reportJsonSha256: r.reportJsonSha256,
-      reportHtmlSha256: r.reportHtmlSha256,
-      findings: r.findings,
-      artefacts: r.artefacts,
-      queueVerdicts: d.queueVerdicts,
-    });
-    if (r.sessionId !== d.session.sessionId) await store.upsertSession({ ...d.session, sessionId: r.sessionId });
+    await recordRunResult(store, runId, d.session, r, d.queueVerdicts);
     const reason = r.error ?? r.problem;
     jlog.info({ runId, verdict: r.verdict, risk: r.risk, ...(reason ? { reason } : {}) }, 'session done');
     return {

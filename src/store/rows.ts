@@ -1,5 +1,6 @@
 // Row ↔ record mapping and the SQL fragments both backends share (same schema, same column names).
 import type { Finding, Verdict } from '../model/index.js';
+import { SEALED_RUN_COLUMNS } from './chain.js';
 import type { DecisionRecord, QueueFilter, RunRecord, SessionRecord, StoredFinding } from './store.js';
 
 export type Row = Record<string, unknown>;
@@ -72,30 +73,9 @@ export function decisionFromRow(r: Row): DecisionRecord {
   };
 }
 
-export const RUN_COLUMNS = [
-  'id',
-  'session_key',
-  'batch_id',
-  'kind',
-  'parent_run_id',
-  'status',
-  'started_at',
-  'finished_at',
-  'inputs_sha256',
-  'content_sha256',
-  'rules_version',
-  'model',
-  'tool_version',
-  'verdict',
-  'verdict_reasons',
-  'risk',
-  'fail_count',
-  'undetermined_count',
-  'error',
-  'problem',
-  'report_json_sha256',
-  'report_html_sha256',
-];
+// Every run column a seal covers is read back. A column added to runs later goes here as well, not into
+// SEALED_RUN_COLUMNS: changing what a seal covers would break the seals already stored.
+export const RUN_COLUMNS: readonly string[] = [...SEALED_RUN_COLUMNS];
 export const SESSION_COLUMNS = [
   'key',
   'base',
