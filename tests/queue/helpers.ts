@@ -142,9 +142,9 @@ export function batchArgs(s: Setup, inbox: string, out: string, rules: string, .
 }
 
 /**
- * A long recording (the compliant sample's streams looped to ~38 minutes, copied without re-encoding,
- * with its transcript and sidecar): a job that runs for several seconds without the picture, so a
- * test can kill or stop a worker while it is in the middle of it.
+ * A long recording (the compliant sample's streams looped to ~13 minutes, copied without re-encoding,
+ * with its transcript and sidecar): a job that runs for about ten seconds without the picture, so a
+ * test can kill or stop a worker while it is in the middle of it (and not wait much longer for it).
  */
 export function addLongRecording(dir: string, name: string): MadeSession {
   mkdirSync(dir, { recursive: true });
@@ -153,7 +153,7 @@ export function addLongRecording(dir: string, name: string): MadeSession {
     'error',
     '-y',
     '-stream_loop',
-    '11',
+    '3',
     '-i',
     join(SAMPLES, 'compliant-participating.mp4'),
     '-c',
