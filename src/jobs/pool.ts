@@ -36,6 +36,8 @@ export interface PoolOptions {
   workerData: unknown;
   /** a job running longer than this fails and its worker is replaced */
   jobTimeoutMs?: number;
+  /** idle workers don't keep the process alive (a pool kept for the process's lifetime, never closed) */
+  unrefWhenIdle?: boolean;
 }
 
 /** Starts a worker for `entry`; a .ts entry (running under tsx) gets tsx's loader registered first. */
@@ -67,6 +69,7 @@ export class WorkerPool<J, R> {
     private readonly opts: PoolOptions,
   ) {
     for (let i = 0; i < Math.max(1, opts.size); i++) this.slots.push(this.spawn());
+    this.pump();
   }
 
   private spawn(): Slot<J, R> {
@@ -135,6 +138,14 @@ export class WorkerPool<J, R> {
         timer: timeout ? setTimeout(() => this.replace(slot, new JobTimeoutError(timeout)), timeout) : undefined,
       };
       slot.worker.postMessage(next.job);
+    }
+    if (this.opts.unrefWhenIdle) {
+      // a job waiting for a worker that is still starting must keep the process alive too
+      const busy = this.waiting.length > 0;
+      for (const slot of this.slots) {
+        if (busy || slot.current) slot.worker.ref();
+        else slot.worker.unref();
+      }
     }
   }
 

@@ -19,6 +19,10 @@ export interface WorkerInit extends JobSettings {
 export type WorkerJob = AnalyzeJob & { log?: Record<string, string> };
 
 const init = workerData as WorkerInit;
+// With as many sessions at once as cores, each session keeps to its own thread: vision's worker threads
+// (src/vision/worker-pools.ts) would only compete with the other sessions for the same cores. This
+// thread's environment is its own copy; an explicit DUALREC_VISION_THREADS is left as it is.
+if ((init.threads ?? 1) <= 1) process.env.DUALREC_VISION_THREADS ??= '1';
 let ruleSet: RuleSet | undefined;
 
 // This thread runs one job at a time, so the job's log fields can sit on the thread's root logger:

@@ -34,6 +34,8 @@ export interface FrameStreamOptions {
   timeoutS?: number;
   /** the file is a still image (JPEG, PNG …), not a recording: image demuxers are allowed instead */
   image?: boolean;
+  /** an ffmpeg select expression instead of the fps filter: only the frames it passes come out */
+  select?: string;
 }
 
 /** ffmpeg argv for one window; exported for tests. */
@@ -60,10 +62,12 @@ export function frameStreamArgs(file: string, o: FrameStreamOptions): string[] {
     '-an',
     '-sn',
     '-dn',
-    // fps before scale: only the kept frames get scaled
+    // fps (or select) before scale: only the kept frames get scaled
     // fps 0: every frame as it is (a still image has no duration for the fps filter to sample)
     '-vf',
-    `${o.fps > 0 ? `fps=${o.fps},` : ''}scale=${w}:${h}:flags=area,format=rgb24`,
+    `${o.select ? `select='${o.select}',` : o.fps > 0 ? `fps=${o.fps},` : ''}scale=${w}:${h}:flags=area,format=rgb24`,
+    // selected frames as they are: no duplicates to fill the gaps between them
+    ...(o.select ? ['-fps_mode', 'passthrough'] : []),
     '-f',
     'rawvideo',
     '-pix_fmt',
@@ -131,6 +135,61 @@ export async function* streamFrames(file: string, opts: FrameStreamOptions): Asy
     if (timer) clearTimeout(timer);
     if (!finished && proc.exitCode === null) proc.kill('SIGKILL');
   }
+}
+
+/**
+ * Frames at several times: for each, the first frame at or after it (as grabFrame), stamped with that
+ * time; undefined where the recording has none. Times at most `maxGapS` apart share one ffmpeg run (one
+ * seek, a select filter picks the frames), which costs far less than a process per frame. Where a run
+ * does not give one frame per time (two times on one frame, the end of the recording) its times are
+ * grabbed one by one.
+ */
+export async function grabFrames(
+  file: string,
+  times: number[],
+  size: { width: number; height: number },
+  maxGapS = 5,
+): Promise<(RawFrame | undefined)[]> {
+  const out: (RawFrame | undefined)[] = new Array(times.length).fill(undefined);
+  const order = times.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t);
+  const runs: { t: number; i: number }[][] = [];
+  for (const x of order) {
+    const run = runs[runs.length - 1];
+    if (run && x.t - run[run.length - 1]!.t <= maxGapS) run.push(x);
+    else runs.push([x]);
+  }
+  for (const run of runs) {
+    const first = run[0]!.t;
+    let frames: RawFrame[] = [];
+    if (run.length > 1) {
+      // t restarts at 0 at the seek point; prev_t is the frame before (NaN for the first)
+      const select = run
+        .map(({ t }) => {
+          const r = Math.max(0, t - first).toFixed(6);
+          return `gte(t,${r})*(isnan(prev_t)+lt(prev_t,${r}))`;
+        })
+        .join('+');
+      const span = run[run.length - 1]!.t - first + 1;
+      for await (const f of streamFrames(file, { fps: 0, start: first, duration: span, select, ...size }))
+        frames.push(f);
+    }
+    if (frames.length !== run.length) frames = [];
+    for (let k = 0; k < run.length; k++) {
+      const { t, i } = run[k]!;
+      out[i] = frames.length ? { ...frames[k]!, time: t } : await grabFrame(file, t, size);
+    }
+  }
+  return out;
+}
+
+/** The first frame at or after `t` seconds (a short input-seeked run), stamped with `t`. */
+export async function grabFrame(
+  file: string,
+  t: number,
+  size: { width: number; height: number },
+): Promise<RawFrame | undefined> {
+  for await (const f of streamFrames(file, { fps: 0, start: t, duration: 1, ...size })) return { ...f, time: t };
+  return undefined;
 }
 
 /** Decodes a still image (JPEG, PNG) to RGB at the given size. */
@@ -227,6 +286,62 @@ export async function writeFrameJpeg(
   quality = 4,
 ): Promise<void> {
   writeFileAtomic(outJpg, await rgbToJpeg(frame, quality));
+}
+
+let jpegBatch = 0;
+
+/**
+ * Writes several RGB frames as JPEG files with one ffmpeg run per frame size (not two processes per
+ * frame): encoded into a temporary folder beside the first target, then each renamed into place.
+ */
+export async function writeFrameJpegs(
+  items: { frame: Pick<RawFrame, 'rgb' | 'width' | 'height'>; path: string }[],
+  quality = 4,
+): Promise<void> {
+  const groups = new Map<string, typeof items>();
+  for (const it of items) {
+    const key = `${it.frame.width}x${it.frame.height}`;
+    groups.set(key, [...(groups.get(key) ?? []), it]);
+  }
+  for (const [size, group] of groups) {
+    const tmp = join(dirname(resolve(group[0]!.path)), `.jpegs-${process.pid}-${++jpegBatch}.tmp`);
+    mkdirSync(tmp, { recursive: true });
+    try {
+      await new Promise<void>((done, fail) => {
+        const proc = spawn(
+          FFMPEG,
+          [
+            ...['-nostdin', '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24'],
+            ...['-s', size, '-i', 'pipe:0', '-c:v', 'mjpeg', '-q:v', String(quality)],
+            ...['-f', 'image2', '-start_number', '0', join(tmp, '%06d.jpg')],
+          ],
+          { stdio: ['pipe', 'ignore', 'pipe'] },
+        );
+        const err: string[] = [];
+        proc.stderr.on('data', (d: Buffer) => err.push(d.toString()));
+        proc.on('error', fail);
+        proc.on('close', (code) =>
+          code === 0
+            ? done()
+            : fail(
+                new UserError(
+                  `ffmpeg could not encode ${group.length} ${size} JPEG(s) (${err.join('').trim().split('\n')[0] ?? code})`,
+                ),
+              ),
+        );
+        proc.stdin.on('error', () => undefined); // ffmpeg may close stdin early on error; 'close' reports it
+        for (const { frame } of group)
+          proc.stdin.write(Buffer.from(frame.rgb.buffer, frame.rgb.byteOffset, frame.rgb.byteLength));
+        proc.stdin.end();
+      });
+      group.forEach((it, k) => {
+        mkdirSync(dirname(resolve(it.path)), { recursive: true });
+        renameSync(join(tmp, `${String(k).padStart(6, '0')}.jpg`), it.path);
+      });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
 }
 
 export interface RawVideoSpec {

@@ -29,6 +29,8 @@ export {
 export {
   streamFrames,
   streamWindows,
+  grabFrame,
+  grabFrames,
   decodeImage,
   encodeRawVideo,
   renderTextCard,
@@ -38,6 +40,7 @@ export {
   frameStreamArgs,
   rgbToJpeg,
   writeFrameJpeg,
+  writeFrameJpegs,
   type RawFrame,
   type FrameStreamOptions,
   type Window as FrameWindow,

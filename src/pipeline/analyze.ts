@@ -22,6 +22,7 @@ import { sessionLogger } from '../util/log.js';
 import { claimOwnDir, refuseSymlink } from '../util/symlinks.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { collectFacts, type CollectOptions } from './collect.js';
+import { stageClock, timingFields } from '../util/stage-clock.js';
 import { scoreFacts } from './score.js';
 import { loadSessionMeta, type SessionInput } from './session.js';
 import { describeFsError, isFsError } from './input-error.js';
@@ -193,9 +194,13 @@ export async function analyzeSession(input: SessionInput, opts: AnalyzeOptions):
         : undefined;
     const recordingSha256 = input.recording ? contentSha256 : undefined;
     const facts = await collectFacts(input, { ...opts, reportDir, recordingSha256, logger: log }, loaded);
+    const lap = stageClock(opts.onStageTime);
     const report = buildReport(facts, opts.ruleSet, contentSha256);
     writeReport(reportDir, report, facts.recording, opts.lang);
-    log.info({ verdict: report.verdict, findings: report.findings.length, reportDir }, 'report written');
+    log.info(
+      { verdict: report.verdict, findings: report.findings.length, reportDir, ...timingFields(lap('report')) },
+      'report written',
+    );
     // A transcript the recording can't back is a finding about the session, not a file we couldn't analyze.
     const critical = facts.integrity.find((i) => i.severity === 'critical' && !i.code.startsWith('transcript-'));
     return { input, report, reportDir, facts, problem: critical ? `${contentFile}: ${critical.message}` : undefined };

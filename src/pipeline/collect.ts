@@ -14,8 +14,9 @@ import { consistencyIssues, measureRecording } from './media-facts.js';
 import { importTranscript } from '../asr/import/index.js';
 import { resolveModel, transcribeRecording, type AsrEngineCache } from '../asr/index.js';
 import { assignRoles } from '../speakers/index.js';
-import { analyzeVision } from '../vision/index.js';
+import { startVision, type VisionStart } from '../vision/index.js';
 import { UserError } from '../util/errors.js';
+import { stageClock, timingFields, type StageTime } from '../util/stage-clock.js';
 import { maskTranscript } from '../privacy/index.js';
 import { TRANSCRIPT_DURATION_SLACK_S } from '../model/limits.js';
 import { basename, join } from 'node:path';
@@ -40,6 +41,8 @@ export interface CollectOptions {
   reportDir?: string;
   logger: Logger;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** wall and CPU time of each stage as it ends (parts, media, transcript, speakers, vision) */
+  onStageTime?: (t: StageTime) => void;
 }
 
 /** `loaded`: the sidecar when the caller has read it already (so its errors name the session early). */
@@ -48,8 +51,25 @@ export async function collectFacts(
   opts: CollectOptions,
   loaded?: LoadedMeta,
 ): Promise<SessionFacts> {
+  // vision starts early (see below); a session that fails before vision finishes must not leave it running
+  const started: { vision?: VisionStart } = {};
+  try {
+    return await collect(input, opts, started, loaded);
+  } catch (err) {
+    started.vision?.cancel();
+    throw err;
+  }
+}
+
+async function collect(
+  input: SessionInput,
+  opts: CollectOptions,
+  started: { vision?: VisionStart },
+  loaded?: LoadedMeta,
+): Promise<SessionFacts> {
   const { meta, fromSidecar } = loaded ?? loadSessionMeta(input);
   const log = opts.logger;
+  const lap = stageClock(opts.onStageTime);
   const facts: SessionFacts = {
     sessionId: meta.session_id,
     recording: input.recording,
@@ -66,7 +86,12 @@ export async function collectFacts(
     facts.parts = joined.parts;
     partIssues = [...joined.issues, ...interruptionIssues(joined.parts)];
     log.info(
-      { stage: 'parts', parts: joined.parts.length, durationS: joined.parts.map((p) => p.durationS) },
+      {
+        stage: 'parts',
+        parts: joined.parts.length,
+        durationS: joined.parts.map((p) => p.durationS),
+        ...timingFields(lap('parts')),
+      },
       'parts joined',
     );
   }
@@ -76,6 +101,9 @@ export async function collectFacts(
     // Which audio track to use, and the length (decoded when the header has none): media-facts.ts.
     const { probe, issues: measureIssues } = await measureRecording(recording, await probeMedia(recording));
     facts.probe = probe;
+    // The picture's first pass needs only the probe: it starts now and runs beside the signal pass.
+    if (opts.vision !== false && probe.video.length && probe.duration > 0)
+      started.vision = startVision({ recording, probe, logger: log });
     facts.integrity = await checkIntegrity(recording, probe, { expectedDurationS: meta.duration_s });
     facts.integrity.push(...measureIssues, ...partIssues);
     // Telesales (电销) is recorded as audio only: a missing picture is normal there, not a fault.
@@ -95,6 +123,7 @@ export async function collectFacts(
       // The signal pass decodes everything, so it is where decoder errors surface.
       facts.integrity.push(...decodeIssues(facts.signals));
     }
+    log.info({ stage: 'media', ...timingFields(lap('media')) }, 'media stage done');
   }
 
   // Personal numbers (ID, phone, bank card) masked once, here: the checks, the store's copy of the
@@ -119,7 +148,12 @@ export async function collectFacts(
   }
   if (facts.transcript) {
     log.info(
-      { stage: 'transcript', segments: facts.transcript.segments.length, source: facts.transcript.source.kind },
+      {
+        stage: 'transcript',
+        segments: facts.transcript.segments.length,
+        source: facts.transcript.source.kind,
+        ...timingFields(lap('transcript')),
+      },
       'transcript ready',
     );
     // Who said each line: sidecar, labels, audio channels or voices, then the words themselves.
@@ -132,21 +166,23 @@ export async function collectFacts(
       logger: log,
     });
     log.info(
-      { stage: 'speakers', method: facts.speakers.method, speakers: facts.speakers.speakerCount },
+      {
+        stage: 'speakers',
+        method: facts.speakers.method,
+        speakers: facts.speakers.speakerCount,
+        ...timingFields(lap('speakers')),
+      },
       'roles assigned',
     );
   }
 
-  // Vision after the transcript: its cues (签字, 出示 …) say where to look closely.
-  if (recording && facts.probe?.video.length && !isUndecodable(facts.integrity) && opts.vision !== false) {
+  // Vision finishes after the transcript: its cues (签字, 出示 …) say where to look closely.
+  if (started.vision && recording && facts.probe?.video.length && !isUndecodable(facts.integrity)) {
     try {
-      facts.visual = await analyzeVision({
-        recording,
-        probe: facts.probe,
+      facts.visual = await started.vision.finish({
         signals: facts.signals,
         transcript: facts.transcript,
         outDir: opts.reportDir,
-        logger: log,
         onProgress: opts.onProgress ? (d, t) => opts.onProgress!('vision', d, t) : undefined,
       });
     } catch (err) {
@@ -154,7 +190,8 @@ export async function collectFacts(
       facts.visionError = err.message;
       log.warn({ stage: 'vision', reason: err.message }, 'vision could not run');
     }
-  }
+    log.info({ stage: 'vision', ...timingFields(lap('vision')) }, 'vision stage done');
+  } else started.vision?.cancel();
   return facts;
 }
 

@@ -11,7 +11,7 @@ import type {
   VisualEvent,
   VisualTimeline,
 } from '../model/index.js';
-import { streamFrames, writeFrameJpeg, type RawFrame } from '../media/index.js';
+import { grabFrames, streamFrames, writeFrameJpegs, type RawFrame } from '../media/index.js';
 import {
   coveredEvents,
   documentEvents,
@@ -22,20 +22,11 @@ import {
   type FaceSample,
   type OcrSample,
 } from './events.js';
-import { ocrEngine, type OcrEngine } from './ocr.js';
-import {
-  boxToRect,
-  drawRect,
-  edgeDensity,
-  fillRect,
-  grow,
-  lumaStats,
-  meanAbsDiff,
-  toGray,
-  type Gray,
-  type Rect,
-} from './pixels.js';
-import { detect, visionRuntime } from './runtime.js';
+import { keepFaces } from './dense.js';
+import { detectorShare, type DetectorShare } from './detector-share.js';
+import { ocrRunner } from './ocr-runner.js';
+import { boxToRect, drawRect, edgeDensity, fillRect, grow, lumaStats, toGray, type Rect } from './pixels.js';
+import { visionRuntime, type HumanFace, type Runtime } from './runtime.js';
 import {
   inWindows,
   mergeWindows,
@@ -46,14 +37,7 @@ import {
   type SamplingOptions,
   type TimeWindow,
 } from './sampling.js';
-import {
-  penGrip,
-  signatureEvents,
-  withSignText,
-  type DenseFrame,
-  type SignatureEvidence,
-  type SignatureOptions,
-} from './signature.js';
+import { signatureEvents, withSignText, type SignatureEvidence, type SignatureOptions } from './signature.js';
 
 export { visualFindings } from './findings.js';
 export { classifyDocumentText, findIdCard, maskIdNumber, validIdNumber, idCheckCharacter } from './documents.js';
@@ -120,16 +104,6 @@ function sizeFor(probe: MediaProbe, width: number): { width: number; height: num
   return { width: w, height: even((w * v.height) / v.width) };
 }
 
-/** The first frame at or after t (a short input-seeked run). */
-async function grabFrame(
-  file: string,
-  t: number,
-  size: { width: number; height: number },
-): Promise<RawFrame | undefined> {
-  for await (const f of streamFrames(file, { fps: 0, start: t, duration: 1, ...size })) return { ...f, time: t };
-  return undefined;
-}
-
 interface Evidence {
   event: VisualEvent;
   time: number;
@@ -141,11 +115,35 @@ interface Evidence {
   redact?: Rect[];
 }
 
+/** What vision needs that comes later than the recording itself (see startVision). */
+export interface VisionRest {
+  signals?: MediaSignals;
+  transcript?: Transcript;
+  outDir?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface VisionStart {
+  /** the rest of the stage, once the transcript and the media signals are known */
+  finish(rest: VisionRest): Promise<VisualTimeline>;
+  /** stops the early sampling (the recording turned out undecodable, or the picture is not wanted) */
+  cancel(): void;
+}
+
 /**
  * Analyzes the picture of one recording. Throws a UserError when the video can't be decoded or the
  * detector runtime can't load; OCR that can't load is recorded in `analysis.ocr` instead.
  */
 export async function analyzeVision(input: VisionInput): Promise<VisualTimeline> {
+  return startVision(input).finish(input);
+}
+
+/**
+ * Starts the vision stage as soon as the recording is probed: the models load and the baseline
+ * sampling (faces at a low rate, frame statistics) runs while the media signals and the transcript
+ * are still being worked out, since it needs neither. `finish` then plans the windows from them.
+ */
+export function startVision(input: Omit<VisionInput, keyof VisionRest>): VisionStart {
   const t0 = performance.now();
   const o: VisionOptions = { ...VISION_DEFAULTS, ...input.options };
   const log = input.logger.child({ stage: 'vision' });
@@ -153,227 +151,297 @@ export async function analyzeVision(input: VisionInput): Promise<VisualTimeline>
   const duration = probe.duration;
   if (probe.video.length === 0 || !(duration > 0)) {
     return {
-      faces: [],
-      events: [],
-      analysis: emptyAnalysis('none', { available: false, reason: 'no video stream' }, 0),
+      finish: async () => ({
+        faces: [],
+        events: [],
+        analysis: emptyAnalysis('none', { available: false, reason: 'no video stream' }, 0),
+      }),
+      cancel: () => undefined,
     };
   }
-  const rt = await visionRuntime(log);
-  const { engine: ocr, reason: ocrReason } = await ocrEngine(log);
+  // the OCR worker loads its models while this thread loads the face and hand models
+  const loaded = Promise.all([visionRuntime(log), ocrRunner(log)]);
+  loaded.catch(() => undefined); // surfaces in finish()
   const A = sizeFor(probe, o.analysisWidth);
   const O = sizeFor(probe, o.ocrWidth);
-  const plan = planSampling(duration, input.transcript, input.signals, o.sampling);
-  let sigWindows = plan.signatureWindows;
-  let denseWindows = [...plan.signatureWindows, ...plan.cutWindows].sort((a, b) => a.start - b.start);
-  const ocrWindows = ocr ? plan.ocrWindows : [];
+  let cancelled = false;
+  let denseWindows: TimeWindow[] = [];
+  let progress: VisionRest['onProgress'];
+  let done = 0;
   const totalWork = () =>
     Math.ceil(duration * o.sampling.baselineFps) +
     denseWindows.reduce((n, w) => n + windowTimes(w, o.sampling.denseFps).length, 0);
-  let done = 0;
-  const tick = () => input.onProgress?.(++done, totalWork());
-
+  const tick = () => {
+    ++done;
+    progress?.(done, totalWork());
+  };
   const faceSamples: FaceSample[] = [];
   const baseline: (FaceSample & { edge: number; lowerEdge: number })[] = [];
-  const faceFilter = (faces: { box: [number, number, number, number]; score: number }[], h: number) =>
-    faces.filter((f) => f.score >= o.minFaceScore && f.box[3] >= o.minFaceHeight * h);
+  const faceFilter = (faces: HumanFace[], h: number) => keepFaces(faces, h, o.minFaceScore, o.minFaceHeight);
 
-  // 1. baseline: faces at a low rate over the whole recording, plus cheap frame statistics
-  for await (const f of streamFrames(recording, { fps: o.sampling.baselineFps, ...A })) {
-    const gray = toGray(f.rgb, f.width, f.height);
-    const st = lumaStats(gray);
-    const covered = isCovered({ meanLuma: st.mean, stdLuma: st.std }, o.events);
-    const faces = covered ? [] : faceFilter((await detect(rt, f, { faces: true, hands: false })).faces, f.height);
-    const sample = {
-      time: f.time,
-      boxes: faces.map((x) => boxToRect(x.box)),
-      scores: faces.map((x) => x.score),
-      meanLuma: st.mean,
-      stdLuma: st.std,
-    };
-    faceSamples.push(sample);
-    baseline.push({
-      ...sample,
-      edge: covered ? 0 : edgeDensity(gray),
-      lowerEdge: covered ? 0 : edgeDensity(gray, { x: 0, y: gray.height / 2, w: gray.width, h: gray.height / 2 }),
-    });
-    tick();
-  }
-
-  // no signing cue (or no transcript): look for hands where paper with print lies in the lower half
-  if (sigWindows.length === 0) {
-    sigWindows = paperWindows(baseline, duration, o);
-    if (sigWindows.length) {
-      log.info(
-        { windows: sigWindows.length },
-        'no signing cue in the transcript; looking for hands where paper is in view',
-      );
-      denseWindows = [...sigWindows, ...subtractWindows(plan.cutWindows, sigWindows)].sort((a, b) => a.start - b.start);
-    }
-  }
-
-  // 2. dense windows: signing (hands + faces) and scene cuts (faces)
-  const signatures: { ev: ReturnType<typeof signatureEvents>[number]; window: TimeWindow }[] = [];
-  let denseFrames = 0;
-  for (const w of denseWindows) {
-    const withHands = w.reasons.includes('signature');
-    const frames: DenseFrame[] = [];
-    for await (const f of streamFrames(recording, {
-      fps: o.sampling.denseFps,
-      start: w.start,
-      duration: w.end - w.start,
-      ...A,
-    })) {
-      denseFrames++;
+  // 1. baseline: faces at a low rate over the whole recording, plus cheap frame statistics. Frames are
+  // decoded here; the detector worker takes some of them when it has room (detector-share.ts).
+  let share: DetectorShare | undefined;
+  const shareOf = (rt: Runtime) => (share ??= detectorShare(rt, tick));
+  const baselineDone = (async () => {
+    const [rt] = await loaded;
+    const share = shareOf(rt);
+    const pending: {
+      time: number;
+      st: { mean: number; std: number };
+      edge: number;
+      lowerEdge: number;
+      faces: Promise<Pick<HumanFace, 'box' | 'score'>[]>;
+    }[] = [];
+    for await (const f of streamFrames(recording, { fps: o.sampling.baselineFps, ...A })) {
+      if (cancelled) break;
       const gray = toGray(f.rgb, f.width, f.height);
       const st = lumaStats(gray);
       const covered = isCovered({ meanLuma: st.mean, stdLuma: st.std }, o.events);
-      const d = covered ? { faces: [], hands: [] } : await detect(rt, f, { faces: true, hands: withHands });
-      const faces = faceFilter(d.faces, f.height);
-      faceSamples.push({
-        time: f.time,
-        boxes: faces.map((x) => boxToRect(x.box)),
-        scores: faces.map((x) => x.score),
-        meanLuma: st.mean,
-        stdLuma: st.std,
-      });
-      if (withHands) {
-        frames.push({
-          time: f.time,
-          gray,
-          hands: d.hands.map((h) => ({
-            box: boxToRect(h.box),
-            score: h.score,
-            label: h.label,
-            grip: penGrip(h.keypoints, boxToRect(h.box)),
-          })),
-        });
+      let faces: Promise<Pick<HumanFace, 'box' | 'score'>[]> = Promise.resolve([]);
+      if (!covered) {
+        const d = share.faces(f);
+        faces = d.result;
+        if (d.here) await faces; // this thread's share of the work, done now
       }
+      pending.push({
+        time: f.time,
+        st,
+        edge: covered ? 0 : edgeDensity(gray),
+        lowerEdge: covered ? 0 : edgeDensity(gray, { x: 0, y: gray.height / 2, w: gray.width, h: gray.height / 2 }),
+        faces,
+      });
       tick();
     }
-    if (withHands && frames.length) {
-      for (const ev of signatureEvents(frames, undefined, o.signature)) {
-        // read the form where the hand was: is there a 签名/签字 field?
-        let signText: boolean | undefined;
-        if (ocr) {
-          const frame = await grabFrame(recording, ev.frames.find((x) => x.role === 'after')!.time, O);
-          if (frame) signText = /签名|签字|签章|签署/.test((await ocr.recognize(frame)).map((l) => l.text).join(' '));
-        }
-        signatures.push({ ev: withSignText(stripSignText(ev), signText), window: w });
-      }
+    for (const p of pending) {
+      const faces = faceFilter((await p.faces) as HumanFace[], A.height);
+      const sample = {
+        time: p.time,
+        boxes: faces.map((x) => boxToRect(x.box)),
+        scores: faces.map((x) => x.score),
+        meanLuma: p.st.mean,
+        stdLuma: p.st.std,
+      };
+      faceSamples.push(sample);
+      baseline.push({ ...sample, edge: p.edge, lowerEdge: p.lowerEdge });
     }
-  }
+  })();
+  baselineDone.catch(() => undefined); // surfaces in finish()
 
-  // 3. OCR: document/ID cue windows, plus text-like baseline frames elsewhere
-  const ocrSamples: OcrSample[] = [];
-  let ocrFrames = 0;
-  if (ocr) {
-    const times = new Set<number>();
-    let budget = o.sampling.maxOcrFrames;
-    for (const w of ocrWindows) for (const t of windowTimes(w, o.sampling.ocrFps)) if (budget-- > 0) times.add(t);
-    let lastExtra = -Infinity;
-    for (const b of baseline) {
-      if (budget <= 0) break;
-      if (b.edge >= o.ocrEdgeDensity && !inWindows(b.time, ocrWindows) && b.time - lastExtra >= o.ocrSpacingS) {
-        times.add(b.time);
-        lastExtra = b.time;
-        budget--;
-      }
-    }
-    const ocrRun = await runOcr(
-      recording,
-      [...times].sort((a, b) => a - b),
-      O,
-      ocr,
-    );
-    ocrSamples.push(...ocrRun.samples);
-    ocrFrames = ocrRun.recognized;
-  }
-
-  // 4. events
-  const faces = faceEvents(faceSamples, duration, o.events);
-  const covered = coveredEvents(baseline, input.signals?.black ?? [], duration, o.events);
-  const docs = documentEvents(ocrSamples, duration, o.events);
-  const evidence: Evidence[] = [];
-  faces.events.forEach((e, i) =>
-    evidence.push({
-      event: e,
-      time: faces.evidenceTimes[i]!,
-      boxes: faceSamples.find((s) => s.time === faces.evidenceTimes[i])?.boxes ?? [],
-      space: A,
-      tag: e.kind,
-    }),
-  );
-  covered.events.forEach((e, i) =>
-    evidence.push({ event: e, time: covered.evidenceTimes[i]!, boxes: [], space: A, tag: e.kind }),
-  );
-  docs.events.forEach((e, i) =>
-    evidence.push({
-      event: e,
-      time: docs.evidence[i]!.time,
-      boxes: docs.evidence[i]!.boxes.map(quadToRect),
-      space: O,
-      tag: e.kind,
-      redact: docs.evidence[i]!.redact.map((q) => grow(quadToRect(q), 0.08)),
-    }),
-  );
-  const sigEvents: VisualEvent[] = signatures.map(({ ev }) => ({
-    kind: 'signature',
-    start: round3(ev.start),
-    end: round3(ev.end),
-    confidence: round3(ev.confidence),
-    label: '签字',
-    notes: [...ev.seen.map((s) => `见到：${s}`), ...ev.notSeen.map((s) => `未见：${s}`)],
-  }));
-
-  // 5. evidence frames
-  if (input.outDir) {
-    for (const e of evidence)
-      e.event.frames = [await writeEvidence(recording, input.outDir, e, o.thumbWidth)].filter((x): x is string => !!x);
-    for (let i = 0; i < signatures.length; i++) {
-      const { ev } = signatures[i]!;
-      const paths: string[] = [];
-      for (const fr of ev.frames) {
-        const p = await writeEvidence(
-          recording,
-          input.outDir,
-          { event: sigEvents[i]!, time: fr.time, boxes: fr.boxes, space: A, tag: `signature-${fr.role}` },
-          o.thumbWidth,
-        );
-        if (p) paths.push(p);
-      }
-      sigEvents[i]!.frames = paths;
-    }
-  }
-
-  const events = [...faces.events, ...covered.events, ...docs.events, ...sigEvents].sort(
-    (a, b) => a.start - b.start || a.kind.localeCompare(b.kind),
-  );
-  const facesOut = dedupeFaces(faceSamples);
-  const seconds = (performance.now() - t0) / 1000;
-  log.info(
-    {
-      frames: { baseline: baseline.length, dense: denseFrames, ocr: ocrFrames },
-      events: events.length,
-      seconds: Math.round(seconds * 10) / 10,
-      backend: rt.backend,
-    },
-    'vision done',
-  );
   return {
-    faces: facesOut,
-    events,
-    analysis: {
-      ...emptyAnalysis(
-        `human / tfjs ${rt.backend}`,
-        ocr ? { available: true } : { available: false, reason: ocrReason },
-        seconds,
-      ),
-      frames: { baseline: baseline.length, dense: denseFrames, ocr: ocrFrames },
-      cues: plan.cues.map((c) => ({ kind: c.kind, start: c.start, end: c.end })),
-      signatureWindows: sigWindows.map((w) => ({ start: round3(w.start), end: round3(w.end) })),
-      ocrWindows: ocrWindows.map((w) => ({ start: round3(w.start), end: round3(w.end) })),
+    cancel: () => {
+      cancelled = true;
+    },
+    finish: (rest) => {
+      progress = rest.onProgress;
+      return finishVision(rest);
     },
   };
+
+  async function finishVision(rest: VisionRest): Promise<VisualTimeline> {
+    const [rt, ocrRun] = await loaded;
+    const ocr = ocrRun.status.available ? ocrRun : undefined;
+    const ocrReason = ocrRun.status.reason;
+    const plan = planSampling(duration, rest.transcript, rest.signals, o.sampling);
+    let sigWindows = plan.signatureWindows;
+    denseWindows = [...plan.signatureWindows, ...plan.cutWindows].sort((a, b) => a.start - b.start);
+    const ocrWindows = ocr ? plan.ocrWindows : [];
+    // OCR of the cue windows starts now, in the OCR worker, while this thread samples faces
+    let ocrBudget = o.sampling.maxOcrFrames;
+    const windowOcrTimes: number[] = [];
+    for (const w of ocrWindows)
+      for (const t of windowTimes(w, o.sampling.ocrFps)) if (ocrBudget-- > 0) windowOcrTimes.push(t);
+    const windowOcr = ocr?.frames(
+      recording,
+      [...new Set(windowOcrTimes)].sort((a, b) => a - b),
+      O,
+    );
+    windowOcr?.catch(() => undefined); // awaited below; don't let an early failure go unhandled meanwhile
+    const phases: Record<string, number> = {};
+    let phaseT = performance.now();
+    const phase = (name: string) => {
+      const now = performance.now();
+      phases[name] = Math.round(now - phaseT);
+      phaseT = now;
+    };
+
+    // Dense windows known from the transcript's cues start now on the detector worker, beside the
+    // baseline; without a signing cue they wait for the baseline (paper in view, see below).
+    const startDense = (windows: TimeWindow[]) =>
+      windows.map((w) => ({
+        w,
+        result: shareOf(rt).dense({
+          kind: 'dense',
+          file: recording,
+          window: { start: w.start, end: w.end },
+          fps: o.sampling.denseFps,
+          size: A,
+          withHands: w.reasons.includes('signature'),
+          minFaceScore: o.minFaceScore,
+          minFaceHeight: o.minFaceHeight,
+          events: o.events,
+        }),
+      }));
+    let denseJobs = sigWindows.length ? startDense(denseWindows) : undefined;
+    await baselineDone;
+
+    phase('baseline');
+    // no signing cue (or no transcript): look for hands where paper with print lies in the lower half
+    if (sigWindows.length === 0) {
+      sigWindows = paperWindows(baseline, duration, o);
+      if (sigWindows.length) {
+        log.info(
+          { windows: sigWindows.length },
+          'no signing cue in the transcript; looking for hands where paper is in view',
+        );
+        denseWindows = [...sigWindows, ...subtractWindows(plan.cutWindows, sigWindows)].sort(
+          (a, b) => a.start - b.start,
+        );
+      }
+    }
+
+    // 2. dense windows: signing (hands + faces) and scene cuts (faces)
+    const signatures: {
+      ev: ReturnType<typeof signatureEvents>[number];
+      signText?: Promise<boolean | undefined>;
+      window: TimeWindow;
+    }[] = [];
+    let denseFrames = 0;
+    denseJobs ??= startDense(denseWindows);
+    for (const { w, result } of denseJobs) {
+      const withHands = w.reasons.includes('signature');
+      const { samples, frames } = await result();
+      faceSamples.push(...samples);
+      denseFrames += samples.length;
+      if (withHands && frames.length) {
+        for (const ev of signatureEvents(frames, undefined, o.signature)) {
+          // read the form where the hand was: is there a 签名/签字 field? (OCR worker; awaited below)
+          const signText = ocr?.signText(recording, ev.frames.find((x) => x.role === 'after')!.time, O);
+          signText?.catch(() => undefined);
+          signatures.push({ ev, signText, window: w });
+        }
+      }
+    }
+
+    phase('dense');
+    // 3. OCR: the cue windows (started above), plus text-like baseline frames elsewhere
+    const ocrSamples: OcrSample[] = [];
+    let ocrFrames = 0;
+    if (ocr && windowOcr) {
+      const extra: number[] = [];
+      let lastExtra = -Infinity;
+      for (const b of baseline) {
+        if (ocrBudget <= 0) break;
+        if (b.edge >= o.ocrEdgeDensity && !inWindows(b.time, ocrWindows) && b.time - lastExtra >= o.ocrSpacingS) {
+          extra.push(b.time);
+          lastExtra = b.time;
+          ocrBudget--;
+        }
+      }
+      const runs = [await windowOcr, ...(extra.length ? [await ocr.frames(recording, extra, O)] : [])];
+      for (const r of runs) {
+        ocrSamples.push(...r.samples);
+        ocrFrames += r.recognized;
+      }
+      ocrSamples.sort((a, b) => a.time - b.time);
+    }
+    for (const s of signatures) s.ev = withSignText(stripSignText(s.ev), await s.signText);
+    phase('ocr');
+    // 4. events
+    const faces = faceEvents(faceSamples, duration, o.events);
+    const covered = coveredEvents(baseline, rest.signals?.black ?? [], duration, o.events);
+    const docs = documentEvents(ocrSamples, duration, o.events);
+    const evidence: Evidence[] = [];
+    faces.events.forEach((e, i) =>
+      evidence.push({
+        event: e,
+        time: faces.evidenceTimes[i]!,
+        boxes: faceSamples.find((s) => s.time === faces.evidenceTimes[i])?.boxes ?? [],
+        space: A,
+        tag: e.kind,
+      }),
+    );
+    covered.events.forEach((e, i) =>
+      evidence.push({ event: e, time: covered.evidenceTimes[i]!, boxes: [], space: A, tag: e.kind }),
+    );
+    docs.events.forEach((e, i) =>
+      evidence.push({
+        event: e,
+        time: docs.evidence[i]!.time,
+        boxes: docs.evidence[i]!.boxes.map(quadToRect),
+        space: O,
+        tag: e.kind,
+        redact: docs.evidence[i]!.redact.map((q) => grow(quadToRect(q), 0.08)),
+      }),
+    );
+    const sigEvents: VisualEvent[] = signatures.map(({ ev }) => ({
+      kind: 'signature',
+      start: round3(ev.start),
+      end: round3(ev.end),
+      confidence: round3(ev.confidence),
+      label: '签字',
+      notes: [...ev.seen.map((s) => `见到：${s}`), ...ev.notSeen.map((s) => `未见：${s}`)],
+    }));
+
+    // 5. evidence frames
+    if (rest.outDir) {
+      const outDir = rest.outDir;
+      const items: { e: Evidence; rel: string; owner: VisualEvent }[] = evidence.map((e) => ({
+        e,
+        rel: evidencePath(e),
+        owner: e.event,
+      }));
+      signatures.forEach(({ ev }, i) => {
+        for (const fr of ev.frames) {
+          const e: Evidence = {
+            event: sigEvents[i]!,
+            time: fr.time,
+            boxes: fr.boxes,
+            space: A,
+            tag: `signature-${fr.role}`,
+          };
+          items.push({ e, rel: evidencePath(e), owner: sigEvents[i]! });
+        }
+      });
+      const written = await writeEvidenceFrames(recording, outDir, items, o.thumbWidth);
+      for (const it of items) it.owner.frames = [];
+      items.forEach((it, i) => {
+        if (written[i]) it.owner.frames!.push(written[i]!);
+      });
+    }
+
+    phase('evidence');
+    const events = [...faces.events, ...covered.events, ...docs.events, ...sigEvents].sort(
+      (a, b) => a.start - b.start || a.kind.localeCompare(b.kind),
+    );
+    const facesOut = dedupeFaces(faceSamples);
+    const seconds = (performance.now() - t0) / 1000;
+    log.info(
+      {
+        frames: { baseline: baseline.length, dense: denseFrames, ocr: ocrFrames },
+        events: events.length,
+        phasesMs: phases,
+        seconds: Math.round(seconds * 10) / 10,
+        backend: rt.backend,
+      },
+      'vision done',
+    );
+    return {
+      faces: facesOut,
+      events,
+      analysis: {
+        ...emptyAnalysis(
+          `human / tfjs ${rt.backend}`,
+          ocr ? { available: true } : { available: false, reason: ocrReason },
+          seconds,
+        ),
+        frames: { baseline: baseline.length, dense: denseFrames, ocr: ocrFrames },
+        cues: plan.cues.map((c) => ({ kind: c.kind, start: c.start, end: c.end })),
+        signatureWindows: sigWindows.map((w) => ({ start: round3(w.start), end: round3(w.end) })),
+        ocrWindows: ocrWindows.map((w) => ({ start: round3(w.start), end: round3(w.end) })),
+      },
+    };
+  }
 }
 
 /**
@@ -422,34 +490,6 @@ function emptyAnalysis(runtime: string, ocr: VisualAnalysis['ocr'], seconds: num
   };
 }
 
-/** OCR at the given times; a frame nearly identical to the previous one reuses its text. */
-async function runOcr(
-  file: string,
-  times: number[],
-  size: { width: number; height: number },
-  ocr: OcrEngine,
-): Promise<{ samples: OcrSample[]; recognized: number }> {
-  const samples: OcrSample[] = [];
-  let recognized = 0;
-  let prev: { gray: Gray; lines: OcrSample['lines'] } | undefined;
-  for (const t of times) {
-    const f = await grabFrame(file, t, size);
-    if (!f) continue;
-    const gray = toGray(f.rgb, f.width, f.height);
-    const st = lumaStats(gray);
-    if (isCovered({ meanLuma: st.mean, stdLuma: st.std })) continue;
-    if (prev && meanAbsDiff(prev.gray, gray) < 3) {
-      samples.push({ time: t, lines: prev.lines });
-      continue;
-    }
-    const lines = await ocr.recognize(f);
-    recognized++;
-    samples.push({ time: t, lines });
-    prev = { gray, lines };
-  }
-  return { samples, recognized };
-}
-
 function quadToRect(q: number[][]): Rect {
   const xs = q.map((p) => p[0]!);
   const ys = q.map((p) => p[1]!);
@@ -465,26 +505,53 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 let evidenceSeq = 0;
 
-async function writeEvidence(
+/** Names are given in event order before any is written, so they don't depend on which finishes first. */
+function evidencePath(e: Evidence): string {
+  return `frames/${e.tag}-${e.time.toFixed(1).replace('.', '_')}s-${++evidenceSeq}.jpg`;
+}
+
+/**
+ * Evidence thumbnails: the frames grabbed together (grabFrames), redactions and boxes drawn, then all
+ * encoded by one ffmpeg run. Returns each item's path, or undefined where the recording had no frame.
+ */
+async function writeEvidenceFrames(
   file: string,
   outDir: string,
-  e: Evidence,
+  items: { e: Evidence; rel: string }[],
   thumbWidth: number,
-): Promise<string | undefined> {
-  const ratio = e.space.height / e.space.width;
-  const size = { width: even(thumbWidth), height: even(thumbWidth * ratio) };
-  const frame = await grabFrame(file, e.time, size);
-  if (!frame) return undefined;
-  const k = size.width / e.space.width;
-  for (const b of e.redact ?? [])
-    fillRect(frame.rgb, frame.width, frame.height, { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k }, [0, 0, 0]);
-  const color: [number, number, number] =
-    e.event.kind === 'covered' || e.event.kind === 'customer-left' ? [230, 60, 40] : [40, 200, 80];
-  for (const b of e.boxes)
-    drawRect(frame.rgb, frame.width, frame.height, { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k }, color, 2);
-  const rel = `frames/${e.tag}-${e.time.toFixed(1).replace('.', '_')}s-${++evidenceSeq}.jpg`;
-  await writeFrameJpeg(frame, join(outDir, rel), 5);
-  return rel;
+): Promise<(string | undefined)[]> {
+  const sizes = items.map(({ e }) => ({
+    width: even(thumbWidth),
+    height: even((thumbWidth * e.space.height) / e.space.width),
+  }));
+  const frames: (RawFrame | undefined)[] = new Array(items.length).fill(undefined);
+  const bySize = new Map<string, number[]>();
+  sizes.forEach((sz, i) =>
+    bySize.set(`${sz.width}x${sz.height}`, [...(bySize.get(`${sz.width}x${sz.height}`) ?? []), i]),
+  );
+  for (const idx of bySize.values()) {
+    const got = await grabFrames(
+      file,
+      idx.map((i) => items[i]!.e.time),
+      sizes[idx[0]!]!,
+    );
+    idx.forEach((i, k) => (frames[i] = got[k]));
+  }
+  const toWrite: { frame: RawFrame; path: string }[] = [];
+  items.forEach(({ e, rel }, i) => {
+    const frame = frames[i];
+    if (!frame) return;
+    const k = frame.width / e.space.width;
+    for (const b of e.redact ?? [])
+      fillRect(frame.rgb, frame.width, frame.height, { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k }, [0, 0, 0]);
+    const color: [number, number, number] =
+      e.event.kind === 'covered' || e.event.kind === 'customer-left' ? [230, 60, 40] : [40, 200, 80];
+    for (const b of e.boxes)
+      drawRect(frame.rgb, frame.width, frame.height, { x: b.x * k, y: b.y * k, w: b.w * k, h: b.h * k }, color, 2);
+    toWrite.push({ frame, path: join(outDir, rel) });
+  });
+  await writeFrameJpegs(toWrite, 5);
+  return items.map(({ rel }, i) => (frames[i] ? rel : undefined));
 }
 
 function dedupeFaces(samples: FaceSample[]): { time: number; count: number }[] {

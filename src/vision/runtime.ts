@@ -214,7 +214,7 @@ export async function detect(
   frame: FrameInput,
   what: { faces: boolean; hands: boolean },
 ): Promise<Detections> {
-  const input = rt.human.tf.tensor4d(Int32Array.from(frame.rgb), [1, frame.height, frame.width, 3], 'int32');
+  const input = rt.human.tf.tensor4d(new Int32Array(frame.rgb), [1, frame.height, frame.width, 3], 'int32');
   try {
     // Human merges per-call config into its own: always pass both switches.
     const r = await rt.human.detect(input, { face: { enabled: what.faces }, hand: { enabled: what.hands } });

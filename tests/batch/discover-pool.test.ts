@@ -2,7 +2,9 @@
 // folders), --since parsing, and the worker pool replacing crashed and stuck workers.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dateFromPath, discoverSessions, parseSince } from '../../src/batch/discover.js';
 import { WorkerPool } from '../../src/jobs/pool.js';
@@ -100,6 +102,14 @@ describe('WorkerPool', () => {
       await pool.close();
     }
   }, 30_000);
+
+  it('with unrefWhenIdle, keeps the process alive for a job but not once idle', () => {
+    const script = fileURLToPath(new URL('./fixtures/idle-pool.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal).toBeNull(); // not killed by the timeout: it exited by itself
+    expect(r.stdout.trim()).toBe('result 42');
+    expect(r.status).toBe(0);
+  }, 40_000);
 
   it('fails the jobs, instead of respawning forever, when workers cannot start', async () => {
     const pool = new WorkerPool<number, number>(new URL('./fixtures/broken-worker.ts', import.meta.url), {

@@ -1,11 +1,13 @@
 // media/frames.ts with real ffmpeg: frame times, sizes, content, early stop, errors, JPEG and encoding.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeImage,
   encodeRawVideo,
   frameStreamArgs,
+  grabFrame,
+  grabFrames,
   probeMedia,
   renderTextCard,
   rgbToJpeg,
@@ -13,6 +15,7 @@ import {
   streamWindows,
   synthesizeClip,
   writeFrameJpeg,
+  writeFrameJpegs,
 } from '../../src/media/index.js';
 import { UserError } from '../../src/util/errors.js';
 import { tempDir } from '../fixtures/media-fixtures.js';
@@ -125,7 +128,46 @@ describe('streamFrames', () => {
   });
 });
 
+describe('grabFrames', () => {
+  // `coded` has 10 frames at 5 fps (t = 0, 0.2 … 1.8), frame i grey 20 + 20*i in its top half
+  const level = (f: { rgb: Uint8Array } | undefined) => (f ? Math.round((f.rgb[0]! - 20) / 20) : undefined);
+
+  it('gives the first frame at or after each time, as grabFrame does, in the order asked', async () => {
+    const times = [1.3, 0.1, 0.5, 0.9];
+    const got = await grabFrames(coded, times, { width: W, height: H });
+    expect(got.map(level)).toEqual([7, 1, 3, 5]);
+    expect(got.map((f) => f?.time)).toEqual(times);
+    for (const [i, t] of times.entries()) {
+      const one = await grabFrame(coded, t, { width: W, height: H });
+      expect(Buffer.compare(Buffer.from(got[i]!.rgb), Buffer.from(one!.rgb))).toBe(0);
+    }
+  });
+
+  it('handles two times on one frame and times past the end', async () => {
+    const got = await grabFrames(coded, [0.05, 0.1, 1.5, 1.9, 5], { width: W, height: H });
+    expect(got.map(level)).toEqual([1, 1, 8, undefined, undefined]);
+  });
+});
+
 describe('JPEG and raw encoding', () => {
+  it('writes many frames as JPEG files with one ffmpeg run per size, leaving no temporary folder', async () => {
+    const out = join(dir, 'jpegs');
+    const small = { width: W / 2, height: H / 2 };
+    const items = [
+      { frame: { rgb: frameAt(1), width: W, height: H }, path: join(out, 'a.jpg') },
+      { frame: { rgb: new Uint8Array(small.width * small.height * 3).fill(200), ...small }, path: join(out, 'b.jpg') },
+      { frame: { rgb: frameAt(6), width: W, height: H }, path: join(out, 'c.jpg') },
+    ];
+    await writeFrameJpegs(items);
+    expect(readdirSync(out).sort()).toEqual(['a.jpg', 'b.jpg', 'c.jpg']);
+    const a = await decodeImage(join(out, 'a.jpg'), { width: W, height: H });
+    const c = await decodeImage(join(out, 'c.jpg'), { width: W, height: H });
+    expect(Math.abs(a.rgb[0]! - 40)).toBeLessThanOrEqual(6);
+    expect(Math.abs(c.rgb[0]! - 140)).toBeLessThanOrEqual(6);
+    const b = await decodeImage(join(out, 'b.jpg'), small);
+    expect(Math.abs(b.rgb[0]! - 200)).toBeLessThanOrEqual(6);
+  });
+
   it('encodes an RGB frame to JPEG and decodes it back', async () => {
     const f = { rgb: frameAt(3), width: W, height: H };
     const jpg = await rgbToJpeg(f);

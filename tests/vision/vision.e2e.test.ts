@@ -126,6 +126,32 @@ describe('analyzeVision on the generated recording', () => {
     expect(a.cues.map((c) => c.kind)).toEqual(expect.arrayContaining(['signature', 'document', 'id']));
   });
 
+  it('gives the same timeline in one thread as with its worker threads (issue #14)', async () => {
+    // The timeline above came from the default: OCR and part of the detection on worker threads.
+    const before = process.env.DUALREC_VISION_THREADS;
+    process.env.DUALREC_VISION_THREADS = '1';
+    try {
+      const single = await analyzeVision({
+        recording: video,
+        probe,
+        signals,
+        transcript: visionTranscript(),
+        outDir: join(dir, 'out-1-thread'),
+        logger: rootLogger(),
+      });
+      // evidence file names carry a sequence number; compare how many each event has
+      const comparable = (t: VisualTimeline) => ({
+        faces: t.faces,
+        events: t.events.map(({ frames, ...e }) => ({ ...e, frames: frames?.length })),
+        frames: t.analysis?.frames,
+      });
+      expect(comparable(single)).toEqual(comparable(timeline));
+    } finally {
+      if (before === undefined) delete process.env.DUALREC_VISION_THREADS;
+      else process.env.DUALREC_VISION_THREADS = before;
+    }
+  }, 240_000);
+
   it('turns the timeline into findings with evidence frames', () => {
     const facts: SessionFacts = {
       sessionId: 'vision-fixture',
