@@ -3,7 +3,10 @@
 // (the process's threads plus its ffmpeg children), read from the stage log lines. Each recording is
 // run with vision on 1 thread (DUALREC_VISION_THREADS=1: OCR in the session's thread) and on 2 (OCR in
 // its worker), interleaved, --reps times each; figures are medians, ratios from this one run.
-//   npx tsx bench/pipeline.bench.ts [--reps 2] [--minutes 10] [--only sample|long]
+//   npx tsx bench/pipeline.bench.ts [--reps 2] [--minutes 10] [--only sample|long] [--before DIR]
+// --before DIR: also run another checkout's CLI (say a worktree of an older commit, with node_modules)
+// the same way, interleaved, for before/after ratios from this one run (whole process only: older
+// versions log no stage times).
 // Recordings: the compliant two-person sample (192.75 s), and a --minutes one made by looping it (its
 // transcript looped with it, so every loop has its document, ID and signing cues).
 // Targets (issue #14): ≥ 10× real time on the sample, ≥ 15× on the 10-minute one.
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '2' },
     minutes: { type: 'string', default: '10' },
     only: { type: 'string' },
+    before: { type: 'string' },
   },
 });
 const reps = Math.max(1, Number(values.reps));
@@ -67,13 +71,22 @@ interface Run {
   verdict?: string;
 }
 
+const beforeCli = values.before
+  ? existsSync(join(values.before, 'dist', 'cli', 'main.js'))
+    ? ['node', join(values.before, 'dist', 'cli', 'main.js')]
+    : ['node', '--import', 'tsx', join(values.before, 'src', 'cli', 'main.ts')]
+  : undefined;
+
+/** threads 0: the --before checkout's CLI, as it is */
 function analyze(recording: string, threads: number): Run {
   const out = join(work, `out-${threads}`);
   rmSync(out, { recursive: true, force: true });
   const c0 = childCpuMs();
   const t0 = performance.now();
-  const r = spawnSync(cli[0]!, [...cli.slice(1), 'analyze', recording, '--out', out], {
-    env: { ...process.env, DUALREC_VISION_THREADS: String(threads), DUALREC_LOG_LEVEL: 'info' },
+  const cmd = threads === 0 ? beforeCli! : cli;
+  const r = spawnSync(cmd[0]!, [...cmd.slice(1), 'analyze', recording, '--out', out], {
+    cwd: threads === 0 ? values.before : ROOT,
+    env: { ...process.env, DUALREC_VISION_THREADS: String(threads || ''), DUALREC_LOG_LEVEL: 'info' },
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
@@ -129,6 +142,12 @@ function report(label: string, durationS: number, runs: Record<number, Run[]>) {
   console.log(
     `  real-time factor: 1 thread ${f1(durationS / a)}×, 2 threads ${f1(durationS / b)}×; verdicts ${[...new Set([...runs[1]!, ...runs[2]!].map((r) => r.verdict))].join(', ')}`,
   );
+  if (runs[0]?.length) {
+    const z = med(0, (r) => r.wallS);
+    console.log(
+      `  before (${values.before}): ${f1(z)} s (CPU ${f1(med(0, (r) => r.cpuS))}) = ${f1(durationS / z)}× real time; now / before: ${(z / b).toFixed(2)}× faster, CPU ${(med(0, (r) => r.cpuS) / med(2, (r) => r.cpuS)).toFixed(2)}× less`,
+    );
+  }
 }
 
 try {
@@ -146,8 +165,9 @@ try {
       durationS: minutes * 60,
     });
   for (const input of inputs) {
-    const runs: Record<number, Run[]> = { 1: [], 2: [] };
-    for (let i = 0; i < reps; i++) for (const t of [1, 2]) runs[t]!.push(analyze(input.file, t));
+    const runs: Record<number, Run[]> = { 0: [], 1: [], 2: [] };
+    const settings = beforeCli ? [0, 1, 2] : [1, 2];
+    for (let i = 0; i < reps; i++) for (const t of settings) runs[t]!.push(analyze(input.file, t));
     report(input.label, input.durationS, runs);
   }
 } finally {
