@@ -8,7 +8,7 @@ import type { Artefact } from '../store/index.js';
 import { errorMessage } from '../util/errors.js';
 import { hashReportFiles } from '../jobs/analyze-job.js';
 import { artefactsToFacts } from '../jobs/facts.js';
-import type { WorkerReply } from '../jobs/pool.js';
+import type { WorkerReply } from '../util/worker-pool.js';
 import { riskScore } from '../jobs/risk.js';
 
 export interface RescoreInit {

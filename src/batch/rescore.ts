@@ -13,7 +13,7 @@ import { checkOutputDir, storeProblem } from '../pipeline/preflight.js';
 import { rootLogger } from '../util/log.js';
 import { TOOL_VERSION } from '../util/version.js';
 import { writeIndexHtml } from './index-page.js';
-import { WorkerPool } from '../jobs/pool.js';
+import { WorkerPool } from '../util/worker-pool.js';
 import { rescoreJob, type RescoreInit, type RescoreJob, type RescoreResult } from './rescore-worker.js';
 import { DEFAULT_QUEUE_VERDICTS } from './run.js';
 

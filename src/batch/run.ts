@@ -22,7 +22,7 @@ import { describeFsError, isFsError } from '../pipeline/input-error.js';
 import { asrModelKey, fingerprint, type Fingerprint } from '../jobs/fingerprint.js';
 import { writeIndexHtml } from './index-page.js';
 import type { BatchOptions, BatchPlan, QueueRunner, QueueSummary } from '../jobs/plan.js';
-import { WorkerPool } from '../jobs/pool.js';
+import { WorkerPool } from '../util/worker-pool.js';
 import { progressSink } from '../jobs/progress.js';
 import { outcome, recordRunResult, sessionRecord, type BatchSession, type SessionOutcome } from '../jobs/session.js';
 import { removeStaleTempFiles } from '../jobs/temp-files.js';

@@ -7,7 +7,7 @@ import { loadRuleSet, type RuleSet } from '../rules/index.js';
 import { errorMessage } from '../util/errors.js';
 import { rootLogger } from '../util/log.js';
 import { runAnalyzeJob, type AnalyzeJob, type AnalyzeJobResult, type JobSettings } from './analyze-job.js';
-import type { WorkerReply } from './pool.js';
+import type { WorkerReply } from '../util/worker-pool.js';
 
 export interface WorkerInit extends JobSettings {
   ruleDirs?: string[];

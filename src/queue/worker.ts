@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { ANALYZE_WORKER, unanalyzableResult, type AnalyzeJobResult } from '../jobs/analyze-job.js';
 import { reportIntact, sameMadeFrom } from '../jobs/current-run.js';
 import { asrModelKey } from '../jobs/fingerprint.js';
-import { JobTimeoutError, WorkerPool } from '../jobs/pool.js';
+import { JobTimeoutError, WorkerPool } from '../util/worker-pool.js';
 import { recordRunResult } from '../jobs/session.js';
 import { removeStaleTempFiles } from '../jobs/temp-files.js';
 import type { WorkerInit, WorkerJob } from '../jobs/worker.js';

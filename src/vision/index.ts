@@ -423,6 +423,8 @@ export function startVision(input: Omit<VisionInput, keyof VisionRest>): VisionS
         phasesMs: phases,
         seconds: Math.round(seconds * 10) / 10,
         backend: rt.backend,
+        // where OCR ran: its worker thread, or this thread (DUALREC_VISION_THREADS=1, or no worker)
+        ocrThread: ocrRun.where,
       },
       'vision done',
     );

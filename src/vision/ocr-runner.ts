@@ -2,7 +2,7 @@
 // or when the worker cannot start, in the session's thread.
 import type { Logger } from 'pino';
 import { grabFrame, grabFrames } from '../media/index.js';
-import type { WorkerPool } from '../jobs/pool.js';
+import type { WorkerPool } from '../util/worker-pool.js';
 import { errorMessage, UserError } from '../util/errors.js';
 import type { OcrSample } from './events.js';
 import { ocrEngine, type OcrEngine } from './ocr.js';
@@ -33,7 +33,7 @@ export interface OcrStatus {
 }
 
 export interface OcrRunner {
-  /** where it runs, for the log and the benchmark */
+  /** where it runs (the `vision done` log line says) */
   where: 'worker' | 'thread';
   status: OcrStatus;
   /** OCR at the given times, in order; a frame nearly identical to the previous one reuses its text */

@@ -2,7 +2,7 @@
 // loading the models a job needs on first use. It logs nothing itself: the session's thread logs what
 // a job returns, with the session id.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { WorkerReply } from '../jobs/pool.js';
+import type { WorkerReply } from '../util/worker-pool.js';
 import { errorMessage } from '../util/errors.js';
 import { denseWindow } from './dense.js';
 import { facesOnFrame } from './detector-share.js';

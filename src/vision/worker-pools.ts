@@ -4,7 +4,7 @@
 // 'ocr' and 'detector'. Each loads only the models its jobs need, once, and is kept for the next
 // session of the process (a batch worker thread gets its own); idle, it does not keep the process alive.
 // DUALREC_VISION_THREADS=1 keeps all of vision in the session's thread (the benchmark's 1-thread figure).
-import { WorkerPool } from '../jobs/pool.js';
+import { WorkerPool } from '../util/worker-pool.js';
 import type { DenseJob } from './dense.js';
 import type { FacesJob } from './detector-share.js';
 import type { OcrJob } from './ocr-runner.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dateFromPath, discoverSessions, parseSince } from '../../src/batch/discover.js';
-import { WorkerPool } from '../../src/jobs/pool.js';
+import { WorkerPool } from '../../src/util/worker-pool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dualrec-discover-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

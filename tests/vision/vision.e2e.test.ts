@@ -23,16 +23,31 @@ beforeAll(async () => {
   ({ video } = await makeVisionFixture(join(dir, 'rec')));
   probe = await probeMedia(video);
   signals = await detectSignals(video, probe);
-  timeline = await analyzeVision({
-    recording: video,
-    probe,
-    signals,
-    transcript: visionTranscript(),
-    outDir: join(dir, 'out'),
-    logger: rootLogger(),
-  });
+  // the default outside tests: OCR and part of the detection on worker threads (vitest.config.ts keeps
+  // vision in one thread for the other test files)
+  timeline = await withVisionThreads('2', () =>
+    analyzeVision({
+      recording: video,
+      probe,
+      signals,
+      transcript: visionTranscript(),
+      outDir: join(dir, 'out'),
+      logger: rootLogger(),
+    }),
+  );
 }, 240_000);
 afterAll(() => cleanup());
+
+async function withVisionThreads<T>(value: string, run: () => Promise<T>): Promise<T> {
+  const before = process.env.DUALREC_VISION_THREADS;
+  process.env.DUALREC_VISION_THREADS = value;
+  try {
+    return await run();
+  } finally {
+    if (before === undefined) delete process.env.DUALREC_VISION_THREADS;
+    else process.env.DUALREC_VISION_THREADS = before;
+  }
+}
 
 function scene(name: string) {
   return VISION_TRUTH.find((s) => s.scene === name)!;
@@ -127,29 +142,23 @@ describe('analyzeVision on the generated recording', () => {
   });
 
   it('gives the same timeline in one thread as with its worker threads (issue #14)', async () => {
-    // The timeline above came from the default: OCR and part of the detection on worker threads.
-    const before = process.env.DUALREC_VISION_THREADS;
-    process.env.DUALREC_VISION_THREADS = '1';
-    try {
-      const single = await analyzeVision({
+    const single = await withVisionThreads('1', () =>
+      analyzeVision({
         recording: video,
         probe,
         signals,
         transcript: visionTranscript(),
         outDir: join(dir, 'out-1-thread'),
         logger: rootLogger(),
-      });
-      // evidence file names carry a sequence number; compare how many each event has
-      const comparable = (t: VisualTimeline) => ({
-        faces: t.faces,
-        events: t.events.map(({ frames, ...e }) => ({ ...e, frames: frames?.length })),
-        frames: t.analysis?.frames,
-      });
-      expect(comparable(single)).toEqual(comparable(timeline));
-    } finally {
-      if (before === undefined) delete process.env.DUALREC_VISION_THREADS;
-      else process.env.DUALREC_VISION_THREADS = before;
-    }
+      }),
+    );
+    // evidence file names carry a sequence number; compare how many each event has
+    const comparable = (t: VisualTimeline) => ({
+      faces: t.faces,
+      events: t.events.map(({ frames, ...e }) => ({ ...e, frames: frames?.length })),
+      frames: t.analysis?.frames,
+    });
+    expect(comparable(single)).toEqual(comparable(timeline));
   }, 240_000);
 
   it('turns the timeline into findings with evidence frames', () => {

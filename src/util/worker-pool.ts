@@ -1,9 +1,9 @@
-// src/jobs: what a local batch (src/batch) and the job queue (src/queue) both use.
+// Used by the local batch (src/batch), the job queue (src/queue) and vision's worker threads (src/vision).
 // A fixed pool of worker threads, one job at a time each. Threads (not child processes) so that a
 // killed batch takes every worker down with it: nothing keeps writing reports after the lock is gone.
 // A worker that dies (uncaught error, timeout) fails only its job and is replaced.
 import { Worker } from 'node:worker_threads';
-import { errorMessage } from '../util/errors.js';
+import { errorMessage } from './errors.js';
 
 /** A job that ran past the pool's jobTimeoutMs (its worker was stopped and replaced). */
 export class JobTimeoutError extends Error {
