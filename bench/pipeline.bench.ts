@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { childCpuMs } from '../src/util/stage-clock.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,12 +34,6 @@ const work = mkdtempSync(join(tmpdir(), 'dualrec-pipeline-bench-'));
 // dist/ when it is built (what a user runs after setup), else the sources under tsx
 const DIST = join(ROOT, 'dist', 'cli', 'main.js');
 const cli = existsSync(DIST) ? ['node', DIST] : ['node', '--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts')];
-
-function childCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[13]) + Number(f[14])) * 10;
-}
 
 /** The sample looped to `seconds`, with its transcript repeated on the same timeline. */
 function loopedSample(seconds: number): string {

@@ -12,16 +12,16 @@ export interface StageTime {
   childCpuMs: number;
 }
 
-let tickMs: number | undefined;
+/** Clock ticks in ms: USER_HZ is 100 on Linux. */
+const TICK_MS = 10;
 
 /** user + system CPU of ended, waited-for children (ms): /proc/self/stat fields cutime and cstime. */
-function childCpuMs(): number {
+export function childCpuMs(): number {
   try {
     const stat = readFileSync('/proc/self/stat', 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // after the command name: state is field 3, cutime 16 and cstime 17 (1-based) → indexes 13, 14
-    tickMs ??= 10; // USER_HZ is 100 on Linux
-    return (Number(fields[13]) + Number(fields[14])) * tickMs;
+    return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
   } catch {
     return 0;
   }

@@ -27,8 +27,28 @@ export interface DenseResult {
 }
 
 /** Faces that pass the score and size filter (`height`: the frame's). */
-export function keepFaces(faces: HumanFace[], height: number, minScore: number, minHeight: number): HumanFace[] {
+export function keepFaces<F extends Pick<HumanFace, 'box' | 'score'>>(
+  faces: F[],
+  height: number,
+  minScore: number,
+  minHeight: number,
+): F[] {
   return faces.filter((f) => f.score >= minScore && f.box[3] >= minHeight * height);
+}
+
+/** A frame's face sample: the kept faces' boxes and scores, and its luma statistics. */
+export function faceSample(
+  time: number,
+  faces: Pick<HumanFace, 'box' | 'score'>[],
+  luma: { mean: number; std: number },
+): FaceSample {
+  return {
+    time,
+    boxes: faces.map((x) => boxToRect(x.box)),
+    scores: faces.map((x) => x.score),
+    meanLuma: luma.mean,
+    stdLuma: luma.std,
+  };
 }
 
 export async function denseWindow(rt: Runtime, job: DenseJob, onFrame?: () => void): Promise<DenseResult> {
@@ -45,13 +65,7 @@ export async function denseWindow(rt: Runtime, job: DenseJob, onFrame?: () => vo
     const covered = isCovered({ meanLuma: st.mean, stdLuma: st.std }, job.events);
     const d = covered ? { faces: [], hands: [] } : await detect(rt, f, { faces: true, hands: job.withHands });
     const faces = keepFaces(d.faces, f.height, job.minFaceScore, job.minFaceHeight);
-    samples.push({
-      time: f.time,
-      boxes: faces.map((x) => boxToRect(x.box)),
-      scores: faces.map((x) => x.score),
-      meanLuma: st.mean,
-      stdLuma: st.std,
-    });
+    samples.push(faceSample(f.time, faces, st));
     if (job.withHands) {
       frames.push({
         time: f.time,

@@ -22,11 +22,11 @@ import {
   type FaceSample,
   type OcrSample,
 } from './events.js';
-import { keepFaces } from './dense.js';
-import { detectorShare, type DetectorShare } from './detector-share.js';
+import { faceSample, keepFaces } from './dense.js';
+import { detectorShare } from './detector-share.js';
 import { ocrRunner } from './ocr-runner.js';
-import { boxToRect, drawRect, edgeDensity, fillRect, grow, lumaStats, toGray, type Rect } from './pixels.js';
-import { visionRuntime, type HumanFace, type Runtime } from './runtime.js';
+import { drawRect, edgeDensity, fillRect, grow, lumaStats, toGray, type Rect } from './pixels.js';
+import { visionRuntime, type HumanFace } from './runtime.js';
 import {
   inWindows,
   mergeWindows,
@@ -177,15 +177,15 @@ export function startVision(input: Omit<VisionInput, keyof VisionRest>): VisionS
   };
   const faceSamples: FaceSample[] = [];
   const baseline: (FaceSample & { edge: number; lowerEdge: number })[] = [];
-  const faceFilter = (faces: HumanFace[], h: number) => keepFaces(faces, h, o.minFaceScore, o.minFaceHeight);
+  const faceFilter = <F extends Pick<HumanFace, 'box' | 'score'>>(faces: F[], h: number) =>
+    keepFaces(faces, h, o.minFaceScore, o.minFaceHeight);
 
   // 1. baseline: faces at a low rate over the whole recording, plus cheap frame statistics. Frames are
   // decoded here; the detector worker takes some of them when it has room (detector-share.ts).
-  let share: DetectorShare | undefined;
-  const shareOf = (rt: Runtime) => (share ??= detectorShare(rt, tick));
+  const shared = loaded.then(([rt]) => detectorShare(rt, tick));
+  shared.catch(() => undefined); // surfaces in finish()
   const baselineDone = (async () => {
-    const [rt] = await loaded;
-    const share = shareOf(rt);
+    const share = await shared;
     const pending: {
       time: number;
       st: { mean: number; std: number };
@@ -214,14 +214,7 @@ export function startVision(input: Omit<VisionInput, keyof VisionRest>): VisionS
       tick();
     }
     for (const p of pending) {
-      const faces = faceFilter((await p.faces) as HumanFace[], A.height);
-      const sample = {
-        time: p.time,
-        boxes: faces.map((x) => boxToRect(x.box)),
-        scores: faces.map((x) => x.score),
-        meanLuma: p.st.mean,
-        stdLuma: p.st.std,
-      };
+      const sample = faceSample(p.time, faceFilter(await p.faces, A.height), p.st);
       faceSamples.push(sample);
       baseline.push({ ...sample, edge: p.edge, lowerEdge: p.lowerEdge });
     }
@@ -240,6 +233,7 @@ export function startVision(input: Omit<VisionInput, keyof VisionRest>): VisionS
 
   async function finishVision(rest: VisionRest): Promise<VisualTimeline> {
     const [rt, ocrRun] = await loaded;
+    const share = await shared;
     const ocr = ocrRun.status.available ? ocrRun : undefined;
     const ocrReason = ocrRun.status.reason;
     const plan = planSampling(duration, rest.transcript, rest.signals, o.sampling);
@@ -270,7 +264,7 @@ export function startVision(input: Omit<VisionInput, keyof VisionRest>): VisionS
     const startDense = (windows: TimeWindow[]) =>
       windows.map((w) => ({
         w,
-        result: shareOf(rt).dense({
+        result: share.dense({
           kind: 'dense',
           file: recording,
           window: { start: w.start, end: w.end },

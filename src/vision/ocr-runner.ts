@@ -91,30 +91,29 @@ export async function runOcrJob(
   return ocrSignText(loaded.engine, job.file, job.time, job.size);
 }
 
+/** A runner over `run`, which executes one job in this thread or on the worker. */
+function runner(where: OcrRunner['where'], status: OcrStatus, run: (job: OcrJob) => Promise<unknown>): OcrRunner {
+  return {
+    where,
+    status,
+    frames: (file, times, size) => run({ kind: 'frames', file, times, size }) as Promise<OcrRun>,
+    signText: (file, time, size) => run({ kind: 'signText', file, time, size }) as Promise<boolean | undefined>,
+  };
+}
+
 function workerRunner(status: OcrStatus, p: WorkerPool<VisionJob, unknown>): OcrRunner {
   // A failed job comes back as a message only; it is the recording's problem (ffmpeg could not
   // decode the frame) or OCR's, and either way the vision stage reports it rather than crashing.
-  const run = <T>(job: OcrJob, file: string) =>
-    (p.run(job) as Promise<T>).catch((err: unknown) => {
-      throw new UserError(`OCR failed: ${errorMessage(err)}`, file);
-    });
-  return {
-    where: 'worker',
-    status,
-    frames: (file, times, size) => run<OcrRun>({ kind: 'frames', file, times, size }, file),
-    signText: (file, time, size) => run<boolean | undefined>({ kind: 'signText', file, time, size }, file),
-  };
+  return runner('worker', status, (job) =>
+    p.run(job).catch((err: unknown) => {
+      throw new UserError(`OCR failed: ${errorMessage(err)}`, 'file' in job ? job.file : undefined);
+    }),
+  );
 }
 
 async function threadRunner(log: Logger): Promise<OcrRunner> {
   const loaded = await ocrEngine(log);
-  const run = (job: OcrJob) => runOcrJob(loaded, job);
-  return {
-    where: 'thread',
-    status: { available: !!loaded.engine, reason: loaded.reason },
-    frames: (file, times, size) => run({ kind: 'frames', file, times, size }) as Promise<OcrRun>,
-    signText: (file, time, size) => run({ kind: 'signText', file, time, size }) as Promise<boolean | undefined>,
-  };
+  return runner('thread', { available: !!loaded.engine, reason: loaded.reason }, (job) => runOcrJob(loaded, job));
 }
 
 /** The OCR runner for one session: the OCR worker unless DUALREC_VISION_THREADS=1 or it can't start. */
