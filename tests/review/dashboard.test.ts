@@ -72,7 +72,15 @@ async function login(page: Page, path: string): Promise<void> {
   expect(first?.status()).toBe(401);
   await page.fill('input[name=token]', TOKEN);
   await page.fill('input[name=reviewer]', '质检主管');
-  await Promise.all([page.waitForURL(`${server.url}${path}`), page.click('form.login button[type=submit]')]);
+  // the login page has the same URL as the page behind it, so waitForURL can return before the form's
+  // navigation has happened (a reload then hits a page being replaced): wait for the page's own 200
+  await Promise.all([
+    page.waitForResponse(
+      (r) => r.url() === `${server.url}${path}` && r.request().method() === 'GET' && r.status() === 200,
+    ),
+    page.click('form.login button[type=submit]'),
+  ]);
+  await page.waitForLoadState('load');
 }
 
 /** Watches a page for script errors and CSP violations. */
