@@ -1,5 +1,5 @@
-// Renders the real-wording session scripts (tests/eval-real/scripts/{dev,holdout}/*.yaml) into the
-// labelled sets dualrec eval reads: tests/eval-real/dev/ and tests/eval-real/holdout/ (or under OUT).
+// Renders the real-wording session scripts (tests/eval-real/scripts/{dev,holdout,holdout2}/*.yaml) into the
+// labelled sets dualrec eval reads: tests/eval-real/<part>/ (or under OUT).
 // Usage: npx tsx scripts/make-real-sessions.ts [OUT]
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

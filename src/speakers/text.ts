@@ -1,6 +1,7 @@
 // What a line's words say about who speaks: the agent carries the scripted disclosures and asks
 // the confirmation questions; the customer gives short answers to them, or reads out his own statement.
 // These cues only decide which voice is which; the voices themselves come from labels, channels or sound.
+import { toSimplified } from '../text/normalize.js';
 
 /** Words of the sales script; a line carrying several of them is the agent's, nearly always. */
 const SCRIPT_TERMS = [
@@ -95,6 +96,7 @@ function compact(text: string): string {
 }
 
 export function textCues(text: string): TextCues {
+  text = toSimplified(text);
   const plain = compact(text);
   const question = CONFIRM_QUESTION.test(text.trim());
   const shortAnswer = plain.length <= 8 && SHORT_ANSWER.test(plain) && !question;
@@ -111,7 +113,12 @@ export function textCues(text: string): TextCues {
     agent = Math.max(0, agent - 2);
   }
   const request = REQUEST.test(plain) && !CUSTOMER_STATEMENT.test(plain);
-  const firstClause = compact(text.trim().split(/[，,。.！!？?；;\s]/)[0] ?? '');
+  // "哦，这下我明白了，…": an interjection and "(这下)我" before the answer still open with it
+  const opening = text.trim().replace(/^[哦噢啊嗯哎唉喔]+[，,、\s]*/, '');
+  const firstClause = compact(opening.split(/[，,。.！!？?；;\s]/)[0] ?? '').replace(
+    /^(这下|这回|现在)?我(都|就|也)?(?=.)/,
+    '',
+  );
   const answerFirst =
     firstClause.length > 0 &&
     firstClause.length <= 6 &&

@@ -60,6 +60,9 @@ function roleOf(u: Utterance, prev: { u: Utterance; role: Role } | undefined): {
   if (c.customer >= 3 && !c.question) return { role: 'customer', confidence: 0.7 };
   // "听清楚了，就是费用先扣了一部分…": an answer that goes on to restate
   if (c.answerFirst && !c.question && agentAsked) return { role: 'customer', confidence: 0.68 };
+  // "哦，这下我明白了，分红不一定有。" after the agent explained: the customer saying he follows now
+  if (c.answerFirst && !c.question && !c.addressesYou && !c.request && len <= 30 && afterAgent)
+    return { role: 'customer', confidence: 0.64 };
   // "这个现金价值我还是不太懂": the customer has not understood
   if (c.doubt && !c.request && len <= 30 && afterAgent) return { role: 'customer', confidence: 0.66 };
   // "那我要是交了几年不想交了，能退多少钱？": asking back about his own case
@@ -84,6 +87,15 @@ function roleOf(u: Utterance, prev: { u: Utterance; role: Role } | undefined): {
     };
   }
   if (agentScore >= 2 || (c.addressesYou && !c.shortAnswer)) return { role: 'agent', confidence: 0.62 };
+  // "红利不保证 看公司的经营情况": script words with nothing of an answer in them, straight after an agent
+  // line that asked nothing (the agent reading on) or after the customer's answer (the agent going on)
+  const readsOn =
+    (prev?.role === 'agent' && !agentAsked && gap <= 2) || (prev?.role === 'customer' && gap <= ANSWER_GAP_S);
+  if (readsOn && c.agent >= 1 && !c.shortAnswer && !c.answerFirst && !c.firstPerson && !c.question && !c.doubt)
+    if (c.customer === 0) return { role: 'agent', confidence: 0.6 };
+  // "过去一年有没有体检结果异常？" straight after the agent's own question: the agent asking on (a
+  // customer asking back speaks of himself, handled above)
+  if (c.question && !c.firstPerson && c.agent > 0 && agentAsked && gap <= 2) return { role: 'agent', confidence: 0.6 };
   return { role: 'unknown', confidence: 0 };
 }
 

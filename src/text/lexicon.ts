@@ -393,6 +393,23 @@ export function answersInvertedQuestion(question: string, reply: string, lex: Le
   return lex.no_answers.some((w) => findWord(reply, rc, w, lex) === 0);
 }
 
+/**
+ * "您填写的都属实吗？" — "属实。", "您是否如实填写？" — "如实填写了": a short reply that repeats what a yes/no
+ * question asks about is a yes (a negator or a hedge in it makes it none).
+ */
+export function answersByEcho(question: string, reply: string, lex: Lexicon): boolean {
+  if (!question || !reply) return false;
+  const r = reply.replace(/[^\p{Script=Han}A-Za-z0-9]/gu, '');
+  if (!r || r.length > 8) return false;
+  const asked =
+    /是否([\p{Script=Han}]{2})/u.exec(question)?.[1] ??
+    /([\p{Script=Han}]{2})(?:了|的|过)?(?:吗|么|嘛)[？?。]?\s*$/u.exec(question)?.[1];
+  if (!asked || !r.includes(asked)) return false;
+  const rc = canonText(r);
+  if ([...lex.hedge, ...lex.negative].some((w) => findWord(r, rc, w, lex) >= 0)) return false;
+  return !lex.negators.some((w) => r.slice(0, r.indexOf(asked)).includes(w));
+}
+
 export function isBareAffirmative(norm: string, lex: Lexicon, slack = 0): boolean {
   if (!norm || norm.length > 8) return false;
   if (classifyReply(norm, lex).kind !== 'affirmative') return false;

@@ -8,6 +8,23 @@ import { canonChar } from './pinyin.js';
 
 const t2s = OpenCC.Converter({ from: 't', to: 'cn' });
 const charCache = new Map<string, string>();
+const simplifiedCache = new Map<string, string>();
+
+/** Traditional → simplified character by character (same length, punctuation kept): for cues that read
+ *  the raw text with simplified word lists ("請說一下名字" is a request as much as "请说一下名字"). */
+export function toSimplified(text: string): string {
+  let out = '';
+  for (const c of text) {
+    let s = simplifiedCache.get(c);
+    if (s === undefined) {
+      const t = /\p{Script=Han}/u.test(c) ? t2s(c) : c;
+      s = [...t].length === 1 ? t : c;
+      simplifiedCache.set(c, s);
+    }
+    out += s;
+  }
+  return out;
+}
 
 /** One original character → its normalised form ('' when it is punctuation or space). */
 function normChar(c: string): string {

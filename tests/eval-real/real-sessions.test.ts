@@ -62,6 +62,9 @@ const FAULTS: LabelledConcept[] = [
 describe.each(PARTS)('%s part', (part) => {
   const sessions = rendered[part];
   const dir = join(SET, part);
+  // dev and holdout were planned to cover every fault and shape; holdout2 was written blind by people who
+  // chose their own cases from their own sources, so only its overall mix is checked
+  const planned = part !== 'holdout2';
 
   it('is what the renderer writes from the scripts (no hand edits, no stale files)', () => {
     const out = join(tmp, part);
@@ -87,7 +90,7 @@ describe.each(PARTS)('%s part', (part) => {
       new Set(['traditional', 'participating', 'universal', 'investment-linked', 'health']),
     );
     expect(scripts.filter((s) => s.meta.policyholder.age >= 60).length).toBeGreaterThanOrEqual(3);
-    for (const c of FAULTS) {
+    for (const c of planned ? FAULTS : []) {
       expect(
         scripts.filter((s) => s.labels.concepts[c] === 'fail').length,
         `${part}: no session violates ${c}`,
@@ -120,7 +123,9 @@ describe.each(PARTS)('%s part', (part) => {
     const n = r.length;
     const whisperCpp = r.filter((x) => x.format === 'whispercpp').length;
     const whisperX = r.filter((x) => x.format === 'whisperx').length;
-    expect(whisperCpp / n).toBeGreaterThanOrEqual(0.25);
+    if (planned) expect(whisperCpp / n).toBeGreaterThanOrEqual(0.25);
+    // whatever the format, a third or more carry no speakers (the shape dualrec's own ASR gives)
+    expect(r.filter((x) => !x.speakers).length / n).toBeGreaterThanOrEqual(planned ? 0.25 : 0.33);
     expect(whisperX / n).toBeGreaterThanOrEqual(0.25);
     expect((n - whisperCpp - whisperX) / n).toBeGreaterThanOrEqual(0.25);
     for (const f of ['srt', 'vtt', 'openai', 'dualrec'] as const)
@@ -181,7 +186,7 @@ describe.each(PARTS)('%s part', (part) => {
       } else {
         // whole sentences (a clause mark only where a sentence over the segment limit was cut)
         expect(
-          texts.every((x) => /[。！？!?”，、；：]$/.test(x)),
+          texts.every((x) => /[。！？!?”，、；：…]$/.test(x)), // "……": a speaker trailing off
           `${s.id} has a segment cut mid-sentence`,
         ).toBe(true);
       }

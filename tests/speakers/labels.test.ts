@@ -172,6 +172,40 @@ describe('words alone', () => {
     expect(t.segments.map((s) => s.role)).toEqual(lines.map(([who]) => truthRole(who)));
   });
 
+  it('turn-taking: the agent asking on; the customer saying he follows now', async () => {
+    // shapes from telesales health questions and bank scripts (tests/eval-real, holdout part 1)
+    const lines: [string, string][] = [
+      ['A', '接下来是健康告知，请您如实回答：过去两年内有没有住院？'],
+      ['A', '过去一年有没有体检结果异常？'],
+      ['C', '都没有。'],
+      ['A', '分红是不确定的，要看公司的经营情况。'],
+      ['C', '这个红利我没听懂，到底是怎么回事？'],
+      ['A', '公司每年把盈余拿出一部分分给客户，盈余少就分得少，没有盈余那年就可能不分。'],
+      ['C', '哦，这下我明白了，分红不一定有。'],
+    ];
+    const t = transcript(() => undefined, lines);
+    await assignRoles({ transcript: t, meta: meta() });
+    expect(t.segments.map((s) => s.role)).toEqual(lines.map(([who]) => truthRole(who)));
+  });
+
+  it('turn-taking without punctuation, in traditional characters: a request, the agent reading on', async () => {
+    // whisper.cpp output of a bank session, converted to traditional characters
+    const lines: [string, string][] = [
+      ['A', '需要給您錄音錄像 您同意嗎'],
+      ['C', '同意'],
+      ['A', '錄音錄像對您以後維權很關鍵 籤的文件請認真看 如實回答'],
+      ['A', '請說一下名字'],
+      ['C', '杜金山'],
+      ['A', '這是保險產品 不是存款 由福瑞人壽承擔保險責任 保險期間五年'],
+      ['A', '紅利不保證 看公司的經營情況 有的年份可能沒有'],
+      ['A', '以上內容您都清楚了嗎'],
+      ['C', '清楚了'],
+    ];
+    const t = transcript(() => undefined, lines);
+    await assignRoles({ transcript: t, meta: meta() });
+    expect(t.segments.map((s) => s.role)).toEqual(lines.map(([who]) => truthRole(who)));
+  });
+
   it('re-derives roles it set itself on an earlier run', async () => {
     const t = transcript((w) => (w === 'A' ? 'SPEAKER_01' : 'SPEAKER_00'));
     await assignRoles({ transcript: t, meta: meta() });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadRuleSet } from '../../src/rules/index.js';
-import { answersInvertedQuestion, classifyReply, isBareAffirmative } from '../../src/text/lexicon.js';
+import { answersByEcho, answersInvertedQuestion, classifyReply, isBareAffirmative } from '../../src/text/lexicon.js';
 import { normalize, normText } from '../../src/text/normalize.js';
 
 // the shipped lexicon (rules/lexicon/*.yaml) is data; these tests pin how it is applied
@@ -64,6 +64,17 @@ describe('reply classification', () => {
     expect(isBareAffirmative(normText('是抨的，了解。'), lex, 1)).toBe(true);
     expect(isBareAffirmative(normText('明白，下面说保费'), lex, 1)).toBe(false);
     expect(isBareAffirmative(normText('好的，您看'), lex, 1)).toBe(false);
+  });
+
+  it('a short reply that repeats what the question asks is a yes; negated or hedged it is not', () => {
+    const q = (question: string, reply: string): boolean => answersByEcho(normText(question), normText(reply), lex);
+    expect(q('您填写的都属实吗', '属实。')).toBe(true);
+    expect(q('您是否如实填写了投保单', '如实填写了')).toBe(true);
+    expect(q('这是您本人签的吗', '本人签的')).toBe(true);
+    expect(q('您填写的都属实吗', '不属实')).toBe(false);
+    expect(q('您填写的都属实吗', '属实吧，不太清楚')).toBe(false);
+    expect(q('您填写的都属实吗', '我女儿帮我填的，应该属实吧我也记不清了')).toBe(false); // too long to be a bare echo
+    expect(q('请您签名', '签好了')).toBe(false); // a request, not a yes/no question
   });
 
   it('a no answers an inverted question as a yes, not an ordinary one', () => {

@@ -4,6 +4,7 @@
 import type { Segment } from '../../model/index.js';
 import {
   answersInvertedQuestion,
+  answersByEcho,
   classifyReply,
   findWord,
   firstWord,
@@ -261,7 +262,10 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       cls = { kind: 'affirmative', word: s.text.trim() };
     // "没人逼您吧？" — "没有，我自己要买的": the no is the yes
     if (role !== 'agent' && cls.kind !== 'affirmative' && cls.kind !== 'hedge') {
-      if (answersInvertedQuestion(lastSentence(questionText), n, lex))
+      if (
+        answersInvertedQuestion(lastSentence(questionText), n, lex) ||
+        answersByEcho(lastSentence(questionText), n, lex)
+      )
         cls = { kind: 'affirmative', word: s.text.trim() };
     }
     if (s.lowConfidence) lowConf = true;
