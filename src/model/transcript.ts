@@ -30,6 +30,9 @@ export interface Segment {
   roleFromTurns?: boolean;
   /** the voice speakers/ heard for this segment (cluster "spk1", channel "left", or the label); third parties keep role "unknown" */
   voice?: string;
+  /** the voice is a known third person (a relative in the room: a sidecar or diarisation label that
+   *  maps to neither agent nor customer): his "yes" is never the customer's */
+  thirdParty?: boolean;
   /** 0..1 confidence in the text (mean token probability, or derived from avg_logprob) */
   confidence?: number;
   /** true when the text is too uncertain for a rule to decide on it */

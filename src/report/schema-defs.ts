@@ -114,6 +114,7 @@ export const segment = obj(
     voice: str(
       'the voice the speaker stage heard for this segment (cluster "spk1", channel "left", or the label); third parties keep role "unknown"',
     ),
+    thirdParty: bool('a known third person spoke (a label mapped to neither agent nor customer): never the customer'),
     confidence: unit('confidence in the text (mean token probability, or derived from avg_logprob)'),
     lowConfidence: bool('true when the text is too uncertain for a rule to decide on it'),
   },

@@ -255,8 +255,9 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
       if (c.proxy) {
         const proxied = outcomes.find((x) => x.o.proxy === 'yes');
         if (proxied) {
+          const byThird = proxied.o.proxySegment?.thirdParty === true;
           const ev = proxied.o.proxySegment
-            ? segEvidence(proxied.o.proxySegment, '业务员自问自答')
+            ? segEvidence(proxied.o.proxySegment, byThird ? '在场第三人代答' : '业务员自问自答')
             : hitEvidence(proxied.h);
           if (proxied.o.proxyText) ev.matched = proxied.o.proxyText;
           out.push(
@@ -266,7 +267,7 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
               'fail',
               0.8,
               [hitEvidence(proxied.h), ev],
-              `疑似代答：业务员替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`,
+              `疑似代答：${byThird ? '在场的第三人' : '业务员'}替客户回答“${(proxied.o.proxyText ?? proxied.o.proxySegment?.text ?? '').trim()}”`,
               'critical',
             ),
           );

@@ -41,6 +41,8 @@ const LABEL_TRUST = 0.95;
 const SINGLE_VOICE_CAP = 0.75;
 /** Third-party speech shorter than this is not reported. */
 const MIN_THIRD_PARTY_S = 0.5;
+/** How sure the customer's voice must be before the other voices are marked as third persons. */
+const THIRD_PARTY_SURE = 0.7;
 
 export interface AssignRolesInput {
   transcript: Transcript;
@@ -59,6 +61,14 @@ export interface AssignRolesInput {
  * Never throws for a bad recording: it falls back to the words and says so in `notes`.
  */
 export async function assignRoles(input: AssignRolesInput): Promise<SpeakerFacts> {
+  const facts = await assignRolesBy(input);
+  // an insured who is not the policyholder is often in the room and must consent himself (被保险人同意并认可
+  // 保险金额): a third voice may be his, answering for himself, so nobody is marked a third person then
+  if (input.meta.insured_is_policyholder === false) for (const s of input.transcript.segments) delete s.thirdParty;
+  return facts;
+}
+
+async function assignRolesBy(input: AssignRolesInput): Promise<SpeakerFacts> {
   const { transcript, meta } = input;
   const notes: string[] = [];
   // roles from an earlier run of this stage are re-derived, not taken as given
@@ -105,6 +115,7 @@ function finishGiven(transcript: Transcript, method: SpeakerMethod, notes: strin
   let unlabelled = 0;
   for (const s of transcript.segments) {
     if (s.speaker) s.voice = s.speaker;
+    delete s.thirdParty;
     if (s.role === 'agent' || s.role === 'customer') {
       s.roleConfidence ??= 1;
       continue;
@@ -112,6 +123,7 @@ function finishGiven(transcript: Transcript, method: SpeakerMethod, notes: strin
     s.role = 'unknown';
     delete s.roleConfidence;
     if (s.speaker) {
+      s.thirdParty = true;
       unmapped.add(s.speaker);
       thirdParty.push({ start: s.start, end: s.end });
     } else unlabelled++;
@@ -294,9 +306,12 @@ function applyMapping(
   singleVoice = false,
 ): Interval[] {
   const third: Interval[] = [];
+  // a third voice is surely nobody's role only when the customer's voice is surely told apart
+  const thirdSure = mapping.customer !== undefined && mapping.customerConfidence >= THIRD_PARTY_SURE;
   for (const s of segs) {
     let role: Role = 'unknown';
     let conf = 0;
+    delete s.thirdParty;
     if (s.voice !== undefined && s.voice === mapping.agent) {
       role = 'agent';
       conf = mapping.agentConfidence * voiceConfidence(s);
@@ -308,6 +323,7 @@ function applyMapping(
       conf = mapping.customerConfidence * voiceConfidence(s);
     } else if (s.voice !== undefined && mapping.others.includes(s.voice)) {
       third.push({ start: s.start, end: s.end });
+      if (thirdSure) s.thirdParty = true;
     }
     setRole(s, role, conf);
   }

@@ -407,7 +407,9 @@ export function answersByEcho(question: string, reply: string, lex: Lexicon): bo
   if (!asked || !r.includes(asked)) return false;
   const rc = canonText(r);
   if ([...lex.hedge, ...lex.negative].some((w) => findWord(r, rc, w, lex) >= 0)) return false;
-  return !lex.negators.some((w) => r.slice(0, r.indexOf(asked)).includes(w));
+  const before = r.slice(0, r.indexOf(asked));
+  const bc = canonText(before);
+  return !lex.negators.some((w) => findWord(before, bc, w, lex) >= 0);
 }
 
 export function isBareAffirmative(norm: string, lex: Lexicon, slack = 0): boolean {

@@ -352,6 +352,13 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
         }
       }
       if (refusal) agentAfterRefusal = true;
+    } else if (s.thirdParty) {
+      // a relative answering for the customer ("我妈清楚的"): his yes is an answer given for her, never
+      // hers; the customer may still answer herself before the agent goes on
+      if (cls.kind === 'affirmative' && proxy !== 'yes') {
+        proxy = 'yes';
+        proxySegment = s;
+      }
     } else {
       // unknown role: a different diarisation label than the disclosure's speaker is another person
       const otherSpeaker = s.speaker !== undefined && last.speaker !== undefined && s.speaker !== last.speaker;
