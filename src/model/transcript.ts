@@ -30,9 +30,11 @@ export interface Segment {
   roleFromTurns?: boolean;
   /** the voice speakers/ heard for this segment (cluster "spk1", channel "left", or the label); third parties keep role "unknown" */
   voice?: string;
-  /** the voice is a known third person (a relative in the room: a sidecar or diarisation label that
-   *  maps to neither agent nor customer): his "yes" is never the customer's */
-  thirdParty?: boolean;
+  /** a third person spoke (a relative in the room: a label that maps to neither agent nor customer, or
+   *  words that speak for the customer — "我妈都懂"); his "yes" is never the customer's.
+   *  'for-customer': his yes is an answer given for her (a proxy answer); 'own': he may be the insured,
+   *  who is not the policyholder and answers for himself (被保险人同意) */
+  thirdParty?: 'for-customer' | 'own';
   /** 0..1 confidence in the text (mean token probability, or derived from avg_logprob) */
   confidence?: number;
   /** true when the text is too uncertain for a rule to decide on it */

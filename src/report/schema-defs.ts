@@ -114,7 +114,10 @@ export const segment = obj(
     voice: str(
       'the voice the speaker stage heard for this segment (cluster "spk1", channel "left", or the label); third parties keep role "unknown"',
     ),
-    thirdParty: bool('a known third person spoke (a label mapped to neither agent nor customer): never the customer'),
+    thirdParty: oneOfStrings(
+      'a third person spoke, never the customer: for-customer (his yes answers for her: a proxy answer) or own (he may be the insured, answering for himself)',
+      ['for-customer', 'own'],
+    ),
     confidence: unit('confidence in the text (mean token probability, or derived from avg_logprob)'),
     lowConfidence: bool('true when the text is too uncertain for a rule to decide on it'),
   },

@@ -255,7 +255,7 @@ function evalRequired(rule: CompiledRule, ctx: Context): Finding[] {
       if (c.proxy) {
         const proxied = outcomes.find((x) => x.o.proxy === 'yes');
         if (proxied) {
-          const byThird = proxied.o.proxySegment?.thirdParty === true;
+          const byThird = proxied.o.proxySegment?.thirdParty !== undefined;
           const ev = proxied.o.proxySegment
             ? segEvidence(proxied.o.proxySegment, byThird ? '在场第三人代答' : '业务员自问自答')
             : hitEvidence(proxied.h);

@@ -21,7 +21,7 @@ import { analyzeChannels } from './channels.js';
 import { diarize, type Diarization } from './cluster.js';
 import { buildFacts, mergeIntervals } from './facts.js';
 import { labelRoles } from './labels.js';
-import { mapVoicesToRoles, textCues, voiceEvidence, type RoleMapping } from './text.js';
+import { mapVoicesToRoles, speaksForOther, textCues, voiceEvidence, type RoleMapping } from './text.js';
 import { rolesFromTurns } from './turns.js';
 
 export { applyLabelRoles, labelRoles } from './labels.js';
@@ -63,8 +63,9 @@ export interface AssignRolesInput {
 export async function assignRoles(input: AssignRolesInput): Promise<SpeakerFacts> {
   const facts = await assignRolesBy(input);
   // an insured who is not the policyholder is often in the room and must consent himself (被保险人同意并认可
-  // 保险金额): a third voice may be his, answering for himself, so nobody is marked a third person then
-  if (input.meta.insured_is_policyholder === false) for (const s of input.transcript.segments) delete s.thirdParty;
+  // 保险金额): a third voice may be his, answering for himself — unless it speaks for her ("她清楚")
+  if (input.meta.insured_is_policyholder === false)
+    for (const s of input.transcript.segments) if (s.thirdParty && !speaksForOther(s.text)) s.thirdParty = 'own';
   return facts;
 }
 
@@ -123,7 +124,7 @@ function finishGiven(transcript: Transcript, method: SpeakerMethod, notes: strin
     s.role = 'unknown';
     delete s.roleConfidence;
     if (s.speaker) {
-      s.thirdParty = true;
+      s.thirdParty = 'for-customer';
       unmapped.add(s.speaker);
       thirdParty.push({ start: s.start, end: s.end });
     } else unlabelled++;
@@ -323,7 +324,7 @@ function applyMapping(
       conf = mapping.customerConfidence * voiceConfidence(s);
     } else if (s.voice !== undefined && mapping.others.includes(s.voice)) {
       third.push({ start: s.start, end: s.end });
-      if (thirdSure) s.thirdParty = true;
+      if (thirdSure) s.thirdParty = 'for-customer';
     }
     setRole(s, role, conf);
   }

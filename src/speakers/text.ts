@@ -87,6 +87,8 @@ export interface TextCues {
   addressesYou: boolean;
   /** speaks of himself (我) */
   firstPerson: boolean;
+  /** asks something somewhere in the line, not only at its end ("那有没有什么情况是不赔的？我怕扯皮。") */
+  asks: boolean;
   /** says he has not understood, or wants to think it over */
   doubt: boolean;
 }
@@ -127,7 +129,18 @@ export function textCues(text: string): TextCues {
   const addressesYou = plain.includes('您');
   const firstPerson = /我(?!们)/.test(plain);
   const doubt = CUSTOMER_DOUBT.test(plain) && !addressesYou;
-  return { agent, customer, question, shortAnswer, request, answerFirst, addressesYou, firstPerson, doubt };
+  const asks = question || /[？?]/.test(text);
+  return { agent, customer, question, shortAnswer, request, answerFirst, addressesYou, firstPerson, doubt, asks };
+}
+
+/** "我妈都懂", "她清楚": someone declaring that the customer understands — a relative (or the agent)
+ *  speaking for her, never the customer herself. */
+const SPEAKS_FOR_OTHER =
+  /(我妈|我爸|我母亲|我父亲|我老婆|我爱人|我老公|我媳妇|我太太|我先生|老人家|老太太|老爷子|她|他)(都|也|早就|已经|心里)?(懂|清楚|明白|知道|了解|同意|认可)/;
+
+export function speaksForOther(text: string): boolean {
+  const t = toSimplified(text);
+  return SPEAKS_FOR_OTHER.test(t) && !t.includes('您');
 }
 
 export interface TurnLike {

@@ -5,7 +5,7 @@
 // utterance. Every role given here is marked `roleFromTurns`: the agent answering himself in the same
 // voice reads the same, so a proxy answer can't be ruled out from the words alone.
 import type { Role, Segment } from '../model/index.js';
-import { textCues } from './text.js';
+import { speaksForOther, textCues } from './text.js';
 
 /** A line this short (Han characters and letters) right after the agent is taken for an answer. */
 const SHORT_TURN_CHARS = 14;
@@ -66,7 +66,7 @@ function roleOf(u: Utterance, prev: { u: Utterance; role: Role } | undefined): {
   // "这个现金价值我还是不太懂": the customer has not understood
   if (c.doubt && !c.request && len <= 30 && afterAgent) return { role: 'customer', confidence: 0.66 };
   // "那我要是交了几年不想交了，能退多少钱？": asking back about his own case
-  if (c.question && c.firstPerson && !c.addressesYou && !c.request && len <= 30 && afterAgent)
+  if (c.asks && c.firstPerson && !c.addressesYou && !c.request && len <= 30 && afterAgent)
     return { role: 'customer', confidence: 0.65 };
   // the answer to the customer's question is the agent's
   if (prev?.role === 'customer' && prevCues?.question && !c.shortAnswer && (c.agent >= 1 || len >= 12))
@@ -111,6 +111,15 @@ export function rolesFromTurns(
   let prev: { u: Utterance; role: Role } | undefined;
   let given = 0;
   for (const u of utterancesOf(segs)) {
+    // "我妈都懂，你往下走吧": someone speaking for the customer is not the customer
+    if (speaksForOther(u.text)) {
+      for (const s of u.segs) {
+        setRole(s, 'unknown', 0);
+        s.thirdParty = 'for-customer';
+      }
+      prev = { u, role: 'unknown' };
+      continue;
+    }
     const { role, confidence } = roleOf(u, prev);
     for (const s of u.segs) {
       setRole(s, role, confidence);

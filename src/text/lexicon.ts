@@ -42,11 +42,17 @@ export const LexiconFileSchema = z
     recap_markers: words.optional(),
     /** words that make a sentence a question ("是否", "有没有", "清楚吗") */
     question_markers: words.optional(),
+    /** words that ask what the content is ("什么", "哪些", "有没有"): such a question without 您 asks for
+     *  the item rather than stating it */
+    content_questions: words.optional(),
     /** words in the agent's question that point at one item ("这部分", "这一点"): after several items,
      *  the answer may be to the last one only */
     singular_refs: words.optional(),
     /** words in the agent's question that make it cover several items ("这些您都清楚吗") */
     bundles: words.optional(),
+    /** bundling words that look back over everything said ("以上", "刚才说的"), unlike 都 or 这些, which may
+     *  gather the parts of one other item ("这些都是您自愿的吗") */
+    look_backs: words.optional(),
     /** the agent reporting an answer for the customer ("王先生表示清楚") */
     proxy_phrases: words.optional(),
     questions: words.optional(),
@@ -86,7 +92,9 @@ export interface Lexicon {
   declaration_openers: string[];
   recap_markers: string[];
   question_markers: string[];
+  content_questions: string[];
   bundles: string[];
+  look_backs: string[];
   singular_refs: string[];
   proxy_phrases: string[];
   questions: string[];
@@ -122,7 +130,9 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     declaration_openers: new Set<string>(),
     recap_markers: new Set<string>(),
     question_markers: new Set<string>(),
+    content_questions: new Set<string>(),
     bundles: new Set<string>(),
+    look_backs: new Set<string>(),
     singular_refs: new Set<string>(),
     proxy_phrases: new Set<string>(),
     questions: new Set<string>(),
@@ -177,7 +187,9 @@ export function buildLexicon(files: LexiconFile[]): Lexicon {
     declaration_openers: [...lists.declaration_openers].sort(byLengthDesc),
     recap_markers: [...lists.recap_markers].sort(byLengthDesc),
     question_markers: [...lists.question_markers].sort(byLengthDesc),
+    content_questions: [...lists.content_questions].sort(byLengthDesc),
     bundles: [...lists.bundles].sort(byLengthDesc),
+    look_backs: [...lists.look_backs].sort(byLengthDesc),
     singular_refs: [...lists.singular_refs].sort(byLengthDesc),
     proxy_phrases: [...lists.proxy_phrases].sort(byLengthDesc),
     questions: [...lists.questions].sort(byLengthDesc),

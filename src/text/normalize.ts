@@ -15,13 +15,13 @@ const simplifiedCache = new Map<string, string>();
 export function toSimplified(text: string): string {
   let out = '';
   for (const c of text) {
-    let s = simplifiedCache.get(c);
-    if (s === undefined) {
-      const t = /\p{Script=Han}/u.test(c) ? t2s(c) : c;
-      s = [...t].length === 1 ? t : c;
-      simplifiedCache.set(c, s);
+    let simple = simplifiedCache.get(c);
+    if (simple === undefined) {
+      const t: string = (/\p{Script=Han}/u.test(c) ? t2s(c) : c) ?? c;
+      simple = [...t].length === 1 ? t : c;
+      simplifiedCache.set(c, simple);
     }
-    out += s;
+    out += simple;
   }
   return out;
 }

@@ -62,9 +62,9 @@ const FAULTS: LabelledConcept[] = [
 describe.each(PARTS)('%s part', (part) => {
   const sessions = rendered[part];
   const dir = join(SET, part);
-  // dev and holdout were planned to cover every fault and shape; holdout2 was written blind by people who
-  // chose their own cases from their own sources, so only its overall mix is checked
-  const planned = part !== 'holdout2';
+  // dev and holdout were planned to cover every fault and shape; holdout2 and holdout3 were written blind by
+  // people who chose their own cases from their own sources, so only their overall mix is checked
+  const planned = part === 'dev' || part === 'holdout';
 
   it('is what the renderer writes from the scripts (no hand edits, no stale files)', () => {
     const out = join(tmp, part);
@@ -98,7 +98,8 @@ describe.each(PARTS)('%s part', (part) => {
     }
     for (const s of scripts) {
       const faults = violations(s.labels).length;
-      if (s.labels.verdict === 'FAIL') expect(faults, s.id).toBeLessThanOrEqual(3);
+      // (a blind writer may pile several faults into one bad sale; the planned parts keep each one focused)
+      if (planned && s.labels.verdict === 'FAIL') expect(faults, s.id).toBeLessThanOrEqual(3);
     }
   });
 

@@ -424,6 +424,13 @@ describe('evaluateRules on small sessions', () => {
       expect(get(ask('以上这部分您都清楚吗？'), 'disclose-exclusions/confirm').status).toBe('pass');
     });
 
+    it('asking what is excluded is no disclosure of it', () => {
+      // the exclusions only asked about (the question put in the agent's mouth, as a wrong speaker label
+      // would): asking what is excluded states nothing
+      const asked = replace(/责任免除/, ['agent', '那什么情况下是不赔的？']);
+      expect(get(run(asked), 'disclose-exclusions').status).not.toBe('pass');
+    });
+
     it('a 都 in a question about another item (voluntariness) does not bundle an unasked disclosure into it', () => {
       const base = COMPLIANT.filter(([, t]) => !/现金价值|自愿/.test(t));
       const close = (q: string): Line[] => [
@@ -438,6 +445,10 @@ describe('evaluateRules on small sessions', () => {
       expect(get(other, 'disclose-surrender-loss/confirm').status).toBe('fail');
       // a bundling question that asks about what was said does confirm it
       expect(get(run(close('刚才说的这些您都清楚了吗？')), 'disclose-surrender-loss/confirm').status).toBe('pass');
+      // …and so does one that looks back over everything while naming the other item too
+      expect(
+        get(run(close('刚才说的这些，还有是不是自愿投保，您都清楚了吗？')), 'disclose-surrender-loss/confirm').status,
+      ).toBe('pass');
     });
 
     it('a garbled reply with a negator to 犹豫期 is not made up for by the yes to the loss question', () => {

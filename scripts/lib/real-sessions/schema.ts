@@ -11,7 +11,7 @@ import { CONCEPT_SEVERITY } from '../../../src/eval/concept-severity.js';
 
 export const FORMATS = ['whispercpp', 'whisperx', 'openai', 'srt', 'vtt', 'dualrec'] as const;
 export type Format = (typeof FORMATS)[number];
-export const PARTS = ['dev', 'holdout', 'holdout2'] as const;
+export const PARTS = ['dev', 'holdout', 'holdout2', 'holdout3'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** The labelling table (src/eval/concept-severity.ts): every concept a real-wording session is labelled

@@ -157,6 +157,11 @@ function isQuestion(text: string, info: SegmentReply, lex: Lexicon): boolean {
   return firstWord(info.norm, info.canon, lex.question_markers, lex) !== undefined;
 }
 
+/** "以上", "刚才说的", "上面这些": the question looks back over all that was said. */
+function looksBack(r: SegmentReply, lex: Lexicon): boolean {
+  return firstWord(r.norm, r.canon, lex.look_backs, lex) !== undefined;
+}
+
 /** the last sentence of a turn (where its question is), normalised */
 function lastSentence(text: string): string {
   const parts = text
@@ -216,8 +221,9 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       (!answeredOther &&
         isQuestion(lastAgentText ?? '', lastAgent, lex) &&
         firstWord(lastAgent!.norm, lastAgent!.canon, lex.bundles, lex) !== undefined &&
-        // "是自己愿意投保的都吗？" names one other item: its 都 does not make it a block question
-        (inp.othersNamed?.(lastAgentIdx) ?? 0) !== 1));
+        // "是自己愿意投保的都吗？" names one other item: its 都 does not make it a block question — but
+        // "刚才说的…, 您都清楚了吗？" looks back over everything said (以上, 刚才, 上面 … beside 都)
+        ((inp.othersNamed?.(lastAgentIdx) ?? 0) !== 1 || looksBack(lastAgent!, lex))));
   const generic = (): boolean =>
     !!lastAgent && !answeredOther && isQuestion(lastAgentText ?? '', lastAgent, lex) && !inp.asksOther?.(lastAgentIdx);
   // "关于这部分，您是否清楚？" after several items points at the last one: whether it covers the earlier
@@ -289,7 +295,8 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
     }
     if (movedOn && role === 'customer' && !bundled() && !(generic() && cls.kind === 'affirmative')) {
       // that answer is the later item's; a question naming this item may still come, not too far on
-      answeredOther = true;
+      // (a remark that is no reply, to a line that asked nothing — "那就投吧" — answers no other item)
+      if (questionBefore || cls.kind !== 'none') answeredOther = true;
       if (s.start - Math.max(inp.endTime, last.end) > MAX_RECAP_S) break;
       continue;
     }
@@ -341,7 +348,14 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       // "(您)了解了吗？" with 您 lost is still the agent's question, not his answer
       const bare = info.bare && !/[？?]\s*$/.test(s.text.trim()) && !/[吗么]\s*[。.！!]?\s*$/.test(s.text.trim());
       const narrated = narratesAnswer(info, lex);
-      if (!customerSpoke && (bare || answersOwnQuestion(segs, k, lex) || narrated || inlineAnswer(s.text, lex))) {
+      // "对。" right after the customer's own line ("哦，就是头九十天不赔？") answers the customer, not the
+      // agent's question
+      const answersCustomer = k > 0 && effectiveRole(segs[k - 1]) === 'customer' && !narrated;
+      if (
+        !customerSpoke &&
+        !answersCustomer &&
+        (bare || answersOwnQuestion(segs, k, lex) || narrated || inlineAnswer(s.text, lex))
+      ) {
         // with roles from turn-taking only a narrated answer ("客户表示清楚") is surely the agent's
         if (s.roleFromTurns && !narrated) {
           if (proxy === 'no') proxy = 'unknown';
@@ -354,8 +368,9 @@ export function checkConfirmation(inp: ConfirmInput): ConfirmOutcome {
       if (refusal) agentAfterRefusal = true;
     } else if (s.thirdParty) {
       // a relative answering for the customer ("我妈清楚的"): his yes is an answer given for her, never
-      // hers; the customer may still answer herself before the agent goes on
-      if (cls.kind === 'affirmative' && proxy !== 'yes') {
+      // hers; the customer may still answer herself before the agent goes on. The insured answering for
+      // himself ('own') neither confirms nor answers for her.
+      if (cls.kind === 'affirmative' && s.thirdParty === 'for-customer' && proxy !== 'yes') {
         proxy = 'yes';
         proxySegment = s;
       }

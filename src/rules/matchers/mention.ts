@@ -28,6 +28,15 @@ function inQuestion(hit: Hit, lex: Lexicon): boolean {
   return firstWord(norm, canon, lex.question_markers, lex) !== undefined;
 }
 
+/** The hit's sentence asks what or whether (什么, 哪些, 有没有 …) without speaking to 您. */
+function asksForContent(hit: Hit, lex: Lexicon): boolean {
+  const v = hit.view;
+  const a = v.sentenceStart(hit.start);
+  const b = v.sentenceEnd(Math.max(hit.start, hit.end - 1));
+  const norm = v.text.slice(a, b);
+  return !norm.includes('您') && firstWord(norm, v.canon.slice(a, b), lex.content_questions, lex) !== undefined;
+}
+
 export function mentionKind(hit: Hit, lex: Lexicon): MentionKind {
   const v = hit.view;
   const a = v.scopeStart(hit.start);
@@ -38,5 +47,8 @@ export function mentionKind(hit: Hit, lex: Lexicon): MentionKind {
   // a bare name of the item in a question asks about it; a question that carries the content
   // ("犹豫期从签收次日起算十五天，这个您了解吗？") still states it
   if (hit.by === 'any' && inQuestion(hit, lex)) return 'question';
+  // "那有没有什么情况是不赔的？": asking what the content is, not saying it (a question that states it
+  // asks the other person to confirm: "…，您清楚吗？")
+  if (inQuestion(hit, lex) && asksForContent(hit, lex)) return 'question';
   return 'statement';
 }

@@ -122,6 +122,13 @@ export function negationOf(hit: Hit, lex: Lexicon): NegationResult {
   // a caution that heads a list ("以下行为均属于销售误导：夸大收益；把保险说成银行存款…") covers its items
   const heading = listHeading(hit, lex);
   if (heading) return { negated: true, cue: lex.display.get(heading) ?? heading, how: 'caution' };
+  // "也不保本、不保证收益": an item of a list that carries its own negator is denied by it, whatever the
+  // items before it say (their 不 does not cancel its 不)
+  const itemStart = v.clauseStart(hit.start);
+  if (itemStart > v.scopeStart(hit.start) && itemStart < hit.start) {
+    const item = { norm: v.text.slice(itemStart, hit.start), canon: v.canon.slice(itemStart, hit.start) };
+    if (countNegators(item, lex) % 2 === 1) return { negated: true, cue: item.norm, how: 'negator' };
+  }
   // an all / at_least match: a negator between its words counts too ("本金不一定能全额拿回")
   const gaps = gapsOf(hit);
   const n = countNegators(prefix, lex) + gaps.reduce((k, g) => k + countNegators(g, lex), 0);
